@@ -1,0 +1,90 @@
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+
+/** Realm boundaries: what each part of the code may import. Types flow freely; code does not. */
+const forbid = (...groups) => ({
+  'no-restricted-imports': ['error', { patterns: groups.map((group) => ({ ...group, allowTypeImports: true })) }],
+});
+const ui = { group: ['**/ui/**', 'svelte', 'svelte/*'], message: 'UI code stays in src/ui.' };
+const storageAndNet = { group: ['**/storage/**', '**/net/**', 'idb-keyval'], message: 'The pure core does no IO.' };
+const workersRealm = { group: ['**/workers/**'], message: 'Talk to workers through their owner module.' };
+const webllm = {
+  group: ['@mlc-ai/web-llm'],
+  message: 'WebLLM loads only inside workers/llm.worker.ts; import its types with `import type`.',
+};
+
+export default ts.config(
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.e2e-root/',
+      'test-results/',
+      'playwright-report/',
+      '.bench/',
+      'public/vendor/',
+    ],
+  },
+  js.configs.recommended,
+  ...ts.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Every request goes through the egress gate (src/net/egress.ts).
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Use the egress gate (src/net/egress.ts): every request must pass it.' },
+        { name: 'XMLHttpRequest', message: 'Use the egress gate (src/net/egress.ts).' },
+        { name: 'WebSocket', message: 'Use the egress gate (src/net/egress.ts).' },
+        { name: 'EventSource', message: 'Use the egress gate (src/net/egress.ts).' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'globalThis', property: 'fetch', message: 'Use the egress gate (src/net/egress.ts).' },
+        { object: 'window', property: 'fetch', message: 'Use the egress gate (src/net/egress.ts).' },
+        { object: 'self', property: 'fetch', message: 'Use the egress gate (src/net/egress.ts).' },
+        { object: 'navigator', property: 'sendBeacon', message: 'Use the egress gate (src/net/egress.ts).' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    // The core's tsconfig has the universal web primitives (URL, TextDecoder, AbortSignal) but no DOM;
+    // these rules take away the worker-global IO the WebWorker lib would otherwise allow.
+    files: ['src/core/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      ...forbid(ui, storageAndNet, workersRealm, webllm),
+      'no-restricted-globals': [
+        'error',
+        ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'indexedDB', 'caches', 'localStorage'].map(
+          (name) => ({ name, message: 'The pure core does no IO: take the data as an argument.' }),
+        ),
+        ...['self', 'postMessage', 'importScripts', 'location', 'navigator', 'document', 'window'].map((name) => ({
+          name,
+          message: 'The pure core runs anywhere (page, worker, Node): no environment globals.',
+        })),
+      ],
+    },
+  },
+  {
+    files: ['src/storage/**/*.ts', 'src/net/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: forbid(ui, workersRealm, webllm),
+  },
+  { files: ['workers/**/*.ts'], ignores: ['workers/llm.worker.ts', '**/*.test.ts'], rules: forbid(ui, webllm) },
+  { files: ['workers/llm.worker.ts'], rules: forbid(ui) },
+  { files: ['src/ui/**', 'src/main.ts'], rules: forbid(webllm) },
+  {
+    // The gate itself, and Node-side scripts and tests (local servers, benchmarks), may call fetch directly.
+    files: ['src/net/egress.ts', 'scripts/**', 'tests/**', '**/*.test.ts'],
+    rules: { 'no-restricted-globals': 'off', 'no-restricted-properties': 'off' },
+  },
+);

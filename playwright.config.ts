@@ -1,0 +1,32 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, HOW_TO_GET_CHROMIUM, findChromium } from './scripts/find-chromium.ts';
+
+const chromium = findChromium();
+if (!chromium) throw new Error(HOW_TO_GET_CHROMIUM);
+
+const PORT = Number(process.env.SIFT_E2E_PORT ?? 4317);
+/** Every end-to-end test uses the app from a sub-path, as a CDN would host it. */
+export const SUB_PATH = '/tools/sift/';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.SIFT_E2E_REPORT ? [['json', { outputFile: process.env.SIFT_E2E_REPORT }], ['list']] : 'list',
+  use: {
+    baseURL: `http://localhost:${PORT}${SUB_PATH}`,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: { executablePath: chromium.path, args: CHROMIUM_ARGS },
+  },
+  webServer: {
+    command: `npx tsx scripts/serve.ts dist --port ${PORT} --prefix ${SUB_PATH}`,
+    url: `http://localhost:${PORT}${SUB_PATH}`,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+  },
+});

@@ -1,0 +1,125 @@
+/**
+ * The chat engine contract every model backend implements: the subset of OpenAI's
+ * `chat.completions` that WebLLM 0.2.86 implements, so the on-device model, a cloud or
+ * on-premises fallback and the test engines are interchangeable behind the agent.
+ *
+ * Deliberately narrow: no native `tools` (WebLLM supports them for five Hermes models only);
+ * tool calls are JSON constrained by `response_format` and validated by the agent's gates.
+ */
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  /** Always a string: WebLLM rejects non-string assistant content. */
+  content: string;
+}
+
+/** WebLLM's `json_object` form: `schema` is the JSON Schema serialised as a string. */
+export interface JsonSchemaResponseFormat {
+  type: 'json_object';
+  /** Always set: WebLLM 0.2.86 crashes compiling a grammar from an absent schema. */
+  schema: string;
+}
+
+export interface ChatCompletionRequest {
+  messages: ChatMessage[];
+  response_format?: JsonSchemaResponseFormat;
+  /** Required: an unconstrained small model may emit whitespace until it hits the limit. */
+  max_tokens: number;
+  temperature?: number;
+  top_p?: number;
+  seed?: number;
+  stream?: boolean;
+  /** WebLLM's way to switch Qwen3's thinking; other engines ignore what they do not know. */
+  extra_body?: { enable_thinking?: boolean };
+}
+
+export type FinishReason = 'stop' | 'length' | 'abort' | 'error';
+
+export interface ChatUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  /** Measured by the engine where it can (WebLLM's `usage.extra`). */
+  decode_tokens_per_s?: number;
+  prefill_tokens_per_s?: number;
+  e2e_latency_s?: number;
+}
+
+export interface ChatCompletion {
+  id: string;
+  model: string;
+  choices: [{ index: 0; message: { role: 'assistant'; content: string }; finish_reason: FinishReason }];
+  usage: ChatUsage;
+}
+
+export interface ChatCompletionChunk {
+  id: string;
+  model: string;
+  choices: { index: 0; delta: { content?: string }; finish_reason: FinishReason | null }[];
+  /** Present on the last chunk only. */
+  usage?: ChatUsage;
+}
+
+export interface RequestOptions {
+  /** Aborting ends generation early; the completion then reports `finish_reason: "abort"`. */
+  signal?: AbortSignal;
+}
+
+/** Where a call ran, for the trace and the 2×2 cost summary. */
+export type EngineLocation = 'on-device' | 'on-premises' | 'cloud' | 'test';
+export type EngineSize = 'small' | 'large';
+
+export interface EngineInfo {
+  /** Stable id for traces, e.g. `webllm:Qwen3-1.7B-q4f32_1-MLC` or `openai-compatible:groq`. */
+  id: string;
+  model: string;
+  location: EngineLocation;
+  size: EngineSize;
+  /** Context window in tokens: the agent sizes its batches to fit. */
+  contextWindow: number;
+}
+
+export interface ChatEngine {
+  readonly info: EngineInfo;
+  readonly chat: {
+    readonly completions: {
+      create(request: ChatCompletionRequest & { stream?: false }, options?: RequestOptions): Promise<ChatCompletion>;
+      create(
+        request: ChatCompletionRequest & { stream: true },
+        options?: RequestOptions,
+      ): Promise<AsyncIterable<ChatCompletionChunk>>;
+    };
+  };
+}
+
+/** Drains a streamed completion into the same shape a non-streamed call returns. */
+export async function collectStream(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+  onDelta?: (text: string) => void,
+): Promise<ChatCompletion> {
+  let content = '';
+  let finishReason: FinishReason = 'stop';
+  let usage: ChatUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  let id = '';
+  let model = '';
+  for await (const chunk of chunks) {
+    id ||= chunk.id;
+    model ||= chunk.model;
+    for (const choice of chunk.choices) {
+      if (choice.delta.content) {
+        content += choice.delta.content;
+        onDelta?.(choice.delta.content);
+      }
+      if (choice.finish_reason) finishReason = choice.finish_reason;
+    }
+    if (chunk.usage) usage = chunk.usage;
+  }
+  return {
+    id,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason }],
+    usage,
+  };
+}

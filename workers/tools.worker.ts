@@ -1,0 +1,24 @@
+/**
+ * The tools worker: Sift's deterministic tools (link extraction, CRM index and matching, CSV)
+ * run here so a 20 MB paste or a 100,000-row import never freezes the page.
+ * Thin on purpose: each area exposes its functions from its own module under src/.
+ */
+import { expose } from 'comlink';
+
+const diagnostics = {
+  ping: (): 'pong' => 'pong',
+  /** Lets the crash-recovery path be exercised from end-to-end tests. */
+  crashForTest: (): void => {
+    setTimeout(() => {
+      throw new Error('deliberate crash requested by a test');
+    });
+  },
+};
+
+const api = {
+  ...diagnostics,
+};
+
+export type ToolsApi = typeof api;
+
+expose(api);
