@@ -5,12 +5,14 @@ const chromium = findChromium();
 if (!chromium) throw new Error(HOW_TO_GET_CHROMIUM);
 
 const PORT = Number(process.env.SIFT_E2E_PORT ?? 4317);
+/** Parallel runs on one machine each set their own SIFT_DIST and SIFT_E2E_PORT. */
+const DIST = process.env.SIFT_DIST ?? 'dist';
 /** Every end-to-end test uses the app from a sub-path, as a CDN would host it. */
 export const SUB_PATH = '/tools/sift/';
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  outputDir: 'test-results',
+  outputDir: DIST === 'dist' ? 'test-results' : `${DIST}-test-results`,
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -24,7 +26,7 @@ export default defineConfig({
     launchOptions: { executablePath: chromium.path, args: CHROMIUM_ARGS },
   },
   webServer: {
-    command: `npx tsx scripts/serve.ts dist --port ${PORT} --prefix ${SUB_PATH}`,
+    command: `npx tsx scripts/serve.ts ${DIST} --port ${PORT} --prefix ${SUB_PATH}`,
     url: `http://localhost:${PORT}${SUB_PATH}`,
     reuseExistingServer: false,
     stdout: 'ignore',

@@ -9,6 +9,8 @@ export default defineConfig({
     format: 'es',
   },
   build: {
+    // SIFT_DIST lets parallel test runs build side by side without overwriting each other.
+    outDir: process.env.SIFT_DIST ?? 'dist',
     target: 'es2022',
     // WebLLM's worker chunk is ~6 MB by design; it loads only when a model is used.
     chunkSizeWarningLimit: 8000,

@@ -29,7 +29,9 @@ const server = createServer((request, response) => {
   }
   // Mounting under a prefix is where the folder was uploaded, not a rewrite: nothing else maps.
   request.url = url.slice(prefix.length - 1);
-  files(request, response, () => response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found'));
+  files(request, response, () => {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+  });
 });
 
 server.listen(Number(values.port), 'localhost', () => {

@@ -1,0 +1,81 @@
+/**
+ * The shapes link intelligence hands to the rest of Sift (the CRM match, the agent, the table).
+ * Change them only together with their users.
+ */
+
+export type InputFormat = 'html' | 'eml' | 'markdown' | 'text';
+
+export type LinkKind =
+  'startup' | 'social' | 'media' | 'newsletter' | 'sponsor' | 'image' | 'appstore' | 'code' | 'bigco' | 'other';
+
+/** One occurrence of a link in the source, before unwrapping and merging. */
+export interface ExtractedLink {
+  /** Exactly as written in the source (entity-decoded). */
+  href: string;
+  /** Anchor text; '' for a bare URL or an image-only link (then `alt` text if any). */
+  text: string;
+  /** The sentence around the link, whitespace collapsed, at most ~300 characters. */
+  context: string;
+  /** The nearest heading above the link, '' if none. */
+  heading: string;
+  isImage: boolean;
+  /** Document order, 0-based, across all parts of the input. */
+  position: number;
+  /** Which part of the input it came from (an email may give both an HTML and a text part). */
+  part: 'html' | 'text' | 'markdown';
+}
+
+/** Where a (possibly tracking-wrapped) URL really goes, decoded offline. */
+export interface UnwrapResult {
+  /** The innermost destination recovered; the input itself when nothing could be unwrapped. */
+  url: string;
+  /** Every URL from the original to `url`, in order. */
+  chain: string[];
+  /** A known tracker wraps the destination and only a network request could reveal it. */
+  needsNetwork: boolean;
+  /** The wrapper family's name (`beehiiv`, `mailchimp`, `substack`...), null when not wrapped. */
+  tracker: string | null;
+}
+
+export interface CanonicalUrl {
+  /** Tracking and personal parameters stripped, normalised. */
+  url: string;
+  host: string;
+  /** Registrable domain; private suffixes kept whole (`acme.vercel.app`, not `vercel.app`). */
+  domain: string;
+}
+
+/** One distinct destination after unwrapping, canonicalisation and merging of duplicates. */
+export interface LinkCandidate {
+  /** Short stable id within one report (`L1`, `L2`...): the model refers to links by it. */
+  id: string;
+  url: string;
+  host: string;
+  domain: string;
+  kind: LinkKind;
+  /** 0..1: how likely this is a startup's own site; ranks the candidates. */
+  score: number;
+  /** The features that decided `kind` and `score`, human-readable (`anchor names a company`...). */
+  features: string[];
+  /** Company-name guess from anchor text, context and domain. */
+  name: string;
+  text: string;
+  context: string;
+  heading: string;
+  isImage: boolean;
+  needsNetwork: boolean;
+  tracker: string | null;
+  /** How many occurrences were merged into this one. */
+  occurrences: number;
+  firstPosition: number;
+  /** The first occurrence's href as written, before unwrapping. */
+  originalHref: string;
+}
+
+export interface LinkReport {
+  format: InputFormat;
+  links: LinkCandidate[];
+  /** What was skipped or truncated, in words for the user ("the 20 MB paste was cut at 16 MB"). */
+  warnings: string[];
+  stats: { bytes: number; occurrences: number; ms: number };
+}
