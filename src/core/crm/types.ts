@@ -37,3 +37,25 @@ export interface MatchResult {
   company: Company | null;
   evidence: MatchEvidence[];
 }
+
+/** What a new company needs; the backend fills in id, timestamps and normalises the domain. */
+export interface CompanyDraft {
+  name: string;
+  website?: string | null;
+  domain?: string | null;
+  aliasDomains?: string[];
+  tags?: string[];
+  source: string;
+  notes?: string;
+}
+
+/**
+ * A CRM Sift can check and (after the user confirms) write to: the local IndexedDB CRM or a remote
+ * connector. Writes are only ever called from a path the user confirmed in the UI.
+ */
+export interface CrmBackend {
+  readonly label: string;
+  matchMany(queries: MatchQuery[]): Promise<MatchResult[]>;
+  add(draft: CompanyDraft): Promise<Company>;
+  tag(companyId: string, tags: string[]): Promise<Company>;
+}
