@@ -89,7 +89,8 @@ export class WorkerOwner<Handle> {
     this.#crashed.catch(() => undefined);
     const onFailure = (event: ErrorEvent | MessageEvent) => {
       if (this.#worker !== worker) return;
-      const detail = event instanceof ErrorEvent && event.message ? `: ${event.message}` : '';
+      const message = (event as Partial<ErrorEvent>).message;
+      const detail = typeof message === 'string' && message ? `: ${message}` : '';
       const error = new WorkerCrashedError(`The ${this.label} stopped unexpectedly${detail}. It has been restarted.`);
       event.preventDefault();
       const fail = this.#failCrashed;
