@@ -54,6 +54,8 @@ export default ts.config(
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
+    // Pasted newsletters are data, never live DOM: no {@html}, even if a preset stops enabling it.
+    rules: { 'svelte/no-at-html-tags': 'error' },
   },
   {
     // The core's tsconfig has the universal web primitives (URL, TextDecoder, AbortSignal) but no DOM;
