@@ -1,0 +1,102 @@
+import { getDomain } from 'tldts';
+import rules from './data/tracking-params.json';
+import type { CanonicalUrl } from './types.ts';
+
+/** A parameter list split into exact names and `prefix*` patterns, lower-cased (parameter names vary in case). */
+interface ParamMatcher {
+  exact: Set<string>;
+  prefixes: string[];
+}
+
+function compile(names: readonly string[]): ParamMatcher {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    if (lower.endsWith('*')) prefixes.push(lower.slice(0, -1));
+    else exact.add(lower);
+  }
+  return { exact, prefixes };
+}
+
+function matchesParam(matcher: ParamMatcher, lowerName: string): boolean {
+  if (matcher.exact.has(lowerName)) return true;
+  for (const prefix of matcher.prefixes) if (lowerName.startsWith(prefix)) return true;
+  return false;
+}
+
+const everywhere = compile([...rules.global, ...rules.referral, ...rules.personal]);
+const perHost = new Map<string, ParamMatcher>(
+  Object.entries(rules.byHost).map(([host, names]) => [host, compile(names)] as const),
+);
+
+/** The host rules that apply: the host's own and each parent domain's (`www.linkedin.com` → `linkedin.com`). */
+function hostMatchers(host: string): ParamMatcher[] {
+  const found: ParamMatcher[] = [];
+  let suffix = host;
+  for (;;) {
+    const matcher = perHost.get(suffix);
+    if (matcher) found.push(matcher);
+    const dot = suffix.indexOf('.');
+    if (dot < 0) return found;
+    suffix = suffix.slice(dot + 1);
+  }
+}
+
+/** Fragments that only carry tracking or a text highlight, never a page's own anchor. */
+const trackingFragment = /^(:~:|utm_|xtor=|ref=|mc_|_hs|src=)/i;
+
+/** Parameters can only be stripped from a query the URL parser can re-serialise; past this length we keep it. */
+const maxQueryLength = 8_192;
+
+/**
+ * The canonical form of a web URL: tracking and personal parameters stripped, host lower-cased, default port and
+ * tracking fragments dropped, registrable domain computed with private suffixes kept whole (`acme.vercel.app`).
+ * Null for anything that is not an absolute http(s) URL — `mailto:`, `javascript:`, relative or broken hrefs.
+ */
+export function canonicalizeUrl(input: string): CanonicalUrl | null {
+  const trimmed = input.trim();
+  if (!URL.canParse(trimmed)) return null;
+  const url = new URL(trimmed);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const host = url.hostname.replace(/\.$/, '');
+  if (host.length === 0) return null;
+  url.hostname = host;
+  url.username = '';
+  url.password = '';
+
+  if (url.search.length > 1 && url.search.length <= maxQueryLength) {
+    const matchers = hostMatchers(host.startsWith('www.') ? host.slice(4) : host);
+    const kept = new URLSearchParams();
+    let changed = false;
+    for (const [name, value] of url.searchParams) {
+      const lower = name.toLowerCase();
+      if (matchesParam(everywhere, lower) || matchers.some((matcher) => matchesParam(matcher, lower))) {
+        changed = true;
+      } else {
+        kept.append(name, value);
+      }
+    }
+    if (changed) url.search = kept.size > 0 ? kept.toString() : '';
+  } else if (url.search === '?') {
+    url.search = '';
+  }
+
+  if (url.hash && trackingFragment.test(url.hash.slice(1))) url.hash = '';
+  if (url.hash === '#') url.hash = '';
+
+  const domain = getDomain(host, { allowPrivateDomains: true }) ?? host;
+  return { url: url.href, host, domain };
+}
+
+/**
+ * The key under which two canonical URLs count as the same destination: scheme, `www.`, a trailing slash and
+ * parameter order do not matter. The canonical URL itself keeps them, since some sites need them to load.
+ */
+export function canonicalKey(canonical: CanonicalUrl): string {
+  const url = new URL(canonical.url);
+  const host = url.hostname.startsWith('www.') ? url.hostname.slice(4) : url.hostname;
+  const path = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+  url.searchParams.sort();
+  return `${host}${path}${url.search}${url.hash}`;
+}

@@ -1,0 +1,326 @@
+/**
+ * Deterministic classification of each distinct link: what kind of destination it is, how likely it is a startup's
+ * own site (score 0..1), the human-readable features that decided it, and a company-name guess. Knowledge (which
+ * hosts are social networks, outlets, large companies…) lives in ./data; this file holds only the rules.
+ * Per link the work is a handful of Map lookups and a few bounded regular expressions over short strings.
+ */
+import { lookUpHost } from './data/index.ts';
+import type { LinkCandidate, LinkKind } from './types.ts';
+
+/** What the document says about itself: the newsletter's own domains (From, List-Unsubscribe, archive links…). */
+export interface DocumentContext {
+  senderDomains: string[];
+}
+
+export type UnclassifiedLink = Omit<LinkCandidate, 'id' | 'kind' | 'score' | 'features' | 'name'>;
+
+export interface Classification {
+  kind: LinkKind;
+  score: number;
+  features: string[];
+  name: string;
+}
+
+/** Texts are cut to this length before any pattern runs, so a 100 kB anchor costs no more than a short one. */
+const maxTextLength = 600;
+
+const ownPageText =
+  /\b(unsubscribe|opt[ -]out|view (this )?(email |issue |post )?(in|on) (your |a |the )?(browser|web)|view online|read online|web version|manage (your )?(subscription|preferences|email)|update (your )?(preferences|profile)|email preferences|forward (this|to a friend)|refer (a )?friends?|referral|share (this )?(newsletter|issue|post|email)|subscribe|sign up for|advertise (with|in) us|sponsor (us|this newsletter)|become a sponsor|work with us|archive|past issues|read in app|open in app|give a gift|upgrade to paid|leave a comment|like this post|restack)\b/i;
+const ownPagePath =
+  /^\/(unsubscribe|subscribe|signup|preferences|profile|manage|account|referral|refer|sponsor|sponsors|advertise|archive|archives|action\/disable_email|app-link|share|leaderboard|comments?|p\/[^/]+\/comments|upgrade|gift|forward|rewards)(\/|$)/i;
+const imagePath = /\.(png|jpe?g|gif|webp|svg|avif|bmp|ico|tiff?)$/i;
+const pixelPath = /^\/(e\/o|o|open|track\/open|wf\/open|pixel|trk\/open)(\/|\.|$)/i;
+
+const sponsorWords =
+  /\b(sponsor(ed|s)?( by| content| post)?|presented by|together with|brought to you by|in partnership with|paid (partnership|promotion|placement)|advertis(ement|ing|er)|partner content|today'?s partner)\b/i;
+
+const startupWords =
+  /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|round|led by|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|acquisition|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|launch(es|ed|ing)?|stealth|emerg(es|ed) from|introduc(es|ed|ing)|announc(es|ed|ing)|now available|open[- ]sourc(es|ed)|beta|waitlist|show hn|launch hn|product hunt|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
+const moneyAmount = /[$€£]\s?\d+(\.\d+)?\s?(k|m|mn|million|b|bn|billion)\b/i;
+
+const companyPath =
+  /^\/(|about(-us)?|company|team|careers|jobs|pricing|product|products|features|download|waitlist|signup|sign-up|demo|contact|home|en|en-us|platform|solutions|customers)\/?$/i;
+const datedPath = /\/(19|20)\d\d\/\d{1,2}\//;
+const startupTld =
+  /\.(ai|io|co|so|dev|app|sh|xyz|tech|inc|new|run|build|tools|studio|coach|gg|ly|me|to|fm|cc|vc|is|im)$/;
+
+const genericAnchor =
+  /^(click here|here|this|link|read more|learn more|more|more here|see more|continue reading|read|full story|source|website|site|homepage|view|details|check it out|try it|try it out|go|open|get started|sign up|join|apply|watch|listen|download|register|this post|this article|this thread|the announcement|announcement|blog post|post|article|paper|report|thread|video|podcast|→|»|›)\W*$/i;
+
+/** Word runs that can be a company name: capitalised words, with the joiners names use. */
+const capitalisedRun =
+  /(?:^|[^\p{L}\p{N}])(\p{Lu}[\p{L}\p{N}.&'’-]*(?:\s+(?:\p{Lu}[\p{L}\p{N}.&'’-]*|&|of|de|la|du|AI|\.ai)){0,3})/gu;
+const notNames = new Set(
+  [
+    'The',
+    'A',
+    'An',
+    'This',
+    'That',
+    'These',
+    'Those',
+    'It',
+    'Its',
+    'I',
+    'We',
+    'Our',
+    'You',
+    'Your',
+    'He',
+    'She',
+    'They',
+    'In',
+    'On',
+    'At',
+    'For',
+    'With',
+    'And',
+    'But',
+    'Or',
+    'If',
+    'When',
+    'How',
+    'Why',
+    'What',
+    'Who',
+    'New',
+    'More',
+    'Read',
+    'Here',
+    'Today',
+    'Yesterday',
+    'Monday',
+    'Tuesday',
+    'Wednesday',
+    'Thursday',
+    'Friday',
+    'Saturday',
+    'Sunday',
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+    'CEO',
+    'CTO',
+    'AI',
+    'US',
+    'UK',
+    'EU',
+    'San Francisco',
+    'New York',
+    'London',
+    'Paris',
+    'Series',
+    'Sponsored',
+    'Sponsor',
+    'Presented',
+    'Together',
+    'Learn',
+    'Check',
+    'Try',
+    'Get',
+    'Join',
+    'Sign',
+    'Click',
+    'Link',
+  ].map((word) => word.toLowerCase()),
+);
+
+function cut(text: string): string {
+  return text.length > maxTextLength ? text.slice(0, maxTextLength) : text;
+}
+
+/** Lower-cased letters and digits only: how names and domain labels are compared (`Crew Line` ~ `crewline`). */
+function squash(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** The registrable domain's first label, which is usually the company's name (`acmerobotics` in acmerobotics.com). */
+function domainLabel(domain: string): string {
+  const dot = domain.indexOf('.');
+  return dot < 0 ? domain : domain.slice(0, dot);
+}
+
+function titleCase(label: string): string {
+  return label
+    .split(/[-_]+/)
+    .filter((word) => word.length > 0)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+function capitalisedPhrases(text: string): string[] {
+  const phrases: string[] = [];
+  for (const match of text.matchAll(capitalisedRun)) {
+    let phrase = (match[1] ?? '').replace(/[.'’-]+$/, '').trim();
+    const firstWord = phrase.split(/\s+/)[0] ?? '';
+    if (notNames.has(firstWord.toLowerCase())) phrase = phrase.slice(firstWord.length).trim();
+    if (phrase.length >= 2 && !notNames.has(phrase.toLowerCase())) phrases.push(phrase);
+  }
+  return phrases;
+}
+
+/** A phrase names the domain when their squashed forms contain one another (`Taurus` ~ `ontaurus`). */
+function namesDomain(phrase: string, label: string): boolean {
+  const squashed = squash(phrase);
+  if (squashed.length < 3 || label.length < 3) return false;
+  return squashed === label || label.includes(squashed) || (squashed.includes(label) && label.length >= 4);
+}
+
+/** Anchor text that could be a name itself: short, not a stock phrase, not a URL. */
+function nameLikeAnchor(text: string): string | null {
+  const trimmed = text.trim().replace(/\s+/g, ' ');
+  if (trimmed.length < 2 || trimmed.length > 40 || genericAnchor.test(trimmed) || /^(https?:|www\.)/i.test(trimmed)) {
+    return null;
+  }
+  const words = trimmed.split(' ');
+  if (words.length > 4) return null;
+  return /^\p{Lu}|^\p{N}/u.test(trimmed) ? trimmed.replace(/\s*[([].*$/, '').replace(/[:.,;!]+$/, '') : null;
+}
+
+/** "Acme Robotics, a maker of … raised $12M" → "Acme Robotics": the subject of a funding or launch sentence. */
+const subjectOfNews =
+  /(?:^|[.!?•:—–-]\s+)(\p{Lu}[\p{L}\p{N}.&'’-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'’-]*){0,3})(?:\s*\([^)]{0,40}\))?(?:,\s+(?:a|an|the|which|who)\b|\s+(?:has\s+|just\s+)?(?:raised|raises|launched|launches|announced|announces|secured|secures|closed|lands|landed|unveiled|unveils|emerged|is\s+(?:a|an|building|making)))/u;
+
+interface NameGuess {
+  name: string;
+  matchesDomain: boolean;
+  from: 'anchor' | 'context' | 'domain' | 'none';
+}
+
+function guessName(link: UnclassifiedLink, label: string | null): NameGuess {
+  const text = cut(link.text);
+  const context = cut(link.context);
+  if (label) {
+    for (const phrase of capitalisedPhrases(text)) {
+      if (namesDomain(phrase, label)) return { name: phrase, matchesDomain: true, from: 'anchor' };
+    }
+    for (const phrase of capitalisedPhrases(context)) {
+      if (namesDomain(phrase, label)) return { name: phrase, matchesDomain: true, from: 'context' };
+    }
+    // Lower-case brands (`bun`, `exe.dev`): the label itself as a whole word of the anchor.
+    const anchorWords = new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u));
+    if (label.length >= 3 && anchorWords.has(label))
+      return { name: titleCase(label), matchesDomain: true, from: 'anchor' };
+  }
+  const anchor = nameLikeAnchor(text);
+  if (anchor) return { name: anchor, matchesDomain: false, from: 'anchor' };
+  const subject = subjectOfNews.exec(context)?.[1];
+  if (subject && !notNames.has(subject.toLowerCase())) return { name: subject, matchesDomain: false, from: 'context' };
+  if (label) return { name: titleCase(label), matchesDomain: false, from: 'domain' };
+  return { name: '', matchesDomain: false, from: 'none' };
+}
+
+function parsePath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '/';
+  }
+}
+
+function result(kind: LinkKind, score: number, features: string[], name: string): Classification {
+  return { kind, score: Math.round(Math.min(1, Math.max(0, score)) * 100) / 100, features, name };
+}
+
+function classifyOne(link: UnclassifiedLink, senders: Set<string>): Classification {
+  const text = cut(link.text);
+  const context = cut(link.context);
+  const heading = cut(link.heading);
+  const path = parsePath(link.url);
+
+  if (link.needsNetwork) return classifyOpaque(link, text, context, heading);
+
+  const label = domainLabel(link.domain);
+  if (senders.has(link.domain)) return result('newsletter', 0.02, ["the newsletter's own domain"], '');
+  if (ownPagePath.test(path))
+    return result('newsletter', 0.03, ['a newsletter page (subscribe, archive, preferences…)'], '');
+  if (ownPageText.test(text) && !nameLikeAnchor(text)) {
+    return result('newsletter', 0.03, ["anchor text of a newsletter's own page"], '');
+  }
+  if (imagePath.test(path) || pixelPath.test(path))
+    return result('image', 0.01, ['an image file or tracking pixel'], '');
+
+  const known = lookUpHost(link.host);
+  if (known) {
+    if (link.domain === 'producthunt.com' && /^\/(posts|products)\/[^/]/.test(path)) {
+      const guess = guessName(link, null);
+      const slug = path.split('/')[2] ?? '';
+      return result('startup', 0.75, ['a Product Hunt launch page'], guess.name || titleCase(slug));
+    }
+    return result(known.kind, known.kind === 'other' ? 0.05 : 0.03, [known.feature], '');
+  }
+
+  const guess = guessName(link, label);
+  const features: string[] = [];
+  const sponsored = sponsorWords.test(heading) || sponsorWords.test(text) || /\(sponsor\)/i.test(context);
+  if (sponsored) {
+    features.push('in a sponsor block');
+    if (guess.matchesDomain) features.push(`names the company (${guess.name})`);
+    return result('sponsor', guess.matchesDomain ? 0.7 : 0.6, features, guess.name);
+  }
+
+  let score = 0.3;
+  if (guess.matchesDomain) {
+    score += 0.3;
+    features.push(`${guess.from === 'anchor' ? 'anchor text' : 'sentence'} names the domain (${guess.name})`);
+  }
+  const newsText = `${text} ${context} ${heading}`;
+  if (startupWords.test(newsText) || moneyAmount.test(newsText)) {
+    score += 0.2;
+    features.push('funding or launch words nearby');
+  }
+  if (companyPath.test(path)) {
+    score += 0.15;
+    features.push("the company's home or product page");
+  } else if (datedPath.test(path) || /\.(pdf|html?)$/i.test(path)) {
+    score -= 0.15;
+    features.push('an article or document path');
+  }
+  if (startupTld.test(link.domain)) {
+    score += 0.05;
+    features.push('a startup-style domain ending');
+  }
+  if (link.isImage && !guess.matchesDomain) score -= 0.05;
+  const kind: LinkKind = score >= 0.55 ? 'startup' : 'other';
+  if (kind === 'other') features.push('not enough startup signals');
+  return result(kind, score, features, guess.name);
+}
+
+/** A wrapped link nobody can open offline: only its words can say it is a startup. */
+function classifyOpaque(link: UnclassifiedLink, text: string, context: string, heading: string): Classification {
+  const tracker = link.tracker ?? 'a tracker';
+  const features = [`wrapped by ${tracker}; the destination needs a network request`];
+  if (ownPageText.test(text) && !nameLikeAnchor(text)) {
+    return result('newsletter', 0.03, [...features, "anchor text of a newsletter's own page"], '');
+  }
+  const guess = guessName(link, null);
+  if (sponsorWords.test(heading) || sponsorWords.test(text) || /\(sponsor\)/i.test(context)) {
+    return result('sponsor', 0.5, [...features, 'in a sponsor block'], guess.name);
+  }
+  const newsText = `${text} ${context}`;
+  const news = startupWords.test(newsText) || moneyAmount.test(newsText);
+  if (news && guess.name) {
+    return result(
+      'startup',
+      0.6,
+      [...features, 'funding or launch words nearby', `names a company (${guess.name})`],
+      guess.name,
+    );
+  }
+  return result('other', 0.2, [...features, 'no startup words in its text'], guess.name);
+}
+
+/** Classify every link of one document; the result is index-aligned with `links`. */
+export function classifyLinks(links: UnclassifiedLink[], doc: DocumentContext): Classification[] {
+  const senders = new Set(doc.senderDomains.map((domain) => domain.toLowerCase()));
+  return links.map((link) => classifyOne(link, senders));
+}

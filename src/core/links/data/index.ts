@@ -1,0 +1,72 @@
+/**
+ * The knowledge lists, loaded once into one host → verdict map. Each list is a JSON file with its sources; this
+ * module only indexes them. A host is looked up with each parent domain in turn, so `apps.apple.com` can be an
+ * app store while `apple.com` is a large company.
+ */
+import type { LinkKind } from '../types.ts';
+import appstores from './appstores.json';
+import bigco from './bigco.json';
+import code from './code.json';
+import images from './images.json';
+import institutions from './institutions.json';
+import investors from './investors.json';
+import media from './media.json';
+import newsletterPlatforms from './newsletter-platforms.json';
+import social from './social.json';
+
+export interface KnownHost {
+  kind: LinkKind;
+  /** Why, in words for the features list. */
+  feature: string;
+}
+
+interface DomainList {
+  kind: string;
+  feature?: string;
+  domains: string[];
+}
+
+const defaultFeature: Partial<Record<LinkKind, string>> = {
+  social: 'a social network or podcast/video host',
+  media: 'a news or media outlet',
+  bigco: 'a large established company',
+  appstore: 'an app store listing',
+  code: 'a code, package, docs or research host',
+  newsletter: "a newsletter platform's own page",
+  image: 'an image or tracking-pixel host',
+};
+
+const knownHosts = new Map<string, KnownHost>();
+
+// Later lists win on overlap, so the most specific lists come last (an image CDN on a newsletter platform's domain).
+const lists: DomainList[] = [
+  media,
+  bigco,
+  social,
+  code,
+  appstores,
+  investors,
+  institutions,
+  newsletterPlatforms,
+  images,
+];
+for (const list of lists) {
+  const kind = list.kind as LinkKind;
+  const feature = list.feature ?? defaultFeature[kind] ?? kind;
+  for (const domain of list.domains) knownHosts.set(domain.toLowerCase(), { kind, feature });
+}
+
+const institutionSuffixes = new Set(institutions.suffixes);
+
+/** What the knowledge lists say about a host, most specific host first; null when nothing. */
+export function lookUpHost(host: string): KnownHost | null {
+  let suffix = host.toLowerCase();
+  for (;;) {
+    const known = knownHosts.get(suffix);
+    if (known) return known;
+    if (institutionSuffixes.has(suffix)) return { kind: 'other', feature: institutions.feature };
+    const dot = suffix.indexOf('.');
+    if (dot < 0) return null;
+    suffix = suffix.slice(dot + 1);
+  }
+}

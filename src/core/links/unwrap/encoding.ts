@@ -1,0 +1,64 @@
+/** Decoding helpers shared by the wrapper families: base64 in its URL-safe and padded forms, and JSON payloads. */
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** Base64 or base64url (padding optional) to bytes; null when the text is not base64 at all. */
+export function base64ToBytes(text: string): Uint8Array | null {
+  let clean = text.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  if (clean.length === 0 || !/^[A-Za-z0-9+/]+$/.test(clean)) return null;
+  if (clean.length % 4 === 1) return null;
+  clean += '='.repeat((4 - (clean.length % 4)) % 4);
+  let binary: string;
+  try {
+    binary = atob(clean);
+  } catch {
+    return null;
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export function base64ToText(text: string): string | null {
+  const bytes = base64ToBytes(text);
+  return bytes ? utf8.decode(bytes) : null;
+}
+
+/** A base64 JSON object, or null when the text is not one. */
+export function base64ToJson(text: string): Record<string, unknown> | null {
+  const decoded = base64ToText(text);
+  if (!decoded || !decoded.startsWith('{')) return null;
+  try {
+    const value: unknown = JSON.parse(decoded);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The payload (middle part) of a JWT-shaped `header.payload.signature` or `payload.signature` string. */
+export function jwtPayload(token: string, parts: 2 | 3): Record<string, unknown> | null {
+  const pieces = token.split('.');
+  if (pieces.length !== parts) return null;
+  return base64ToJson(parts === 3 ? (pieces[1] ?? '') : (pieces[0] ?? ''));
+}
+
+/** Only absolute web URLs count as a destination: a decoder that yields anything else found no wrapper. */
+export function asWebUrl(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return /^https?:\/\//i.test(trimmed) ? trimmed : null;
+}
+
+/** Path segments without the empty ones a leading or doubled slash leaves. */
+export function pathSegments(url: URL): string[] {
+  return url.pathname.split('/').filter((segment) => segment.length > 0);
+}
+
+export function percentDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

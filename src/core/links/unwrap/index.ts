@@ -1,0 +1,77 @@
+import type { UnwrapResult } from '../types.ts';
+import { amazonSes } from './amazon-ses.ts';
+import { beehiivClick } from './beehiiv-click.ts';
+import { buttondown } from './buttondown.ts';
+import { customerIo } from './customer-io.ts';
+import { every } from './every.ts';
+import type { WrapperFamily } from './family.ts';
+import { google } from './google.ts';
+import { kit } from './kit.ts';
+import { mailgun } from './mailgun.ts';
+import { opaqueTracker } from './opaque.ts';
+import { proofpoint } from './proofpoint.ts';
+import { safelinks } from './safelinks.ts';
+import { sailthru } from './sailthru.ts';
+import { substackSigned } from './substack.ts';
+
+/** Every family that decodes offline. Order does not matter: each checks its own host or path shape first. */
+export const wrapperFamilies: readonly WrapperFamily[] = [
+  substackSigned,
+  mailgun,
+  kit,
+  amazonSes,
+  sailthru,
+  customerIo,
+  every,
+  beehiivClick,
+  google,
+  safelinks,
+  proofpoint,
+  buttondown,
+];
+
+/** Nesting is real (Loops → beehiiv, Gmail → Mailchimp) but never deep; the cap stops a wrapper pointing at itself. */
+export const maxUnwrapDepth = 5;
+
+/** Longer hrefs are not decoded: a wrapper's payload is at most a few kB, and decoding 100 kB of base64 per link adds up. */
+const maxDecodableLength = 16_384;
+
+function parseWebUrl(href: string): URL | null {
+  if (!URL.canParse(href)) return null;
+  const url = new URL(href);
+  return url.protocol === 'https:' || url.protocol === 'http:' ? url : null;
+}
+
+/**
+ * Where a link really goes, decoded offline. Peels known wrappers up to `maxUnwrapDepth` levels; when the innermost
+ * URL is a wrapper that only a network request could open, says so (`needsNetwork`) and names it. `tracker` is the
+ * outermost wrapper's family, which is what the user recognises in the raw link.
+ */
+export function unwrapUrl(href: string): UnwrapResult {
+  const chain = [href];
+  let current = href;
+  let tracker: string | null = null;
+  for (let depth = 0; depth < maxUnwrapDepth; depth++) {
+    if (current.length > maxDecodableLength) break;
+    const url = parseWebUrl(current);
+    if (!url) break;
+    let next: string | null = null;
+    let family: string | null = null;
+    for (const candidate of wrapperFamilies) {
+      next = candidate.decode(url);
+      if (next) {
+        family = candidate.tracker;
+        break;
+      }
+    }
+    if (!next || next === current) {
+      const opaque = opaqueTracker(url);
+      if (opaque) return { url: current, chain, needsNetwork: true, tracker: opaque };
+      break;
+    }
+    tracker ??= family;
+    chain.push(next);
+    current = next;
+  }
+  return { url: current, chain, needsNetwork: false, tracker };
+}

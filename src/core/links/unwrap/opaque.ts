@@ -1,0 +1,58 @@
+import data from './opaque-wrappers.json';
+
+/** A wrapper Sift recognises but cannot see through offline (see opaque-wrappers.json for the rules' fields). */
+interface OpaqueRule {
+  tracker: string;
+  hosts?: string[];
+  hostPattern?: string;
+  pathPattern?: string;
+  query?: string;
+}
+
+interface CompiledRule {
+  tracker: string;
+  hostPattern: RegExp | null;
+  pathPattern: RegExp | null;
+  query: string | null;
+}
+
+const byHost = new Map<string, CompiledRule[]>();
+const hostless: CompiledRule[] = [];
+
+for (const rule of data.rules as OpaqueRule[]) {
+  const compiled: CompiledRule = {
+    tracker: rule.tracker,
+    hostPattern: rule.hostPattern ? new RegExp(rule.hostPattern) : null,
+    pathPattern: rule.pathPattern ? new RegExp(rule.pathPattern) : null,
+    query: rule.query ?? null,
+  };
+  if (rule.hosts) {
+    for (const host of rule.hosts) byHost.set(host, [...(byHost.get(host) ?? []), compiled]);
+  } else {
+    hostless.push(compiled);
+  }
+}
+
+function matches(rule: CompiledRule, url: URL): boolean {
+  if (rule.hostPattern && !rule.hostPattern.test(url.hostname)) return false;
+  if (rule.pathPattern && !rule.pathPattern.test(url.pathname)) return false;
+  if (rule.query && !url.searchParams.has(rule.query)) return false;
+  return true;
+}
+
+/**
+ * The opaque tracker wrapping this URL, or null. Host rules are looked up by the host and each parent domain (a
+ * handful of Map lookups), so the cost does not grow with the number of rules.
+ */
+export function opaqueTracker(url: URL): string | null {
+  const host = url.hostname.startsWith('www.') ? url.hostname.slice(4) : url.hostname;
+  let suffix = host;
+  for (;;) {
+    for (const rule of byHost.get(suffix) ?? []) if (matches(rule, url)) return rule.tracker;
+    const dot = suffix.indexOf('.');
+    if (dot < 0) break;
+    suffix = suffix.slice(dot + 1);
+  }
+  for (const rule of hostless) if (matches(rule, url)) return rule.tracker;
+  return null;
+}
