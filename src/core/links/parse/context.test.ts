@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { PARAGRAPH_BREAK, sentenceAround } from './context.ts';
+
+describe('sentenceAround', () => {
+  it('cuts at sentence ends on both sides', () => {
+    const long = 'Then the team behind ';
+    const tail = ' shipped a faster build system for monorepos that nobody asked for.';
+    expect(sentenceAround(`First one. ${long}`, 'Acme', `${tail} Next one.`, false)).toBe(`${long}Acme${tail}`);
+  });
+
+  it('lets a short sentence borrow the sentences before it in the same paragraph', () => {
+    expect(sentenceAround('Acme, a Paris startup, raised $3M. ', 'More here', '.', false)).toBe(
+      'Acme, a Paris startup, raised $3M. More here.',
+    );
+  });
+
+  it('does not end a sentence at abbreviations or dotted initials', () => {
+    expect(sentenceAround('The U.S. startup Acme Inc. and ', 'Beta', ' merged.', false)).toBe(
+      'The U.S. startup Acme Inc. and Beta merged.',
+    );
+  });
+
+  it('never crosses a paragraph: a <br> in HTML, a blank line or a list item in text', () => {
+    expect(sentenceAround(`Above${PARAGRAPH_BREAK}Below `, 'x', '', true)).toBe('Below x');
+    expect(sentenceAround('Above\n\nBelow ', 'x', '', false)).toBe('Below x');
+    expect(sentenceAround('Above\n- item ', 'x', '', false)).toBe('- item x');
+    expect(sentenceAround('soft\nwrap ', 'x', '', false)).toBe('soft wrap x');
+  });
+
+  it('treats newlines in HTML source as spaces', () => {
+    expect(sentenceAround('Source:\n      ', 'Acme', '', true)).toBe('Source: Acme');
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * The sentence around a link, computed from a bounded window on each side so the cost per link is constant
+ * however long the paragraph is (a 20 MB paste with no paragraph breaks stays linear).
+ */
+
+/** How far to look on each side of a link for the sentence's start and end. */
+export const CONTEXT_WINDOW = 400;
+/** The longest context handed on; the model and the table need a sentence, not a page. */
+export const MAX_CONTEXT = 300;
+
+/** Words that end with a period but rarely end a sentence in newsletters. */
+const ABBREVIATIONS = new Set([
+  'e.g',
+  'i.e',
+  'vs',
+  'inc',
+  'co',
+  'ltd',
+  'corp',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'st',
+  'jr',
+  'no',
+]);
+
+const WHITESPACE = /\s+/g;
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(WHITESPACE, ' ').trim();
+}
+
+function isSpace(char: string | undefined): boolean {
+  return char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '\f' || char === '\u00a0';
+}
+
+/** True when the period at `index` ends an abbreviation (`Inc.`, `e.g.`, `U.S.`) rather than a sentence. */
+function endsAbbreviation(text: string, index: number): boolean {
+  let start = index;
+  while (start > 0 && !isSpace(text[start - 1]) && index - start < 5) start--;
+  const word = text.slice(start, index).toLowerCase();
+  if (ABBREVIATIONS.has(word)) return true;
+  // Single capitals and dotted initials: "U.S.", "J. Smith".
+  return /^(?:[a-z]\.)*[a-z]$/i.test(word) && word.length <= 3 && text[start] === text[start]?.toUpperCase();
+}
+
+/** What the HTML extractor writes for a <br>: a line break the reader sees. */
+export const PARAGRAPH_BREAK = '\u2029';
+
+type Boundary = 'paragraph' | 'sentence' | null;
+
+/** Whether a sentence ends at `index`: at a paragraph break (never crossed) or a full stop (crossed for short ones). */
+function boundaryAt(text: string, index: number, html: boolean): Boundary {
+  const char = text[index];
+  if (char === PARAGRAPH_BREAK) return 'paragraph';
+  if (char === '\n') {
+    // Newlines in HTML source are layout, not text; a <br> arrives as PARAGRAPH_BREAK.
+    if (html) return null;
+    // In plain text a single newline is usually a soft wrap; a blank line or a list item starts a new sentence.
+    let next = index + 1;
+    while (next < text.length && (text[next] === ' ' || text[next] === '\t' || text[next] === '\r')) next++;
+    const following = text[next];
+    const listOrBreak =
+      following === '\n' || following === '-' || following === '*' || following === '#' || following === '>';
+    return listOrBreak ? 'paragraph' : null;
+  }
+  if (char === '.' || char === '!' || char === '?' || char === '…') {
+    if (!isSpace(text[index + 1]) && index + 1 < text.length) return null;
+    return char !== '.' || !endsAbbreviation(text, index) ? 'sentence' : null;
+  }
+  return null;
+}
+
+/**
+ * The tail of `left` after its last sentence end; when that leaves fewer than `minLength` characters (a link
+ * on "More here." after the sentence naming the company), earlier sentences of the same paragraph too.
+ */
+function sentenceTail(left: string, html: boolean, minLength: number): string {
+  for (let i = left.length - 1; i >= 0; i--) {
+    const boundary = boundaryAt(left, i, html);
+    if (boundary === 'paragraph' || (boundary === 'sentence' && left.length - i > minLength)) return left.slice(i + 1);
+  }
+  return left;
+}
+
+/** The head of `right` up to and including its first sentence end. */
+function sentenceHead(right: string, html: boolean): string {
+  for (let i = 0; i < right.length; i++) {
+    if (boundaryAt(right, i, html)) return right.slice(0, right[i] === '\n' ? i : i + 1);
+  }
+  return right;
+}
+
+/** A sentence shorter than this borrows the sentences before it in the same paragraph. */
+const MIN_CONTEXT = 80;
+
+/**
+ * The sentence made of the end of `left`, the link's own text `middle`, and the start of `right`, whitespace
+ * collapsed and cut to MAX_CONTEXT characters around the link. Pass at most CONTEXT_WINDOW characters per side.
+ * `html`: the text came from HTML, where source newlines mean nothing; in plain text a blank line ends a paragraph.
+ */
+export function sentenceAround(left: string, middle: string, right: string, html: boolean): string {
+  const after = collapseWhitespace(sentenceHead(right, html));
+  const mid = collapseWhitespace(middle);
+  const before = collapseWhitespace(sentenceTail(left, html, MIN_CONTEXT - mid.length - after.length));
+  const joinLeft = before && mid && (isSpace(left[left.length - 1]) || isSpace(middle[0])) ? ' ' : '';
+  const joinRight = after && mid && (isSpace(right[0]) || isSpace(middle[middle.length - 1])) ? ' ' : '';
+  let sentence = before + joinLeft + mid + joinRight + after;
+  if (!mid) sentence = collapseWhitespace(`${before} ${after}`);
+  // Removed URLs leave "and ." behind.
+  sentence = sentence.replace(/ ([.,;:!?])(?=\s|$)/g, '$1');
+  if (sentence.length <= MAX_CONTEXT) return sentence;
+  // Too long: keep the link's text and an even share of each side, cut at word boundaries.
+  const share = Math.max(0, Math.floor((MAX_CONTEXT - Math.min(mid.length, MAX_CONTEXT)) / 2));
+  // The start of a long sentence usually names its subject ("Acme, a Berlin startup, …"): keep it and the words
+  // next to the link, drop the middle.
+  const head =
+    before.length > share
+      ? before.slice(0, Math.floor(share * 0.6)).replace(/\s\S*$/, '') +
+        ' … ' +
+        before.slice(before.length - Math.floor(share * 0.4)).replace(/^\S*\s/, '')
+      : before;
+  const tail = after.length > share ? after.slice(0, share).replace(/\s\S*$/, '') + '…' : after;
+  return (head + joinLeft + mid.slice(0, MAX_CONTEXT) + joinRight + tail).trim();
+}

@@ -1,0 +1,135 @@
+/**
+ * What kind of input this is, and its text. Decoding never throws: bytes that are not UTF-8 are read as
+ * Windows-1252 (what old mail and web pages without a charset mean), and binary data is read for whatever
+ * URLs it holds, each with a warning the user sees.
+ */
+import type { InputFormat } from '../types.ts';
+
+/** How much of the input is sniffed for its format and for binary content. */
+const SNIFF_BYTES = 65_536;
+
+const EXTENSIONS: Record<string, InputFormat> = {
+  eml: 'eml',
+  mht: 'eml',
+  mhtml: 'eml',
+  msg: 'eml',
+  html: 'html',
+  htm: 'html',
+  xhtml: 'html',
+  md: 'markdown',
+  markdown: 'markdown',
+  mdx: 'markdown',
+  txt: 'text',
+  text: 'text',
+};
+
+/** RFC 5322 headers that mark an email; a pasted email starts with a block of them. */
+const MAIL_HEADER =
+  /^(?:from|to|subject|date|received|return-path|delivered-to|mime-version|content-type|message-id|x-[a-z0-9-]+|dkim-signature|arc-[a-z-]+|authentication-results|reply-to|list-unsubscribe):/i;
+const HTML_MARKUP =
+  /<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|table[\s>]|div[\s>]|p[\s>]|a\s+[^>]*href|br\s*\/?>|span[\s>])/i;
+const MARKDOWN_SYNTAX = /\[[^\]\n]+\]\((?:https?:|www\.|\/)|^#{1,6}\s+\S|^\s*[-*]\s+\[/m;
+
+export interface DecodedInput {
+  text: string;
+  /** The raw bytes when the input came as bytes (an `.eml` is best parsed from its bytes: parts name their charset). */
+  bytes: Uint8Array | null;
+  warnings: string[];
+  binary: boolean;
+}
+
+function formatSize(bytes: number): string {
+  if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1)} MB`;
+  if (bytes >= 1_024) return `${(bytes / 1_024).toFixed(0)} kB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * Share of control characters in the sniffed head: text has almost none, binary files (images, PDFs, zips) many.
+ * A NUL byte alone is enough: no text format uses it.
+ */
+function looksBinary(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, SNIFF_BYTES);
+  let control = 0;
+  for (let i = 0; i < end; i++) {
+    const byte = bytes[i] ?? 0;
+    if (byte === 0) return true;
+    if (byte < 9 || (byte > 13 && byte < 32 && byte !== 27)) control++;
+  }
+  return end > 0 && control / end > 0.05;
+}
+
+/** Cut before a UTF-8 continuation byte would split a character. */
+function utf8Boundary(bytes: Uint8Array, limit: number): number {
+  let end = limit;
+  while (end > 0 && end > limit - 4 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return end;
+}
+
+/** Windows-1252's printable characters at 0x80-0x9F (Node's decoder reads them as Latin-1 control codes). */
+const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  return new TextDecoder('windows-1252')
+    .decode(bytes)
+    .replace(/[\u0080-\u009f]/g, (char) => WINDOWS_1252_HIGH[char.charCodeAt(0) - 0x80] ?? char);
+}
+
+export function decodeInput(input: string | Uint8Array, maxBytes: number): DecodedInput {
+  const warnings: string[] = [];
+  if (typeof input === 'string') {
+    let text = input;
+    // Counting UTF-8 bytes of a 20 MB string costs a full pass; characters are a close, cheap stand-in.
+    if (text.length > maxBytes) {
+      warnings.push(
+        `The input is ${formatSize(text.length)}; only the first ${formatSize(maxBytes)} were read. Links after that point are missing.`,
+      );
+      text = text.slice(0, maxBytes);
+    }
+    const binary = text.slice(0, SNIFF_BYTES).includes('\u0000');
+    if (binary) warnings.push('The input contains binary data; only the web addresses found in it were read.');
+    return { text, bytes: null, warnings, binary };
+  }
+  let bytes = input;
+  if (bytes.length > maxBytes) {
+    warnings.push(
+      `The file is ${formatSize(bytes.length)}; only the first ${formatSize(maxBytes)} were read. Links after that point are missing.`,
+    );
+    bytes = bytes.subarray(0, utf8Boundary(bytes, maxBytes));
+  }
+  const binary = looksBinary(bytes);
+  if (binary)
+    warnings.push('The file looks like binary data, not a newsletter; only the web addresses found in it were read.');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    text = decodeWindows1252(bytes);
+    if (!binary) warnings.push('The file is not valid UTF-8; it was read as Windows-1252 (Western European).');
+  }
+  return { text, bytes, warnings, binary };
+}
+
+export function detectFormat(text: string, fileName?: string): InputFormat {
+  const extension = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+  const byName = extension ? EXTENSIONS[extension] : undefined;
+  if (byName) return byName;
+  const head = text.slice(0, SNIFF_BYTES).replace(/^\uFEFF/, '');
+  if (looksLikeEmail(head)) return 'eml';
+  if (HTML_MARKUP.test(head)) return 'html';
+  if (MARKDOWN_SYNTAX.test(head)) return 'markdown';
+  return 'text';
+}
+
+/** The first lines are headers (with folded continuations) and at least two of them are mail headers. */
+function looksLikeEmail(head: string): boolean {
+  let mailHeaders = 0;
+  const lines = head.split(/\r?\n/, 60);
+  for (const line of lines) {
+    if (line === '') break;
+    if (/^[ \t]/.test(line)) continue;
+    if (MAIL_HEADER.test(line)) mailHeaders++;
+    else if (!/^[\x21-\x39\x3b-\x7e]+:/.test(line)) return false;
+  }
+  return mailHeaders >= 2;
+}

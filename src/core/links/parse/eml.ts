@@ -1,0 +1,66 @@
+/**
+ * A raw email (`.eml`, MIME): postal-mime decodes the structure, transfer encodings and charsets; we keep the
+ * HTML and text bodies (both: several senders put direct URLs only in the text part) and the headers that
+ * name the sender's own domains.
+ */
+import PostalMime from 'postal-mime';
+import type { Address, Email } from 'postal-mime';
+
+export interface ParsedEmail {
+  html: string;
+  text: string;
+  subject: string;
+  /** Hosts the sender owns or mails from (From, Sender, Reply-To, List-* headers), lowercased, not yet reduced to domains. */
+  senderHosts: string[];
+}
+
+/** List headers carry the newsletter's own URLs (`List-Unsubscribe: <https://…>, <mailto:…>`) and its list id. */
+const LIST_HEADERS = new Set([
+  'list-unsubscribe',
+  'list-id',
+  'list-post',
+  'list-archive',
+  'list-subscribe',
+  'list-owner',
+  'list-help',
+]);
+
+function addressHosts(addresses: Array<Address | undefined>): string[] {
+  const hosts: string[] = [];
+  for (const address of addresses) {
+    if (!address) continue;
+    const mailboxes = address.group ?? [address];
+    for (const mailbox of mailboxes) {
+      const at = mailbox.address.lastIndexOf('@');
+      if (at >= 0) hosts.push(mailbox.address.slice(at + 1).toLowerCase());
+    }
+  }
+  return hosts;
+}
+
+/** Hosts inside a header value: URLs, mail addresses and a List-Id's `<name.example.com>`. */
+function headerHosts(key: string, value: string): string[] {
+  const hosts: string[] = [];
+  for (const match of value.matchAll(/https?:\/\/([^/\s>:?#]+)/gi)) if (match[1]) hosts.push(match[1].toLowerCase());
+  for (const match of value.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g))
+    if (match[1]) hosts.push(match[1].toLowerCase());
+  if (key === 'list-id') {
+    const id = /<([^<>\s]+)>/.exec(value)?.[1];
+    if (id && id.includes('.')) hosts.push(id.toLowerCase());
+  }
+  return hosts;
+}
+
+export async function parseEmail(input: Uint8Array | string): Promise<ParsedEmail> {
+  const email: Email = await PostalMime.parse(input, { attachmentEncoding: 'arraybuffer' });
+  const senderHosts = addressHosts([email.from, email.sender, ...(email.replyTo ?? [])]);
+  for (const header of email.headers) {
+    if (LIST_HEADERS.has(header.key)) senderHosts.push(...headerHosts(header.key, header.value));
+  }
+  return {
+    html: email.html ?? '',
+    text: email.text ?? '',
+    subject: email.subject ?? '',
+    senderHosts: [...new Set(senderHosts)],
+  };
+}

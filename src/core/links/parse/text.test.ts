@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureText } from './fixtures/read.ts';
+import { extractFromText } from './text.ts';
+
+const markdown = (source: string) => extractFromText(source, { firstPosition: 0, base: null, markdown: true });
+const text = (source: string) => extractFromText(source, { firstPosition: 0, base: null, markdown: false });
+
+describe('extractFromText (Markdown)', () => {
+  const issue = markdown(fixtureText('issue.md'));
+  const find = (host: string) => issue.links.find((link) => link.href.includes(host));
+
+  it('finds inline, image, autolink, reference and bare links, with balanced parentheses and trimmed punctuation', () => {
+    expect(issue.links.map((link) => link.href)).toEqual([
+      'https://www.gripline.example/news?utm_source=brief',
+      'https://sponsor.example/',
+      'https://arxiv.example/abs/1234',
+      'https://autolink.example/page',
+      'https://en.wikipedia.example/wiki/Robot_(disambiguation)',
+      'https://reference.example/doc',
+      'https://bare.example/path',
+      'https://paren.example/x',
+    ]);
+    expect(issue.title).toBe('Issue 9: robots');
+  });
+
+  it('reads the heading above each link and the sentence around it, without Markdown syntax', () => {
+    expect(find('gripline')).toMatchObject({
+      text: 'More here',
+      heading: 'Fundings',
+      context: 'Gripline, a Detroit startup that makes warehouse robots, raised $12 million. More here.',
+      part: 'markdown',
+    });
+    expect(find('sponsor')).toMatchObject({ text: 'Sponsor logo', isImage: true });
+    expect(find('reference')?.text).toBe('a reference');
+    expect(find('arxiv')?.context).toBe('Check the paper and.');
+  });
+});
+
+describe('extractFromText (plain text)', () => {
+  it('takes the words before a bracketed URL as its anchor, as text/plain parts print them', () => {
+    const part = text(
+      'Listen on YouTube [ https://yt.example/v ], Spotify [ https://sp.example/s ], and Apple Podcasts [ https://ap.example/p ]\n\n' +
+        'Scratch 3.0 (https://scratch.example/)\n',
+    );
+    expect(part.links.map((link) => [link.href, link.text])).toEqual([
+      ['https://yt.example/v', 'Listen on YouTube'],
+      ['https://sp.example/s', 'Spotify'],
+      ['https://ap.example/p', 'Apple Podcasts'],
+      ['https://scratch.example/', 'Scratch 3.0'],
+    ]);
+    expect(part.links[3]?.context).toBe('Scratch 3.0');
+  });
+
+  it('leaves a bare URL without anchor text and finds www. addresses', () => {
+    const part = text('Our site: www.example.com. Docs at https://docs.example/guide?a=1&b=2!');
+    expect(part.links.map((link) => [link.href, link.text])).toEqual([
+      ['https://www.example.com', ''],
+      ['https://docs.example/guide?a=1&b=2', ''],
+    ]);
+  });
+
+  it('treats a short line in capitals as the heading of the links below it', () => {
+    const part = text('FUNDINGS\n\nAcme raised money: https://acme.example/\n');
+    expect(part.links[0]).toMatchObject({ heading: 'FUNDINGS', part: 'text' });
+  });
+
+  it('scans a long run of brackets and a single huge line in linear time', () => {
+    const brackets = '[a]('.repeat(50_000) + ' https://end.example/';
+    const started = performance.now();
+    const part = text(brackets);
+    expect(part.links.map((link) => link.href)).toEqual(['https://end.example/']);
+    // Not a timing assertion on speed, a guard against a catastrophic-backtracking hang.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+});

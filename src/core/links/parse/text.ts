@@ -1,0 +1,232 @@
+/**
+ * Links in plain text and Markdown, found by one left-to-right scan with linear-time regular expressions.
+ * Plain text covers an email's text/plain part, where senders that wrap links in the HTML part (beehiiv,
+ * Cooperpress, Campaign Monitor) often print the direct URL, written `Anchor [ url ]` or `Anchor (url)`.
+ */
+import type { ExtractedLink } from '../types.ts';
+import { CONTEXT_WINDOW, collapseWhitespace, sentenceAround } from './context.ts';
+import { cleanHref } from './href.ts';
+import type { ParsedPart, PartOptions } from './part.ts';
+
+/** A URL's characters; brackets end it because text formats wrap URLs in them. */
+const URL_BODY = String.raw`[^\s<>"'\x60{}|\\^\[\]]+`;
+const BARE_URL = String.raw`(?:https?:\/\/|www\.)${URL_BODY}`;
+/** A Markdown destination: no spaces, balanced parentheses one level deep (Wikipedia URLs). */
+const DESTINATION = String.raw`<?([^()\s<>]+(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?\s*`;
+const LABEL = String.raw`((?:[^\[\]\n]|\[[^\[\]\n]*\]){0,500})`;
+
+/** Alternatives, tried at each position in this order: a linked image, an inline link or image, an autolink, a bare URL. */
+const MARKDOWN_TOKEN = new RegExp(
+  String.raw`\[!\[([^\[\]\n]*)\]\(${DESTINATION}\)\]\(${DESTINATION}\)` +
+    String.raw`|(!?)\[${LABEL}\]\(${DESTINATION}\)` +
+    String.raw`|\[${LABEL}\]\[([^\[\]\n]*)\]` +
+    String.raw`|<((?:https?:\/\/|www\.)[^\s<>]+)>` +
+    `|(${BARE_URL})`,
+  'gi',
+);
+const REFERENCE_DEFINITION = /^[ \t]{0,3}\[([^[\]\n]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$/gm;
+
+const MARKDOWN_HEADING =
+  /^[ \t]{0,3}(?:#{1,6}[ \t]+(.+?)[ \t#]*|\*\*([^*\n]{2,120})\*\*:?|__([^_\n]{2,120})__)[ \t]*$/gm;
+/** Plain text marks sections with `#` lines or short lines in capitals. */
+const TEXT_HEADING = /^[ \t]*(?:#{1,6}[ \t]+(.+?)|([A-Z0-9][A-Z0-9 &'’:,.!?/+\-–—]{2,80}))[ \t]*$/gm;
+
+/** A bold "By Jane Doe" line is a byline, not a section title. */
+export const BYLINE = /^(?:by|from|written by|posted by)\s/i;
+
+/** What a link's own text looks like once Markdown emphasis is gone. */
+function plain(text: string): string {
+  return collapseWhitespace(text.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`~]+/g, ''));
+}
+
+/** A window of source text as a reader sees it: link syntax reduced to its text, URLs left out. */
+function readable(source: string): string {
+  return source
+    .replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
+    .replace(/[*_`~]+/g, '')
+    .replace(/[[(<]\s*(?:https?:\/\/|www\.)[^\s\])>]*\s*[\])>]?/gi, '')
+    .replace(/(?:https?:\/\/|www\.)\S*/gi, '');
+}
+
+/** A bare URL's end is ambiguous: trailing punctuation and unbalanced closing brackets belong to the sentence. */
+function trimBareUrl(url: string): string {
+  let end = url.length;
+  for (;;) {
+    const last = url[end - 1];
+    if (last === undefined) break;
+    if ('.,;:!?\'"*_'.includes(last)) {
+      end--;
+      continue;
+    }
+    if (last === ')') {
+      let open = 0;
+      let close = 0;
+      for (let i = 0; i < end; i++) {
+        if (url[i] === '(') open++;
+        else if (url[i] === ')') close++;
+      }
+      if (close > open) {
+        end--;
+        continue;
+      }
+    }
+    break;
+  }
+  return url.slice(0, end);
+}
+
+const LEADING_JOINER = /^(?:(?:and|or|&)\s+|[,;–—-]\s*)+/i;
+const MAX_INFERRED_WORDS = 8;
+
+interface InferredAnchor {
+  text: string;
+  /** Where the words start, so the sentence around the link does not repeat them. */
+  start: number;
+  /** Past the bracket that closes the URL, so the sentence after the link does not start with it. */
+  end: number;
+}
+
+function isBlank(char: string | undefined): boolean {
+  return char === ' ' || char === '\t' || char === '\n' || char === '\r';
+}
+
+const CLOSING: Record<string, string> = { '[': ']', '(': ')', '<': '>' };
+
+/**
+ * The words a text/plain part prints before a bracketed URL (`Spotify [ https://… ]`): what the HTML part made
+ * the anchor. Reads back to the previous link, the start of the line, or a clause break, at most 8 words.
+ */
+function anchorBeforeBracket(source: string, urlStart: number, urlEnd: number, previousEnd: number): InferredAnchor {
+  let open = urlStart - 1;
+  while (open >= 0 && (source[open] === ' ' || source[open] === '\t')) open--;
+  const closing = CLOSING[source[open] ?? ''];
+  if (closing === undefined) return { text: '', start: urlStart, end: urlEnd };
+  let end = urlEnd;
+  while (source[end] === ' ' || source[end] === '\t') end++;
+  end = source[end] === closing ? end + 1 : urlEnd;
+  const from = Math.max(previousEnd, open - 200, 0);
+  let start = from;
+  const window = source.slice(from, open);
+  const lineStart = window.lastIndexOf('\n');
+  if (lineStart >= 0) start = from + lineStart + 1;
+  // A sentence end, a semicolon or a colon ends the words that belong to this link; commas and dots inside
+  // names ("Scratch 3.0", "Algorithms, by Jeff Erickson") do not.
+  const clause = source.slice(start, open).search(/(?:[^.!?:;]|[.!?:](?!\s))*$/);
+  start += Math.max(0, clause);
+  while (start < open && isBlank(source[start])) start++;
+  const words = plain(source.slice(start, open)).replace(LEADING_JOINER, '').split(' ').filter(Boolean);
+  if (words.length === 0) return { text: '', start: open, end };
+  const kept = words.slice(-MAX_INFERRED_WORDS);
+  // Move `start` to the first kept word so the words dropped stay part of the sentence before the link.
+  const firstWord = kept[0] ?? '';
+  const at = source.lastIndexOf(firstWord.slice(0, 3), open);
+  return { text: kept.join(' '), start: kept.length < words.length && at >= start ? at : start, end };
+}
+
+function collectReferences(source: string): Map<string, string> {
+  const references = new Map<string, string>();
+  if (!source.includes(']:')) return references;
+  REFERENCE_DEFINITION.lastIndex = 0;
+  for (let match = REFERENCE_DEFINITION.exec(source); match; match = REFERENCE_DEFINITION.exec(source)) {
+    const [, label, url] = match;
+    if (label && url) references.set(label.toLowerCase(), url);
+  }
+  return references;
+}
+
+/** Finds the nearest heading above a position, moving forward only: linear over a whole document. */
+class HeadingTracker {
+  #pattern: RegExp;
+  #source: string;
+  #next: RegExpExecArray | null;
+  current = '';
+
+  constructor(source: string, pattern: RegExp, initial: string) {
+    this.#source = source;
+    this.#pattern = new RegExp(pattern.source, pattern.flags);
+    this.#next = this.#pattern.exec(source);
+    this.current = initial;
+  }
+
+  at(index: number): string {
+    while (this.#next && this.#next.index < index) {
+      const text = plain(this.#next.slice(1).find((group) => group !== undefined) ?? '');
+      if (text && !BYLINE.test(text)) this.current = text.slice(0, 200);
+      this.#next = this.#pattern.exec(this.#source);
+    }
+    return this.current;
+  }
+}
+
+/** The first `# Title` line, or a front-matter `title:`/`subject:`. */
+function documentTitle(source: string): string {
+  const head = source.slice(0, 4_000);
+  const match = /^(?:title|subject):[ \t]*["']?(.+?)["']?[ \t]*$/im.exec(head) ?? /^#[ \t]+(.+)$/m.exec(head);
+  return match?.[1] ? plain(match[1]).slice(0, 200) : '';
+}
+
+export function extractFromText(source: string, options: PartOptions & { markdown: boolean }): ParsedPart {
+  const { markdown } = options;
+  const part = markdown ? 'markdown' : 'text';
+  const links: ExtractedLink[] = [];
+  let skippedLongHrefs = 0;
+  let position = options.firstPosition;
+  const references = collectReferences(source);
+  const title = markdown ? documentTitle(source) : '';
+  const headings = new HeadingTracker(source, markdown ? MARKDOWN_HEADING : TEXT_HEADING, title);
+  // Text parts use Markdown link syntax too (many senders' text/plain parts are Markdown), so one scanner reads both.
+  const pattern = new RegExp(MARKDOWN_TOKEN.source, 'gi');
+  let previousEnd = 0;
+
+  /** `start`..`end` is the source the link occupies: the reader's sentence is what lies around it. */
+  const add = (rawHref: string, text: string, isImage: boolean, start: number, end: number): void => {
+    const verdict = cleanHref(rawHref, options.base);
+    if ('skipped' in verdict) {
+      if (verdict.skipped === 'too-long') skippedLongHrefs++;
+      return;
+    }
+    links.push({
+      href: verdict.href,
+      text,
+      context: sentenceAround(
+        readable(source.slice(Math.max(0, start - CONTEXT_WINDOW), start)),
+        isImage ? '' : text,
+        readable(source.slice(end, end + CONTEXT_WINDOW)),
+        false,
+      ),
+      heading: headings.at(start),
+      isImage,
+      position: position++,
+      part,
+    });
+  };
+
+  for (let match = pattern.exec(source); match; match = pattern.exec(source)) {
+    const start = match.index;
+    let end = start + match[0].length;
+    const [, linkedAlt, , linkedTarget, bang, label, target, refLabel, refKey, autolink, bare] = match;
+    if (linkedTarget !== undefined) {
+      add(linkedTarget, plain(linkedAlt ?? ''), true, start, end);
+    } else if (target !== undefined) {
+      const text = plain(label ?? '');
+      add(target, text, bang === '!' || (text === '' && /!\[/.test(label ?? '')), start, end);
+    } else if (refLabel !== undefined) {
+      const key = (refKey || refLabel).toLowerCase();
+      const url = references.get(key);
+      if (url) add(url, plain(refLabel), false, start, end);
+    } else if (autolink !== undefined) {
+      add(autolink, '', false, start, end);
+    } else if (bare !== undefined) {
+      // A reference definition's URL was already used by the links that cite it.
+      const lineStart = source.lastIndexOf('\n', start) + 1;
+      if (references.size > 0 && /^[ \t]{0,3}\[[^\]]+\]:/.test(source.slice(lineStart, start))) continue;
+      const url = trimBareUrl(bare);
+      pattern.lastIndex = start + url.length;
+      const anchor = anchorBeforeBracket(source, start, start + url.length, previousEnd);
+      end = anchor.end;
+      add(url, anchor.text, false, anchor.start, end);
+    }
+    previousEnd = end;
+  }
+  return { links, skippedLongHrefs, title };
+}
