@@ -47,6 +47,8 @@ export interface CompanyDraft {
   tags?: string[];
   source: string;
   notes?: string;
+  /** The record's id in the CRM it came from (a CSV's `Record ID`), when known. */
+  externalId?: string | null;
 }
 
 /**

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { applyPatch, companyFromDraft, CrmIndex, InvalidCompanyError, POSSIBLE_NAME_SCORE } from './crm-index.ts';
+import type { Company, CompanyDraft } from './types.ts';
+
+let nextId = 0;
+function company(draft: Partial<CompanyDraft> & { name: string }): Company {
+  return companyFromDraft({ source: 'test', ...draft }, { id: `c${++nextId}`, now: 1_700_000_000_000 });
+}
+
+describe('CrmIndex.matchCompany', () => {
+  const acme = company({
+    name: 'Acme Robotics, Inc.',
+    website: 'https://www.acmerobotics.com',
+    aliasDomains: ['acme.ai'],
+  });
+  const pages = company({ name: 'Pages Co', domain: 'pages.github.io' });
+  const stripe = company({ name: 'Stripe', domain: 'stripe.com' });
+  const index = new CrmIndex([acme, pages, stripe]);
+
+  it('finds a company by its domain, with domain evidence', () => {
+    const result = index.matchCompany({ domain: 'acmerobotics.com' });
+    expect(result.status).toBe('in-crm');
+    expect(result.company?.id).toBe(acme.id);
+    expect(result.evidence).toEqual([{ kind: 'domain', detail: 'domain acmerobotics.com' }]);
+  });
+
+  it('finds a company from a subdomain or a full URL', () => {
+    const result = index.matchCompany({ domain: 'https://app.acmerobotics.com/signup' });
+    expect(result.status).toBe('in-crm');
+    expect(result.evidence[0]).toEqual({
+      kind: 'subdomain of',
+      detail: 'app.acmerobotics.com is a subdomain of acmerobotics.com',
+    });
+  });
+
+  it('finds a company by an alias domain', () => {
+    const result = index.matchCompany({ domain: 'acme.ai', name: 'Acme Robotics' });
+    expect(result.status).toBe('in-crm');
+    expect(result.company?.id).toBe(acme.id);
+    expect(result.evidence.map((item) => item.kind)).toEqual(['alias domain', 'name']);
+  });
+
+  it('keeps private suffixes whole: another github.io site is not the same company', () => {
+    expect(index.matchCompany({ domain: 'pages.github.io' }).status).toBe('in-crm');
+    expect(index.matchCompany({ domain: 'other.github.io' }).status).toBe('not-in-crm');
+  });
+
+  it('never says in-crm from a name alone, even an exact one', () => {
+    const result = index.matchCompany({ name: 'ACME Robotics GmbH', domain: 'acme-robotics.de' });
+    expect(result.status).toBe('possible');
+    expect(result.company?.id).toBe(acme.id);
+    expect(result.evidence).toEqual([{ kind: 'name', detail: 'name ≈ 1.00 (Acme Robotics, Inc.)', score: 1 }]);
+  });
+
+  it('reports a close name as possible with its score', () => {
+    const result = index.matchCompany({ name: 'Stripes' });
+    expect(result.status).toBe('possible');
+    expect(result.evidence[0]?.score).toBeGreaterThanOrEqual(POSSIBLE_NAME_SCORE);
+    expect(result.evidence[0]?.detail).toMatch(/^name ≈ 0\.\d\d \(Stripe\)$/);
+  });
+
+  it('says not-in-crm for an unrelated company, a bad domain or an empty query', () => {
+    expect(index.matchCompany({ domain: 'globex.com', name: 'Globex' })).toEqual({
+      status: 'not-in-crm',
+      company: null,
+      evidence: [],
+    });
+    expect(index.matchCompany({ domain: 'not a domain', name: '' }).status).toBe('not-in-crm');
+    expect(index.matchCompany({}).status).toBe('not-in-crm');
+    expect(index.matchCompany({ name: 'Acme' }).status).toBe('not-in-crm');
+  });
+
+  it('matches many queries in order', () => {
+    expect(index.matchMany([{ domain: 'stripe.com' }, { domain: 'nope.com' }]).map((r) => r.status)).toEqual([
+      'in-crm',
+      'not-in-crm',
+    ]);
+  });
+});
+
+describe('CrmIndex updates', () => {
+  it('re-indexes a company when its domain and name change, and forgets a deleted one', () => {
+    const original = company({ name: 'Old Name', domain: 'old.com' });
+    const index = new CrmIndex([original]);
+    const renamed = applyPatch(original, { name: 'New Name', domain: 'new.com' }, 2);
+    index.put(renamed);
+    expect(index.size).toBe(1);
+    expect(index.matchCompany({ domain: 'old.com' }).status).toBe('not-in-crm');
+    expect(index.matchCompany({ domain: 'new.com' }).company?.name).toBe('New Name');
+    expect(index.matchCompany({ name: 'Old Name' }).status).toBe('not-in-crm');
+    expect(index.delete(original.id)).toBe(true);
+    expect(index.matchCompany({ domain: 'new.com' }).status).toBe('not-in-crm');
+    expect(index.delete(original.id)).toBe(false);
+  });
+
+  it('hands a shared domain to the other owner when the indexed one is deleted', () => {
+    const first = company({ name: 'First', domain: 'shared.com' });
+    const second = company({ name: 'Second', domain: 'shared.com' });
+    const index = new CrmIndex([first, second]);
+    index.delete(first.id);
+    expect(index.matchCompany({ domain: 'shared.com' }).company?.id).toBe(second.id);
+  });
+
+  it('finds a name among 20,000 others through its buckets (no scan)', () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => company({ name: `Company ${i} Data`, domain: `c${i}.com` }));
+    const target = company({ name: 'Zyphra Quantum', domain: 'zyphra.com' });
+    const index = new CrmIndex([...many, target]);
+    expect(index.matchCompany({ name: 'Zyphra Quantum Labs' }).company?.id).toBe(target.id);
+    expect(index.matchCompany({ name: 'Zyphra Quantun' }).status).toBe('possible');
+  });
+});
+
+describe('CrmIndex.search', () => {
+  const index = new CrmIndex([
+    company({ name: 'beta', domain: 'beta.io', tags: ['fintech'] }),
+    company({ name: 'Alpha', domain: 'alpha.com' }),
+    company({ name: 'Gamma', domain: 'gamma.dev', tags: ['fintech', 'seed'] }),
+  ]);
+
+  it('lists everything sorted by name when the search is empty, paged', () => {
+    expect(index.search('').companies.map((c) => c.name)).toEqual(['Alpha', 'beta', 'Gamma']);
+    expect(index.search('', 1, 1)).toMatchObject({ total: 3, companies: [{ name: 'beta' }] });
+  });
+
+  it('matches every word against name, domain and tags', () => {
+    expect(index.search('fintech').companies.map((c) => c.name)).toEqual(['beta', 'Gamma']);
+    expect(index.search('FINTECH seed').total).toBe(1);
+    expect(index.search('alpha.com').total).toBe(1);
+    expect(index.search('nothing').total).toBe(0);
+  });
+});
+
+describe('companyFromDraft', () => {
+  it('derives the registrable domain from the website and normalises the rest', () => {
+    const made = companyFromDraft(
+      {
+        name: '  Acme   Robotics ',
+        website: 'https://app.acme.com/x',
+        aliasDomains: ['www.acme.io', 'acme.com', ''],
+        tags: ['a', 'A'],
+        source: '',
+      },
+      { id: 'x', now: 5 },
+    );
+    expect(made).toEqual({
+      id: 'x',
+      name: 'Acme Robotics',
+      domain: 'acme.com',
+      aliasDomains: ['acme.io'],
+      website: 'https://app.acme.com/x',
+      tags: ['a'],
+      source: 'manual',
+      notes: '',
+      externalId: null,
+      createdAt: 5,
+      updatedAt: 5,
+    });
+  });
+
+  it('refuses a missing name or a domain that is not one, with a message', () => {
+    expect(() => companyFromDraft({ name: ' ', source: 'manual' }, { id: 'x', now: 1 })).toThrow(InvalidCompanyError);
+    expect(() => companyFromDraft({ name: 'A', domain: 'nope', source: 'manual' }, { id: 'x', now: 1 })).toThrow(
+      /“nope” is not a web domain/,
+    );
+  });
+
+  it('keeps id, source and creation date when patched', () => {
+    const original = company({ name: 'A', domain: 'a.com' });
+    const patched = applyPatch(original, { notes: 'hello', tags: ['x'] }, 99);
+    expect(patched).toMatchObject({ id: original.id, source: 'test', createdAt: original.createdAt, updatedAt: 99 });
+    expect(patched.notes).toBe('hello');
+  });
+});

@@ -1,0 +1,553 @@
+/**
+ * CSV in and out of the local CRM. Import is two steps so the user stays in charge: `previewCsv`
+ * reads the first bytes, recognises the export (HubSpot, Attio, Pipedrive, Affinity, Salesforce,
+ * Airtable, Notion, Sift's own) and proposes a column mapping; `readCompaniesCsv` streams the whole
+ * file with the mapping the user confirmed, validates each row (bad rows are reported with their
+ * line number and skipped) and merges rows that share a domain. Neither touches storage: a file
+ * that fails to read leaves the CRM as it was by construction.
+ */
+import Papa from 'papaparse';
+import { companyFromDraft, InvalidCompanyError } from './crm-index.ts';
+import headerTable from './csv-headers.json';
+import { normaliseDomain, normaliseTags } from './normalise.ts';
+import type { Company } from './types.ts';
+
+export type CompanyField =
+  | 'name'
+  | 'domain'
+  | 'website'
+  | 'aliasDomains'
+  | 'tags'
+  | 'notes'
+  | 'externalId'
+  | 'source'
+  | 'id'
+  | 'createdAt'
+  | 'updatedAt';
+
+export const COMPANY_FIELDS: readonly CompanyField[] = [
+  'name',
+  'domain',
+  'website',
+  'aliasDomains',
+  'tags',
+  'notes',
+  'externalId',
+  'source',
+  'id',
+  'createdAt',
+  'updatedAt',
+];
+
+/** For the mapping form. */
+export const FIELD_LABELS: Record<CompanyField, string> = {
+  name: 'Name',
+  domain: 'Domain',
+  website: 'Website',
+  aliasDomains: 'Alias domains',
+  tags: 'Tags',
+  notes: 'Notes',
+  externalId: 'ID in your CRM',
+  source: 'Source',
+  id: 'Sift id',
+  createdAt: 'Created',
+  updatedAt: 'Updated',
+};
+
+/** Column index per field, or null when the file has no such column. */
+export type CsvMapping = Record<CompanyField, number | null>;
+
+export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+export interface CsvPreview {
+  /** `hubspot`, `attio`… or `generic` when no signature matched. */
+  format: string;
+  formatLabel: string;
+  headers: string[];
+  /** Up to five data rows, as read. */
+  sample: string[][];
+  mapping: CsvMapping;
+  delimiter: string;
+  encoding: CsvEncoding;
+  /** The file starts with Excel's `sep=;` line, which is not a header. */
+  sepLine: boolean;
+  totalBytes: number;
+  /** Things the user should know before importing (not errors). */
+  warnings: string[];
+}
+
+export interface CsvImportPlan {
+  mapping: CsvMapping;
+  delimiter: string;
+  encoding: CsvEncoding;
+  sepLine: boolean;
+  /** Recorded on each new company: `csv:hubspot`, `csv`. */
+  source: string;
+}
+
+export interface RowError {
+  /** 1-based line of the file where the row starts, as a text editor counts. */
+  line: number;
+  message: string;
+}
+
+export interface CsvReadResult {
+  companies: Company[];
+  rows: number;
+  /** Rows folded into an earlier row with the same domain. */
+  merged: number;
+  skipped: number;
+  /** At most MAX_REPORTED_ERRORS; `skipped` counts them all. */
+  rowErrors: RowError[];
+}
+
+export interface CsvReadContext {
+  newId: () => string;
+  now: number;
+  onProgress?: (progress: { fraction: number; rows: number }) => void;
+  /** Checked between chunks; true stops the read with ImportCancelledError. */
+  shouldStop?: () => boolean;
+}
+
+/** A file Sift cannot read at all. The message says what is wrong and what to do. */
+export class CsvFileError extends Error {
+  override name = 'CsvFileError';
+}
+
+export class ImportCancelledError extends Error {
+  override name = 'ImportCancelledError';
+  constructor() {
+    super('Import cancelled. Your CRM is unchanged.');
+  }
+}
+
+export const MAX_CSV_BYTES = 200 * 1024 * 1024;
+export const MAX_COMPANIES = 300_000;
+export const MAX_REPORTED_ERRORS = 1000;
+const PREVIEW_BYTES = 256 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Hosts many companies share: a website column pointing at one of these says nothing about which
+ * company it is, and taking it as the domain would merge every such row into one.
+ */
+const SHARED_HOSTS = new Set([
+  'linkedin.com',
+  'facebook.com',
+  'twitter.com',
+  'x.com',
+  'instagram.com',
+  'crunchbase.com',
+  'angel.co',
+  'wellfound.com',
+  'google.com',
+  'bit.ly',
+  'notion.site',
+]);
+
+function headerKey(header: string): string {
+  return header
+    .replace(/^\uFEFF/, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}/-]+/gu, ' ')
+    .trim();
+}
+
+const ALIASES: Record<CompanyField, string[]> = Object.fromEntries(
+  COMPANY_FIELDS.map((field) => [field, (headerTable.fields[field] ?? []).map(headerKey)]),
+) as Record<CompanyField, string[]>;
+
+const FORMATS = headerTable.formats.map((format) => ({ ...format, signature: format.signature.map(headerKey) }));
+
+export function emptyMapping(): CsvMapping {
+  return Object.fromEntries(COMPANY_FIELDS.map((field) => [field, null])) as CsvMapping;
+}
+
+/** Picks a column for each field by the alias table; each column serves at most one field. */
+export function detectMapping(headers: readonly string[]): CsvMapping {
+  const keys = headers.map(headerKey);
+  const mapping = emptyMapping();
+  const taken = new Set<number>();
+  for (const field of COMPANY_FIELDS) {
+    for (const alias of ALIASES[field]) {
+      const column = keys.findIndex((key, index) => key === alias && !taken.has(index));
+      if (column >= 0) {
+        mapping[field] = column;
+        taken.add(column);
+        break;
+      }
+    }
+  }
+  return mapping;
+}
+
+export function detectFormat(headers: readonly string[]): { format: string; label: string } {
+  const keys = new Set(headers.map(headerKey));
+  const found = FORMATS.find((format) => format.signature.every((key) => keys.has(key)));
+  return found ? { format: found.format, label: found.label } : { format: 'generic', label: 'CSV' };
+}
+
+function startsWith(bytes: Uint8Array, ...prefix: number[]): boolean {
+  return prefix.every((byte, index) => bytes[index] === byte);
+}
+
+/** Recognises files that are not text, and the text encoding of those that are. */
+export function sniffEncoding(bytes: Uint8Array): CsvEncoding {
+  if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04))
+    throw new CsvFileError(
+      'This is a ZIP-based file (an Excel .xlsx, Numbers or OpenDocument spreadsheet?), not a CSV. Open it in its app and export or “Save as” CSV, then import that file.',
+    );
+  if (startsWith(bytes, 0xd0, 0xcf, 0x11, 0xe0))
+    throw new CsvFileError('This is an old Excel .xls file, not a CSV. Open it in Excel and “Save as” CSV UTF-8.');
+  if (startsWith(bytes, 0x25, 0x50, 0x44, 0x46))
+    throw new CsvFileError('This is a PDF, not a CSV. Export your companies from your CRM as CSV.');
+  if (startsWith(bytes, 0xff, 0xfe)) return 'utf-16le';
+  if (startsWith(bytes, 0xfe, 0xff)) return 'utf-16be';
+  const sample = bytes.subarray(0, Math.min(bytes.length, 65536));
+  let controls = 0;
+  for (const byte of sample) {
+    if (byte === 0) throw new CsvFileError('This file contains binary data, so it is not a CSV. Choose a .csv file.');
+    if (byte < 0x09 || (byte > 0x0d && byte < 0x20)) controls++;
+  }
+  if (controls > sample.length / 100)
+    throw new CsvFileError('This file contains binary data, so it is not a CSV. Choose a .csv file.');
+  try {
+    // A multi-byte character may be cut at the end of the sample; only earlier bytes decide.
+    new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, Math.max(0, sample.length - 4)));
+    return 'utf-8';
+  } catch {
+    // Excel on Windows writes "CSV" in the ANSI code page.
+    return 'windows-1252';
+  }
+}
+
+const SEP_LINE = /^sep=(.)\s*$/i;
+
+/** Reads the start of a file and proposes how to import it. `bytes` is at least the first 256 KB. */
+export function previewCsv(bytes: Uint8Array, totalBytes: number): CsvPreview {
+  if (totalBytes === 0) throw new CsvFileError('This file is empty.');
+  if (totalBytes > MAX_CSV_BYTES)
+    throw new CsvFileError(
+      `This file is ${Math.round(totalBytes / 1024 / 1024)} MB; Sift imports CSV files up to ${MAX_CSV_BYTES / 1024 / 1024} MB. Export fewer columns (name and website are enough) or split the file.`,
+    );
+  const head = bytes.subarray(0, PREVIEW_BYTES);
+  const encoding = sniffEncoding(head);
+  let text = new TextDecoder(encoding).decode(head);
+  const trimmedStart = text.trimStart();
+  if (/^<(!doctype|html|\?xml|table|body)/i.test(trimmedStart))
+    throw new CsvFileError('This is an HTML or XML file, not a CSV. Export your companies from your CRM as CSV.');
+  if (/^[[{]/.test(trimmedStart) && !/^\{[^}\n]*\}?\s*[,;\t]/.test(trimmedStart))
+    throw new CsvFileError('This looks like a JSON file, not a CSV. Export your companies from your CRM as CSV.');
+  // The last line of a partial read may be cut in half.
+  if (head.length < totalBytes) text = text.slice(0, Math.max(text.lastIndexOf('\n'), 0));
+
+  const warnings: string[] = [];
+  let delimiter = '';
+  let sepLine = false;
+  const firstLineEnd = text.search(/\r?\n/);
+  const firstLine = firstLineEnd < 0 ? text : text.slice(0, firstLineEnd);
+  const sep = SEP_LINE.exec(firstLine);
+  if (sep) {
+    sepLine = true;
+    delimiter = sep[1]!;
+    text = firstLineEnd < 0 ? '' : text.slice(text.indexOf('\n', firstLineEnd) + 1);
+  }
+  const parsed = Papa.parse<string[]>(text, { delimiter, preview: 6, skipEmptyLines: 'greedy' });
+  if (!delimiter) delimiter = parsed.meta.delimiter || ',';
+  const [headerRow, ...sample] = parsed.data;
+  if (!headerRow || headerRow.every((cell) => !cell.trim())) throw new CsvFileError('This file has no header row.');
+  const headers = headerRow.map((cell, index) => cell.replace(/^\uFEFF/, '').trim() || `Column ${index + 1}`);
+  const quoteError = parsed.errors.find((error) => error.code === 'MissingQuotes');
+  if (quoteError && parsed.data.length <= 1)
+    throw new CsvFileError(
+      'A quoted value in the header row is never closed (a " without its partner), so the file cannot be read. Fix the quotes in the first line and try again.',
+    );
+  if (headers.length === 1) {
+    const other = [';', '\t', '|', ','].find((candidate) => candidate !== delimiter && headers[0]!.includes(candidate));
+    warnings.push(
+      other
+        ? `Only one column was found. The file may be separated by “${other === '\t' ? 'tab' : other}”: choose that separator below.`
+        : 'Only one column was found. If the file uses another separator, choose it below.',
+    );
+  }
+  const mapping = detectMapping(headers);
+  const { format, label } = detectFormat(headers);
+  if (mapping.name === null && mapping.domain === null && mapping.website === null)
+    warnings.push('No column looks like a company name or website. Choose the columns below.');
+  return { format, formatLabel: label, headers, sample, mapping, delimiter, encoding, sepLine, totalBytes, warnings };
+}
+
+export function planFromPreview(preview: CsvPreview): CsvImportPlan {
+  return {
+    mapping: preview.mapping,
+    delimiter: preview.delimiter,
+    encoding: preview.encoding,
+    sepLine: preview.sepLine,
+    source: preview.format === 'generic' || preview.format === 'sift' ? 'csv' : `csv:${preview.format}`,
+  };
+}
+
+function splitList(cell: string): string[] {
+  return cell
+    .split(/[;,\n]/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/** Sift's export neutralises spreadsheet formulas with a leading `'` (see `companiesToCsv`); undo it. */
+function unescapeFormula(cell: string): string {
+  return FORMULA_ESCAPED.test(cell) ? cell.slice(1) : cell;
+}
+
+/** What the export escapes: a formula start, possibly behind quotes that would otherwise be eaten on re-import. */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const FORMULA_ESCAPED = /^''*[=+\-@\t\r]/;
+
+function parseDate(cell: string): number | null {
+  if (!cell) return null;
+  const time = /^\d{10,13}$/.test(cell) ? Number(cell) : Date.parse(cell);
+  return Number.isFinite(time) ? time : null;
+}
+
+/** One row → a company, or a message saying why the row cannot be one. */
+function companyFromRow(
+  row: readonly string[],
+  plan: CsvImportPlan,
+  context: CsvReadContext,
+  usedIds: Set<string>,
+): Company | string {
+  const cell = (field: CompanyField): string => {
+    const column = plan.mapping[field];
+    return column === null ? '' : unescapeFormula((row[column] ?? '').trim());
+  };
+  let name = cell('name');
+  let domain = cell('domain');
+  let website = cell('website');
+  // HubSpot and Attio put several domains in one cell; the first is the primary.
+  const domains = splitList(domain);
+  domain = domains[0] ?? '';
+  const aliasDomains = [...domains.slice(1), ...splitList(cell('aliasDomains'))];
+  if (!domain && !website && !name) return 'no company name, domain or website';
+  for (const [label, value] of [
+    ['website', website],
+    ['domain', domain],
+  ] as const) {
+    const registrable = value ? normaliseDomain(value)?.domain : undefined;
+    if (registrable && SHARED_HOSTS.has(registrable)) {
+      if (label === 'website') website = '';
+      else domain = '';
+    }
+  }
+  if (!name) name = normaliseDomain(domain || website)?.domain ?? '';
+  if (!name) return `no company name, and “${domain || website}” is not a web domain`;
+  const siftId = cell('id');
+  const id = siftId && !usedIds.has(siftId) ? siftId : context.newId();
+  usedIds.add(id);
+  let company: Company;
+  try {
+    company = companyFromDraft(
+      {
+        name,
+        domain: domain || null,
+        website: website || null,
+        aliasDomains: aliasDomains.filter((alias) => !SHARED_HOSTS.has(normaliseDomain(alias)?.domain ?? '')),
+        tags: normaliseTags(splitList(cell('tags'))),
+        source: cell('source') || plan.source,
+        notes: cell('notes'),
+        externalId: cell('externalId') || null,
+      },
+      { id, now: context.now },
+    );
+  } catch (error) {
+    if (error instanceof InvalidCompanyError) return error.message;
+    throw error;
+  }
+  const createdAt = parseDate(cell('createdAt'));
+  const updatedAt = parseDate(cell('updatedAt'));
+  if (createdAt !== null) company.createdAt = createdAt;
+  company.updatedAt = updatedAt ?? company.createdAt;
+  return company;
+}
+
+/**
+ * Folds `incoming` into `into` (same domain, so the same company): the first record's scalar fields
+ * win where set, domains and tags are united, different notes are kept both.
+ */
+export function mergeCompany(into: Company, incoming: Company): Company {
+  const aliases = new Set([...into.aliasDomains, ...incoming.aliasDomains]);
+  if (incoming.domain && incoming.domain !== into.domain) aliases.add(incoming.domain);
+  if (into.domain) aliases.delete(into.domain);
+  const notes =
+    incoming.notes && incoming.notes !== into.notes && !into.notes.includes(incoming.notes)
+      ? [into.notes, incoming.notes].filter(Boolean).join('\n\n')
+      : into.notes;
+  return {
+    ...into,
+    domain: into.domain ?? incoming.domain,
+    website: into.website ?? incoming.website,
+    aliasDomains: [...aliases],
+    tags: normaliseTags([...into.tags, ...incoming.tags]),
+    notes,
+    externalId: into.externalId ?? incoming.externalId,
+    createdAt: Math.min(into.createdAt, incoming.createdAt),
+    updatedAt: Math.max(into.updatedAt, incoming.updatedAt),
+  };
+}
+
+/**
+ * Streams a CSV (a Blob in the worker, a string in tests) into companies. Throws CsvFileError when
+ * the file as a whole cannot be trusted (a quote never closed), ImportCancelledError when stopped.
+ */
+export function readCompaniesCsv(
+  input: Blob | string,
+  plan: CsvImportPlan,
+  context: CsvReadContext,
+): Promise<CsvReadResult> {
+  const totalSize = typeof input === 'string' ? input.length : input.size;
+  const byDomain = new Map<string, number>();
+  const companies: Company[] = [];
+  const rowErrors: RowError[] = [];
+  const usedIds = new Set<string>();
+  let skipped = 0;
+  let merged = 0;
+  let rows = 0;
+  let line = 1;
+  let headerSeen = false;
+  let headerLength = 0;
+  let chunks = 0;
+  let failure: Error | null = null;
+  const hasMapping = Object.values(plan.mapping).some((column) => column !== null);
+
+  const report = (message: string, at: number) => {
+    skipped++;
+    if (rowErrors.length < MAX_REPORTED_ERRORS) rowErrors.push({ line: at, message });
+  };
+
+  return new Promise((resolve, reject) => {
+    if (!hasMapping) {
+      reject(new CsvFileError('Choose at least the column with the company name or website.'));
+      return;
+    }
+    // Papa streams any Blob (it only slices and reads it); its types name File.
+    Papa.parse<string[]>(input as File, {
+      delimiter: plan.delimiter,
+      encoding: plan.encoding,
+      chunkSize: CHUNK_BYTES,
+      skipEmptyLines: false,
+      chunk(results, parser) {
+        chunks++;
+        const quoteError = results.errors.find((error) => error.code === 'MissingQuotes');
+        const quoteRow = quoteError?.row ?? -1;
+        for (let index = 0; index < results.data.length; index++) {
+          const row = results.data[index]!;
+          const rowLine = line;
+          for (const value of row) for (let at = value.indexOf('\n'); at >= 0; at = value.indexOf('\n', at + 1)) line++;
+          line++;
+          if (index === quoteRow) {
+            failure = new CsvFileError(
+              `Line ${rowLine}: a quoted value starts here and is never closed (a " without its partner), so the rest of the file cannot be read reliably. Nothing was imported; your CRM is unchanged. Fix that line and import again.`,
+            );
+            parser.abort();
+            return;
+          }
+          if (row.length === 1 && !row[0]!.trim()) continue;
+          if (!headerSeen) {
+            // `sep=;` read with `;` as the separator is two cells: `sep=` and an empty one.
+            if (plan.sepLine && row.length <= 2 && SEP_LINE.test(row.join(plan.delimiter).replace(/^\uFEFF/, '')))
+              continue;
+            headerSeen = true;
+            headerLength = row.length;
+            continue;
+          }
+          rows++;
+          if (row.length > headerLength && row.slice(headerLength).some((cell) => cell.trim())) {
+            report(
+              `has ${row.length} values but the header has ${headerLength}: is a value with a “${plan.delimiter === '\t' ? 'tab' : plan.delimiter}” missing its quotes?`,
+              rowLine,
+            );
+            continue;
+          }
+          const company = companyFromRow(row, plan, context, usedIds);
+          if (typeof company === 'string') {
+            report(company, rowLine);
+            continue;
+          }
+          const existing = company.domain === null ? undefined : byDomain.get(company.domain);
+          if (existing !== undefined) {
+            companies[existing] = mergeCompany(companies[existing]!, company);
+            merged++;
+            continue;
+          }
+          if (companies.length >= MAX_COMPANIES) {
+            failure = new CsvFileError(
+              `This file has more than ${MAX_COMPANIES.toLocaleString('en')} companies; Sift’s local CRM holds up to ${MAX_COMPANIES.toLocaleString('en')}. Split the file. Nothing was imported; your CRM is unchanged.`,
+            );
+            parser.abort();
+            return;
+          }
+          if (company.domain !== null) byDomain.set(company.domain, companies.length);
+          companies.push(company);
+        }
+        context.onProgress?.({ fraction: Math.min(1, (chunks * CHUNK_BYTES) / Math.max(totalSize, 1)), rows });
+        if (context.shouldStop?.()) {
+          failure = new ImportCancelledError();
+          parser.abort();
+        }
+      },
+      complete() {
+        if (failure) reject(failure);
+        else if (!headerSeen) reject(new CsvFileError('This file has no header row.'));
+        else if (rows === 0) reject(new CsvFileError('This file has a header but no rows. Nothing was imported.'));
+        else if (companies.length === 0)
+          reject(
+            new CsvFileError(
+              `None of the ${rows.toLocaleString('en')} rows could be imported${rowErrors[0] ? ` (line ${rowErrors[0].line}: ${rowErrors[0].message})` : ''}. Check the column mapping and the separator. Your CRM is unchanged.`,
+            ),
+          );
+        else resolve({ companies, rows, merged, skipped, rowErrors });
+      },
+      error(error: Error) {
+        reject(new CsvFileError(`The file could not be read: ${error.message}. Your CRM is unchanged.`));
+      },
+    });
+  });
+}
+
+/** Sift's own CSV columns, in order. Re-importing this file gives back the same companies. */
+export const EXPORT_HEADERS = [
+  'name',
+  'domain',
+  'alias_domains',
+  'website',
+  'tags',
+  'notes',
+  'source',
+  'external_id',
+  'sift_id',
+  'created_at',
+  'updated_at',
+] as const;
+
+/**
+ * Cells that start with `=`, `+`, `-` or `@` get a leading `'` so a spreadsheet shows them instead of
+ * running them as formulas (a newsletter wrote those names, not the user); import removes it again.
+ */
+export function companiesToCsv(companies: Iterable<Company>): string {
+  const rows: string[][] = [];
+  for (const company of companies) {
+    rows.push([
+      company.name,
+      company.domain ?? '',
+      company.aliasDomains.join('; '),
+      company.website ?? '',
+      company.tags.join('; '),
+      company.notes,
+      company.source,
+      company.externalId ?? '',
+      company.id,
+      new Date(company.createdAt).toISOString(),
+      new Date(company.updatedAt).toISOString(),
+    ]);
+  }
+  return Papa.unparse({ fields: [...EXPORT_HEADERS], data: rows }, { escapeFormulae: FORMULA_START, newline: '\r\n' });
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { nameKey, nameSimilarity, nameTokens, normaliseDomain, normaliseTags, registrableDomain } from './normalise.ts';
+
+describe('normaliseDomain', () => {
+  it.each([
+    ['acme.com', 'acme.com', 'acme.com'],
+    ['https://app.acme.com/login?x=1', 'app.acme.com', 'acme.com'],
+    ['WWW.Acme.CO.UK', 'acme.co.uk', 'acme.co.uk'],
+    ['acme.com.', 'acme.com', 'acme.com'],
+    ['acme.com:8443/path', 'acme.com', 'acme.com'],
+    ['founders@acme.io', 'acme.io', 'acme.io'],
+    ['mailto:hi@acme.io', 'acme.io', 'acme.io'],
+    ['bücher.de', 'xn--bcher-kva.de', 'xn--bcher-kva.de'],
+    // Private suffixes stay whole: two GitHub Pages sites are two companies.
+    ['https://acme.github.io/docs', 'acme.github.io', 'acme.github.io'],
+    ['docs.acme.notion.site', 'docs.acme.notion.site', 'acme.notion.site'],
+  ])('%s → host %s, domain %s', (input, host, domain) => {
+    expect(normaliseDomain(input)).toEqual({ host, domain });
+  });
+
+  it.each(['', '   ', 'acme', 'localhost', 'http://192.168.1.4/', 'not a domain.com', 'http://', null, undefined])(
+    'rejects %j',
+    (input) => {
+      expect(normaliseDomain(input)).toBeNull();
+    },
+  );
+
+  it('gives the registrable domain alone', () => {
+    expect(registrableDomain('https://eu.api.acme.com')).toBe('acme.com');
+  });
+});
+
+describe('nameKey', () => {
+  it.each([
+    ['Acme Robotics, Inc.', 'acmerobotics'],
+    ['ACME ROBOTICS LTD', 'acmerobotics'],
+    ['AcmeRobotics GmbH', 'acmerobotics'],
+    ['Acmé Robotics S.A.S.', 'acmerobotics'],
+    ['Acme Robotics SAS', 'acmerobotics'],
+    ['Acme AI', 'acme'],
+    ['Acme Labs', 'acme'],
+    ['Acme HQ', 'acme'],
+    ['Acme Labs Inc', 'acme'],
+    ['Acme.io', 'acme'],
+    ['The Acme Company', 'acme'],
+    ['Søren & Brøndum ApS', 'sorenandbrondum'],
+    ['Zürich Straße AG', 'zurichstrasse'],
+    ['Rock’n’Roll Labs', 'rocknroll'],
+  ])('%s → %s', (name, key) => {
+    expect(nameKey(name)).toBe(key);
+  });
+
+  it('keeps a name that is only a noise word', () => {
+    expect(nameTokens('Labs')).toEqual(['labs']);
+    expect(nameKey('AI')).toBe('ai');
+  });
+
+  it('drops noise words only at the end', () => {
+    expect(nameTokens('AI Fund Partners')).toEqual(['ai', 'fund', 'partners']);
+  });
+});
+
+describe('nameSimilarity', () => {
+  it('forgives a typo but not a different word', () => {
+    expect(nameSimilarity('stripe', 'stripes')).toBeGreaterThan(0.9);
+    expect(nameSimilarity('acmerobotics', 'acmerobotcs')).toBeGreaterThanOrEqual(0.85);
+    expect(nameSimilarity('acme', 'acmerobotics')).toBeLessThan(0.5);
+    expect(nameSimilarity('notion', 'motion')).toBeLessThan(0.85);
+  });
+
+  it('is 1 only for equal keys and symmetric', () => {
+    expect(nameSimilarity('acme', 'acme')).toBe(1);
+    expect(nameSimilarity('', '')).toBe(0);
+    expect(nameSimilarity('ab', 'abc')).toBe(nameSimilarity('abc', 'ab'));
+  });
+});
+
+describe('normaliseTags', () => {
+  it('trims, removes list separators and duplicates (case-insensitively)', () => {
+    expect(normaliseTags([' AI infra ', 'ai infra', 'seed; series a', '', 'b,c'])).toEqual([
+      'AI infra',
+      'seed series a',
+      'b c',
+    ]);
+  });
+});

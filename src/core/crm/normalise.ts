@@ -1,0 +1,199 @@
+/**
+ * How Sift decides that two spellings are the same company: domains compare by their registrable
+ * domain (`app.acme.com` → `acme.com`, with private suffixes such as `github.io` kept whole, so
+ * `acme.github.io` never matches `other.github.io`), names by a key without legal suffixes,
+ * filler words, punctuation or diacritics.
+ */
+import { parse } from 'tldts';
+
+export interface NormalisedDomain {
+  /** The host as written, lower-case, punycoded, without `www.`: `app.acme.com`. */
+  host: string;
+  /** The registrable domain: `acme.com`, `acme.co.uk`, `acme.github.io`. */
+  domain: string;
+}
+
+/**
+ * Accepts a bare domain, a URL, a host with a port or path, or an e-mail address. Returns null for
+ * anything without a registrable domain (IP addresses, `localhost`, a bare word, garbage).
+ */
+export function normaliseDomain(input: string | null | undefined): NormalisedDomain | null {
+  if (!input) return null;
+  let text = input.trim().toLowerCase();
+  if (!text || /\s/.test(text)) return null;
+  if (text.startsWith('mailto:')) text = text.slice('mailto:'.length);
+  if (!text.includes('://')) {
+    const at = text.lastIndexOf('@');
+    if (at >= 0) text = text.slice(at + 1);
+    text = `http://${text.replace(/^\/+/, '')}`;
+  }
+  let hostname: string;
+  try {
+    hostname = new URL(text).hostname;
+  } catch {
+    return null;
+  }
+  hostname = hostname.replace(/\.$/, '');
+  if (!hostname.includes('.')) return null;
+  const parsed = parse(hostname, { allowPrivateDomains: true });
+  if (parsed.isIp || !parsed.domain || !parsed.publicSuffix) return null;
+  // tldts treats any unknown last label as a suffix; a CRM domain must end in a real one.
+  if (parsed.isIcann === null) return null;
+  const host = hostname.startsWith('www.') && hostname !== `www.${parsed.publicSuffix}` ? hostname.slice(4) : hostname;
+  return { host, domain: parsed.domain };
+}
+
+/** The registrable domain alone, or null. */
+export function registrableDomain(input: string | null | undefined): string | null {
+  return normaliseDomain(input)?.domain ?? null;
+}
+
+/**
+ * Words that say what kind of legal entity or what kind of startup a company is, not which one.
+ * Dropped only at the end of a name ("Acme Labs Inc" → "acme"), and never when nothing would be
+ * left ("Labs" stays "labs").
+ */
+const TRAILING_NOISE = new Set([
+  // legal forms
+  'inc',
+  'incorporated',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'ltd',
+  'limited',
+  'llc',
+  'llp',
+  'lp',
+  'plc',
+  'gmbh',
+  'mbh',
+  'ag',
+  'kg',
+  'ug',
+  'se',
+  'sa',
+  'sas',
+  'sasu',
+  'sarl',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'oy',
+  'oyj',
+  'ab',
+  'as',
+  'asa',
+  'aps',
+  'pty',
+  'pte',
+  'kk',
+  'sl',
+  'sro',
+  'zoo',
+  // descriptors that startups add and drop freely
+  'ai',
+  'labs',
+  'lab',
+  'hq',
+  'technologies',
+  'technology',
+  'tech',
+  'software',
+  'holdings',
+  'group',
+  'app',
+  'io',
+]);
+
+/** Dotted legal forms, matched before punctuation is stripped so "S.A.S." and "Inc." read as words. */
+const DOTTED_FORMS: [RegExp, string][] = [
+  [/\bs\.?\s?a\.?\s?r\.?\s?l\.?(?=\s|$)/g, ' sarl '],
+  [/\bs\.?\s?a\.?\s?s\.?(?=\s|$)/g, ' sas '],
+  [/\bs\.?\s?p\.?\s?a\.?(?=\s|$)/g, ' spa '],
+  [/\bs\.?\s?r\.?\s?l\.?(?=\s|$)/g, ' srl '],
+  [/\bb\.\s?v\.?(?=\s|$)/g, ' bv '],
+  [/\bn\.\s?v\.?(?=\s|$)/g, ' nv '],
+  [/\bs\.\s?a\.?(?=\s|$)/g, ' sa '],
+  [/\bl\.\s?l\.\s?c\.?(?=\s|$)/g, ' llc '],
+  [/\bsp\.\s?z\s?o\.\s?o\.?(?=\s|$)/g, ' zoo '],
+];
+
+/** A web-address-shaped name ("Acme.io", "notion.so") names the company before the dot. */
+const NAME_TLD = /\.(com|io|ai|co|so|app|dev|xyz|net|org|tech|inc|vc|gg|me|sh)$/;
+
+/** The name's words, lower-case, ASCII-folded, without punctuation or trailing noise words. */
+export function nameTokens(name: string | null | undefined): string[] {
+  if (!name) return [];
+  let text = name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'o')
+    .replace(/œ/g, 'oe')
+    .replace(/ł/g, 'l')
+    .trim();
+  text = text.replace(NAME_TLD, '');
+  for (const [pattern, replacement] of DOTTED_FORMS) text = text.replace(pattern, replacement);
+  text = text.replace(/&/g, ' and ').replace(/['’`]/g, '');
+  const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  if (words[0] === 'the' && words.length > 1) words.shift();
+  while (words.length > 1 && TRAILING_NOISE.has(words[words.length - 1]!)) words.pop();
+  return words;
+}
+
+/**
+ * The key two names must share to be "the same name": tokens run together, so "Acme Robotics",
+ * "AcmeRobotics, Inc." and "Acmé Robotics GmbH" all give `acmerobotics`.
+ */
+export function nameKey(name: string | null | undefined): string {
+  return nameTokens(name).join('');
+}
+
+/**
+ * Similarity of two name keys, 0..1: the Sørensen–Dice coefficient over character bigrams. It
+ * forgives a typo or a missing letter ("stripe" / "stripes" 0.91) but not a different word
+ * ("acme" / "acmerobotics" 0.43).
+ */
+export function nameSimilarity(a: string, b: string): number {
+  if (a === b) return a ? 1 : 0;
+  if (a.length < 2 || b.length < 2) return 0;
+  const counts = new Map<string, number>();
+  for (let i = 0; i < a.length - 1; i++) {
+    const gram = a.slice(i, i + 2);
+    counts.set(gram, (counts.get(gram) ?? 0) + 1);
+  }
+  let shared = 0;
+  for (let i = 0; i < b.length - 1; i++) {
+    const gram = b.slice(i, i + 2);
+    const left = counts.get(gram);
+    if (left) {
+      shared++;
+      counts.set(gram, left - 1);
+    }
+  }
+  return (2 * shared) / (a.length - 1 + (b.length - 1));
+}
+
+/** Tags are single labels: trimmed, inner whitespace collapsed, no list separators (they join CSV cells). */
+export function normaliseTag(tag: string): string {
+  return tag.replace(/[;,|]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+export function normaliseTags(tags: Iterable<string>): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of tags) {
+    const tag = normaliseTag(raw);
+    const key = tag.toLowerCase();
+    if (tag && !seen.has(key)) {
+      seen.add(key);
+      out.push(tag);
+    }
+  }
+  return out;
+}
