@@ -7,7 +7,6 @@
  * handled here: downloading a model into WebLLM's cache with byte-level progress, and managing
  * that cache. Errors go back as strings ("Name: message"), as WebLLM's do.
  */
-// egress gate installed here
 import { WebWorkerMLCEngineHandler, deleteModelAllInfoInCache, hasModelInCache, type AppConfig } from '@mlc-ai/web-llm';
 import type { AppConfigForModel } from '../src/core/engines/catalogue.ts';
 import {
@@ -17,7 +16,11 @@ import {
   readTensorCache,
   tokenizerFileWebLLMReads,
 } from '../src/core/engines/model-files.ts';
-import { egress } from '../src/net/egress.ts';
+import { egress, installWorkerEgressGate } from '../src/net/egress.ts';
+
+// Before any handler exists: every fetch and Cache.add in this worker (WebLLM's downloads
+// included) goes through the gate, which follows the hosts the page allows.
+installWorkerEgressGate(self);
 
 /** Progress of Sift's own download step, in bytes. */
 export interface DownloadProgress {

@@ -3,6 +3,7 @@
  * run here so a 20 MB paste or a 100,000-row import never freezes the page.
  * Thin on purpose: each area exposes its functions from its own module under src/.
  */
+import { egressDiagnostics } from '../src/net/egress-probe.ts';
 import { expose } from 'comlink';
 
 const diagnostics = {
@@ -17,6 +18,7 @@ const diagnostics = {
 
 const api = {
   ...diagnostics,
+  ...egressDiagnostics,
 };
 
 export type ToolsApi = typeof api;

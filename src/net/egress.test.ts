@@ -90,6 +90,15 @@ describe('EgressGate', () => {
     await expect(worker.fetch('https://huggingface.co/a')).rejects.toThrow(/huggingface\.co.*not switched on/);
   });
 
+  it('keeps a worker gate’s own allowances (the model hosts it was sent) when the page’s policy changes', () => {
+    const worker = new EgressGate('https://app.example', undefined, 'sift-llm');
+    worker.allow('https://models.example/mlc-ai/', 'model');
+    worker.setPolicy([{ origin: 'https://api.groq.com', purposes: ['fallback'] }]);
+    worker.setPolicy([]);
+    expect(worker.purposeOf(new URL('https://models.example/x'))).toBe('model');
+    expect(worker.purposeOf(new URL('https://api.groq.com/x'))).toBeUndefined();
+  });
+
   it('does not let a fallback endpoint redirect the prompt to another place', async () => {
     const { gate } = gateWithLog();
     gate.allow(base, 'fallback');

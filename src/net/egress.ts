@@ -66,6 +66,8 @@ const LOCAL_SCHEMES = new Set(['data:', 'blob:']);
 export class EgressGate {
   /** origin → purpose → how many switched-on things share it (a connector and a fallback may). */
   #allowed = new Map<string, Map<EgressPurpose, number>>();
+  /** In a worker: what the page's gate allows, followed as a whole (`setPolicy`). */
+  #followed = new Map<string, EgressPurpose[]>();
   #log: EgressRecord[] = [];
   #listeners = new Set<(record: EgressRecord) => void>();
   #policyListeners = new Set<(policy: EgressPolicy) => void>();
@@ -101,10 +103,12 @@ export class EgressGate {
 
   purposeOf(url: URL): EgressPurpose | undefined {
     if (url.origin === this.appOrigin) return 'app';
-    const purposes = this.#allowed.get(url.origin);
-    if (!purposes) return undefined;
+    const own = this.#allowed.get(url.origin);
+    const followed = this.#followed.get(url.origin);
     // A host switched on for several things is reported by its most specific use.
-    for (const purpose of ['fallback', 'connector', 'model'] as const) if (purposes.has(purpose)) return purpose;
+    for (const purpose of ['fallback', 'connector', 'model'] as const) {
+      if (own?.has(purpose) || followed?.includes(purpose)) return purpose;
+    }
     return undefined;
   }
 
@@ -112,12 +116,12 @@ export class EgressGate {
     return [...this.#allowed].map(([origin, purposes]) => ({ origin, purposes: [...purposes.keys()] }));
   }
 
-  /** Replaces every allowance at once: how a worker's gate follows the page's. */
+  /**
+   * How a worker's gate follows the page's: replaces everything followed so far at once. The
+   * worker's own `allow` calls (the model hosts of the config the page sent it) stay apart.
+   */
   setPolicy(policy: EgressPolicy): void {
-    this.#allowed = new Map(
-      policy.map(({ origin, purposes }) => [originOf(origin), new Map(purposes.map((p) => [p, 1] as const))]),
-    );
-    this.#policyChanged();
+    this.#followed = new Map(policy.map(({ origin, purposes }) => [originOf(origin), [...purposes]]));
   }
 
   onPolicyChange(listener: (policy: EgressPolicy) => void): () => void {
@@ -295,6 +299,7 @@ export function installWorkerEgressGate(scope: WorkerScope, gate: EgressGate = e
     };
     for (const record of pending.splice(0)) port.postMessage({ kind: 'record', record } satisfies PortMessage);
   });
+  auditResourceTiming(gate);
 
   const gated: Fetch = (input, init) => gate.fetch(input instanceof Request ? input : String(input), init);
   Object.defineProperty(globalThis, 'fetch', { value: gated, writable: false, configurable: false });

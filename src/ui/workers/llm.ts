@@ -17,6 +17,7 @@ import type {
   SiftProgressMessage,
   StorageReport,
 } from '../../../workers/llm.worker.ts';
+import { connectWorkerEgress } from '../../net/egress.ts';
 import { WorkerOwner, type WorkerEvents } from './worker-owner.ts';
 
 /** An error the worker reported; WebLLM sends "Name: message" strings, so the name is recovered. */
@@ -242,7 +243,13 @@ export class LlmWorker {
 }
 
 function spawnLlmWorker(): Worker {
-  return new Worker(new URL('../../../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'sift-llm' });
+  const worker = new Worker(new URL('../../../workers/llm.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'sift-llm',
+  });
+  // First message: the worker's egress gate learns the allowed hosts and reports to the page's meter.
+  connectWorkerEgress(worker);
+  return worker;
 }
 
 /** The page's one model worker. */
