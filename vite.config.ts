@@ -1,10 +1,56 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 export default defineConfig({
   // Relative asset URLs: dist/ works from any sub-path of any static host, with no rewrites.
   base: './',
-  plugins: [svelte()],
+  plugins: [
+    svelte(),
+    // The app shell is precached so Sift opens offline after the first visit. WebLLM's worker chunk
+    // (~6 MB) is left out: tools-only mode needs none of it, and precaching it would make every
+    // first visit pay for a model engine most visits never load. Model weights are cached by the
+    // model worker itself, and the engine chunk by the browser's HTTP cache once a model was used.
+    VitePWA({
+      strategies: 'generateSW',
+      registerType: 'autoUpdate',
+      injectRegister: 'script-defer',
+      includeAssets: ['icon.svg'],
+      manifest: {
+        name: 'Sift — startups in your newsletters',
+        short_name: 'Sift',
+        description:
+          'Find the startups in a newsletter and check them against your CRM, with a small model running in your browser.',
+        // Relative: the installed app's scope is wherever the folder was uploaded.
+        start_url: './',
+        scope: './',
+        id: './',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#0b57d0',
+        icons: [
+          { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+        // Android's share sheet: shared text and links open Sift with them in the paste area.
+        share_target: {
+          action: './',
+          method: 'GET',
+          params: { title: 'share-title', text: 'share-text', url: 'share-url' },
+        },
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm,json}'],
+        globIgnores: ['**/llm.worker-*.js'],
+        // A shared link arrives as ?share-text=…; it must still find the precached page offline.
+        ignoreURLParametersMatching: [/^utm_/, /^fbclid$/, /^share-/],
+        maximumFileSizeToCacheInBytes: 3 * 2 ** 20,
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   worker: {
     format: 'es',
   },

@@ -1,0 +1,23 @@
+/**
+ * Writes one row to the CRM. Called only from the confirm dialog's "Add" button: nothing a
+ * newsletter says (or a model decides) can write to the CRM without that click.
+ */
+import type { CrmBackend } from '../../core/crm/types.ts';
+import type { ResultRow } from './result-rows.ts';
+
+export async function addRowToCrm(crm: Pick<CrmBackend, 'add' | 'label'>, row: ResultRow): Promise<ResultRow> {
+  const company = await crm.add({
+    name: row.name,
+    website: row.url,
+    domain: row.domain || null,
+    source: 'sift:newsletter',
+    notes: `Seen in a newsletter: “${row.sentence}”`,
+  });
+  return {
+    ...row,
+    status: 'in-crm',
+    companyId: company.id,
+    companyName: company.name,
+    evidence: [{ kind: 'domain', detail: `added to ${crm.label} from this run` }],
+  };
+}

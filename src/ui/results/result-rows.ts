@@ -1,0 +1,154 @@
+/**
+ * The results table's rows and what can be done with them (rank, sort, filter, export), as plain
+ * functions: the Svelte table and the job state are thin over these.
+ */
+import Papa from 'papaparse';
+import type { Company, CrmStatus, MatchResult } from '../../core/crm/types.ts';
+import type { LinkCandidate, LinkReport } from '../../core/links/types.ts';
+import type { SavedRow } from '../../storage/history.ts';
+
+/** One row of the table; its shape is the one history saves (see src/storage/history.ts). */
+export type ResultRow = SavedRow;
+
+/** Who decided that a link is a startup: the model (with the tools' help) or the tools alone. */
+export type DecidedBy = SavedRow['decidedBy'];
+
+/** Links the deterministic ranking keeps when no model is there to decide. */
+export const TOOLS_ONLY_MIN_SCORE = 0.5;
+
+/** Tools-only mode: the link tools' own classification and score decide what is a startup. */
+export function startupCandidates(report: LinkReport, minScore = TOOLS_ONLY_MIN_SCORE): LinkCandidate[] {
+  return report.links
+    .filter((link) => link.kind === 'startup' && link.score >= minScore)
+    .sort((a, b) => b.score - a.score || a.firstPosition - b.firstPosition);
+}
+
+export function rowFromCandidate(
+  link: LinkCandidate,
+  match: MatchResult | undefined,
+  decidedBy: DecidedBy = 'tools',
+  override: { name?: string; confidence?: number; reason?: string } = {},
+): ResultRow {
+  const company: Company | null = match?.company ?? null;
+  return {
+    id: link.id,
+    name: override.name?.trim() || link.name || link.domain || link.host,
+    url: link.url,
+    host: link.host,
+    domain: link.domain,
+    sentence: link.context,
+    status: match?.status ?? 'not-in-crm',
+    evidence: match?.evidence ?? [],
+    companyId: company?.id ?? null,
+    companyName: company?.name ?? null,
+    confidence: clamp01(override.confidence ?? link.score),
+    decidedBy,
+    reason: override.reason ?? link.features.join('; '),
+  };
+}
+
+export type SortKey = 'confidence' | 'name' | 'status' | 'order';
+export type SortDirection = 'ascending' | 'descending';
+
+const STATUS_ORDER: Record<CrmStatus, number> = { 'not-in-crm': 0, possible: 1, 'in-crm': 2 };
+
+/** Sorts a copy; ties keep the newsletter's order so the table never jumps around. */
+export function sortRows(
+  rows: readonly ResultRow[],
+  key: SortKey,
+  direction: SortDirection,
+  order: ReadonlyMap<string, number> = new Map(rows.map((row, index) => [row.id, index])),
+): ResultRow[] {
+  const sign = direction === 'ascending' ? 1 : -1;
+  const position = (row: ResultRow) => order.get(row.id) ?? 0;
+  const compare: Record<SortKey, (a: ResultRow, b: ResultRow) => number> = {
+    confidence: (a, b) => a.confidence - b.confidence,
+    name: (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }),
+    status: (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status],
+    order: (a, b) => position(a) - position(b),
+  };
+  return [...rows].sort((a, b) => sign * compare[key](a, b) || position(a) - position(b));
+}
+
+export function isNew(row: ResultRow): boolean {
+  return row.status === 'not-in-crm';
+}
+
+export const STATUS_LABEL: Record<CrmStatus, string> = {
+  'in-crm': 'In CRM',
+  possible: 'Possible match',
+  'not-in-crm': 'New',
+};
+
+export function evidenceText(row: ResultRow): string {
+  if (row.evidence.length === 0) return row.status === 'not-in-crm' ? 'no domain or name match' : '';
+  return row.evidence.map((item) => item.detail).join('; ');
+}
+
+const CSV_COLUMNS = [
+  'company',
+  'website',
+  'host',
+  'sentence',
+  'crm_status',
+  'crm_evidence',
+  'crm_company',
+  'confidence',
+  'decided_by',
+] as const;
+
+function exportRecord(row: ResultRow): Record<(typeof CSV_COLUMNS)[number], string> {
+  return {
+    company: row.name,
+    website: row.url,
+    host: row.host,
+    sentence: row.sentence,
+    crm_status: row.status,
+    crm_evidence: evidenceText(row),
+    crm_company: row.companyName ?? '',
+    confidence: row.confidence.toFixed(2),
+    decided_by: row.decidedBy,
+  };
+}
+
+/**
+ * CSV for spreadsheets and CRM imports. Cells that a spreadsheet would run as a formula
+ * (`=`, `+`, `-`, `@`...) are defused: newsletter text is untrusted.
+ */
+export function rowsToCsv(rows: readonly ResultRow[]): string {
+  return Papa.unparse(
+    { fields: [...CSV_COLUMNS], data: rows.map((row) => CSV_COLUMNS.map((column) => exportRecord(row)[column])) },
+    { escapeFormulae: true, newline: '\r\n' },
+  );
+}
+
+export function rowsToJson(rows: readonly ResultRow[]): string {
+  return JSON.stringify(
+    rows.map((row) => ({
+      company: row.name,
+      website: row.url,
+      host: row.host,
+      domain: row.domain,
+      sentence: row.sentence,
+      crm: { status: row.status, evidence: row.evidence, companyId: row.companyId, companyName: row.companyName },
+      confidence: Number(row.confidence.toFixed(3)),
+      decidedBy: row.decidedBy,
+      reason: row.reason,
+    })),
+    null,
+    2,
+  );
+}
+
+/** Tab-separated, for pasting straight into a spreadsheet or a message. */
+export function rowsToClipboardText(rows: readonly ResultRow[]): string {
+  const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ').trim();
+  const lines = rows.map((row) =>
+    [row.name, row.url, STATUS_LABEL[row.status], evidenceText(row), row.sentence].map(clean).join('\t'),
+  );
+  return ['Company\tWebsite\tCRM\tEvidence\tSentence', ...lines].join('\n');
+}
+
+function clamp01(value: number): number {
+  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
