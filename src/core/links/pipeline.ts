@@ -1,0 +1,316 @@
+/**
+ * extractLinks: from a pasted or dropped newsletter to a ranked list of distinct destinations.
+ * detect format → extract every occurrence → unwrap → canonicalise → merge duplicates → classify → ids.
+ * Every step is linear in the input; bad input gives warnings, never an exception.
+ */
+import { canonicalKey, canonicalizeUrl } from './canonical.ts';
+import { classifyLinks } from './classify.ts';
+import type { Classification, DocumentContext, UnclassifiedLink } from './classify.ts';
+import {
+  MAX_HREF_LENGTH,
+  decodeInput,
+  detectFormat,
+  extractFromHtml,
+  extractFromText,
+  parseEmail,
+} from './parse/index.ts';
+import type { ParsedPart } from './parse/index.ts';
+import type { CanonicalUrl, ExtractedLink, InputFormat, LinkCandidate, LinkReport, UnwrapResult } from './types.ts';
+import { unwrapUrl } from './unwrap/index.ts';
+
+export interface ExtractLinksOptions {
+  /** The dropped file's name: its extension decides the format before any sniffing. */
+  fileName?: string;
+  /** Input beyond this many bytes is not read (a warning says so). */
+  maxBytes?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 16 * 1_048_576;
+
+/** Anchor texts that say nothing about the destination; any other text of the same link is better. */
+const GENERIC_TEXT =
+  /^(?:click here|here|this|link|read more|learn more|more|more here|see more|continue reading|read|read the rest|full story|source|website|view|details|check it out|try it|try it out|go|open|→|»|›)\W*$/i;
+const LOOKS_LIKE_URL = /^(?:https?:\/\/|www\.)\S+$/i;
+/** Anchors of the newsletter's own pages: their destinations name the sender's domains. */
+const OWN_PAGE_TEXT =
+  /\b(?:view (?:(?:it|this|this email|this post|this issue|email) )?(?:in|on) (?:your |a |the )?(?:browser|web)|web version|read (?:it )?online|view online|unsubscribe|manage (?:your )?(?:subscription|preferences|email)|(?:update|email) (?:your )?preferences|forward to a friend|forward this email)\b/i;
+
+interface Resolved {
+  unwrap: UnwrapResult;
+  canonical: CanonicalUrl | null;
+  /** Same key, same destination (`www.`, a trailing slash and parameter order do not count). */
+  key: string;
+}
+
+/** One destination while occurrences are merged into it. */
+interface Destination {
+  canonical: CanonicalUrl;
+  unwrap: UnwrapResult;
+  occurrences: number;
+  firstPosition: number;
+  originalHref: string;
+  text: string;
+  textQuality: number;
+  context: string;
+  heading: string;
+  allImages: boolean;
+  parts: Set<ExtractedLink['part']>;
+}
+
+function textQuality(link: ExtractedLink): number {
+  const text = link.text.trim();
+  if (text === '') return 0;
+  if (link.isImage) return 1;
+  if (GENERIC_TEXT.test(text) || LOOKS_LIKE_URL.test(text)) return 2;
+  return 3;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function extractLinks(input: string | Uint8Array, options: ExtractLinksOptions = {}): Promise<LinkReport> {
+  const started = performance.now();
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const bytes = typeof input === 'string' ? input.length : input.length;
+  const decoded = decodeInput(input, maxBytes);
+  const warnings = [...decoded.warnings];
+  const format: InputFormat = decoded.binary ? 'text' : detectFormat(decoded.text, options.fileName);
+
+  const parts: ParsedPart[] = [];
+  const senderHosts: string[] = [];
+  let position = 0;
+  const read = (part: ParsedPart): void => {
+    parts.push(part);
+    position += part.links.length;
+  };
+
+  if (format === 'eml') {
+    try {
+      const email = await parseEmail(decoded.bytes ?? decoded.text);
+      senderHosts.push(...email.senderHosts);
+      if (email.html) read(extractFromHtml(email.html, { firstPosition: position, base: null }));
+      if (email.text) read(extractFromText(email.text, { firstPosition: position, base: null, markdown: false }));
+      if (!email.html && !email.text) warnings.push('The email has no HTML or text body, so it has no links to read.');
+    } catch (error) {
+      warnings.push(
+        `The email's MIME structure could not be read (${describeError(error)}); it was read as plain text.`,
+      );
+      read(extractFromText(decoded.text, { firstPosition: position, base: null, markdown: false }));
+    }
+  } else if (format === 'html') {
+    read(extractFromHtml(decoded.text, { firstPosition: position, base: null }));
+  } else {
+    read(extractFromText(decoded.text, { firstPosition: position, base: null, markdown: format === 'markdown' }));
+  }
+  if (format !== 'eml') senderHosts.push(...fromLineHosts(decoded.text));
+
+  const skippedLong = parts.reduce((sum, part) => sum + part.skippedLongHrefs, 0);
+  if (skippedLong > 0) {
+    warnings.push(
+      `${skippedLong} link${skippedLong === 1 ? ' was' : 's were'} longer than ${MAX_HREF_LENGTH / 1024} kB and skipped: no real link is that long.`,
+    );
+  }
+
+  const occurrences = parts.reduce((sum, part) => sum + part.links.length, 0);
+  const destinations = mergeOccurrences(parts, warnings);
+  if (parts.length > 1) attachTextPartUrls(destinations);
+
+  const candidates = [...destinations.values()].sort((a, b) => a.firstPosition - b.firstPosition);
+  const document: DocumentContext = { senderDomains: senderDomains(senderHosts, candidates) };
+  const unclassified: UnclassifiedLink[] = candidates.map((destination) => ({
+    url: destination.canonical.url,
+    host: destination.canonical.host,
+    domain: destination.canonical.domain,
+    text: destination.text,
+    context: destination.context,
+    heading: destination.heading,
+    isImage: destination.allImages,
+    needsNetwork: destination.unwrap.needsNetwork,
+    tracker: destination.unwrap.tracker,
+    occurrences: destination.occurrences,
+    firstPosition: destination.firstPosition,
+    originalHref: destination.originalHref,
+  }));
+  const classifications = classify(unclassified, document, warnings);
+  const links: LinkCandidate[] = unclassified.map((link, index) => {
+    const classification = classifications[index] ?? unclassifiedFallback(link);
+    return { id: `L${index + 1}`, ...link, ...classification };
+  });
+
+  return {
+    format,
+    links,
+    warnings,
+    stats: { bytes, occurrences, ms: Math.round((performance.now() - started) * 100) / 100 },
+  };
+}
+
+function resolve(href: string): Resolved | string {
+  let unwrap: UnwrapResult;
+  try {
+    unwrap = unwrapUrl(href);
+  } catch (error) {
+    return describeError(error);
+  }
+  let canonical: CanonicalUrl | null;
+  try {
+    canonical = canonicalizeUrl(unwrap.url);
+    // A decoder that recovers something unusable (not http) leaves the wrapper itself as the link.
+    if (canonical === null && unwrap.url !== href) {
+      canonical = canonicalizeUrl(href);
+      unwrap = { url: href, chain: [href], needsNetwork: true, tracker: unwrap.tracker };
+    }
+    return { unwrap, canonical, key: canonical ? canonicalKey(canonical) : '' };
+  } catch (error) {
+    return describeError(error);
+  }
+}
+
+function mergeOccurrences(parts: ParsedPart[], warnings: string[]): Map<string, Destination> {
+  const resolvedByHref = new Map<string, Resolved | string>();
+  const destinations = new Map<string, Destination>();
+  let failures = 0;
+  let firstFailure = '';
+  for (const part of parts) {
+    for (const link of part.links) {
+      let resolved = resolvedByHref.get(link.href);
+      if (resolved === undefined) {
+        resolved = resolve(link.href);
+        resolvedByHref.set(link.href, resolved);
+      }
+      if (typeof resolved === 'string') {
+        failures++;
+        firstFailure ||= resolved;
+        continue;
+      }
+      if (!resolved.canonical) continue;
+      const key = resolved.key;
+      const quality = textQuality(link);
+      const existing = destinations.get(key);
+      if (!existing) {
+        destinations.set(key, {
+          canonical: resolved.canonical,
+          unwrap: resolved.unwrap,
+          occurrences: 1,
+          firstPosition: link.position,
+          originalHref: link.href,
+          text: link.text,
+          textQuality: quality,
+          context: link.context,
+          heading: link.heading,
+          allImages: link.isImage,
+          parts: new Set([link.part]),
+        });
+        continue;
+      }
+      existing.occurrences++;
+      existing.allImages &&= link.isImage;
+      existing.parts.add(link.part);
+      if (quality > existing.textQuality) {
+        existing.text = link.text;
+        existing.textQuality = quality;
+        if (link.context) existing.context = link.context;
+        if (link.heading) existing.heading = link.heading;
+      }
+      if (!existing.context) existing.context = link.context;
+      if (!existing.heading) existing.heading = link.heading;
+    }
+  }
+  if (failures > 0) {
+    warnings.push(
+      `${failures} link${failures === 1 ? '' : 's'} could not be decoded and ${failures === 1 ? 'was' : 'were'} left out (${firstFailure}).`,
+    );
+  }
+  return destinations;
+}
+
+function normaliseText(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * An email's HTML part often wraps every link in a tracker that cannot be decoded offline, while its text part
+ * prints the same links directly. When an opaque HTML link's anchor text names exactly one direct link of the
+ * text part, both are one destination: the direct URL, with the HTML part's richer text and context.
+ */
+function attachTextPartUrls(destinations: Map<string, Destination>): void {
+  const directByText = new Map<string, Destination | null>();
+  for (const destination of destinations.values()) {
+    if (destination.unwrap.needsNetwork || !destination.parts.has('text') || destination.textQuality < 3) continue;
+    const key = normaliseText(destination.text);
+    if (key.length < 3) continue;
+    directByText.set(key, directByText.has(key) ? null : destination);
+  }
+  if (directByText.size === 0) return;
+  for (const [key, wrapped] of destinations) {
+    if (!wrapped.unwrap.needsNetwork || !wrapped.parts.has('html') || wrapped.textQuality < 3) continue;
+    const direct = directByText.get(normaliseText(wrapped.text));
+    if (!direct) continue;
+    direct.occurrences += wrapped.occurrences;
+    if (wrapped.firstPosition < direct.firstPosition) {
+      direct.firstPosition = wrapped.firstPosition;
+      direct.originalHref = wrapped.originalHref;
+    }
+    direct.text = wrapped.text;
+    if (wrapped.context) direct.context = wrapped.context;
+    if (wrapped.heading) direct.heading = wrapped.heading;
+    direct.allImages &&= wrapped.allImages;
+    destinations.delete(key);
+  }
+}
+
+/** A `From:` line near the top of a pasted or exported email (Markdown front matter, "**From:** Name <a@b.com>"). */
+function fromLineHosts(text: string): string[] {
+  const head = text.slice(0, 4_000);
+  const hosts: string[] = [];
+  for (const match of head.matchAll(
+    /^[ \t>*_]*(?:from|sender|reply-to)[*_]*:[*_ \t]*[^\n]*?[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/gim,
+  )) {
+    if (match[1]) hosts.push(match[1].toLowerCase());
+  }
+  return hosts;
+}
+
+/**
+ * The newsletter's own registrable domains: from its headers and from the destinations of its own-page links
+ * ("View in browser", "Unsubscribe"). A domain that also wraps links in an opaque tracker is left out: those
+ * wrapped links lead anywhere, and calling them the sender's own would hide the startups behind them.
+ */
+function senderDomains(hosts: string[], destinations: Destination[]): string[] {
+  const domains = new Set<string>();
+  for (const host of hosts) {
+    const domain = safeCanonical(`https://${host}/`)?.domain;
+    if (domain) domains.add(domain);
+  }
+  const trackerDomains = new Set<string>();
+  for (const destination of destinations) {
+    if (destination.unwrap.needsNetwork) trackerDomains.add(destination.canonical.domain);
+    else if (OWN_PAGE_TEXT.test(destination.text)) domains.add(destination.canonical.domain);
+  }
+  return [...domains].filter((domain) => !trackerDomains.has(domain));
+}
+
+function safeCanonical(url: string): CanonicalUrl | null {
+  try {
+    return canonicalizeUrl(url);
+  } catch {
+    return null;
+  }
+}
+
+function unclassifiedFallback(link: UnclassifiedLink): Classification {
+  return { kind: 'other', score: 0, features: ['not classified'], name: link.text };
+}
+
+function classify(links: UnclassifiedLink[], document: DocumentContext, warnings: string[]): Classification[] {
+  try {
+    return classifyLinks(links, document);
+  } catch (error) {
+    warnings.push(`The links could not be ranked (${describeError(error)}); they are listed unranked.`);
+    return links.map(unclassifiedFallback);
+  }
+}
