@@ -1,0 +1,272 @@
+/**
+ * Airtable over its REST API (airtable.com/developers/web/api): a personal access token, one base
+ * and one table whose field names the user maps. Airtable sends CORS headers, so the browser can
+ * call it directly. Limit: 5 requests per second per base; a 429 asks for 30 s of quiet.
+ */
+import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../../core/crm/types.ts';
+import {
+  ConnectorError,
+  RequestPacer,
+  checkFromError,
+  isHttpUrl,
+  okCheck,
+  sendJson,
+  type ConnectionCheck,
+  type CrmHints,
+  type Transport,
+} from './connection.ts';
+import type { RemoteConnector } from './remote-connector.ts';
+import {
+  draftWebsite,
+  matchRemoteRecords,
+  mergeTags,
+  normaliseName,
+  readTags,
+  registrableDomain,
+  remoteCompany,
+} from './remote-match.ts';
+
+export interface AirtableSettings {
+  /** `https://api.airtable.com`; another address only for an enterprise gateway or a test server. */
+  apiBase: string;
+  /** `app` followed by 14 letters and digits, from the base's URL or API docs. */
+  baseId: string;
+  /** Table name or id (`tbl…`). */
+  table: string;
+  nameField: string;
+  websiteField: string;
+  /** Empty when the table has no tags field. */
+  tagsField: string;
+  /** How the tags field stores tags: a multiple select (list) or a text field (`a, b`). */
+  tagsAs: 'list' | 'text';
+}
+
+export const AIRTABLE_DEFAULTS: AirtableSettings = {
+  apiBase: 'https://api.airtable.com',
+  baseId: '',
+  table: 'Companies',
+  nameField: 'Name',
+  websiteField: 'Website',
+  tagsField: 'Tags',
+  tagsAs: 'list',
+};
+
+const HINTS: CrmHints = {
+  crm: 'Airtable',
+  credentials:
+    'Create a personal access token at airtable.com/create/tokens with the scopes data.records:read and data.records:write and access to this base, then paste it here. (Airtable also answers 403 when the base id belongs to a base the token cannot see.)',
+  notFound:
+    'Check the base id (starts with “app”, from the base’s URL) and the table name, spelled exactly as in Airtable.',
+  defaultBackoffSeconds: 30,
+};
+
+/**
+ * Airtable's documented limit: 5 requests per second per base, shared by every connector instance.
+ * No burst, and a little slack: a 429 costs 30 s, a steady 210 ms costs nothing noticeable.
+ */
+const pacer = new RequestPacer(1, 210);
+
+/** Queries per request: the formula rides in the URL, and URLs over ~16k characters are refused. */
+const QUERIES_PER_REQUEST = 10;
+const MAX_PAGES = 3;
+
+interface AirtableRecord {
+  id: string;
+  createdTime?: string;
+  fields: Record<string, unknown>;
+}
+
+export class AirtableConnector implements RemoteConnector {
+  readonly label: string;
+  readonly #settings: AirtableSettings;
+
+  constructor(
+    settings: AirtableSettings,
+    readonly token: string,
+    readonly transport: Transport,
+  ) {
+    this.#settings = settings;
+    this.label = `Airtable (${settings.table})`;
+  }
+
+  async testConnection(): Promise<ConnectionCheck> {
+    try {
+      const url = this.#tableUrl();
+      url.searchParams.set('maxRecords', '1');
+      for (const field of this.#readFields()) url.searchParams.append('fields[]', field);
+      const body = await this.#send(url, { retryOnRateLimit: false });
+      const records = readRecords(body);
+      return okCheck(
+        `Airtable answered: table “${this.#settings.table}” is readable${records.length === 0 ? ' (it is empty)' : ''}, and the mapped fields exist.`,
+      );
+    } catch (error) {
+      return checkFromError(error);
+    }
+  }
+
+  async matchMany(queries: MatchQuery[]): Promise<MatchResult[]> {
+    const results: MatchResult[] = [];
+    for (let start = 0; start < queries.length; start += QUERIES_PER_REQUEST) {
+      const batch = queries.slice(start, start + QUERIES_PER_REQUEST);
+      const clauses = batch.flatMap((query) => this.#clauses(query));
+      const companies = clauses.length === 0 ? [] : await this.#search(clauses);
+      for (const query of batch) results.push(matchRemoteRecords(query, companies));
+    }
+    return results;
+  }
+
+  async add(draft: CompanyDraft): Promise<Company> {
+    const { nameField, websiteField, tagsField } = this.#settings;
+    const fields: Record<string, unknown> = { [nameField]: draft.name.trim() };
+    const website = draftWebsite(draft);
+    if (website) fields[websiteField] = website;
+    if (tagsField && draft.tags && draft.tags.length > 0) fields[tagsField] = this.#tagsValue(draft.tags);
+    const body = await this.#send(this.#tableUrl(), {
+      method: 'POST',
+      body: { records: [{ fields }], typecast: true },
+    });
+    const [created] = readRecords(body);
+    if (!created) throw unexpected('the created record');
+    return this.#company(created);
+  }
+
+  async tag(companyId: string, tags: string[]): Promise<Company> {
+    const { tagsField } = this.#settings;
+    if (!tagsField) {
+      throw new ConnectorError(
+        'not-configured',
+        'No tags field is mapped for this Airtable table.',
+        'Add a field for tags in Airtable (a multiple select works best) and enter its name under “Tags field”.',
+      );
+    }
+    const url = this.#recordUrl(companyId);
+    const current = readRecord(await this.#send(url));
+    const merged = mergeTags(readTags(current.fields[tagsField]), tags);
+    const body = await this.#send(url, {
+      method: 'PATCH',
+      body: { fields: { [tagsField]: this.#tagsValue(merged) }, typecast: true },
+    });
+    return this.#company(readRecord(body));
+  }
+
+  #send(url: URL, options: { method?: string; body?: unknown; retryOnRateLimit?: boolean } = {}): Promise<unknown> {
+    return pacer.take(this.#settings.baseId).then(() =>
+      sendJson(this.transport, HINTS, url, {
+        ...options,
+        headers: { Authorization: `Bearer ${this.token}` },
+        retryOnRateLimit: options.retryOnRateLimit ?? true,
+      }),
+    );
+  }
+
+  async #search(clauses: string[]): Promise<Company[]> {
+    const companies: Company[] = [];
+    let offset: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const url = this.#tableUrl();
+      url.searchParams.set('filterByFormula', clauses.length === 1 ? clauses[0]! : `OR(${clauses.join(',')})`);
+      url.searchParams.set('pageSize', '100');
+      for (const field of this.#readFields()) url.searchParams.append('fields[]', field);
+      if (offset) url.searchParams.set('offset', offset);
+      const body = await this.#send(url);
+      companies.push(...readRecords(body).map((record) => this.#company(record)));
+      offset = (body as { offset?: unknown }).offset as string | undefined;
+      if (typeof offset !== 'string') break;
+    }
+    return companies;
+  }
+
+  /** Broad on purpose: `remote-match.ts` decides which returned record is the company. */
+  #clauses(query: MatchQuery): string[] {
+    const clauses: string[] = [];
+    const domain = registrableDomain(query.domain);
+    if (domain) clauses.push(`FIND(${formulaString(domain)},LOWER({${this.#settings.websiteField}}))`);
+    const name = query.name ? normaliseName(query.name) : '';
+    if (name.length >= 2) clauses.push(`FIND(${formulaString(name)},LOWER({${this.#settings.nameField}}))`);
+    return clauses;
+  }
+
+  #readFields(): string[] {
+    const { nameField, websiteField, tagsField } = this.#settings;
+    return [nameField, websiteField, ...(tagsField ? [tagsField] : [])];
+  }
+
+  #tagsValue(tags: string[]): string[] | string {
+    return this.#settings.tagsAs === 'list' ? tags : tags.join(', ');
+  }
+
+  #tableUrl(): URL {
+    const { apiBase, baseId, table } = this.#settings;
+    return new URL(`/v0/${encodeURIComponent(baseId)}/${encodeURIComponent(table)}`, apiBase);
+  }
+
+  #recordUrl(id: string): URL {
+    const url = this.#tableUrl();
+    url.pathname += `/${encodeURIComponent(id)}`;
+    return url;
+  }
+
+  #company(record: AirtableRecord): Company {
+    const { nameField, websiteField, tagsField } = this.#settings;
+    const name = record.fields[nameField];
+    const website = record.fields[websiteField];
+    const created = record.createdTime ? Date.parse(record.createdTime) : Number.NaN;
+    return remoteCompany({
+      externalId: record.id,
+      name: typeof name === 'string' ? name : '',
+      website: typeof website === 'string' && website.trim() !== '' ? website.trim() : null,
+      tags: tagsField ? readTags(record.fields[tagsField]) : [],
+      source: 'airtable',
+      ...(Number.isNaN(created) ? {} : { createdAt: created }),
+    });
+  }
+}
+
+/** Problems a user can fix before any request is sent; empty when the settings are usable. */
+export function airtableSettingsProblems(settings: AirtableSettings, token: string | null): string[] {
+  const problems: string[] = [];
+  if (!token) problems.push('Paste a personal access token.');
+  if (!/^app[A-Za-z0-9]{14}$/.test(settings.baseId.trim())) {
+    problems.push('The base id starts with “app” and has 17 characters (see the base’s URL).');
+  }
+  if (settings.table.trim() === '') problems.push('Enter the table name.');
+  for (const [label, field] of [
+    ['Name field', settings.nameField],
+    ['Website field', settings.websiteField],
+  ] as const) {
+    if (field.trim() === '') problems.push(`Enter the ${label.toLowerCase()}.`);
+  }
+  for (const field of [settings.nameField, settings.websiteField, settings.tagsField]) {
+    if (/[{}]/.test(field)) problems.push(`Field names with braces cannot be used in a formula: “${field}”.`);
+  }
+  if (!isHttpUrl(settings.apiBase))
+    problems.push('The API address must start with https:// (or http:// for a local server).');
+  return problems;
+}
+
+/** A string literal in an Airtable formula. */
+function formulaString(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function readRecords(body: unknown): AirtableRecord[] {
+  const records = (body as { records?: unknown } | null)?.records;
+  if (!Array.isArray(records)) throw unexpected('a list of records');
+  return records.map(readRecord);
+}
+
+function readRecord(value: unknown): AirtableRecord {
+  const record = value as Partial<AirtableRecord> | null;
+  if (!record || typeof record.id !== 'string' || typeof record.fields !== 'object' || record.fields === null) {
+    throw unexpected('a record with an id and fields');
+  }
+  return record as AirtableRecord;
+}
+
+function unexpected(what: string): ConnectorError {
+  return new ConnectorError(
+    'bad-response',
+    `Airtable’s answer did not contain ${what}.`,
+    'Check that the API address is https://api.airtable.com (or your proxy forwards there).',
+  );
+}

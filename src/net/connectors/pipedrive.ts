@@ -1,0 +1,230 @@
+/**
+ * Pipedrive over its API v2 (developers.pipedrive.com): organizations are companies.
+ *
+ * The API token goes in the `api_token` query parameter, as Pipedrive documents, rather than a
+ * header: a GET then needs no CORS preflight. It is the one secret that rides in a URL, so nothing
+ * here ever shows, logs or puts a request URL into an error (see `connection.ts`).
+ *
+ * Pipedrive has no standard website field to search; a custom field holding the website
+ * (`websiteField`, its 40-character key) makes domain search possible. Without it, only names
+ * are searched, which at best gives `possible`.
+ */
+import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../../core/crm/types.ts';
+import {
+  ConnectorError,
+  RequestPacer,
+  checkFromError,
+  isHttpUrl,
+  okCheck,
+  sendJson,
+  type ConnectionCheck,
+  type CrmHints,
+  type Transport,
+} from './connection.ts';
+import type { RemoteConnector } from './remote-connector.ts';
+import {
+  draftWebsite,
+  matchRemoteRecords,
+  mergeTags,
+  normaliseName,
+  readTags,
+  registrableDomain,
+  remoteCompany,
+} from './remote-match.ts';
+
+export interface PipedriveSettings {
+  /** `https://api.pipedrive.com` or your company's `https://yourcompany.pipedrive.com`. */
+  baseUrl: string;
+  /** Key of the organization custom field holding the website; empty when there is none. */
+  websiteField: string;
+  /** Key of a text custom field holding tags (`a, b`); empty when there is none. */
+  tagsField: string;
+}
+
+export const PIPEDRIVE_DEFAULTS: PipedriveSettings = {
+  baseUrl: 'https://api.pipedrive.com',
+  websiteField: '',
+  tagsField: '',
+};
+
+const HINTS: CrmHints = {
+  crm: 'Pipedrive',
+  credentials: 'Copy your personal API token from Pipedrive (avatar → Personal preferences → API) and paste it here.',
+  notFound: 'Check the address: https://api.pipedrive.com, or https://yourcompany.pipedrive.com.',
+  defaultBackoffSeconds: 10,
+};
+
+/** Pipedrive's burst limit is per token and plan; a few requests per second stays well inside it. */
+const pacer = new RequestPacer(10, 250);
+/** The search endpoint rejects shorter terms. */
+const MIN_TERM = 2;
+
+interface PipedriveOrganization {
+  id: number | string;
+  name?: unknown;
+  custom_fields?: unknown;
+  add_time?: unknown;
+  update_time?: unknown;
+}
+
+export class PipedriveConnector implements RemoteConnector {
+  readonly label = 'Pipedrive';
+  readonly #settings: PipedriveSettings;
+
+  constructor(
+    settings: PipedriveSettings,
+    readonly apiToken: string,
+    readonly transport: Transport,
+  ) {
+    this.#settings = settings;
+  }
+
+  async testConnection(): Promise<ConnectionCheck> {
+    try {
+      const url = this.#url('/api/v2/organizations');
+      url.searchParams.set('limit', '1');
+      readData(await this.#send(url, { retryOnRateLimit: false }));
+      return okCheck(
+        `Pipedrive answered: organizations are readable with this token.${
+          this.#settings.websiteField ? '' : ' Without a website field, only names are searched.'
+        }`,
+      );
+    } catch (error) {
+      return checkFromError(error);
+    }
+  }
+
+  async matchMany(queries: MatchQuery[]): Promise<MatchResult[]> {
+    const results: MatchResult[] = [];
+    for (const query of queries) {
+      const found: Company[] = [];
+      const domain = registrableDomain(query.domain);
+      if (domain && this.#settings.websiteField) found.push(...(await this.#search(domain, 'custom_fields', domain)));
+      const name = query.name ? normaliseName(query.name) : '';
+      // A domain hit is already `in-crm`; the name search would only add a weaker answer.
+      const domainHit = found.length > 0 && matchRemoteRecords(query, found).status === 'in-crm';
+      if (!domainHit && name.length >= MIN_TERM) found.push(...(await this.#search(name, 'name', null)));
+      results.push(matchRemoteRecords(query, found));
+    }
+    return results;
+  }
+
+  async add(draft: CompanyDraft): Promise<Company> {
+    const { websiteField, tagsField } = this.#settings;
+    const customFields: Record<string, string> = {};
+    const website = draftWebsite(draft);
+    if (website && websiteField) customFields[websiteField] = website;
+    if (tagsField && draft.tags && draft.tags.length > 0) customFields[tagsField] = draft.tags.join(', ');
+    const body: Record<string, unknown> = { name: draft.name.trim() };
+    if (Object.keys(customFields).length > 0) body.custom_fields = customFields;
+    const answer = await this.#send(this.#url('/api/v2/organizations'), { method: 'POST', body });
+    return this.#company(readOrganization(readData(answer)));
+  }
+
+  async tag(companyId: string, tags: string[]): Promise<Company> {
+    const { tagsField } = this.#settings;
+    if (!tagsField) {
+      throw new ConnectorError(
+        'not-configured',
+        'No tags field is set for Pipedrive.',
+        'Add a text custom field to organizations in Pipedrive and enter its key under “Tags field”.',
+      );
+    }
+    const url = this.#url(`/api/v2/organizations/${encodeURIComponent(companyId)}`);
+    const current = readOrganization(readData(await this.#send(url)));
+    const merged = mergeTags(readTags(customFieldsOf(current)[tagsField]), tags);
+    const answer = await this.#send(url, {
+      method: 'PATCH',
+      body: { custom_fields: { [tagsField]: merged.join(', ') } },
+    });
+    return this.#company(readOrganization(readData(answer)));
+  }
+
+  async #search(term: string, fields: 'name' | 'custom_fields', domain: string | null): Promise<Company[]> {
+    const url = this.#url('/api/v2/organizations/search');
+    url.searchParams.set('term', term);
+    url.searchParams.set('fields', fields);
+    url.searchParams.set('limit', '20');
+    const data = readData(await this.#send(url)) as { items?: unknown };
+    if (!Array.isArray(data.items)) throw unexpected('data.items');
+    return data.items.map((entry) => {
+      const item = readOrganization((entry as { item?: unknown } | null)?.item);
+      // Search results list matched custom field values, not keys: the one holding the domain is the website.
+      const values = Array.isArray(item.custom_fields) ? item.custom_fields : [];
+      const website =
+        domain === null
+          ? null
+          : (values.find(
+              (value): value is string => typeof value === 'string' && registrableDomain(value) === domain,
+            ) ?? null);
+      return this.#company(item, website);
+    });
+  }
+
+  async #send(
+    url: URL,
+    options: { method?: string; body?: unknown; retryOnRateLimit?: boolean } = {},
+  ): Promise<unknown> {
+    url.searchParams.set('api_token', this.apiToken);
+    await pacer.take(this.#settings.baseUrl);
+    return sendJson(this.transport, HINTS, url, { ...options, retryOnRateLimit: options.retryOnRateLimit ?? true });
+  }
+
+  #url(path: string): URL {
+    return new URL(path, this.#settings.baseUrl);
+  }
+
+  #company(organization: PipedriveOrganization, websiteFromSearch?: string | null): Company {
+    const custom = customFieldsOf(organization);
+    const { websiteField, tagsField } = this.#settings;
+    const stored = websiteField ? custom[websiteField] : undefined;
+    const website = websiteFromSearch ?? (typeof stored === 'string' && stored !== '' ? stored : null);
+    const created = typeof organization.add_time === 'string' ? Date.parse(organization.add_time) : Number.NaN;
+    const updated = typeof organization.update_time === 'string' ? Date.parse(organization.update_time) : Number.NaN;
+    return remoteCompany({
+      externalId: String(organization.id),
+      name: typeof organization.name === 'string' ? organization.name : '',
+      website,
+      tags: tagsField ? readTags(custom[tagsField]) : [],
+      source: 'pipedrive',
+      ...(Number.isNaN(created) ? {} : { createdAt: created }),
+      ...(Number.isNaN(updated) ? {} : { updatedAt: updated }),
+    });
+  }
+}
+
+export function pipedriveSettingsProblems(settings: PipedriveSettings, apiToken: string | null): string[] {
+  const problems: string[] = [];
+  if (!apiToken) problems.push('Paste your API token.');
+  if (!isHttpUrl(settings.baseUrl))
+    problems.push('The address must start with https:// (e.g. https://api.pipedrive.com).');
+  return problems;
+}
+
+/** A full organization has `custom_fields` as an object keyed by field key; search results as a list. */
+function customFieldsOf(organization: PipedriveOrganization): Record<string, unknown> {
+  const custom = organization.custom_fields;
+  return custom && typeof custom === 'object' && !Array.isArray(custom) ? (custom as Record<string, unknown>) : {};
+}
+
+function readData(body: unknown): unknown {
+  const answer = body as { success?: unknown; data?: unknown } | null;
+  if (!answer || answer.success !== true || answer.data === undefined) throw unexpected('success and data');
+  return answer.data;
+}
+
+function readOrganization(value: unknown): PipedriveOrganization {
+  const organization = value as Partial<PipedriveOrganization> | null;
+  if (!organization || (typeof organization.id !== 'number' && typeof organization.id !== 'string')) {
+    throw unexpected('an organization with an id');
+  }
+  return organization as PipedriveOrganization;
+}
+
+function unexpected(what: string): ConnectorError {
+  return new ConnectorError(
+    'bad-response',
+    `Pipedrive’s answer did not contain ${what}.`,
+    'Check the address: it should be https://api.pipedrive.com or https://yourcompany.pipedrive.com.',
+  );
+}
