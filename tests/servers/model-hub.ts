@@ -61,7 +61,10 @@ export function fakeModelFiles(
   };
   for (let index = 0; index < options.shards; index += 1) {
     // Deterministic bytes, different per shard, so a mirror that mixes files up is caught.
-    files[`${base}params_shard_${index}.bin`] = Uint8Array.from({ length: options.shardBytes }, (_, i) => (i + index) % 251);
+    files[`${base}params_shard_${index}.bin`] = Uint8Array.from(
+      { length: options.shardBytes },
+      (_, i) => (i + index) % 251,
+    );
   }
   return files;
 }
@@ -70,7 +73,13 @@ export async function startModelHub(options: ModelHubOptions): Promise<ModelHub>
   const requests: HubRequest[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname).replace(/^\/+/, '');
-    const record: HubRequest = { path, method: request.method ?? 'GET', completed: false, aborted: false, at: Date.now() };
+    const record: HubRequest = {
+      path,
+      method: request.method ?? 'GET',
+      completed: false,
+      aborted: false,
+      at: Date.now(),
+    };
     requests.push(record);
     response.setHeader('access-control-allow-origin', '*');
     response.setHeader('access-control-allow-headers', '*');
