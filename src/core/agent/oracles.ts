@@ -1,0 +1,53 @@
+/**
+ * Oracles: scripted responders that always give the right answer, computed from the request. The
+ * benchmark wraps them in a NoisyEngine; tests use them as a model that never errs. They read the
+ * request the way a model would (the ids in the schema, the tool responses in the conversation).
+ */
+import type { ChatCompletionRequest } from '../engines/engine.ts';
+import type { ScriptedResponder } from '../engines/scripted.ts';
+import { canonicalJson, type ToolCall } from './tool-calls.ts';
+
+/** The ids a judgement request asks about: the required keys of its schema. */
+export function requestedIds(request: ChatCompletionRequest): string[] {
+  const schema = JSON.parse(request.response_format?.schema ?? '{}') as { required?: string[] };
+  return schema.required ?? [];
+}
+
+/** Answers each judgement request from a table of right answers (link id → verdict). */
+export function judgeOracle(truth: (id: string) => { startup: boolean; name: string }): ScriptedResponder {
+  return (request) => {
+    const answer: Record<string, { startup: boolean; name: string }> = {};
+    for (const id of requestedIds(request)) answer[id] = truth(id);
+    return JSON.stringify(answer);
+  };
+}
+
+/** The calls that ran: each assistant turn answered by a `<tool_response>`, not a `<tool_error>`. */
+export function executedCalls(request: ChatCompletionRequest): string[] {
+  const done: string[] = [];
+  const { messages } = request;
+  for (let index = 0; index + 1 < messages.length; index++) {
+    const message = messages[index]!;
+    const next = messages[index + 1]!;
+    if (message.role !== 'assistant' || !next.content.startsWith('<tool_response>')) continue;
+    try {
+      done.push(canonicalJson(JSON.parse(message.content)));
+    } catch {
+      // A malformed turn that was answered anyway cannot be one of the plan's calls.
+    }
+  }
+  return done;
+}
+
+/**
+ * Follows a fixed plan: the first call of the plan not yet executed, then the answer. Calls that
+ * ran out of order (a wrong but harmless read) are skipped over, as a sensible model would.
+ */
+export function planOracle(plan: readonly ToolCall[], answer: string): ScriptedResponder {
+  const steps = plan.map((call) => ({ call, key: canonicalJson(call) }));
+  return (request) => {
+    const done = new Set(executedCalls(request));
+    const next = steps.find((step) => !done.has(step.key));
+    return JSON.stringify(next ? { tool: next.call.tool, arguments: next.call.arguments } : { answer });
+  };
+}

@@ -1,0 +1,284 @@
+/**
+ * Sift's tools as the model sees them. Each tool's parameters are one TypeBox schema: the JSON
+ * Schema that constrains the model (gate 1), the runtime validator (gate 2) and the TypeScript
+ * type of its executor. Executors are pure functions over `ToolPorts`, so they run in the tools
+ * worker, on the page or in a test; no port reaches the network except through the CRM backend,
+ * whose remote connectors go through the app's egress gate. See README.md to add a tool.
+ */
+import Papa from 'papaparse';
+import { Type, type Static, type TSchema } from 'typebox';
+import type { Company, CompanyDraft, CrmBackend, MatchResult } from '../crm/types.ts';
+import type { LinkCandidate, LinkKind, LinkReport } from '../links/types.ts';
+
+/** What a write asks the user; the UI shows `summary` and waits for a yes or no. */
+export interface ConfirmationRequest {
+  tool: string;
+  summary: string;
+  arguments: unknown;
+}
+
+export interface ToolPorts {
+  /** Extracts the links of the run's document: the model never passes (or sees) the raw text. */
+  extractLinks(): Promise<LinkReport>;
+  crm: CrmBackend;
+  /** Resolves true only when the user said yes. */
+  confirm(request: ConfirmationRequest): Promise<boolean>;
+}
+
+/** The real state of one run, against which gate 3 checks every call. */
+export class ToolState {
+  report: LinkReport | null = null;
+  readonly links = new Map<string, LinkCandidate>();
+  /** Companies the run has seen (looked up or added): the only ids `tag_company` accepts. */
+  readonly companies = new Map<string, Company>();
+  /** Canonical text of each call executed, with its result: a repeated call is a loop. */
+  readonly executed = new Map<string, unknown>();
+  /** Every CSV the run exported, in order. */
+  readonly exports: string[] = [];
+
+  setReport(report: LinkReport): void {
+    this.report = report;
+    this.links.clear();
+    for (const link of report.links) this.links.set(link.id, link);
+  }
+}
+
+export const linkKinds = [
+  'startup',
+  'social',
+  'media',
+  'newsletter',
+  'sponsor',
+  'image',
+  'appstore',
+  'code',
+  'bigco',
+  'other',
+] as const satisfies readonly LinkKind[];
+
+const LinkId = Type.String({ pattern: '^L[0-9]{1,4}$', description: 'a link id from extract_links, e.g. L3' });
+const CompanyName = Type.String({ minLength: 1, maxLength: 80 });
+const Tag = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', description: 'lower-case, digits and dashes' });
+
+export interface ToolDefinition<S extends TSchema = TSchema> {
+  name: string;
+  description: string;
+  parameters: S;
+  /** Writes wait for the user's yes (gate 4) and are voted on before the user is asked. */
+  needsConfirmation: boolean;
+  /** Gate 3: why these (schema-valid) arguments cannot run against the current state. */
+  check(args: Static<S>, state: ToolState, ports: ToolPorts): Promise<string[]>;
+  /** One sentence for the confirmation dialog and the trace. */
+  describe(args: Static<S>, state: ToolState): string;
+  execute(args: Static<S>, ports: ToolPorts, state: ToolState): Promise<unknown>;
+}
+
+function defineTool<S extends TSchema>(tool: ToolDefinition<S>): ToolDefinition<S> {
+  return tool;
+}
+
+function unknownLinks(ids: readonly string[], state: ToolState): string[] {
+  if (!state.report) return ['no links yet: call extract_links first'];
+  const unknown = ids.filter((id) => !state.links.has(id));
+  return unknown.length ? [`unknown link id ${unknown.join(', ')}: use an id that extract_links returned`] : [];
+}
+
+function linkSummary(link: LinkCandidate) {
+  return {
+    id: link.id,
+    name: link.name,
+    domain: link.domain,
+    kind: link.kind,
+    score: Math.round(link.score * 100) / 100,
+  };
+}
+
+function matchSummary(match: MatchResult) {
+  return {
+    status: match.status,
+    company: match.company
+      ? { id: match.company.id, name: match.company.name, domain: match.company.domain, tags: match.company.tags }
+      : null,
+    evidence: match.evidence.map((evidence) => evidence.detail),
+  };
+}
+
+export const extractLinksTool = defineTool({
+  name: 'extract_links',
+  description: 'Find, unwrap and classify every link in the newsletter. Call first. Returns link ids (L1, L2...).',
+  parameters: Type.Object({}, { additionalProperties: false }),
+  needsConfirmation: false,
+  check: async () => [],
+  describe: () => 'extract the links of the newsletter',
+  async execute(_args, ports, state) {
+    const report = await ports.extractLinks();
+    state.setReport(report);
+    const byKind: Partial<Record<LinkKind, number>> = {};
+    for (const link of report.links) byKind[link.kind] = (byKind[link.kind] ?? 0) + 1;
+    return {
+      links: report.links.length,
+      by_kind: byKind,
+      likely_startups: report.links
+        .filter((link) => link.kind === 'startup')
+        .slice(0, 40)
+        .map(linkSummary),
+    };
+  },
+});
+
+export const listCandidatesTool = defineTool({
+  name: 'list_candidates',
+  description: 'List extracted links, best startup candidates first; filter by kind and minimum score.',
+  parameters: Type.Object(
+    {
+      kind: Type.Optional(Type.Enum([...linkKinds])),
+      min_score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    },
+    { additionalProperties: false },
+  ),
+  needsConfirmation: false,
+  check: async (_args, state) => (state.report ? [] : ['no links yet: call extract_links first']),
+  describe: (args) => `list candidates${args.kind ? ` of kind ${args.kind}` : ''}`,
+  async execute(args, _ports, state) {
+    const links = [...state.links.values()]
+      .filter((link) => (args.kind ? link.kind === args.kind : true))
+      .filter((link) => link.score >= (args.min_score ?? 0))
+      .sort((a, b) => b.score - a.score || a.firstPosition - b.firstPosition)
+      .slice(0, args.limit ?? 20);
+    return links.map((link) => ({ ...linkSummary(link), context: link.context.slice(0, 120) }));
+  },
+});
+
+export const lookupCompanyTool = defineTool({
+  name: 'lookup_company',
+  description: 'Check whether a company is in the CRM, by link id (its domain) or by name.',
+  parameters: Type.Object(
+    { link_id: Type.Optional(LinkId), name: Type.Optional(CompanyName) },
+    { additionalProperties: false },
+  ),
+  needsConfirmation: false,
+  async check(args, state) {
+    if (args.link_id === undefined && args.name === undefined) return ['give link_id or name'];
+    return args.link_id !== undefined ? unknownLinks([args.link_id], state) : [];
+  },
+  describe: (args) => `look up ${args.link_id ?? args.name} in the CRM`,
+  async execute(args, ports, state) {
+    const link = args.link_id !== undefined ? state.links.get(args.link_id) : undefined;
+    const [match] = await ports.crm.matchMany([
+      link ? { domain: link.domain, name: args.name ?? link.name } : { name: args.name ?? null },
+    ]);
+    if (!match) throw new Error('The CRM returned no answer for the lookup.');
+    if (match.company) state.companies.set(match.company.id, match.company);
+    return matchSummary(match);
+  },
+});
+
+export const addCompanyTool = defineTool({
+  name: 'add_company',
+  description: 'Add the company behind a link to the CRM (the user confirms first).',
+  parameters: Type.Object(
+    {
+      link_id: LinkId,
+      name: Type.Optional(CompanyName),
+      tags: Type.Optional(Type.Array(Tag, { maxItems: 5 })),
+    },
+    { additionalProperties: false },
+  ),
+  needsConfirmation: true,
+  async check(args, state, ports) {
+    const unknown = unknownLinks([args.link_id], state);
+    if (unknown.length) return unknown;
+    const link = state.links.get(args.link_id)!;
+    const [match] = await ports.crm.matchMany([{ domain: link.domain }]);
+    if (match?.status === 'in-crm' && match.company) {
+      state.companies.set(match.company.id, match.company);
+      return [`${link.domain} is already in the CRM as ${match.company.name} (${match.company.id}); use tag_company`];
+    }
+    return [];
+  },
+  describe: (args, state) => {
+    const link = state.links.get(args.link_id);
+    const tags = args.tags?.length ? ` tagged ${args.tags.join(', ')}` : '';
+    return `Add ${args.name ?? link?.name ?? args.link_id} (${link?.domain ?? 'unknown domain'}) to the CRM${tags}`;
+  },
+  async execute(args, ports, state) {
+    const link = state.links.get(args.link_id)!;
+    const draft: CompanyDraft = {
+      name: args.name ?? link.name,
+      website: link.url,
+      domain: link.domain,
+      tags: args.tags ?? [],
+      source: 'sift:newsletter',
+      notes: link.context.slice(0, 300),
+    };
+    const company = await ports.crm.add(draft);
+    state.companies.set(company.id, company);
+    return { added: { id: company.id, name: company.name, domain: company.domain, tags: company.tags } };
+  },
+});
+
+export const tagCompanyTool = defineTool({
+  name: 'tag_company',
+  description: 'Add tags to a CRM company found by lookup_company or add_company (the user confirms first).',
+  parameters: Type.Object(
+    { company_id: Type.String({ minLength: 1, maxLength: 100 }), tags: Type.Array(Tag, { minItems: 1, maxItems: 5 }) },
+    { additionalProperties: false },
+  ),
+  needsConfirmation: true,
+  async check(args, state) {
+    const company = state.companies.get(args.company_id);
+    if (!company) return [`unknown company id ${args.company_id}: find it with lookup_company first`];
+    const missing = args.tags.filter((tag) => !company.tags.includes(tag));
+    return missing.length ? [] : [`${company.name} already has ${args.tags.join(', ')}`];
+  },
+  describe: (args, state) =>
+    `Tag ${state.companies.get(args.company_id)?.name ?? args.company_id} with ${args.tags.join(', ')}`,
+  async execute(args, ports, state) {
+    const company = await ports.crm.tag(args.company_id, args.tags);
+    state.companies.set(company.id, company);
+    return { tagged: { id: company.id, name: company.name, tags: company.tags } };
+  },
+});
+
+export const exportCsvTool = defineTool({
+  name: 'export_csv',
+  description: 'Export links as CSV (name, website, domain, context); by default every startup link.',
+  parameters: Type.Object(
+    { link_ids: Type.Optional(Type.Array(LinkId, { minItems: 1, maxItems: 200 })) },
+    { additionalProperties: false },
+  ),
+  needsConfirmation: false,
+  check: async (args, state) => unknownLinks(args.link_ids ?? [], state),
+  describe: (args) => `export ${args.link_ids ? `${args.link_ids.length} links` : 'the startup links'} as CSV`,
+  async execute(args, _ports, state) {
+    const links = args.link_ids
+      ? args.link_ids.map((id) => state.links.get(id)!)
+      : [...state.links.values()].filter((link) => link.kind === 'startup');
+    const csv = csvOfLinks(links);
+    state.exports.push(csv);
+    return { rows: links.length, csv };
+  },
+});
+
+/** Spreadsheet-safe CSV: a cell starting with = + - @ is prefixed so it cannot run as a formula. */
+export function csvOfLinks(links: readonly LinkCandidate[]): string {
+  const safe = (cell: string) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+  return Papa.unparse({
+    fields: ['name', 'website', 'domain', 'context'],
+    data: links.map((link) => [link.name, link.url, link.domain, link.context].map(safe)),
+  });
+}
+
+export const tools = [
+  extractLinksTool,
+  listCandidatesTool,
+  lookupCompanyTool,
+  addCompanyTool,
+  tagCompanyTool,
+  exportCsvTool,
+] as unknown as readonly ToolDefinition[];
+
+export function toolByName(name: string): ToolDefinition | undefined {
+  return tools.find((tool) => tool.name === name);
+}

@@ -1,0 +1,153 @@
+/**
+ * The trace of one run: every model call and every tool execution, with each gate's verdict. Plain
+ * JSON-serialisable data, so it can be kept with the run, sent across a worker boundary and exported.
+ */
+import type { EngineInfo } from '../engines/engine.ts';
+
+export type GateName = 'constrained' | 'schema' | 'state' | 'policy';
+
+/** The four gates every model output passes before anything runs. */
+export const gateNumbers: Record<GateName, 1 | 2 | 3 | 4> = { constrained: 1, schema: 2, state: 3, policy: 4 };
+
+export interface GateVerdict {
+  gate: GateName;
+  ok: boolean;
+  detail: string;
+}
+
+export type TraceStepKind = 'tools' | 'judge' | 'vote' | 'plan' | 'execute' | 'fallback';
+
+export interface TraceEngine {
+  id: string;
+  model: string;
+  size: EngineInfo['size'];
+  location: EngineInfo['location'];
+}
+
+export interface TraceStep {
+  index: number;
+  kind: TraceStepKind;
+  label: string;
+  /** Null for deterministic steps (tools, fallbacks). */
+  engine: TraceEngine | null;
+  /** 0 for the first try, 1 and 2 for repairs. */
+  attempt: number;
+  /** The step whose rejected output this one repairs. */
+  repairOf: number | null;
+  /** Run on the fallback engine after the first engine's repairs ran out. */
+  escalated: boolean;
+  promptTokens: number;
+  outputTokens: number;
+  finishReason: string | null;
+  raw: string;
+  gates: GateVerdict[];
+  /** Tolerant repairs applied before validation (`replaced curly quotes`...). */
+  repairs: string[];
+  call: { tool: string; arguments: unknown } | null;
+  result: unknown;
+  error: string | null;
+  startedAt: number;
+  durationMs: number;
+}
+
+export interface Trace {
+  id: string;
+  job: 'newsletter' | 'ask';
+  instruction: string | null;
+  engine: TraceEngine | null;
+  fallback: TraceEngine | null;
+  startedAt: number;
+  finishedAt: number | null;
+  outcome: string;
+  steps: TraceStep[];
+}
+
+export interface TraceTotals {
+  modelCalls: number;
+  promptTokens: number;
+  outputTokens: number;
+  rejected: number;
+  byLocation: Partial<Record<EngineInfo['location'], { calls: number; promptTokens: number; outputTokens: number }>>;
+}
+
+export function traceEngine(info: EngineInfo | null | undefined): TraceEngine | null {
+  return info ? { id: info.id, model: info.model, size: info.size, location: info.location } : null;
+}
+
+export function traceTotals(trace: Trace): TraceTotals {
+  const totals: TraceTotals = { modelCalls: 0, promptTokens: 0, outputTokens: 0, rejected: 0, byLocation: {} };
+  for (const step of trace.steps) {
+    if (!step.engine) continue;
+    totals.modelCalls++;
+    totals.promptTokens += step.promptTokens;
+    totals.outputTokens += step.outputTokens;
+    if (step.gates.some((gate) => !gate.ok)) totals.rejected++;
+    const where = (totals.byLocation[step.engine.location] ??= { calls: 0, promptTokens: 0, outputTokens: 0 });
+    where.calls++;
+    where.promptTokens += step.promptTokens;
+    where.outputTokens += step.outputTokens;
+  }
+  return totals;
+}
+
+/** Builds a trace step by step; `onStep` lets the UI show the run live. */
+export class TraceRecorder {
+  readonly trace: Trace;
+  #now: () => number;
+  #onStep: ((step: TraceStep) => void) | undefined;
+
+  constructor(
+    init: Pick<Trace, 'id' | 'job' | 'instruction' | 'engine' | 'fallback'>,
+    now: () => number,
+    onStep?: (step: TraceStep) => void,
+  ) {
+    this.#now = now;
+    this.#onStep = onStep;
+    this.trace = { ...init, startedAt: now(), finishedAt: null, outcome: 'running', steps: [] };
+  }
+
+  now(): number {
+    return this.#now();
+  }
+
+  add(step: Omit<TraceStep, 'index'>): TraceStep {
+    const full: TraceStep = { ...step, index: this.trace.steps.length };
+    this.trace.steps.push(full);
+    this.#onStep?.(full);
+    return full;
+  }
+
+  /** Records a deterministic step (no engine) that took from `startedAt` until now. */
+  tool(kind: TraceStepKind, label: string, startedAt: number, result: unknown, error: string | null = null): TraceStep {
+    return this.add({
+      kind,
+      label,
+      engine: null,
+      attempt: 0,
+      repairOf: null,
+      escalated: false,
+      promptTokens: 0,
+      outputTokens: 0,
+      finishReason: null,
+      raw: '',
+      gates: [],
+      repairs: [],
+      call: null,
+      result,
+      error,
+      startedAt,
+      durationMs: this.#now() - startedAt,
+    });
+  }
+
+  finish(outcome: string): Trace {
+    this.trace.finishedAt = this.#now();
+    this.trace.outcome = outcome;
+    return this.trace;
+  }
+}
+
+/** The trace as a downloadable JSON document. */
+export function traceToJson(trace: Trace): string {
+  return JSON.stringify({ format: 'sift-trace', version: 1, ...trace, totals: traceTotals(trace) }, null, 2);
+}
