@@ -4,7 +4,8 @@
  * hosts are social networks, outlets, large companies…) lives in ./data; this file holds only the rules.
  * Per link the work is a handful of Map lookups and a few bounded regular expressions over short strings.
  */
-import { lookUpHost } from './data/index.ts';
+import { getDomain } from 'tldts';
+import { isFirstName, lookUpHost } from './data/index.ts';
 import type { LinkCandidate, LinkKind } from './types.ts';
 
 /** What the document says about itself: the newsletter's own domains (From, List-Unsubscribe, archive links…). */
@@ -25,9 +26,9 @@ export interface Classification {
 const maxTextLength = 600;
 
 const ownPageText =
-  /\b(unsubscribe|opt[ -]out|view (this )?(email |issue |post )?(in|on) (your |a |the )?(browser|web)|view online|read online|web version|manage (your )?(subscription|preferences|email)|update (your )?(preferences|profile)|email preferences|forward (this|to a friend)|refer (a )?friends?|referral|share (this )?(newsletter|issue|post|email)|subscribe|sign up for|advertise (with|in) us|sponsor (us|this newsletter)|become a sponsor|work with us|archive|past issues|read in app|open in app|give a gift|upgrade to paid|leave a comment|like this post|restack)\b/i;
+  /\b(unsubscribe|view original|view (in|on) (substack|the app)|opt[ -]out|view (this )?(email |issue |post )?(in|on) (your |a |the )?(browser|web)|view online|read online|web version|manage (your )?(subscription|preferences|email)|update (your )?(preferences|profile)|email preferences|forward (this|to a friend)|refer (a )?friends?|referral|share (this )?(newsletter|issue|post|email)|subscribe|advertise (with|in) us|sponsor (us|this newsletter)|become a sponsor|work with us|archive|past issues|read in app|open in app|give a gift|upgrade to paid|leave a comment|like this post|restack)\b/i;
 const ownPagePath =
-  /^\/(unsubscribe|subscribe|signup|preferences|profile|manage|account|referral|refer|sponsor|sponsors|advertise|archive|archives|action\/disable_email|app-link|share|leaderboard|comments?|p\/[^/]+\/comments|upgrade|gift|forward|rewards)(\/|$)/i;
+  /^\/(unsubscribe|subscribe|signup|preferences|profile|manage|account|referral|refer|sponsor|sponsors|advertise|archive|archives|action\/disable_email|app-link|share|leaderboard|comments?|p\/[^/]+\/comments|upgrade|gift|forward|rewards)(\/|$)|^\/(sponsor|advertis|partner-with)[\w-]*\/?$/i;
 const imagePath = /\.(png|jpe?g|gif|webp|svg|avif|bmp|ico|tiff?)$/i;
 const pixelPath = /^\/(e\/o|o|open|track\/open|wf\/open|pixel|trk\/open)(\/|\.|$)/i;
 
@@ -35,14 +36,25 @@ const sponsorWords =
   /\b(sponsor(ed|s)?( by| content| post)?|presented by|together with|brought to you by|in partnership with|paid (partnership|promotion|placement)|advertis(ement|ing|er)|partner content|today'?s partner)\b/i;
 
 const startupWords =
-  /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|round|led by|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|acquisition|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|launch(es|ed|ing)?|stealth|emerg(es|ed) from|introduc(es|ed|ing)|announc(es|ed|ing)|now available|open[- ]sourc(es|ed)|beta|waitlist|show hn|launch hn|product hunt|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
+  /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|round|led by|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|acquisition|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|launch(es|ed|ing)?|stealth|emerg(es|ed) from|introduc(es|ed|ing)|announc(es|ed|ing)|now available|is now|open[- ]sourc(es|ed)|beta|waitlist|show hn|launch hn|product hunt|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
 const moneyAmount = /[$€£]\s?\d+(\.\d+)?\s?(k|m|mn|million|b|bn|billion)\b/i;
 
 const companyPath =
   /^\/(|about(-us)?|company|team|careers|jobs|pricing|product|products|features|download|waitlist|signup|sign-up|demo|contact|home|en|en-us|platform|solutions|customers)\/?$/i;
 const datedPath = /\/(19|20)\d\d\/\d{1,2}\//;
-const startupTld =
-  /\.(ai|io|co|so|dev|app|sh|xyz|tech|inc|new|run|build|tools|studio|coach|gg|ly|me|to|fm|cc|vc|is|im)$/;
+/** Pages every site has that say nothing about the company: legal, status and ad-network pages. */
+const boilerplatePath =
+  /^\/([a-z]{2}(-[a-z]{2})?\/)?(cookie|cookies|cookie-notice|privacy|privacy-policy|terms|tos|legal|imprint|impressum|powered-by|incidents|status|help|support|faq|login|signin|sign-in)(\/|$|-)/i;
+/** Registrable labels that name an outlet, not a company (`agfundernews`, `businesschief`, `alleywatch`). */
+const outletLabel =
+  /(startups?|news|times|post|daily|journal|magazine|mag|wire|weekly|digest|report|review|insider|tribune|herald|gazette|chronicle|press|media|today|watch|republic|chief|observer|monitor|radio|podcast|newsletter|blog)$/;
+/** Open-source libraries' own sites (`velocityjs.org`, `redom.js.org`). */
+const libraryHost = /(js|\.js)\.org$|^(.*\.)?[a-z0-9-]+js\.(org|dev|io|com)$/;
+const podcastTld = /\.fm$/;
+const pictureAlt = /\b(photo|picture|image|logo|avatar|headshot|portrait|banner)\b/i;
+const pressHost = /^(news|press|newsroom|investors?|ir|media)\./;
+const investorLabel = /(capital|ventures?|partners|invest|fund)\.|\.(vc|capital|ventures|fund)$/;
+const startupTld = /\.(ai|io|co|so|dev|app|sh|xyz|tech|inc|new|run|build|tools|studio|coach|gg|ly|me|to|cc|is|im)$/;
 
 const genericAnchor =
   /^(click here|here|this|link|read more|learn more|more|more here|see more|continue reading|read|full story|source|website|site|homepage|view|details|check it out|try it|try it out|go|open|get started|sign up|join|apply|watch|listen|download|register|this post|this article|this thread|the announcement|announcement|blog post|post|article|paper|report|thread|video|podcast|→|»|›)\W*$/i;
@@ -160,7 +172,10 @@ function titleCase(label: string): string {
 function capitalisedPhrases(text: string): string[] {
   const phrases: string[] = [];
   for (const match of text.matchAll(capitalisedRun)) {
-    let phrase = (match[1] ?? '').replace(/[.'’-]+$/, '').trim();
+    let phrase = (match[1] ?? '')
+      .replace(/['’]s$/, '')
+      .replace(/[.'’-]+$/, '')
+      .trim();
     const firstWord = phrase.split(/\s+/)[0] ?? '';
     if (notNames.has(firstWord.toLowerCase())) phrase = phrase.slice(firstWord.length).trim();
     if (phrase.length >= 2 && !notNames.has(phrase.toLowerCase())) phrases.push(phrase);
@@ -172,7 +187,11 @@ function capitalisedPhrases(text: string): string[] {
 function namesDomain(phrase: string, label: string): boolean {
   const squashed = squash(phrase);
   if (squashed.length < 3 || label.length < 3) return false;
-  return squashed === label || label.includes(squashed) || (squashed.includes(label) && label.length >= 4);
+  if (squashed === label || label.includes(squashed) || (squashed.includes(label) && label.length >= 4)) return true;
+  // `InfluxDB` ~ `influxdata`: a long shared stem.
+  let common = 0;
+  while (common < squashed.length && common < label.length && squashed[common] === label[common]) common++;
+  return common >= 5 && common >= 0.7 * Math.min(squashed.length, label.length);
 }
 
 /** Anchor text that could be a name itself: short, not a stock phrase, not a URL. */
@@ -219,6 +238,27 @@ function guessName(link: UnclassifiedLink, label: string | null): NameGuess {
   return { name: '', matchesDomain: false, from: 'none' };
 }
 
+/** "Jake Wharton", "Palmer Luckey": two or three words starting with a common given name. */
+function looksLikePerson(name: string): boolean {
+  const words = name.split(/\s+/);
+  return words.length >= 2 && words.length <= 3 && isFirstName(words[0] ?? '');
+}
+
+/** `patriksvensson`, `jakewharton`: a given name followed by a surname. */
+function personalDomain(label: string): boolean {
+  for (let cut = 3; cut <= 8 && cut < label.length - 3; cut++) {
+    if (isFirstName(label.slice(0, cut))) return true;
+  }
+  return false;
+}
+
+/** A URL slug reporting news about a named company: `nervonik raises 52 5m…`. */
+const slugNews =
+  /(?:^| )([a-z0-9]+(?: [a-z0-9]+)?) (?:raises|raised|secures|secured|lands|landed|closes|closed|bags|nabs|snags|acquires|acquired|launches|launched|unveils|gets|announces)\b/;
+/** A slug announcing the site's own round or launch: `/post/series-a`, `/blog/raising-4-3m`, `/blog/introducing-x`. */
+const ownNews =
+  /\b(series [a-f]|seed|pre seed|funding|fundraise|raising|we raised|announcing|introducing|launch(ing)?|is now|now available)\b/;
+
 function parsePath(url: string): string {
   try {
     return new URL(url).pathname;
@@ -231,7 +271,7 @@ function result(kind: LinkKind, score: number, features: string[], name: string)
   return { kind, score: Math.round(Math.min(1, Math.max(0, score)) * 100) / 100, features, name };
 }
 
-function classifyOne(link: UnclassifiedLink, senders: Set<string>): Classification {
+function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels: Set<string>): Classification {
   const text = cut(link.text);
   const context = cut(link.context);
   const heading = cut(link.heading);
@@ -243,9 +283,8 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>): Classificati
   if (senders.has(link.domain)) return result('newsletter', 0.02, ["the newsletter's own domain"], '');
   if (ownPagePath.test(path))
     return result('newsletter', 0.03, ['a newsletter page (subscribe, archive, preferences…)'], '');
-  if (ownPageText.test(text) && !nameLikeAnchor(text)) {
-    return result('newsletter', 0.03, ["anchor text of a newsletter's own page"], '');
-  }
+  if (ownPageText.test(text)) return result('newsletter', 0.03, ["anchor text of a newsletter's own page"], '');
+  if (senderLabels.has(label)) return result('newsletter', 0.03, ["a sibling of the newsletter's own domain"], '');
   if (imagePath.test(path) || pixelPath.test(path))
     return result('image', 0.01, ['an image file or tracking pixel'], '');
 
@@ -259,6 +298,16 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>): Classificati
     return result(known.kind, known.kind === 'other' ? 0.05 : 0.03, [known.feature], '');
   }
 
+  if (link.isImage && pictureAlt.test(text)) return result('image', 0.02, ['a photo or logo'], '');
+  if (text.trim().startsWith('@')) return result('other', 0.1, ['a social handle, not a company'], '');
+  if (pressHost.test(link.host)) return result('other', 0.1, ['a press-release or investor-relations site'], '');
+  if (investorLabel.test(link.domain)) return result('other', 0.1, ['an investor (the domain names a fund)'], '');
+  if (personalDomain(label)) return result('other', 0.1, ["a person's own site (the domain is a name)"], '');
+  if (boilerplatePath.test(path)) return result('other', 0.05, ['a legal, status or help page'], '');
+  if (podcastTld.test(link.domain)) return result('media', 0.05, ['a podcast (.fm)'], '');
+  if (libraryHost.test(link.host)) return result('code', 0.1, ["an open-source library's own site"], '');
+  if (outletLabel.test(label)) return result('media', 0.1, ['the domain names an outlet (news, weekly, review…)'], '');
+
   const guess = guessName(link, label);
   const features: string[] = [];
   const sponsored = sponsorWords.test(heading) || sponsorWords.test(text) || /\(sponsor\)/i.test(context);
@@ -267,22 +316,39 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>): Classificati
     if (guess.matchesDomain) features.push(`names the company (${guess.name})`);
     return result('sponsor', guess.matchesDomain ? 0.7 : 0.6, features, guess.name);
   }
+  if (guess.matchesDomain && looksLikePerson(guess.name)) {
+    return result('other', 0.1, [`a person's own site (${guess.name})`], guess.name);
+  }
+  const slugWords = path.toLowerCase().replace(/[-_/.+]+/g, ' ');
+  const slugSubject = slugNews.exec(slugWords)?.[1];
+  if (slugSubject && !namesDomain(slugSubject, label)) {
+    return result('media', 0.1, [`an article about another company (${slugSubject})`], titleCase(slugSubject));
+  }
+  const subject = subjectOfNews.exec(context)?.[1];
+  if (!guess.matchesDomain && subject && !namesDomain(subject, label) && !companyPath.test(path)) {
+    return result('media', 0.1, [`an article about another company (${subject})`], subject);
+  }
 
-  let score = 0.3;
+  let score = 0.25;
   if (guess.matchesDomain) {
-    score += 0.3;
-    features.push(`${guess.from === 'anchor' ? 'anchor text' : 'sentence'} names the domain (${guess.name})`);
+    const anchorIsName = guess.from === 'anchor' && text.trim().split(/\s+/).length <= 4;
+    score += anchorIsName ? 0.35 : 0.25;
+    features.push(`${anchorIsName ? 'anchor text' : 'sentence'} names the domain (${guess.name})`);
   }
   const newsText = `${text} ${context} ${heading}`;
   if (startupWords.test(newsText) || moneyAmount.test(newsText)) {
     score += 0.2;
     features.push('funding or launch words nearby');
   }
+  if (ownNews.test(slugWords)) {
+    score += 0.2;
+    features.push('the page announces its own funding or launch');
+  }
   if (companyPath.test(path)) {
     score += 0.15;
     features.push("the company's home or product page");
-  } else if (datedPath.test(path) || /\.(pdf|html?)$/i.test(path)) {
-    score -= 0.15;
+  } else if (datedPath.test(path) || /\.(pdf|html?|php)$/i.test(path)) {
+    score -= 0.1;
     features.push('an article or document path');
   }
   if (startupTld.test(link.domain)) {
@@ -308,19 +374,32 @@ function classifyOpaque(link: UnclassifiedLink, text: string, context: string, h
   }
   const newsText = `${text} ${context}`;
   const news = startupWords.test(newsText) || moneyAmount.test(newsText);
-  if (news && guess.name) {
+  const anchorName = nameLikeAnchor(text);
+  const name = anchorName ?? (guess.name || (capitalisedPhrases(text)[0] ?? ''));
+  if (news && name && !isFirstName(name.split(' ')[0] ?? '')) {
+    return result('startup', 0.6, [...features, 'funding or launch words nearby', `names a company (${name})`], name);
+  }
+  if (anchorName) {
     return result(
-      'startup',
-      0.6,
-      [...features, 'funding or launch words nearby', `names a company (${guess.name})`],
-      guess.name,
+      'other',
+      0.45,
+      [...features, 'the anchor text is a name, but nothing says it is a startup'],
+      anchorName,
     );
   }
-  return result('other', 0.2, [...features, 'no startup words in its text'], guess.name);
+  return result('other', 0.2, [...features, 'no company name or startup words in its text'], name);
 }
 
 /** Classify every link of one document; the result is index-aligned with `links`. */
 export function classifyLinks(links: UnclassifiedLink[], doc: DocumentContext): Classification[] {
-  const senders = new Set(doc.senderDomains.map((domain) => domain.toLowerCase()));
-  return links.map((link) => classifyOne(link, senders));
+  const senders = new Set(
+    doc.senderDomains.map((host) => getDomain(host, { allowPrivateDomains: true }) ?? host.toLowerCase()),
+  );
+  // A domain that serves one of the newsletter's own pages (subscribe, sponsor us…) is the newsletter's own.
+  for (const link of links) {
+    if (link.needsNetwork || senders.has(link.domain) || lookUpHost(link.host)) continue;
+    if (ownPageText.test(cut(link.text)) || ownPagePath.test(parsePath(link.url))) senders.add(link.domain);
+  }
+  const senderLabels = new Set([...senders].map(domainLabel).filter((label) => label.length >= 4));
+  return links.map((link) => classifyOne(link, senders, senderLabels));
 }

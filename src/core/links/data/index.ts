@@ -7,6 +7,7 @@ import type { LinkKind } from '../types.ts';
 import appstores from './appstores.json';
 import bigco from './bigco.json';
 import code from './code.json';
+import firstNameList from './first-names.json';
 import images from './images.json';
 import institutions from './institutions.json';
 import investors from './investors.json';
@@ -69,4 +70,10 @@ export function lookUpHost(host: string): KnownHost | null {
     if (dot < 0) return null;
     suffix = suffix.slice(dot + 1);
   }
+}
+
+const firstNames = new Set(firstNameList.names);
+
+export function isFirstName(word: string): boolean {
+  return firstNames.has(word.toLowerCase());
 }
