@@ -183,7 +183,7 @@ async function sendOnce(transport: Transport, hints: CrmHints, target: URL, opti
     throw diagnoseNoResponse(error, where, hints, transport.proxyUrl !== null);
   }
   const text = await response.text().catch(() => '');
-  if (!response.ok) throw diagnoseStatus(response, text, where, hints);
+  if (!response.ok) throw diagnoseStatus(response, text, where, hints, transport.proxyUrl !== null);
   if (text.trim() === '') return null;
   try {
     return JSON.parse(text) as unknown;
@@ -223,7 +223,13 @@ function diagnoseNoResponse(error: unknown, where: string, hints: CrmHints, viaP
   );
 }
 
-function diagnoseStatus(response: Response, body: string, where: string, hints: CrmHints): ConnectorError {
+function diagnoseStatus(
+  response: Response,
+  body: string,
+  where: string,
+  hints: CrmHints,
+  viaProxy: boolean,
+): ConnectorError {
   const status = response.status;
   const detail = errorDetail(body);
   const said = detail ? ` It said: “${detail}”.` : '';
@@ -231,7 +237,9 @@ function diagnoseStatus(response: Response, body: string, where: string, hints: 
     return new ConnectorError(
       'bad-credentials',
       `${hints.crm} refused the credentials (HTTP ${status}).${said}`,
-      hints.credentials,
+      viaProxy && status === 403
+        ? `${hints.credentials} If the proxy refused (its message says so), add this CRM’s host to its ALLOWED_HOSTS and this page’s origin as its APP_ORIGIN.`
+        : hints.credentials,
     );
   }
   if (status === 404) {
