@@ -22,7 +22,7 @@ describe('models:mirror against a local server laid out like the model hub (127.
     await rm(dir, { recursive: true, force: true });
   });
 
-  const options = () => ({ modelId: MODEL, dir, hub: `${hub.url}mlc-ai/`, libHost: `${hub.url}libs/` });
+  const options = () => ({ modelId: MODEL, dir, hub: `${hub.url}mlc-ai/`, libHost: `${hub.url}mlc-ai/libs/` });
 
   it('writes every file WebLLM reads into <id>/resolve/main/ and the library into libs/', async () => {
     const summary = await mirrorModel(options());

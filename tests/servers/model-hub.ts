@@ -1,6 +1,7 @@
 /**
  * A local stand-in for the model hub and WebLLM's model-library host, on 127.0.0.1: it serves
- * `/<org>/<model id>/resolve/main/<file>` and `/libs/<file>` from memory, like huggingface.co and
+ * `/<org>/<model id>/resolve/main/<file>` and `/<org>/libs/<file>` from memory (the layout
+ * `npm run models:mirror` writes), like huggingface.co and
  * raw.githubusercontent.com do, with CORS so a page on another origin can fetch from it.
  * It records every request and whether the client hung up before the body was sent, and can
  * send shards slowly so a test can watch progress and cancel mid-download.
@@ -57,7 +58,7 @@ export function fakeModelFiles(
     [`${base}merges.txt`]: '#version: 0.2\n',
     [`${base}tokenizer_config.json`]: '{}',
     // Not WebAssembly: WebLLM fails to instantiate it, as it would a corrupt or wrong library.
-    [`libs/${options.libName}`]: new TextEncoder().encode('this is not a model library'),
+    [`${org}/libs/${options.libName}`]: new TextEncoder().encode('this is not a model library'),
   };
   for (let index = 0; index < options.shards; index += 1) {
     // Deterministic bytes, different per shard, so a mirror that mixes files up is caught.
