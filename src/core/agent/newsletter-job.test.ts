@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { ScriptedEngine } from '../engines/scripted.ts';
+import { judgeOracle, requestedIds } from './oracles.ts';
+import { nameIsGrounded, planBatches, runNewsletterJob, splitCandidates } from './newsletter-job.ts';
+import { linkCandidate, linkReport, MemoryCrm, testPorts } from './test-factories.ts';
+
+const links = [
+  linkCandidate({ id: 'L1', domain: 'acme.ai', name: 'Acme', score: 0.95, context: 'Acme raised $5M.' }),
+  linkCandidate({ id: 'L2', domain: 'twitter.com', kind: 'social', score: 0.1, name: 'Twitter' }),
+  linkCandidate({
+    id: 'L3',
+    domain: 'bolt.dev',
+    kind: 'other',
+    score: 0.6,
+    name: 'Bolt',
+    text: 'Bolt',
+    context: 'Bolt Labs launched an API.',
+  }),
+  linkCandidate({
+    id: 'L4',
+    domain: 'blog.example',
+    kind: 'other',
+    score: 0.55,
+    name: 'Blog',
+    context: 'A <b>blog</b> post about agents.',
+  }),
+  linkCandidate({
+    id: 'L5',
+    domain: 'quill.app',
+    kind: 'sponsor',
+    score: 0.3,
+    name: 'Quill',
+    text: 'Quill',
+    context: 'Sponsored by Quill, notes for teams.',
+  }),
+];
+const report = linkReport(links);
+const truth: Record<string, { startup: boolean; name: string }> = {
+  L3: { startup: true, name: 'Bolt Labs' },
+  L4: { startup: false, name: 'Blog' },
+  L5: { startup: true, name: 'Quill' },
+};
+
+describe('runNewsletterJob: the model only judges the uncertain links', () => {
+  it('splits links into certain startups, excluded and uncertain by the rules', () => {
+    const split = splitCandidates(links);
+    expect(split.certain.map((link) => link.id)).toEqual(['L1']);
+    expect(split.excluded.map((link) => link.id)).toEqual(['L2']);
+    expect(split.uncertain.map((link) => link.id)).toEqual(['L3', 'L4', 'L5']);
+  });
+
+  it('asks about the uncertain links only, in compact lines, with ids constrained to the batch', async () => {
+    const crm = new MemoryCrm([{ name: 'Acme', domain: 'acme.ai' }]);
+    const engine = new ScriptedEngine(judgeOracle((id) => truth[id]!));
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report, crm) });
+    expect(result.rows.map((row) => [row.id, row.name, row.crm.status, row.decidedBy])).toEqual([
+      ['L1', 'Acme', 'in-crm', 'rules'],
+      ['L3', 'Bolt Labs', 'not-in-crm', 'model'],
+      ['L5', 'Quill', 'not-in-crm', 'model, confirmed by a second sample'],
+    ]);
+    const [judge, vote] = engine.requests;
+    expect(requestedIds(judge!)).toEqual(['L3', 'L4', 'L5']);
+    expect(JSON.parse(judge!.response_format!.schema).additionalProperties).toBe(false);
+    const prompt = judge!.messages.map((message) => message.content).join('\n');
+    expect(prompt).not.toContain('twitter.com');
+    expect(prompt).not.toContain('acme.ai');
+    expect(prompt).toContain('L3 bolt.dev | text: Bolt | sentence: Bolt Labs launched an API.');
+    // L4 (score 0.55) and L5 (0.3) go against the rules: asked once more, together.
+    expect(requestedIds(vote!)).toEqual(['L4', 'L5']);
+    expect(result.trace.steps.map((step) => step.kind)).toEqual(['tools', 'tools', 'tools', 'judge', 'vote', 'tools']);
+  });
+
+  it('lets the rules outvote a model that changes its mind', async () => {
+    const engine = new ScriptedEngine([
+      '{"L3":{"startup":false,"name":"Bolt"},"L4":{"startup":true,"name":"Blog"},"L5":{"startup":false,"name":"Quill"}}',
+      '{"L3":{"startup":true,"name":"Bolt Labs"}}',
+    ]);
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
+    expect(result.judgements.find((judgement) => judgement.id === 'L3')).toEqual({
+      id: 'L3',
+      startup: true,
+      name: 'Bolt',
+      decidedBy: 'rules, outvoting the model',
+    });
+  });
+
+  it('keeps the rules where the model never passes the gates', async () => {
+    const engine = new ScriptedEngine(['{"L3":', 'nope', '{"L9":{"startup":true,"name":"X"}}']);
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
+    expect(result.judgements.map((judgement) => [judgement.id, judgement.startup, judgement.decidedBy])).toEqual([
+      ['L3', true, 'rules (the model did not pass the gates)'],
+      ['L4', true, 'rules (the model did not pass the gates)'],
+      ['L5', false, 'rules (the model did not pass the gates)'],
+    ]);
+    expect(engine.requests).toHaveLength(3);
+  });
+
+  it('accepts the grounded part of an answer and re-asks only about an invented name', async () => {
+    const engine = new ScriptedEngine([
+      '{"L3":{"startup":true,"name":"Bolt"},"L4":{"startup":false,"name":"Blog"},"L5":{"startup":true,"name":"Zenith Robotics"}}',
+      '{"L5":{"startup":true,"name":"Quill"}}',
+      '{"L5":{"startup":true,"name":"Quill"}}',
+    ]);
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
+    expect(requestedIds(engine.requests[1]!)).toEqual(['L5']);
+    expect(result.trace.steps[3]!.gates.at(-1)).toMatchObject({ gate: 'state', ok: false });
+    expect(result.trace.steps[3]!.gates.at(-1)!.detail).toContain('"Zenith Robotics" does not appear');
+    expect(result.rows.map((row) => row.name)).toEqual(['Acme', 'Bolt', 'Quill']);
+  });
+
+  it('works without a model: the rules decide and say so', async () => {
+    const result = await runNewsletterJob({ engines: { primary: null }, ports: testPorts(report) });
+    expect(result.rows.map((row) => row.id)).toEqual(['L1', 'L3', 'L4']);
+    expect(result.judgements.every((judgement) => judgement.decidedBy === 'rules (no model loaded)')).toBe(true);
+  });
+
+  it('sizes batches to the context window and never past 3000 prompt tokens', () => {
+    const lines = Array.from({ length: 90 }, (_, index) => ({
+      id: `L${index}`,
+      line: `L${index} x.com | ${'word '.repeat(60)}`,
+    }));
+    const small = planBatches(lines, { id: 'a', model: 'a', location: 'test', size: 'small', contextWindow: 1024 });
+    const large = planBatches(lines, { id: 'b', model: 'b', location: 'test', size: 'small', contextWindow: 32768 });
+    expect(small.length).toBeGreaterThan(large.length);
+    expect(small.flat()).toEqual(lines.map((line) => line.id));
+    for (const batch of large) expect(batch.length * 105).toBeLessThanOrEqual(3000);
+  });
+
+  it('grounds names in the link text, sentence or domain', () => {
+    const link = links[2]!;
+    expect(nameIsGrounded('Bolt Labs', link)).toBe(true);
+    expect(nameIsGrounded('bolt', link)).toBe(true);
+    expect(nameIsGrounded('Zenith', link)).toBe(false);
+    expect(nameIsGrounded('', link)).toBe(false);
+  });
+});
