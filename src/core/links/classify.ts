@@ -288,13 +288,13 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels:
   if (imagePath.test(path) || pixelPath.test(path))
     return result('image', 0.01, ['an image file or tracking pixel'], '');
 
+  if (link.domain === 'producthunt.com' && /^\/(posts|products)\/[^/]/.test(path)) {
+    const guess = guessName(link, null);
+    const slug = path.split('/')[2] ?? '';
+    return result('startup', 0.75, ['a Product Hunt launch page'], guess.name || titleCase(slug));
+  }
   const known = lookUpHost(link.host);
   if (known) {
-    if (link.domain === 'producthunt.com' && /^\/(posts|products)\/[^/]/.test(path)) {
-      const guess = guessName(link, null);
-      const slug = path.split('/')[2] ?? '';
-      return result('startup', 0.75, ['a Product Hunt launch page'], guess.name || titleCase(slug));
-    }
     return result(known.kind, known.kind === 'other' ? 0.05 : 0.03, [known.feature], '');
   }
 

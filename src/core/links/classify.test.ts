@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { classifyLinks } from './classify.ts';
+import type { Classification, DocumentContext, UnclassifiedLink } from './classify.ts';
+
+/** A link as the pipeline hands it over; each test states only what matters to it. */
+function link(overrides: Partial<UnclassifiedLink> & { url: string }): UnclassifiedLink {
+  const url = new URL(overrides.url);
+  const host = url.hostname;
+  const domain = host.split('.').slice(-2).join('.');
+  return {
+    host,
+    domain,
+    text: '',
+    context: '',
+    heading: '',
+    isImage: false,
+    needsNetwork: false,
+    tracker: null,
+    occurrences: 1,
+    firstPosition: 0,
+    originalHref: overrides.url,
+    ...overrides,
+  };
+}
+
+const doc: DocumentContext = { senderDomains: ['weeklyletter.com'] };
+const one = (input: UnclassifiedLink, context: DocumentContext = doc): Classification =>
+  classifyLinks([input], context)[0]!;
+
+describe('classifyLinks: startups', () => {
+  it('ranks a funding story linking to the company site as a startup and names it', () => {
+    const result = one(
+      link({
+        url: 'https://acmerobotics.com/',
+        text: 'Acme Robotics',
+        context:
+          'Acme Robotics, a San Francisco maker of warehouse robots, raised $12M in a seed round led by Example Ventures.',
+      }),
+    );
+    expect(result.kind).toBe('startup');
+    expect(result.name).toBe('Acme Robotics');
+    expect(result.score).toBeGreaterThanOrEqual(0.55);
+    expect(result.features.join(' ')).toMatch(/names the domain/);
+  });
+
+  it('finds the name in the sentence when the anchor says "More here"', () => {
+    const result = one(
+      link({
+        url: 'https://ontaurus.com/blog/raising-our-seed',
+        text: 'More here',
+        context:
+          'Taurus, a recently founded startup that runs consumer brands with agents, raised a $4.3 million seed round. More here.',
+      }),
+    );
+    expect(result).toMatchObject({ kind: 'startup', name: 'Taurus' });
+  });
+
+  it('is not fooled by an article about another company', () => {
+    const result = one(
+      link({
+        url: 'https://www.citybiz.example/article/1234/nervonik-raises-52m-to-scale',
+        domain: 'citybiz.example',
+        text: 'More here',
+        context: 'Nervonik raises $52M to scale its neuromodulation platform.',
+      }),
+    );
+    expect(result.kind).toBe('media');
+  });
+
+  it('treats a Product Hunt launch page as a startup', () => {
+    expect(one(link({ url: 'https://www.producthunt.com/products/widgetly', text: 'Widgetly' }))).toMatchObject({
+      kind: 'startup',
+      name: 'Widgetly',
+    });
+  });
+
+  it('keeps the signal for a link behind an opaque tracker', () => {
+    const result = one(
+      link({
+        url: 'https://link.mail.beehiiv.com/ss/c/u001.x/y',
+        domain: 'beehiiv.com',
+        needsNetwork: true,
+        tracker: 'beehiiv',
+        text: 'Gizmo Labs',
+        context: 'Gizmo Labs raised a $5M seed round to build better batteries.',
+      }),
+    );
+    expect(result).toMatchObject({ kind: 'startup', name: 'Gizmo Labs' });
+    expect(result.features[0]).toMatch(/beehiiv/);
+  });
+
+  it('does not call a bare wrapped link a startup', () => {
+    const result = one(
+      link({
+        url: 'https://bit.ly/x',
+        needsNetwork: true,
+        tracker: 'short-link',
+        text: 'here',
+        context: 'Read it here.',
+      }),
+    );
+    expect(result.kind).toBe('other');
+  });
+});
+
+describe('classifyLinks: everything else', () => {
+  const cases: [string, UnclassifiedLink, Classification['kind']][] = [
+    ['social profile', link({ url: 'https://x.com/acme', text: 'Acme on X' }), 'social'],
+    ['news outlet', link({ url: 'https://techcrunch.com/2026/01/01/acme-raises/', text: 'TechCrunch' }), 'media'],
+    ['large company', link({ url: 'https://blog.google/products/gemini/', text: 'Gemini' }), 'bigco'],
+    [
+      'app store before its parent company',
+      link({ url: 'https://apps.apple.com/app/id1', text: 'Download' }),
+      'appstore',
+    ],
+    ['code host', link({ url: 'https://github.com/acme/widget', text: 'acme/widget' }), 'code'],
+    ['image file', link({ url: 'https://cdn.acme.ai/hero.png', isImage: true }), 'image'],
+    ['sender domain', link({ url: 'https://weeklyletter.com/p/issue-12', text: 'Read issue 12' }), 'newsletter'],
+    ['unsubscribe', link({ url: 'https://mailer.example/u/abc', text: 'Unsubscribe' }), 'newsletter'],
+    ['university', link({ url: 'https://cs.stanford.edu/research', text: 'Stanford research' }), 'other'],
+    ['government', link({ url: 'https://www.gov.uk/guidance', text: 'guidance' }), 'other'],
+    ['investor', link({ url: 'https://www.a16z.com/', text: 'a16z', context: 'led by a16z' }), 'other'],
+    ["person's site", link({ url: 'https://jakewharton.com/', text: 'Jake Wharton' }), 'other'],
+  ];
+  for (const [what, input, kind] of cases) {
+    it(`classifies a ${what} as ${kind}`, () => {
+      const result = one(input);
+      expect(result.kind).toBe(kind);
+      expect(result.features.length).toBeGreaterThan(0);
+      expect(result.score).toBeLessThan(0.55);
+    });
+  }
+
+  it('marks a sponsor block as sponsor with the sponsor name', () => {
+    const result = one(
+      link({
+        url: 'https://widgetly.io/try',
+        text: 'Widgetly',
+        heading: 'Together with Widgetly',
+        context: 'Widgetly automates your audits.',
+      }),
+    );
+    expect(result).toMatchObject({ kind: 'sponsor', name: 'Widgetly' });
+  });
+
+  it('learns the newsletter’s own domain from its subscribe page', () => {
+    const results = classifyLinks(
+      [
+        link({ url: 'https://letterco.com/subscribe', text: 'Subscribe' }),
+        link({ url: 'https://letterco.com/', text: 'Letterco' }),
+      ],
+      { senderDomains: [] },
+    );
+    expect(results.map((r) => r.kind)).toEqual(['newsletter', 'newsletter']);
+  });
+
+  it('falls back to the title-cased domain label for the name', () => {
+    const result = one(link({ url: 'https://deep-widget.ai/', text: 'https://deep-widget.ai', context: '' }));
+    expect(result.name).toBe('Deep Widget');
+  });
+
+  it('stays fast and bounded on a 100 kB anchor and URL', () => {
+    const huge = 'A'.repeat(100_000);
+    const result = one(link({ url: `https://acme.ai/${'a'.repeat(100_000)}`, text: huge, context: `${huge} raised` }));
+    expect(result.kind).toBeDefined();
+  });
+});
