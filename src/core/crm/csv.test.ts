@@ -158,6 +158,19 @@ describe('readCompaniesCsv', () => {
     await expect(importText(text)).rejects.toThrow(/^Line 3: a quoted value starts here and is never closed/);
   });
 
+  it('keeps multi-byte characters whole across read boundaries', async () => {
+    const rows = Array.from({ length: 40_000 }, (_, i) => `Zoë Café ${i},zoe${i}.com`);
+    const result = await importText(`Name,Website\n${rows.join('\n')}\n`);
+    expect(result.companies).toHaveLength(40_000);
+    expect(result.companies.filter((company) => !company.name.startsWith('Zoë Café '))).toEqual([]);
+  });
+
+  it('gives up on a quote never closed early in a large file, with its line', async () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => `Company ${i},c${i}.com`);
+    rows[1] = '"Broken,broken.com';
+    await expect(importText(`Name,Website\n${rows.join('\n')}\n`)).rejects.toThrow(/^Line 3: a quoted value/);
+  });
+
   it('says so when no row could be imported (a wrong separator, say)', async () => {
     await expect(
       importText('Name,Website\nAcme;acme.com\n', (plan) => {

@@ -125,7 +125,6 @@ export const MAX_CSV_BYTES = 200 * 1024 * 1024;
 export const MAX_COMPANIES = 300_000;
 export const MAX_REPORTED_ERRORS = 1000;
 const PREVIEW_BYTES = 256 * 1024;
-const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Hosts many companies share: a website column pointing at one of these says nothing about which
@@ -394,6 +393,82 @@ export function mergeCompany(into: Company, incoming: Company): Company {
   };
 }
 
+type StreamEvent = 'data' | 'end' | 'error';
+
+/**
+ * Papa's own Blob reader slices the file by bytes and decodes each slice alone, which breaks a
+ * multi-byte character that straddles two slices (one "é" per megabyte turns into "��"). This feeds
+ * Papa text decoded in stream mode instead, through the Node-style stream interface Papa accepts.
+ * Reading a Blob's stream yields to the event loop between chunks, so a cancel message gets through.
+ */
+const TEXT_BATCH = 1024 * 1024;
+/** No company row is this long; one that is has swallowed the file after an unclosed quote. */
+const MAX_ROW_CHARS = 4 * 1024 * 1024;
+
+class DecodedTextStream {
+  readonly readable = true;
+  bytesRead = 0;
+  /** Characters handed to Papa so far: with its cursor, tells how long the unfinished row has grown. */
+  charsEmitted = 0;
+  #listeners: Record<StreamEvent, ((value?: unknown) => void)[]> = { data: [], end: [], error: [] };
+  #started = false;
+  #stopped = false;
+
+  constructor(
+    private readonly blob: Blob,
+    private readonly encoding: CsvEncoding,
+    private readonly onChunk: () => void,
+  ) {}
+
+  read(): void {}
+  pause(): void {}
+  resume(): void {}
+
+  on(event: StreamEvent, listener: (value?: unknown) => void): void {
+    this.#listeners[event].push(listener);
+    if (!this.#started) {
+      this.#started = true;
+      // Papa registers all three listeners synchronously; start once it has.
+      queueMicrotask(() => void this.#pump());
+    }
+  }
+
+  removeListener(event: StreamEvent, listener: (value?: unknown) => void): void {
+    this.#listeners[event] = this.#listeners[event].filter((candidate) => candidate !== listener);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  #emit(event: StreamEvent, value?: unknown): void {
+    for (const listener of [...this.#listeners[event]]) listener(value);
+  }
+
+  async #pump(): Promise<void> {
+    const decoder = new TextDecoder(this.encoding);
+    try {
+      // Fixed slices rather than blob.stream(): their size differs between engines, progress should not.
+      for (let start = 0; start < this.blob.size; start += TEXT_BATCH) {
+        const bytes = new Uint8Array(await this.blob.slice(start, start + TEXT_BATCH).arrayBuffer());
+        if (this.#stopped) return;
+        this.bytesRead += bytes.byteLength;
+        this.#send(decoder.decode(bytes, { stream: true }));
+      }
+      this.#send(decoder.decode());
+      this.#emit('end');
+    } catch (error) {
+      this.#emit('error', error);
+    }
+  }
+
+  #send(text: string): void {
+    this.charsEmitted += text.length;
+    if (text) this.#emit('data', text);
+    this.onChunk();
+  }
+}
+
 /**
  * Streams a CSV (a Blob in the worker, a string in tests) into companies. Throws CsvFileError when
  * the file as a whole cannot be trusted (a quote never closed), ImportCancelledError when stopped.
@@ -403,7 +478,7 @@ export function readCompaniesCsv(
   plan: CsvImportPlan,
   context: CsvReadContext,
 ): Promise<CsvReadResult> {
-  const totalSize = typeof input === 'string' ? input.length : input.size;
+  const blob = typeof input === 'string' ? new Blob([input]) : input;
   const byDomain = new Map<string, number>();
   const companies: Company[] = [];
   const rowErrors: RowError[] = [];
@@ -414,7 +489,6 @@ export function readCompaniesCsv(
   let line = 1;
   let headerSeen = false;
   let headerLength = 0;
-  let chunks = 0;
   let failure: Error | null = null;
   const hasMapping = Object.values(plan.mapping).some((column) => column !== null);
 
@@ -428,14 +502,24 @@ export function readCompaniesCsv(
       reject(new CsvFileError('Choose at least the column with the company name or website.'));
       return;
     }
-    // Papa streams any Blob (it only slices and reads it); its types name File.
-    Papa.parse<string[]>(input as File, {
+    const stream = new DecodedTextStream(blob, plan.encoding, () => {
+      context.onProgress?.({ fraction: stream.bytesRead / Math.max(blob.size, 1), rows });
+      if (context.shouldStop?.() && !failure) failure = new ImportCancelledError();
+    });
+    // Papa's types know only Node streams; it duck-types `readable`, `read` and `on`.
+    Papa.parse<string[]>(stream as unknown as File, {
       delimiter: plan.delimiter,
-      encoding: plan.encoding,
-      chunkSize: CHUNK_BYTES,
       skipEmptyLines: false,
       chunk(results, parser) {
-        chunks++;
+        if (!failure && stream.charsEmitted - results.meta.cursor > MAX_ROW_CHARS)
+          failure = new CsvFileError(
+            `Line ${line}: a quoted value starts here and is never closed (a " without its partner), so the rest of the file cannot be read reliably. Nothing was imported; your CRM is unchanged. Fix that line and import again.`,
+          );
+        if (failure) {
+          stream.stop();
+          parser.abort();
+          return;
+        }
         const quoteError = results.errors.find((error) => error.code === 'MissingQuotes');
         const quoteRow = quoteError?.row ?? -1;
         for (let index = 0; index < results.data.length; index++) {
@@ -444,6 +528,7 @@ export function readCompaniesCsv(
           for (const value of row) for (let at = value.indexOf('\n'); at >= 0; at = value.indexOf('\n', at + 1)) line++;
           line++;
           if (index === quoteRow) {
+            stream.stop();
             failure = new CsvFileError(
               `Line ${rowLine}: a quoted value starts here and is never closed (a " without its partner), so the rest of the file cannot be read reliably. Nothing was imported; your CRM is unchanged. Fix that line and import again.`,
             );
@@ -488,13 +573,9 @@ export function readCompaniesCsv(
           if (company.domain !== null) byDomain.set(company.domain, companies.length);
           companies.push(company);
         }
-        context.onProgress?.({ fraction: Math.min(1, (chunks * CHUNK_BYTES) / Math.max(totalSize, 1)), rows });
-        if (context.shouldStop?.()) {
-          failure = new ImportCancelledError();
-          parser.abort();
-        }
       },
       complete() {
+        stream.stop();
         if (failure) reject(failure);
         else if (!headerSeen) reject(new CsvFileError('This file has no header row.'));
         else if (rows === 0) reject(new CsvFileError('This file has a header but no rows. Nothing was imported.'));
@@ -507,6 +588,7 @@ export function readCompaniesCsv(
         else resolve({ companies, rows, merged, skipped, rowErrors });
       },
       error(error: Error) {
+        stream.stop();
         reject(new CsvFileError(`The file could not be read: ${error.message}. Your CRM is unchanged.`));
       },
     });
