@@ -5,6 +5,7 @@
  */
 import { egressDiagnostics } from '../src/net/egress-probe.ts';
 import { expose } from 'comlink';
+import { crmApi } from './crm-api.ts';
 
 const diagnostics = {
   ping: (): 'pong' => 'pong',
@@ -18,6 +19,7 @@ const diagnostics = {
 
 const api = {
   ...diagnostics,
+  ...crmApi,
   ...egressDiagnostics,
 };
 
