@@ -139,7 +139,7 @@ function syntheticNewsletter(index: number) {
     linkCandidate({ id: `L${id++}`, domain: 'techcrunch.com', kind: 'media', score: 0.1, name: 'TechCrunch' }),
   );
   links.push(
-    linkCandidate({ id: `L${id++}`, domain: `sponsor${index}.io`, kind: 'sponsor', score: 0.5, name: 'Sponsor' }),
+    linkCandidate({ id: `L${id}`, domain: `sponsor${index}.io`, kind: 'sponsor', score: 0.5, name: 'Sponsor' }),
   );
   const inCrm = startups.filter((_, n) => n % 2 === 1);
   const crmSeed = inCrm.map((startup, n) => ({ id: `c${n + 1}`, name: startup.name, domain: startup.domain }));
