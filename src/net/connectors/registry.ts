@@ -181,3 +181,8 @@ export function connectorOrigins(settings: ConnectorSettings): string[] {
   }
   return [...origins];
 }
+
+/** Of `connectorOrigins`, those the gate does not allow yet (what "Test connection" opens for a moment). */
+export function originsNotAllowed(settings: ConnectorSettings, gate: Pick<EgressGate, 'purposeOf'>): string[] {
+  return connectorOrigins(settings).filter((origin) => gate.purposeOf(new URL(origin)) === undefined);
+}
