@@ -3,8 +3,10 @@
  * run here so a 20 MB paste or a 100,000-row import never freezes the page.
  * Thin on purpose: each area exposes its functions from its own module under src/.
  */
-import { egressDiagnostics } from '../src/net/egress-probe.ts';
+// First: every request from this worker goes through the egress gate.
+import '../src/net/worker-egress.ts';
 import { expose } from 'comlink';
+import { extractLinks } from '../src/core/links/pipeline.ts';
 import { crmApi } from './crm-api.ts';
 
 const diagnostics = {
@@ -20,7 +22,8 @@ const diagnostics = {
 const api = {
   ...diagnostics,
   ...crmApi,
-  ...egressDiagnostics,
+  /** Link intelligence: a pasted or dropped newsletter to a ranked LinkReport (src/core/links). */
+  extractLinks,
 };
 
 export type ToolsApi = typeof api;
