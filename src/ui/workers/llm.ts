@@ -23,7 +23,7 @@ import { WorkerOwner, type WorkerEvents } from './worker-owner.ts';
 /** An error the worker reported; WebLLM sends "Name: message" strings, so the name is recovered. */
 export class LlmWorkerError extends Error {
   constructor(raw: string) {
-    const match = /^([A-Za-z]*Error|[A-Z][A-Za-z]+Exception):\s*([\s\S]*)$/.exec(raw);
+    const match = /^([A-Za-z][A-Za-z0-9]*(?:Error|Exception)):\s*([\s\S]*)$/.exec(raw);
     super(match ? match[2] : raw);
     this.name = match ? match[1]! : 'LlmWorkerError';
   }
