@@ -22,6 +22,7 @@ import { egress } from '../../net/egress.ts';
 import { loadSetting, saveSetting } from '../../storage/settings.ts';
 import { llmWorker, type LlmWorker } from '../workers/llm.ts';
 import { WebLLMEngine } from '../engine/webllm-engine.ts';
+import { fallbackState } from '../fallback/fallback-state.svelte.ts';
 
 export const MODEL_SETTINGS_KEY = 'model';
 
@@ -272,6 +273,6 @@ export const modelState = new ModelState({
   allowHost: (url, purpose) => egress.allow(url, purpose),
   pageBase: () => document.baseURI,
   persistStorage: async () => (await navigator.storage?.persist?.()) ?? false,
-  fallbackConfigured: () => false,
+  fallbackConfigured: () => fallbackState.config.enabled,
   now: () => performance.now(),
 });
