@@ -175,9 +175,9 @@ export const crmApi = {
   },
 
   /** Reads the start of a file and proposes a mapping; nothing is stored. */
-  async previewCsv(file: Blob): Promise<CsvPreview> {
+  async previewCsv(file: Blob, delimiter = ''): Promise<CsvPreview> {
     const head = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
-    return previewCsvBytes(head, file.size);
+    return previewCsvBytes(head, file.size, delimiter);
   },
 
   /**

@@ -62,6 +62,11 @@ describe('previewCsv recognises CRM exports', () => {
     expect(preview('Name;Website\nAcme;acme.com\n').delimiter).toBe(';');
   });
 
+  it('re-reads with the separator the user chose', () => {
+    const text = 'Name;Website,Stage\nAcme;acme.com,seed\n';
+    expect(previewCsv(encode(text), text.length, ';').headers).toEqual(['Name', 'Website,Stage']);
+  });
+
   it('reads UTF-16 (Excel “Unicode text”) and Windows-1252 files', () => {
     const utf16 = new Uint8Array([
       0xff,

@@ -222,8 +222,11 @@ export function sniffEncoding(bytes: Uint8Array): CsvEncoding {
 
 const SEP_LINE = /^sep=(.)\s*$/i;
 
-/** Reads the start of a file and proposes how to import it. `bytes` is at least the first 256 KB. */
-export function previewCsv(bytes: Uint8Array, totalBytes: number): CsvPreview {
+/**
+ * Reads the start of a file and proposes how to import it. `bytes` is at least the first 256 KB.
+ * `chosenDelimiter` is the user's pick when the detected one was wrong; a `sep=` line still wins.
+ */
+export function previewCsv(bytes: Uint8Array, totalBytes: number, chosenDelimiter = ''): CsvPreview {
   if (totalBytes === 0) throw new CsvFileError('This file is empty.');
   if (totalBytes > MAX_CSV_BYTES)
     throw new CsvFileError(
@@ -241,7 +244,7 @@ export function previewCsv(bytes: Uint8Array, totalBytes: number): CsvPreview {
   if (head.length < totalBytes) text = text.slice(0, Math.max(text.lastIndexOf('\n'), 0));
 
   const warnings: string[] = [];
-  let delimiter = '';
+  let delimiter = chosenDelimiter;
   let sepLine = false;
   const firstLineEnd = text.search(/\r?\n/);
   const firstLine = firstLineEnd < 0 ? text : text.slice(0, firstLineEnd);

@@ -1,0 +1,168 @@
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import {
+  applyPatch,
+  companyFromDraft,
+  CrmIndex,
+  DuplicateDomainError,
+  type SearchPage,
+} from '../../core/crm/crm-index.ts';
+import { companiesToCsv, type CsvImportPlan, previewCsv, readCompaniesCsv } from '../../core/crm/csv.ts';
+import type { Company, CompanyDraft } from '../../core/crm/types.ts';
+import { CrmState } from './crm-state.svelte.ts';
+import type { CrmOverview, ImportMode, ImportProgress, ImportReport, LocalCrmApi } from './local-crm.ts';
+
+/** The worker's behaviour over the real core, in memory: what the panel's state sees. */
+class MemoryCrm implements LocalCrmApi {
+  index = new CrmIndex();
+  ids = 0;
+  searches: string[] = [];
+  /** Lets a test hold a search's answer back to deliver it out of order. */
+  gate: Promise<void> | null = null;
+
+  async open(): Promise<CrmOverview> {
+    return { count: this.index.size, lastImport: null };
+  }
+  async search(text: string, offset = 0, limit = 100): Promise<SearchPage> {
+    this.searches.push(text);
+    const gate = this.gate;
+    const page = this.index.search(text, offset, limit);
+    if (gate) await gate;
+    return page;
+  }
+  async add(draft: CompanyDraft): Promise<Company> {
+    const company = companyFromDraft(draft, { id: `m${++this.ids}`, now: 1 });
+    const owner = company.domain ? this.index.ownerOfDomain(company.domain) : undefined;
+    if (owner) throw new DuplicateDomainError(company.domain!, owner);
+    this.index.put(company);
+    return company;
+  }
+  async update(id: string, patch: Parameters<LocalCrmApi['update']>[1]): Promise<Company> {
+    const company = applyPatch(this.index.get(id)!, patch, 2);
+    this.index.put(company);
+    return company;
+  }
+  async remove(id: string): Promise<void> {
+    this.index.delete(id);
+  }
+  async previewCsv(file: Blob, delimiter = ''): Promise<ReturnType<typeof previewCsv>> {
+    return previewCsv(new Uint8Array(await file.arrayBuffer()), file.size, delimiter);
+  }
+  async importCsv(
+    file: Blob,
+    plan: CsvImportPlan,
+    options: { mode: ImportMode; fileName: string },
+    onProgress: (progress: ImportProgress) => void,
+  ): Promise<ImportReport> {
+    const read = await readCompaniesCsv(file, plan, {
+      newId: () => `m${++this.ids}`,
+      now: 3,
+      onProgress: ({ fraction, rows }) => onProgress({ phase: 'reading', fraction, rows }),
+    });
+    if (options.mode === 'replace') this.index = new CrmIndex(read.companies);
+    else for (const company of read.companies) this.index.put(company);
+    return { mode: options.mode, ...read, imported: read.companies.length, total: this.index.size };
+  }
+  async exportCsv(): Promise<string> {
+    return companiesToCsv(this.index.search('', 0, this.index.size).companies);
+  }
+}
+
+const hubspot = new File(
+  [
+    'Record ID,Company name,Company Domain Name,Lifecycle Stage\n',
+    '1,Acme,acme.com,customer\n',
+    '2,,,lead\n',
+    '3,Globex,globex.com,lead\n',
+  ],
+  'hubspot-companies.csv',
+  { type: 'text/csv' },
+);
+
+describe('CrmState', () => {
+  it('imports a HubSpot export through preview, changed mapping and progress, with the bad row reported', async () => {
+    const backend = new MemoryCrm();
+    const crm = new CrmState(backend);
+    await crm.open();
+    expect(crm.count).toBe(0);
+
+    await crm.chooseFile(hubspot);
+    expect(crm.importStage).toBe('preview');
+    expect(crm.preview?.formatLabel).toBe('HubSpot');
+    expect(crm.plan?.mapping.name).toBe(1);
+    expect(crm.importMode).toBe('replace');
+    // The user maps "Lifecycle Stage" to tags.
+    crm.setColumn('tags', 3);
+    flushSync();
+    expect(crm.canImport).toBe(true);
+
+    await crm.startImport();
+    expect(crm.importStage).toBe('done');
+    expect(crm.report).toMatchObject({ imported: 2, skipped: 1, rowErrors: [{ line: 3 }] });
+    expect(crm.count).toBe(2);
+    expect(crm.page.companies.map((company) => [company.name, company.tags, company.source])).toEqual([
+      ['Acme', ['customer'], 'csv:hubspot'],
+      ['Globex', ['lead'], 'csv:hubspot'],
+    ]);
+    crm.closeImport();
+    expect(crm.importStage).toBe('idle');
+  });
+
+  it('turns a file that is not a CSV into a message and stays idle', async () => {
+    const crm = new CrmState(new MemoryCrm());
+    await crm.chooseFile(new File([new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0])], 'companies.xlsx'));
+    expect(crm.importStage).toBe('idle');
+    expect(crm.importError).toMatch(/not a CSV/);
+  });
+
+  it('adds, edits and deletes (after confirmation) a company', async () => {
+    const crm = new CrmState(new MemoryCrm());
+    await crm.open();
+    crm.startAdd();
+    crm.form.name = 'Initech';
+    crm.form.website = 'https://www.initech.com';
+    crm.form.tags = 'seed, saas';
+    expect(await crm.saveForm()).toBe(true);
+    expect(crm.count).toBe(1);
+    expect(crm.page.companies[0]).toMatchObject({ name: 'Initech', domain: 'initech.com', tags: ['seed', 'saas'] });
+    expect(crm.status).toBe('Initech saved.');
+
+    crm.startAdd();
+    crm.form.name = 'Initech again';
+    crm.form.domain = 'initech.com';
+    expect(await crm.saveForm()).toBe(false);
+    expect(crm.formError).toMatch(/initech\.com is already in your CRM/);
+    crm.closeForm();
+
+    const company = crm.page.companies[0]!;
+    crm.startEdit(company);
+    expect(crm.form.tags).toBe('seed, saas');
+    crm.form.name = 'Initech Corp';
+    await crm.saveForm();
+    expect(crm.page.companies[0]!.name).toBe('Initech Corp');
+
+    crm.askDelete(company.id);
+    expect(crm.confirmingDelete).toBe(company.id);
+    crm.cancelDelete();
+    expect(crm.count).toBe(1);
+    crm.askDelete(company.id);
+    await crm.confirmDelete();
+    expect(crm.count).toBe(0);
+    expect(crm.page.companies).toEqual([]);
+  });
+
+  it('keeps the newest search when answers arrive out of order', async () => {
+    const backend = new MemoryCrm();
+    await backend.add({ name: 'Alpha', domain: 'alpha.com', source: 'manual' });
+    await backend.add({ name: 'Beta', domain: 'beta.com', source: 'manual' });
+    const crm = new CrmState(backend);
+    let release!: () => void;
+    backend.gate = new Promise((resolve) => (release = resolve));
+    const slow = crm.search('alpha');
+    backend.gate = null;
+    await crm.search('beta');
+    release();
+    await slow;
+    expect(crm.page.companies.map((company) => company.name)).toEqual(['Beta']);
+  });
+});
