@@ -169,26 +169,34 @@ async function download(uuid: string, appConfig: AppConfigForModel): Promise<Sif
   post(true);
 
   const queue = [...files];
+  // After a failure no new file starts, but those in flight finish: a retry then resumes from them.
+  let failure: unknown;
   const worker = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) {
+    for (let file = queue.shift(); file && failure === undefined; file = queue.shift()) {
       progress.file = file.url.slice(file.url.lastIndexOf('/') + 1);
-      const hit = await file.cache.match(file.url);
-      if (hit) {
-        progress.cachedBytes += file.bytes;
-        progress.loadedBytes += file.bytes;
-      } else {
-        await downloadFile(file, (bytes) => {
-          progress.loadedBytes += bytes;
-          // Files without a size in the listing (tokenizer, library) grow the total as they arrive.
-          if (file.bytes === 0) progress.totalBytes += bytes;
-          post();
-        });
+      try {
+        const hit = await file.cache.match(file.url);
+        if (hit) {
+          progress.cachedBytes += file.bytes;
+          progress.loadedBytes += file.bytes;
+        } else {
+          await downloadFile(file, (bytes) => {
+            progress.loadedBytes += bytes;
+            // Files without a size in the listing (tokenizer, library) grow the total as they arrive.
+            if (file.bytes === 0) progress.totalBytes += bytes;
+            post();
+          });
+        }
+      } catch (error) {
+        failure ??= error;
+        return;
       }
       progress.filesDone += 1;
       post(true);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_DOWNLOADS, files.length) }, worker));
+  if (failure !== undefined) throw failure;
   return { totalBytes: progress.totalBytes, cachedBytes: progress.cachedBytes };
 }
 

@@ -105,6 +105,33 @@ test('download progress with bytes and total reaches the page, and Cancel stops 
   expect(shards().length).toBeLessThanOrEqual(4);
 });
 
+test('a download that fails on a missing shard says so, and the next load fetches only what was missing', async ({
+  page,
+}) => {
+  const files = fakeModelFiles('models', MODEL, { shards: 4, shardBytes: 150_000, libName: LIB });
+  const missing = `${FOLDER}params_shard_2.bin`;
+  const shard = files[missing]!;
+  delete files[missing];
+  hub = await startModelHub({ files });
+  await pointAtLocalHub(page, hub);
+  await page.getByTestId('model-load').click();
+  const error = page.getByTestId('model-error');
+  await expect(error).toContainText('The model download failed.');
+  await expect(error.locator('code')).toContainText('HTTP 404');
+  await expect(error).toContainText('finished files are kept');
+
+  files[missing] = shard;
+  const before = hub.requests.length;
+  await page.getByTestId('model-load').click();
+  await expect(error).toContainText('not a model this version of Sift can run');
+  const again = hub.requests.slice(before).map((request) => request.path);
+  expect(again).toContain(missing);
+  // The shards that had arrived stay in the browser cache and are not downloaded twice.
+  for (const kept of ['params_shard_0.bin', 'params_shard_1.bin', 'params_shard_3.bin']) {
+    expect(again).not.toContain(`${FOLDER}${kept}`);
+  }
+});
+
 test('the cached-model list shows what a download left in the browser, with its size, and Delete removes it', async ({
   page,
 }) => {
