@@ -14,17 +14,6 @@ import { store, withQuotaMessage } from './db.ts';
 
 const CrmStatusSchema = Type.Union([Type.Literal('in-crm'), Type.Literal('possible'), Type.Literal('not-in-crm')]);
 
-const EvidenceSchema = Type.Object({
-  kind: Type.Union([
-    Type.Literal('domain'),
-    Type.Literal('alias domain'),
-    Type.Literal('subdomain of'),
-    Type.Literal('name'),
-  ]),
-  detail: Type.String(),
-  score: Type.Optional(Type.Number()),
-});
-
 export const SavedRowSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -33,11 +22,13 @@ export const SavedRowSchema = Type.Object({
   domain: Type.String(),
   sentence: Type.String(),
   status: CrmStatusSchema,
-  evidence: Type.Array(EvidenceSchema),
+  /** The CRM match's evidence as shown (`domain acme.com`, `name ≈ 0.93 (Acme Robotics)`). */
+  evidence: Type.Array(Type.String()),
   companyId: Type.Union([Type.String(), Type.Null()]),
   companyName: Type.Union([Type.String(), Type.Null()]),
   confidence: Type.Number({ minimum: 0, maximum: 1 }),
-  decidedBy: Type.Union([Type.Literal('model'), Type.Literal('tools')]),
+  /** Who decided it is a startup, in words (`rules`, `model, confirmed by a second sample`...). */
+  decidedBy: Type.String(),
   reason: Type.String(),
 });
 

@@ -1,13 +1,22 @@
 /**
  * One newsletter run, from the pasted input to the table: the stages a person watches (reading,
- * links, CRM, model), their live counts, cancel, and the rows. The tools, the CRM and the model
- * come in as ports, so the same class runs against the real workers in the app and against
- * plain functions in its unit test.
+ * links, CRM, model), their live counts, cancel, and the rows. The pipeline itself is the agent's
+ * `runNewsletterJob` (rules decide the sure cases, the model judges the uncertain ones); this class
+ * watches it through its ports and trace. The tools, the CRM and the engines come in as ports, so
+ * the same class runs against the real workers in the app and against plain objects in its test.
  */
-import type { CrmBackend, MatchResult } from '../../core/crm/types.ts';
-import type { LinkCandidate, LinkReport } from '../../core/links/types.ts';
+import {
+  runNewsletterJob,
+  splitCandidates,
+  type NewsletterResult,
+  type StartupRow,
+} from '../../core/agent/newsletter-job.ts';
+import type { StepEngines } from '../../core/agent/model-step.ts';
+import type { Trace, TraceStep } from '../../core/agent/trace.ts';
+import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
+import type { LinkReport } from '../../core/links/types.ts';
 import type { SavedRun } from '../../storage/history.ts';
-import { rowFromCandidate, startupCandidates, type ResultRow } from '../results/result-rows.ts';
+import type { ResultRow } from '../results/result-rows.ts';
 import { describeInput, formatBytes, inputIsEmpty, inputSize, type NewsletterInput } from './newsletter-input.ts';
 
 export type StageId = 'reading' | 'links' | 'crm' | 'model';
@@ -23,48 +32,27 @@ export interface Stage {
   progress: number | null;
 }
 
-/** The model's decision on one candidate link. */
-export interface ModelVerdict {
-  linkId: string;
-  isStartup: boolean;
-  name?: string;
-  confidence?: number;
-  reason?: string;
-}
-
-export interface ModelProgress {
+export interface EngineProgress {
   text: string;
-  progress?: number | null;
-}
-
-/** The model step: an engine (on-device or fallback) deciding which candidates are startups. */
-export interface ModelStep {
-  /** Where it runs, for the stage label ("Qwen3 1.7B on this device"). */
-  label: string;
-  decide(
-    report: LinkReport,
-    candidates: LinkCandidate[],
-    signal: AbortSignal,
-    onProgress: (progress: ModelProgress) => void,
-  ): Promise<ModelVerdict[]>;
+  progress: number | null;
 }
 
 export interface JobPorts {
   extractLinks(input: NewsletterInput, signal: AbortSignal): Promise<LinkReport>;
   /** Null when no CRM is set up yet: every row is then "new". Written to only after the user confirms. */
   crm: CrmBackend | null;
-  /** Null means tools-only mode: the deterministic ranking decides. */
-  model: ModelStep | null;
+  /**
+   * The engines for the model step, once ready (a model may need loading first, with progress).
+   * Both null means tools-only mode: the deterministic ranking decides.
+   */
+  engines(signal: AbortSignal, onProgress: (progress: EngineProgress) => void): Promise<StepEngines>;
 }
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
-export type RunMode = 'model' | 'tools-only';
+export type RunMode = SavedRun['mode'];
 
 /** A finished run, exactly as history saves it. */
 export type FinishedRun = SavedRun;
-
-/** With a model to decide, a wider net of candidates goes to it than the tools alone would keep. */
-export const MODEL_CANDIDATE_MIN_SCORE = 0.2;
 
 const STAGE_LABELS: Record<StageId, string> = {
   reading: 'Reading the newsletter',
@@ -83,6 +71,15 @@ function freshStages(): Stage[] {
   }));
 }
 
+/** Stands in when no CRM is set up: it knows no company, so every row is new. */
+export const NO_CRM: CrmBackend = {
+  label: 'no CRM',
+  matchMany: async (queries: MatchQuery[]): Promise<MatchResult[]> =>
+    queries.map(() => ({ status: 'not-in-crm', company: null, evidence: [] })),
+  add: () => Promise.reject(new Error('No CRM is set up: import or add companies in the CRM view first.')),
+  tag: () => Promise.reject(new Error('No CRM is set up.')),
+};
+
 export class NewsletterJob {
   status = $state<RunStatus>('idle');
   stages = $state<Stage[]>(freshStages());
@@ -90,6 +87,9 @@ export class NewsletterJob {
   rows = $state.raw<ResultRow[]>([]);
   warnings = $state.raw<string[]>([]);
   error = $state<string | null>(null);
+  /** Every tool run and model call of the current run, live. */
+  trace = $state.raw<Trace | null>(null);
+  traceSteps = $state.raw<TraceStep[]>([]);
   /** The finished run as it was saved (or reopened from history). */
   run = $state.raw<FinishedRun | null>(null);
   running = $derived(this.status === 'running');
@@ -127,7 +127,8 @@ export class NewsletterJob {
     this.warnings = [];
     this.error = null;
     this.run = null;
-    this.mode = ports.model ? 'model' : 'tools-only';
+    this.trace = null;
+    this.traceSteps = [];
     const startedAt = this.clock();
     let stageId: StageId = 'reading';
 
@@ -136,52 +137,94 @@ export class NewsletterJob {
       if (inputIsEmpty(input)) throw new Error('There is nothing to read yet: paste a newsletter or choose a file.');
       this.#finish('reading', readingDetail(input));
 
-      stageId = 'links';
-      this.#begin('links');
-      const report = await ports.extractLinks(input, signal);
-      if (!current()) return null;
-      this.warnings = report.warnings;
-      const candidates = startupCandidates(report, ports.model ? MODEL_CANDIDATE_MIN_SCORE : undefined);
-      this.#finish('links', linksDetail(report, candidates.length));
-
-      stageId = 'crm';
-      let matches: (MatchResult | undefined)[] = [];
-      if (ports.crm && candidates.length > 0) {
-        this.#begin('crm', `Matching ${count(candidates.length, 'candidate')} against ${ports.crm.label}…`);
-        matches = await ports.crm.matchMany(
-          candidates.map((link) => ({ domain: link.domain || null, name: link.name || null })),
-        );
-        if (!current()) return null;
-        this.#finish('crm', crmDetail(matches));
-      } else {
-        this.#skip('crm', ports.crm ? 'No candidates to check.' : 'No CRM set up yet: every company shows as new.');
-      }
-
       stageId = 'model';
-      let rows: ResultRow[];
-      if (ports.model && candidates.length > 0) {
-        this.#begin('model', `${ports.model.label}: starting…`);
-        const verdicts = await ports.model.decide(report, candidates, signal, ({ text, progress }) => {
+      this.#begin('model', 'Getting the model ready…');
+      const engines = await ports.engines(signal, ({ text, progress }) => {
+        if (!current()) return;
+        const stage = this.stage('model');
+        stage.detail = text;
+        stage.progress = progress;
+      });
+      if (!current()) return null;
+      const withModel = Boolean(engines.primary ?? engines.fallback);
+      this.mode = withModel ? 'model' : 'tools-only';
+      const modelStage = this.stage('model');
+      modelStage.status = 'waiting';
+      modelStage.progress = null;
+      modelStage.detail = withModel ? `${engineLabel(engines)} is ready.` : '';
+
+      const crm = ports.crm ?? NO_CRM;
+      let crmCalls = 0;
+      let modelCalls = 0;
+      let rejected = 0;
+      const result: NewsletterResult = await runNewsletterJob({
+        engines,
+        signal,
+        now: this.clock,
+        runId: `newsletter-${runNumber}`,
+        ports: {
+          extractLinks: async () => {
+            stageId = 'links';
+            this.#begin('links');
+            const report = await ports.extractLinks(input, signal);
+            if (current()) {
+              this.warnings = report.warnings;
+              this.#finish('links', linksDetail(report));
+            }
+            return report;
+          },
+          crm: {
+            label: crm.label,
+            add: (draft) => crm.add(draft),
+            tag: (companyId, tags) => crm.tag(companyId, tags),
+            matchMany: async (queries) => {
+              // The first lookup is the CRM stage; a later one re-checks names the model gave.
+              const first = crmCalls++ === 0;
+              if (first) {
+                stageId = 'crm';
+                this.#begin('crm', `Matching ${count(queries.length, 'candidate')} against ${crm.label}…`);
+              }
+              const matches = await crm.matchMany(queries);
+              if (first && current()) {
+                if (ports.crm) this.#finish('crm', crmDetail(matches));
+                else this.#skip('crm', 'No CRM set up yet: every company shows as new.');
+              }
+              if (first) stageId = 'model';
+              return matches;
+            },
+          },
+          // The newsletter job never writes; a write could only come from the table, after a confirm.
+          confirm: async () => false,
+        },
+        onStep: (step) => {
           if (!current()) return;
+          this.traceSteps = [...this.traceSteps, step];
+          if (step.engine === null) return;
+          modelCalls += 1;
+          if (step.gates.some((gate) => !gate.ok)) rejected += 1;
           const stage = this.stage('model');
-          stage.detail = text;
-          stage.progress = progress ?? null;
-        });
-        if (!current()) return null;
-        rows = rowsFromVerdicts(candidates, matches, verdicts);
+          stage.status = 'running';
+          stage.detail = `${count(modelCalls, 'model call')}${rejected ? `, ${rejected} corrected` : ''} (${step.label})`;
+        },
+      });
+      if (!current()) return null;
+
+      if (withModel) {
+        const judged = result.judgements.length;
+        const byModel = result.judgements.filter((judgement) => judgement.decidedBy.startsWith('model')).length;
         this.#finish(
           'model',
-          `${count(rows.length, 'startup')} confirmed of ${count(candidates.length, 'candidate')}.`,
+          judged === 0
+            ? 'Nothing uncertain: the rules were sure about every link.'
+            : `${count(judged, 'uncertain link')} judged, ${byModel} settled by the model, ${count(modelCalls, 'call')}${rejected ? `, ${rejected} corrected` : ''}.`,
         );
       } else {
-        rows = candidates.map((link, index) => rowFromCandidate(link, matches[index], 'tools'));
-        this.#skip(
-          'model',
-          ports.model ? 'No candidates for the model.' : 'Tools-only mode: ranked by the link tools, no model.',
-        );
+        this.#skip('model', 'Tools-only mode: ranked by the link tools, no model.');
       }
 
+      const rows = result.rows.map((row) => resultRow(row, result.report));
       this.rows = rows;
+      this.trace = result.trace;
       const finished: FinishedRun = {
         id: this.newId(),
         title: describeInput(input),
@@ -189,10 +232,10 @@ export class NewsletterJob {
         finishedAt: this.clock(),
         mode: this.mode,
         report: {
-          format: report.format,
-          warnings: report.warnings,
-          stats: report.stats,
-          linkCount: report.links.length,
+          format: result.report.format,
+          warnings: result.report.warnings,
+          stats: result.report.stats,
+          linkCount: result.report.links.length,
         },
         rows,
       };
@@ -200,9 +243,7 @@ export class NewsletterJob {
       this.status = 'done';
       return finished;
     } catch (error) {
-      if (!current()) {
-        return null;
-      }
+      if (!current()) return null;
       this.#fail(stageId, error);
       return null;
     } finally {
@@ -234,6 +275,8 @@ export class NewsletterJob {
     this.warnings = run.report.warnings;
     this.mode = run.mode;
     this.error = null;
+    this.trace = null;
+    this.traceSteps = [];
     this.run = run;
     this.status = 'done';
   }
@@ -251,6 +294,8 @@ export class NewsletterJob {
     this.rows = [];
     this.warnings = [];
     this.error = null;
+    this.trace = null;
+    this.traceSteps = [];
     this.run = null;
   }
 
@@ -272,6 +317,7 @@ export class NewsletterJob {
     const stage = this.stage(id);
     stage.status = 'skipped';
     stage.detail = detail;
+    stage.progress = null;
   }
 
   #fail(id: StageId, error: unknown): void {
@@ -297,26 +343,36 @@ export class NewsletterJob {
   }
 }
 
-function rowsFromVerdicts(
-  candidates: LinkCandidate[],
-  matches: (MatchResult | undefined)[],
-  verdicts: ModelVerdict[],
-): ResultRow[] {
-  const byId = new Map(verdicts.map((verdict) => [verdict.linkId, verdict]));
-  const rows: ResultRow[] = [];
-  candidates.forEach((link, index) => {
-    const verdict = byId.get(link.id);
-    // A verdict for a link the tools never extracted cannot reach the table: only real ids match here.
-    if (!verdict?.isStartup) return;
-    rows.push(
-      rowFromCandidate(link, matches[index], 'model', {
-        ...(verdict.name === undefined ? {} : { name: verdict.name }),
-        ...(verdict.confidence === undefined ? {} : { confidence: verdict.confidence }),
-        ...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
-      }),
-    );
-  });
-  return rows;
+function resultRow(row: StartupRow, report: LinkReport): ResultRow {
+  const link = report.links.find((candidate) => candidate.id === row.id);
+  return {
+    id: row.id,
+    name: row.name || row.domain,
+    url: row.url,
+    host: link?.host ?? hostOf(row.url),
+    domain: row.domain,
+    sentence: row.context,
+    status: row.crm.status,
+    evidence: row.crm.evidence,
+    companyId: row.crm.company?.id ?? null,
+    companyName: row.crm.company?.name ?? null,
+    confidence: Math.min(1, Math.max(0, row.score)),
+    decidedBy: row.decidedBy,
+    reason: link?.features.join('; ') ?? '',
+  };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function engineLabel(engines: StepEngines): string {
+  const engine = engines.primary ?? engines.fallback;
+  return engine ? engine.info.model : 'No model';
 }
 
 function readingDetail(input: NewsletterInput): string {
@@ -325,17 +381,18 @@ function readingDetail(input: NewsletterInput): string {
   return input.kind === 'html' ? `${size} of pasted HTML (links kept).` : `${size} of pasted text.`;
 }
 
-function linksDetail(report: LinkReport, candidates: number): string {
+function linksDetail(report: LinkReport): string {
   const unwrapped = report.links.filter((link) => link.tracker !== null).length;
+  const { certain, uncertain } = splitCandidates(report.links);
   const parts = [`${count(report.links.length, 'distinct link')} in ${report.stats.ms.toFixed(0)} ms`];
   if (unwrapped > 0) parts.push(`${unwrapped} unwrapped from trackers`);
-  parts.push(`${candidates} look like startups`);
+  parts.push(`${certain.length} sure startups, ${uncertain.length} uncertain`);
   return `${parts.join(', ')}.`;
 }
 
-function crmDetail(matches: (MatchResult | undefined)[]): string {
-  const inCrm = matches.filter((match) => match?.status === 'in-crm').length;
-  const possible = matches.filter((match) => match?.status === 'possible').length;
+function crmDetail(matches: MatchResult[]): string {
+  const inCrm = matches.filter((match) => match.status === 'in-crm').length;
+  const possible = matches.filter((match) => match.status === 'possible').length;
   const fresh = matches.length - inCrm - possible;
   return `${inCrm} in the CRM, ${possible} possible, ${fresh} new.`;
 }

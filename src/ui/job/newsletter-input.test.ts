@@ -49,5 +49,13 @@ describe('describeInput', () => {
     expect(describeInput({ kind: 'file', name: 'issue-42.eml', bytes: new ArrayBuffer(1) })).toBe('issue-42.eml');
     expect(describeInput({ kind: 'text', text: '\n\n  The Frontier Letter  \nbody' })).toBe('The Frontier Letter');
     expect(describeInput({ kind: 'html', html: '<p>x</p>', plain: 'y'.repeat(200) })).toHaveLength(80);
+    expect(
+      describeInput({
+        kind: 'html',
+        html: '<title>Frontier &amp; Co — Issue 42</title><p>View online</p>',
+        plain: 'View online',
+      }),
+    ).toBe('Frontier & Co — Issue 42');
+    expect(describeInput({ kind: 'html', html: '<h1 class="t">Issue\n 9</h1>', plain: 'Read online' })).toBe('Issue 9');
   });
 });

@@ -94,13 +94,32 @@ export function inputIsEmpty(input: NewsletterInput | null): boolean {
 /** A short name for the run, for the history list: the file's name or the first words. */
 export function describeInput(input: NewsletterInput): string {
   if (input.kind === 'file') return input.name;
+  const titled = input.kind === 'html' ? htmlTitle(input.html) : '';
+  if (titled) return shorten(titled);
   const text = input.kind === 'html' ? input.plain : input.text;
   const firstLine =
     text
       .split('\n')
       .map((line) => line.trim())
       .find((line) => line.length > 0) ?? 'Pasted newsletter';
-  return firstLine.length > 80 ? `${firstLine.slice(0, 79)}…` : firstLine;
+  return shorten(firstLine);
+}
+
+/** The email's own `<title>` or first `<h1>`: a better name than its first line ("View in browser"). */
+function htmlTitle(html: string): string {
+  const head = html.slice(0, 100_000);
+  const found = /<title[^>]*>([^<]+)<\/title>/i.exec(head)?.[1] ?? /<h1[^>]*>([^<]+)<\/h1>/i.exec(head)?.[1] ?? '';
+  return found
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function shorten(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
 export function inputSize(input: NewsletterInput): number {

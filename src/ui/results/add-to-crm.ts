@@ -18,6 +18,6 @@ export async function addRowToCrm(crm: Pick<CrmBackend, 'add' | 'label'>, row: R
     status: 'in-crm',
     companyId: company.id,
     companyName: company.name,
-    evidence: [{ kind: 'domain', detail: `added to ${crm.label} from this run` }],
+    evidence: [`added to ${crm.label} from this run`],
   };
 }

@@ -3,49 +3,11 @@
  * functions: the Svelte table and the job state are thin over these.
  */
 import Papa from 'papaparse';
-import type { Company, CrmStatus, MatchResult } from '../../core/crm/types.ts';
-import type { LinkCandidate, LinkReport } from '../../core/links/types.ts';
+import type { CrmStatus } from '../../core/crm/types.ts';
 import type { SavedRow } from '../../storage/history.ts';
 
 /** One row of the table; its shape is the one history saves (see src/storage/history.ts). */
 export type ResultRow = SavedRow;
-
-/** Who decided that a link is a startup: the model (with the tools' help) or the tools alone. */
-export type DecidedBy = SavedRow['decidedBy'];
-
-/** Links the deterministic ranking keeps when no model is there to decide. */
-export const TOOLS_ONLY_MIN_SCORE = 0.5;
-
-/** Tools-only mode: the link tools' own classification and score decide what is a startup. */
-export function startupCandidates(report: LinkReport, minScore = TOOLS_ONLY_MIN_SCORE): LinkCandidate[] {
-  return report.links
-    .filter((link) => link.kind === 'startup' && link.score >= minScore)
-    .sort((a, b) => b.score - a.score || a.firstPosition - b.firstPosition);
-}
-
-export function rowFromCandidate(
-  link: LinkCandidate,
-  match: MatchResult | undefined,
-  decidedBy: DecidedBy = 'tools',
-  override: { name?: string; confidence?: number; reason?: string } = {},
-): ResultRow {
-  const company: Company | null = match?.company ?? null;
-  return {
-    id: link.id,
-    name: override.name?.trim() || link.name || link.domain || link.host,
-    url: link.url,
-    host: link.host,
-    domain: link.domain,
-    sentence: link.context,
-    status: match?.status ?? 'not-in-crm',
-    evidence: match?.evidence ?? [],
-    companyId: company?.id ?? null,
-    companyName: company?.name ?? null,
-    confidence: clamp01(override.confidence ?? link.score),
-    decidedBy,
-    reason: override.reason ?? link.features.join('; '),
-  };
-}
 
 export type SortKey = 'confidence' | 'name' | 'status' | 'order';
 export type SortDirection = 'ascending' | 'descending';
@@ -82,7 +44,7 @@ export const STATUS_LABEL: Record<CrmStatus, string> = {
 
 export function evidenceText(row: ResultRow): string {
   if (row.evidence.length === 0) return row.status === 'not-in-crm' ? 'no domain or name match' : '';
-  return row.evidence.map((item) => item.detail).join('; ');
+  return row.evidence.join('; ');
 }
 
 const CSV_COLUMNS = [
@@ -147,8 +109,4 @@ export function rowsToClipboardText(rows: readonly ResultRow[]): string {
     [row.name, row.url, STATUS_LABEL[row.status], evidenceText(row), row.sentence].map(clean).join('\t'),
   );
   return ['Company\tWebsite\tCRM\tEvidence\tSentence', ...lines].join('\n');
-}
-
-function clamp01(value: number): number {
-  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
 }

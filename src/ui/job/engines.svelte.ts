@@ -1,0 +1,85 @@
+/**
+ * Which engines a newsletter run uses, and what the page says about it. The on-device model when one
+ * is loaded (waiting, with its progress, while it loads); the fallback the user switched on; else
+ * tools-only mode with a banner that says why and offers the fallback when one is configured.
+ */
+import type { StepEngines } from '../../core/agent/model-step.ts';
+import { NO_WEBGPU } from '../../core/device.ts';
+import { chooseEngines } from '../../net/fallback/choose.ts';
+import { deviceState } from '../device/device-state.svelte.ts';
+import { fallbackState } from '../fallback/fallback-state.svelte.ts';
+import { modelState } from '../model/model-state.svelte.ts';
+import type { EngineProgress } from './job-state.svelte.ts';
+
+/** Why the run will have no model, in words for the banner; null when a model will take part. */
+export function noModelReason(): string | null {
+  if (modelState.engine || modelState.status === 'loading') return null;
+  if (fallbackState.config.enabled) return null;
+  const probe = deviceState.probe;
+  if (probe && !probe.adapter) return probe.problem ?? NO_WEBGPU.problem;
+  if (probe?.adapter?.isFallbackAdapter) {
+    return 'This device has only a software graphics adapter: a model would run, but very slowly. Load one in Settings if you want to wait.';
+  }
+  return 'No on-device model is loaded yet: pick and load one in Settings.';
+}
+
+/** The fallback the user set up but left off: offered on the banner. Null when there is none. */
+export function offeredFallback(): { label: string; enable: () => Promise<boolean> } | null {
+  const config = fallbackState.config;
+  if (config.enabled || !config.baseUrl || !config.model) return null;
+  return {
+    label: `${config.model} at ${hostOf(config.baseUrl)}`,
+    enable: () => fallbackState.save({ ...config, enabled: true }),
+  };
+}
+
+/**
+ * The engines for one run. A model still loading is waited for, its progress passed on; aborting
+ * the run stops the wait (the download itself belongs to the model panel and carries on).
+ */
+export async function enginesForRun(
+  signal: AbortSignal,
+  onProgress: (progress: EngineProgress) => void,
+): Promise<StepEngines> {
+  if (modelState.status === 'loading') await waitForModel(signal, onProgress);
+  const settings = await fallbackState.engineSettings(() => modelState.engine);
+  const choice = chooseEngines(settings, deviceState.probe ?? NO_WEBGPU);
+  return { primary: choice.primary, fallback: choice.fallback };
+}
+
+function waitForModel(signal: AbortSignal, onProgress: (progress: EngineProgress) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    // The effect may finish before $effect.root has returned its cleanup, hence the holder and the microtask.
+    const effect: { stop?: () => void } = {};
+    const finish = (error?: Error) => {
+      queueMicrotask(() => effect.stop?.());
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onAbort = () => finish(new DOMException('Cancelled.', 'AbortError'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    effect.stop = $effect.root(() => {
+      $effect(() => {
+        if (modelState.status !== 'loading') {
+          finish();
+          return;
+        }
+        const view = modelState.progress;
+        const percent = view ? ` ${Math.round(view.fraction * 100)}%` : '';
+        onProgress({
+          text: `Loading ${modelState.selected?.name ?? 'the model'}:${percent}`,
+          progress: view?.fraction ?? null,
+        });
+      });
+    });
+  });
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
