@@ -5,7 +5,7 @@
  * Per link the work is a handful of Map lookups and a few bounded regular expressions over short strings.
  */
 import { getDomain } from 'tldts';
-import { isFirstName, lookUpHost } from './data/index.ts';
+import { isFirstName, isPlace, lookUpHost, lookUpName } from './data/index.ts';
 import type { LinkCandidate, LinkKind } from './types.ts';
 
 /** What the document says about itself: the newsletter's own domains (From, List-Unsubscribe, archive links…). */
@@ -37,6 +37,9 @@ const sponsorWords =
 
 const startupWords =
   /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|round|led by|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|acquisition|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|launch(es|ed|ing)?|stealth|emerg(es|ed) from|introduc(es|ed|ing)|announc(es|ed|ing)|now available|is now|open[- ]sourc(es|ed)|beta|waitlist|show hn|launch hn|product hunt|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
+/** The narrower set for wrapped links, where release notes ("Node 11.7 launched") must not count. */
+const companyWords =
+  /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|y ?combinator|yc [swfx]?\d\d|yc-backed|startups?|start-ups?|founded|co-?founders?|stealth|marque|l[eè]ve|lev[ée]e|jeune pousse|acteurs)\b/i;
 const moneyAmount = /[$€£]\s?\d+(\.\d+)?\s?(k|m|mn|million|b|bn|billion)\b/i;
 
 const companyPath =
@@ -57,7 +60,7 @@ const investorLabel = /(capital|ventures?|partners|invest|fund)\.|\.(vc|capital|
 const startupTld = /\.(ai|io|co|so|dev|app|sh|xyz|tech|inc|new|run|build|tools|studio|coach|gg|ly|me|to|cc|is|im)$/;
 
 const genericAnchor =
-  /^(click here|here|this|link|read more|learn more|more|more here|see more|continue reading|read|full story|source|website|site|homepage|view|details|check it out|try it|try it out|go|open|get started|sign up|join|apply|watch|listen|download|register|this post|this article|this thread|the announcement|announcement|blog post|post|article|paper|report|thread|video|podcast|→|»|›)\W*$/i;
+  /^(click here|here|this|link|read more|learn more|more|more here|see more|continue reading|read|full story|source|website|site|homepage|view|details|check it out|find out more|find out|discover|try it|try it out|go|open|get started|sign up|join|apply|watch|listen|download|register|this post|this article|this thread|the announcement|announcement|blog post|post|article|paper|report|thread|video|podcast|→|»|›)\W*$/i;
 
 /** Word runs that can be a company name: capitalised words, with the joiners names use. */
 const capitalisedRun =
@@ -187,7 +190,10 @@ function capitalisedPhrases(text: string): string[] {
 function namesDomain(phrase: string, label: string): boolean {
   const squashed = squash(phrase);
   if (squashed.length < 3 || label.length < 3) return false;
-  if (squashed === label || label.includes(squashed) || (squashed.includes(label) && label.length >= 4)) return true;
+  if (squashed === label) return true;
+  // `Taurus` ~ `ontaurus`, `Ionic` ~ `ionicframework`: one at the start or end of the other, never a fragment inside.
+  const [shorter, longer] = squashed.length < label.length ? [squashed, label] : [label, squashed];
+  if (shorter.length >= 4 && (longer.startsWith(shorter) || longer.endsWith(shorter))) return true;
   // `InfluxDB` ~ `influxdata`: a long shared stem.
   let common = 0;
   while (common < squashed.length && common < label.length && squashed[common] === label[common]) common++;
@@ -241,7 +247,10 @@ function guessName(link: UnclassifiedLink, label: string | null): NameGuess {
 /** "Jake Wharton", "Palmer Luckey": two or three words starting with a common given name. */
 function looksLikePerson(name: string): boolean {
   const words = name.split(/\s+/);
-  return words.length >= 2 && words.length <= 3 && isFirstName(words[0] ?? '');
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (isFirstName(words[i] ?? '') && /^\p{Lu}\p{Ll}/u.test(words[i + 1] ?? '')) return true;
+  }
+  return false;
 }
 
 /** `patriksvensson`, `jakewharton`: a given name followed by a surname. */
@@ -277,7 +286,7 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels:
   const heading = cut(link.heading);
   const path = parsePath(link.url);
 
-  if (link.needsNetwork) return classifyOpaque(link, text, context, heading);
+  if (link.needsNetwork) return classifyOpaque(link, text, context, heading, senderLabels);
 
   const label = domainLabel(link.domain);
   if (senders.has(link.domain)) return result('newsletter', 0.02, ["the newsletter's own domain"], '');
@@ -356,39 +365,133 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels:
     features.push('a startup-style domain ending');
   }
   if (link.isImage && !guess.matchesDomain) score -= 0.05;
+  if (text.trim() !== '' && context.trim() !== '' && squash(context).length - squash(text).length < 12) {
+    score -= 0.15;
+    features.push('no sentence around the link');
+  }
   const kind: LinkKind = score >= 0.55 ? 'startup' : 'other';
   if (kind === 'other') features.push('not enough startup signals');
   return result(kind, score, features, guess.name);
 }
 
-/** A wrapped link nobody can open offline: only its words can say it is a startup. */
-function classifyOpaque(link: UnclassifiedLink, text: string, context: string, heading: string): Classification {
+/** A domain written out in the text: `//mattermost` (Hacker Newsletter), `exe.dev`, `[acme.ai]`. */
+const statedDomain =
+  /(?:^|[\s([])(?:\/\/([a-z0-9][a-z0-9-]{1,40})\b|([a-z0-9][a-z0-9-]{0,40}\.(?:com|io|ai|co|dev|app|so|sh|xyz|tech|new|run|build|tools|studio|gg|ly|me|to|cc|is|im|net|org)))(?=$|[\s),.;:\]])/gi;
+/** `NOBL Travel (USA)`, `July (AU)`: a name followed by where it is based. */
+const basedIn = /^\s*\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\)/;
+/** Headings of sections that list companies or products. */
+const startupHeading =
+  /\b(startups?|fundings?|funding rounds?|deals?|launch(es)?|new products?|products?|tools?|companies|portfolio|raised|investments?|acquisitions?)\b/i;
+
+/** Where `name` sits in `context`: as the sentence's subject (`Helium - radically…`, `Stickerbox: un cube…`)? */
+function isSubject(name: string, context: string): boolean {
+  const at = context.indexOf(name);
+  if (at < 0) return false;
+  const before = context.slice(Math.max(0, at - 12), at);
+  const after = context.slice(at + name.length, at + name.length + 12);
+  const startsSentence = at === 0 || /(^|[.!?•:—–-]|TL;DR:)\s*$/.test(before);
+  return (
+    startsSentence &&
+    /^(\s*[-–—:,(]|\s+(is|was|has|and|raised|raises|launched|launches|lets|helps|makes|builds|uses)\b|['’]s\b)/.test(
+      after,
+    )
+  );
+}
+
+/**
+ * A wrapped link nobody can open offline: only its words can say it is a startup. The anchor must be a name that
+ * the knowledge lists do not know, not a person or a place, and something in the sentence must present it as a
+ * company. A headline anchor is an article, not the company's site — unless the text states the company's domain.
+ */
+function classifyOpaque(
+  link: UnclassifiedLink,
+  text: string,
+  context: string,
+  heading: string,
+  senderLabels: Set<string>,
+): Classification {
   const tracker = link.tracker ?? 'a tracker';
   const features = [`wrapped by ${tracker}; the destination needs a network request`];
-  if (ownPageText.test(text) && !nameLikeAnchor(text)) {
+  if (ownPageText.test(text))
     return result('newsletter', 0.03, [...features, "anchor text of a newsletter's own page"], '');
-  }
-  const guess = guessName(link, null);
   if (sponsorWords.test(heading) || sponsorWords.test(text) || /\(sponsor\)/i.test(context)) {
-    return result('sponsor', 0.5, [...features, 'in a sponsor block'], guess.name);
+    return result('sponsor', 0.5, [...features, 'in a sponsor block'], guessName(link, null).name);
   }
-  const newsText = `${text} ${context}`;
-  const news = startupWords.test(newsText) || moneyAmount.test(newsText);
+
+  // A domain written in the text that the anchor names, with the anchor presenting a company or a product
+  // (`Mattermost Raises $20M //mattermost`, `MyBrandNewLogo – A logo generator //mybrandnewlogo`).
+  const companyNews = companyWords.test(`${text} ${context}`) || moneyAmount.test(`${text} ${context}`);
+  for (const match of `${text} ${context}`.matchAll(statedDomain)) {
+    const written = (match[1] ?? match[2] ?? '').toLowerCase();
+    const label = written.split('.')[0] ?? '';
+    if (label.length < 3 || senderLabels.has(label) || (match[2] && lookUpHost(written))) continue;
+    if (text.trim().toLowerCase() === written) continue;
+    const phrase = capitalisedPhrases(text).find((candidate) => namesDomain(candidate, label));
+    const name = phrase ?? (text.toLowerCase().startsWith(written) ? written : null);
+    if (!name || lookUpName(name)) continue;
+    if (companyNews) {
+      return result(
+        'startup',
+        0.65,
+        [...features, `the text states its domain (${written})`, 'funding or company words nearby'],
+        name,
+      );
+    }
+  }
+
+  // `• Pixy: https://www.pixy.com`: the anchor text is the destination itself.
+  const written = /^\s*(https?:\/\/[^\s]+)\s*$/i.exec(text)?.[1];
+  if (written && URL.canParse(written)) {
+    const host = new URL(written).hostname.toLowerCase();
+    const known = lookUpHost(host);
+    if (known) return result(known.kind, 0.05, [...features, `the anchor text is a link to ${known.feature}`], '');
+    const label = domainLabel(getDomain(host, { allowPrivateDomains: true }) ?? host);
+    const phrase = capitalisedPhrases(context).find((candidate) => namesDomain(candidate, label));
+    if (phrase && !senderLabels.has(label)) {
+      return result(
+        'startup',
+        0.6,
+        [...features, `the anchor text is its address, and the sentence names it (${phrase})`],
+        phrase,
+      );
+    }
+  }
+
   const anchorName = nameLikeAnchor(text);
-  const name = anchorName ?? (guess.name || (capitalisedPhrases(text)[0] ?? ''));
-  if (news && name && !isFirstName(name.split(' ')[0] ?? '')) {
-    return result('startup', 0.6, [...features, 'funding or launch words nearby', `names a company (${name})`], name);
+  if (!anchorName || !properName(anchorName)) {
+    return result('other', 0.2, [...features, 'the anchor is not a company name'], guessName(link, null).name);
   }
-  if (anchorName) {
-    return result(
-      'other',
-      0.45,
-      [...features, 'the anchor text is a name, but nothing says it is a startup'],
-      anchorName,
-    );
+  const known = lookUpName(anchorName);
+  if (known) return result(known.kind, 0.05, [...features, `the anchor names ${known.feature}`], anchorName);
+  if (isPlace(anchorName)) return result('other', 0.05, [...features, 'the anchor names a place'], '');
+  if (looksLikePerson(anchorName) || isFirstName(anchorName)) {
+    return result('other', 0.1, [...features, 'the anchor names a person'], anchorName);
   }
-  return result('other', 0.2, [...features, 'no company name or startup words in its text'], name);
+
+  const signals: string[] = [];
+  const at = context.indexOf(anchorName);
+  if (at >= 0 && basedIn.test(context.slice(at + anchorName.length))) signals.push('says where it is based');
+  if (companyWords.test(context) || moneyAmount.test(context)) signals.push('funding or company words nearby');
+  if (startupHeading.test(heading)) signals.push('in a section about companies or products');
+  if (signals.length > 0) {
+    if (isSubject(anchorName, context)) signals.push('the sentence is about it');
+    const score = Math.min(0.8, 0.5 + 0.1 * signals.length);
+    return result('startup', score, [...features, ...signals, `the anchor is a name (${anchorName})`], anchorName);
+  }
+  return result('other', 0.4, [...features, 'the anchor is a name, but nothing says it is a company'], anchorName);
 }
+
+/**
+ * A proper name rather than a title: starts with a letter, and every word is capitalised or a joiner
+ * (`Gens de Confiance`, `Papers with Code`), with no possessive (`Go’s Version Control History` is a title).
+ */
+function properName(text: string): boolean {
+  if (!/^\p{L}/u.test(text) || /['’]s\b/.test(text) || /\d+\.\d+/.test(text)) return false;
+  // `FIND OUT MORE`: a shouted call to action, not a name.
+  if (/\s/.test(text) && text === text.toUpperCase()) return false;
+  return text.split(/\s+/).every((word) => /^(\p{Lu}|\p{N})/u.test(word) || joiners.has(word.toLowerCase()));
+}
+const joiners = new Set(['of', 'de', 'du', 'des', 'la', 'le', 'a', 'with', 'and', '&', 'for', 'on', 'the', 'by']);
 
 /** Classify every link of one document; the result is index-aligned with `links`. */
 export function classifyLinks(links: UnclassifiedLink[], doc: DocumentContext): Classification[] {
@@ -401,5 +504,32 @@ export function classifyLinks(links: UnclassifiedLink[], doc: DocumentContext): 
     if (ownPageText.test(cut(link.text)) || ownPagePath.test(parsePath(link.url))) senders.add(link.domain);
   }
   const senderLabels = new Set([...senders].map(domainLabel).filter((label) => label.length >= 4));
-  return links.map((link) => classifyOne(link, senders, senderLabels));
+  const results = links.map((link) => classifyOne(link, senders, senderLabels));
+  return spreadSponsorBlocks(links, results);
+}
+
+/**
+ * A sponsor block has several links (the product, its docs, a sign-up page) and usually only one says "(Sponsor)":
+ * a candidate right next to a sponsor link, under the same heading, belongs to the same block.
+ */
+function spreadSponsorBlocks(links: UnclassifiedLink[], results: Classification[]): Classification[] {
+  const order = links.map((_, index) => index).sort((a, b) => links[a]!.firstPosition - links[b]!.firstPosition);
+  for (let i = 0; i < order.length; i++) {
+    const index = order[i]!;
+    const current = results[index]!;
+    if (current.kind !== 'startup' && current.kind !== 'other') continue;
+    if (current.features.some((feature) => feature.startsWith('a person') || feature.startsWith('an investor')))
+      continue;
+    for (const neighbour of [order[i - 1], order[i + 1]]) {
+      if (neighbour === undefined) continue;
+      const near = links[neighbour]!;
+      const sameBlock =
+        near.heading === links[index]!.heading && Math.abs(near.firstPosition - links[index]!.firstPosition) <= 2;
+      if (sameBlock && results[neighbour]!.kind === 'sponsor' && !links[index]!.needsNetwork) {
+        results[index] = { ...current, kind: 'sponsor', features: [...current.features, 'next to a sponsor link'] };
+        break;
+      }
+    }
+  }
+  return results;
 }

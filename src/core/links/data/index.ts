@@ -3,6 +3,7 @@
  * module only indexes them. A host is looked up with each parent domain in turn, so `apps.apple.com` can be an
  * app store while `apple.com` is a large company.
  */
+import { getDomainWithoutSuffix } from 'tldts';
 import type { LinkKind } from '../types.ts';
 import appstores from './appstores.json';
 import bigco from './bigco.json';
@@ -13,6 +14,7 @@ import institutions from './institutions.json';
 import investors from './investors.json';
 import media from './media.json';
 import newsletterPlatforms from './newsletter-platforms.json';
+import places from './places.json';
 import social from './social.json';
 
 export interface KnownHost {
@@ -25,6 +27,8 @@ interface DomainList {
   kind: string;
   feature?: string;
   domains: string[];
+  /** Names the domains' owners go by when they differ from the domain (`Wall Street Journal` for wsj.com). */
+  names?: string[];
 }
 
 const defaultFeature: Partial<Record<LinkKind, string>> = {
@@ -38,6 +42,15 @@ const defaultFeature: Partial<Record<LinkKind, string>> = {
 };
 
 const knownHosts = new Map<string, KnownHost>();
+/** Squashed names (`wallstreetjournal`, `techcrunch`) → verdict: how an anchor text is recognised without a URL. */
+const knownNames = new Map<string, KnownHost>();
+
+function squashName(text: string): string {
+  return text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
+}
 
 // Later lists win on overlap, so the most specific lists come last (an image CDN on a newsletter platform's domain).
 const lists: DomainList[] = [
@@ -54,7 +67,25 @@ const lists: DomainList[] = [
 for (const list of lists) {
   const kind = list.kind as LinkKind;
   const feature = list.feature ?? defaultFeature[kind] ?? kind;
-  for (const domain of list.domains) knownHosts.set(domain.toLowerCase(), { kind, feature });
+  for (const domain of list.domains) {
+    knownHosts.set(domain.toLowerCase(), { kind, feature });
+    // The first label names the owner (`techcrunch` in techcrunch.com); short ones (`ft`, `ge`) are too ambiguous.
+    const label = getDomainWithoutSuffix(domain.toLowerCase(), { allowPrivateDomains: true }) ?? '';
+    if (label.length >= 4 && !knownNames.has(label)) knownNames.set(label, { kind, feature });
+  }
+  for (const name of list.names ?? []) knownNames.set(squashName(name), { kind, feature });
+}
+
+const placeNames = new Set(places.names.map(squashName));
+
+/** What the knowledge lists say about a name written in a newsletter (an anchor text), or null. */
+export function lookUpName(name: string): KnownHost | null {
+  return knownNames.get(squashName(name)) ?? null;
+}
+
+/** A country, state or city. */
+export function isPlace(name: string): boolean {
+  return placeNames.has(squashName(name));
 }
 
 const institutionSuffixes = new Set(institutions.suffixes);
