@@ -7,12 +7,13 @@ import type { Page } from '@playwright/test';
 import { startAirtableServer, type AirtableServer } from '../servers/airtable-server.ts';
 import type { LocalApiServer } from '../servers/http-server.ts';
 import { pipedriveOrganization, startPipedriveServer } from '../servers/pipedrive-server.ts';
+import { startProxyHost, type ProxyHost } from '../servers/proxy-host.ts';
 import { expect, test } from './fixtures.ts';
 
 const TOKEN = 'patE2eConnectorToken.abcdef0123456789';
 const BASE = 'appE2ETESTBASE001';
 
-const servers: LocalApiServer[] = [];
+const servers: (LocalApiServer | ProxyHost)[] = [];
 test.afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
@@ -113,6 +114,19 @@ test.describe('CRM connectors against local servers speaking each CRM’s docume
     expect(await testConnection(page)).toContain('Blocked by CORS or network');
     expect(pipedrive.requests.map((request) => request.method)).toEqual(['GET']);
     await expect(page.getByTestId('connector-settings')).not.toContainText(TOKEN);
+  });
+
+  test('the proxy Worker script makes a CRM without CORS headers usable from the page', async ({ page }) => {
+    const crm = await airtable(false);
+    const appOrigin = new URL(test.info().project.use.baseURL!).origin;
+    const proxy = await startProxyHost({ ALLOWED_HOSTS: new URL(crm.url).host, APP_ORIGIN: appOrigin });
+    servers.push(proxy);
+    await openConnectors(page);
+    await fillAirtable(page, crm);
+    expect(await testConnection(page)).toContain('Blocked by CORS or network');
+    await page.getByTestId('connector-proxy').fill(proxy.url);
+    expect(await testConnection(page)).toContain('OK — Airtable answered');
+    expect(crm.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
   test('Airtable switched on: a lookup matches by domain, an add happens only after "Confirm add", and it all survives a reload', async ({
