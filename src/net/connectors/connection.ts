@@ -320,6 +320,7 @@ export class RequestPacer {
     readonly capacity: number,
     readonly intervalMs: number,
     readonly now: () => number = () => performance.now(),
+    readonly wait: (ms: number) => Promise<void> = sleep,
   ) {}
 
   /** Resolves when a request for `key` may go. */
@@ -330,6 +331,6 @@ export class RequestPacer {
     bucket.tokens = Math.min(this.capacity, bucket.tokens + refill);
     bucket.at = this.now();
     bucket.tokens -= 1;
-    if (bucket.tokens < 0) await sleep(-bucket.tokens * this.intervalMs);
+    if (bucket.tokens < 0) await this.wait(-bucket.tokens * this.intervalMs);
   }
 }
