@@ -78,10 +78,12 @@ describe('ConnectorSettingsState with a local server speaking Airtable’s docum
     expect(JSON.stringify(store.saved())).not.toContain(TOKEN);
     expect(store.secrets.get('connector:airtable')).toBe(TOKEN);
 
-    const reopened = new ConnectorSettingsState({ ...store.deps, gate: new EgressGate('http://localhost:4403') });
-    await reopened.load();
+    const freshGate = new EgressGate('http://localhost:4403');
+    const reopened = new ConnectorSettingsState({ ...store.deps, gate: freshGate });
+    const backend = await reopened.activeBackend();
     expect(reopened.secret).toBe(TOKEN);
-    expect(reopened.backend()).not.toBeNull();
+    expect(backend?.label).toBe('Airtable (Companies)');
+    expect(freshGate.purposeOf(new URL(server.url))).toBe('connector');
 
     await state.switchOff();
     expect(gate.purposeOf(new URL(server.url))).toBeUndefined();

@@ -150,6 +150,15 @@ export class ConnectorSettingsState {
     await this.#run(() => this.#switchOff());
   }
 
+  /**
+   * For the newsletter job: the switched-on connector, loading stored settings first if Settings
+   * was never opened in this tab (which also allows its host); null when none is on.
+   */
+  async activeBackend(): Promise<RemoteConnector | null> {
+    if (!this.loaded) await this.load();
+    return this.backend();
+  }
+
   /** The connector other parts of Sift check against; null while it is off. */
   backend(): RemoteConnector | null {
     if (!this.settings.enabled || this.problems.length > 0) return null;
