@@ -39,7 +39,7 @@ const startupWords =
   /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|round|led by|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|acquisition|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|launch(es|ed|ing)?|stealth|emerg(es|ed) from|introduc(es|ed|ing)|announc(es|ed|ing)|now available|is now|open[- ]sourc(es|ed)|beta|waitlist|show hn|launch hn|product hunt|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
 /** The narrower set for wrapped links, where release notes ("Node 11.7 launched") must not count. */
 const companyWords =
-  /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|y ?combinator|yc [swfx]?\d\d|yc-backed|startups?|start-ups?|founded|co-?founders?|stealth|marque|l[eè]ve|lev[ée]e|jeune pousse|acteurs)\b/i;
+  /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|backed by|(vc|yc|venture|investor)-backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|stealth|marque|l[eè]ve|lev[ée]e|jeune pousse|acteurs)\b/i;
 const moneyAmount = /[$€£]\s?\d+(\.\d+)?\s?(k|m|mn|million|b|bn|billion)\b/i;
 
 const companyPath =
@@ -345,9 +345,13 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels:
     features.push(`${anchorIsName ? 'anchor text' : 'sentence'} names the domain (${guess.name})`);
   }
   const newsText = `${text} ${context} ${heading}`;
-  if (startupWords.test(newsText) || moneyAmount.test(newsText)) {
+  if (companyWords.test(newsText) || moneyAmount.test(newsText)) {
     score += 0.2;
-    features.push('funding or launch words nearby');
+    features.push('funding words nearby');
+  } else if (startupWords.test(newsText)) {
+    // Launch words also describe releases of open-source projects and big companies' products: weaker.
+    score += guess.matchesDomain ? 0.2 : 0.05;
+    features.push('launch words nearby');
   }
   if (ownNews.test(slugWords)) {
     score += 0.2;
@@ -365,8 +369,9 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels:
     features.push('a startup-style domain ending');
   }
   if (link.isImage && !guess.matchesDomain) score -= 0.05;
-  if (text.trim() !== '' && context.trim() !== '' && squash(context).length - squash(text).length < 12) {
-    score -= 0.15;
+  const bareName = text.trim() !== '' && text.trim().split(/\s+/).length <= 4;
+  if (bareName && context.trim() !== '' && squash(context).length - squash(text).length < 12) {
+    score -= 0.25;
     features.push('no sentence around the link');
   }
   const kind: LinkKind = score >= 0.55 ? 'startup' : 'other';
@@ -381,7 +386,7 @@ const statedDomain =
 const basedIn = /^\s*\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\)/;
 /** Headings of sections that list companies or products. */
 const startupHeading =
-  /\b(startups?|fundings?|funding rounds?|deals?|launch(es)?|new products?|products?|tools?|companies|portfolio|raised|investments?|acquisitions?)\b/i;
+  /\b(startups?|fundings?|funding rounds?|deals?|launch(es)?|raised|raises|acquisitions?|m&a|companies|portfolio|investments?)\b/i;
 
 /** Where `name` sits in `context`: as the sentence's subject (`Helium - radically…`, `Stickerbox: un cube…`)? */
 function isSubject(name: string, context: string): boolean {
@@ -447,7 +452,7 @@ function classifyOpaque(
     if (known) return result(known.kind, 0.05, [...features, `the anchor text is a link to ${known.feature}`], '');
     const label = domainLabel(getDomain(host, { allowPrivateDomains: true }) ?? host);
     const phrase = capitalisedPhrases(context).find((candidate) => namesDomain(candidate, label));
-    if (phrase && !senderLabels.has(label)) {
+    if (phrase && !senderLabels.has(label) && !looksLikePerson(phrase) && !personalDomain(label)) {
       return result(
         'startup',
         0.6,
@@ -473,12 +478,22 @@ function classifyOpaque(
   if (at >= 0 && basedIn.test(context.slice(at + anchorName.length))) signals.push('says where it is based');
   if (companyWords.test(context) || moneyAmount.test(context)) signals.push('funding or company words nearby');
   if (startupHeading.test(heading)) signals.push('in a section about companies or products');
+  if (builtBy(context, anchorName)) signals.push('someone builds or founded it');
   if (signals.length > 0) {
     if (isSubject(anchorName, context)) signals.push('the sentence is about it');
     const score = Math.min(0.8, 0.5 + 0.1 * signals.length);
     return result('startup', score, [...features, ...signals, `the anchor is a name (${anchorName})`], anchorName);
   }
   return result('other', 0.4, [...features, 'the anchor is a name, but nothing says it is a company'], anchorName);
+}
+
+const builderVerbs =
+  /\b(working on|building|built|founded|co-?founded|started|launched|created|runs?|CEO of|founder of)\s*$/i;
+
+/** `I am working on Lex`, `the founder of Acme`: the sentence says someone makes it. */
+function builtBy(context: string, name: string): boolean {
+  const at = context.indexOf(name);
+  return at > 0 && builderVerbs.test(context.slice(Math.max(0, at - 20), at));
 }
 
 /**
