@@ -209,7 +209,8 @@ const DEFAULT_PREFERENCE = ['Qwen3-4B', 'Qwen3-1.7B', 'Qwen3-0.6B'];
 /** What Sift reckons the device can give a model, in MB of GPU memory. */
 export function memoryBudgetMB(probe: DeviceProbe): number {
   // Integrated GPUs share system memory with the page; leave the browser half of it.
-  // Chromium reports at most 8 GiB, so 4 GiB is the most this estimate allows.
+  // `navigator.deviceMemory` is rounded down (and capped at 8, 16 or 32 GiB depending on the
+  // browser version); where it is missing, 4 GiB is assumed.
   const fromDevice = probe.deviceMemoryGiB === null ? 4096 : (probe.deviceMemoryGiB * 1024) / 2;
   const limited = probe.maxBufferSize < FULL_LIMIT || probe.maxStorageBufferBindingSize < FULL_LIMIT;
   return limited ? Math.min(fromDevice, 2560) : fromDevice;
