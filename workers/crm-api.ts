@@ -45,6 +45,7 @@ export interface ImportReport {
   merged: number;
   skipped: number;
   rowErrors: RowError[];
+  warnings: string[];
   /** Companies in the CRM after the import. */
   total: number;
 }
@@ -224,6 +225,7 @@ export const crmApi = {
         merged: read.merged,
         skipped: read.skipped,
         rowErrors: read.rowErrors,
+        warnings: read.warnings,
         total: companies.length,
       };
     });

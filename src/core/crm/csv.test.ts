@@ -134,6 +134,16 @@ describe('readCompaniesCsv', () => {
     expect(result.companies[0]!.notes).toBe('first line\nsecond line\n\nanother note');
   });
 
+  it('warns, and stays fast, when thousands of rows share one domain', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `Company ${i},https://company${i}.example.com,note ${i}`);
+    const result = await importText(`Name,Website,Notes\n${rows.join('\n')}\n`);
+    expect(result.companies).toHaveLength(1);
+    expect(result.merged).toBe(19_999);
+    expect(result.warnings).toEqual([
+      '20,000 rows share the domain example.com and became one company. If that is not one company’s own site, map another column to Website or Domain and import again.',
+    ]);
+  });
+
   it('splits multi-domain cells into a domain and aliases, and ignores shared hosts like LinkedIn', async () => {
     const result = await importText(
       'Record ID,Name,Domains,Website\n1,Acme,"acme.com, acme.io",\n2,Globex,,https://www.linkedin.com/company/globex\n',

@@ -99,6 +99,8 @@ export interface CsvReadResult {
   skipped: number;
   /** At most MAX_REPORTED_ERRORS; `skipped` counts them all. */
   rowErrors: RowError[];
+  /** About the file as a whole, e.g. a website column that names a shared host. */
+  warnings: string[];
 }
 
 export interface CsvReadContext {
@@ -124,6 +126,7 @@ export class ImportCancelledError extends Error {
 export const MAX_CSV_BYTES = 200 * 1024 * 1024;
 export const MAX_COMPANIES = 300_000;
 export const MAX_REPORTED_ERRORS = 1000;
+const MAX_MERGES_KEPT = 20;
 const PREVIEW_BYTES = 256 * 1024;
 
 /**
@@ -486,6 +489,7 @@ export function readCompaniesCsv(
   const companies: Company[] = [];
   const rowErrors: RowError[] = [];
   const usedIds = new Set<string>();
+  const mergeCounts = new Map<number, number>();
   let skipped = 0;
   let merged = 0;
   let rows = 0;
@@ -562,7 +566,11 @@ export function readCompaniesCsv(
           }
           const existing = company.domain === null ? undefined : byDomain.get(company.domain);
           if (existing !== undefined) {
-            companies[existing] = mergeCompany(companies[existing]!, company);
+            const times = (mergeCounts.get(existing) ?? 0) + 1;
+            mergeCounts.set(existing, times);
+            // Folding thousands of rows into one record would only pile up their notes (and cost
+            // quadratic time); past a few, the rows are counted and the user is warned instead.
+            if (times <= MAX_MERGES_KEPT) companies[existing] = mergeCompany(companies[existing]!, company);
             merged++;
             continue;
           }
@@ -588,7 +596,17 @@ export function readCompaniesCsv(
               `None of the ${rows.toLocaleString('en')} rows could be imported${rowErrors[0] ? ` (line ${rowErrors[0].line}: ${rowErrors[0].message})` : ''}. Check the column mapping and the separator. Your CRM is unchanged.`,
             ),
           );
-        else resolve({ companies, rows, merged, skipped, rowErrors });
+        else {
+          const warnings = [...mergeCounts]
+            .filter(([, times]) => times >= MAX_MERGES_KEPT)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 5)
+            .map(
+              ([at, times]) =>
+                `${(times + 1).toLocaleString('en')} rows share the domain ${companies[at]!.domain} and became one company. If that is not one company’s own site, map another column to Website or Domain and import again.`,
+            );
+          resolve({ companies, rows, merged, skipped, rowErrors, warnings });
+        }
       },
       error(error: Error) {
         stream.stop();

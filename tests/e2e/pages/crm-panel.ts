@@ -40,9 +40,7 @@ export class CrmPanel {
   }
 
   async importAs(mode: 'merge' | 'replace'): Promise<void> {
-    await this.importSection
-      .getByRole('radio', { name: mode === 'merge' ? /Add to it/ : /Replace it/ })
-      .check();
+    await this.importSection.getByRole('radio', { name: mode === 'merge' ? /Add to it/ : /Replace it/ }).check();
     await this.importSection.getByRole('button', { name: 'Import', exact: true }).click();
   }
 
