@@ -63,9 +63,17 @@ function words(text: string): string {
     .trim()} `;
 }
 
+/** A label "ComfyUI (Comfy Org)" names the company either way. */
+function nameVariants(label: string): string[] {
+  const inside = /\(([^()]+)\)/.exec(label)?.[1];
+  const outside = label.replace(/\([^()]*\)/g, ' ');
+  return [label, outside, ...(inside ? [inside] : [])].map(words).filter((variant) => variant.trim() !== '');
+}
+
 function names(link: CliLink, label: string): boolean {
-  const needle = words(label);
-  return needle.trim() !== '' && (words(link.name).includes(needle) || words(link.text).includes(needle));
+  const name = words(link.name);
+  const text = words(link.text);
+  return nameVariants(label).some((needle) => name.includes(needle) || text.includes(needle));
 }
 
 function score(file: string, labels: LabelFile, links: CliLink[], ms: number): FileScore {

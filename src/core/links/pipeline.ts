@@ -6,14 +6,7 @@
 import { canonicalKey, canonicalizeUrl } from './canonical.ts';
 import { classifyLinks } from './classify.ts';
 import type { Classification, DocumentContext, UnclassifiedLink } from './classify.ts';
-import {
-  MAX_HREF_LENGTH,
-  decodeInput,
-  detectFormat,
-  extractFromHtml,
-  extractFromText,
-  parseEmail,
-} from './parse/index.ts';
+import { MAX_HREF_LENGTH, decodeInput, extractFromHtml, extractFromText, parseEmail } from './parse/index.ts';
 import type { ParsedPart } from './parse/index.ts';
 import type { CanonicalUrl, ExtractedLink, InputFormat, LinkCandidate, LinkReport, UnwrapResult } from './types.ts';
 import { unwrapUrl } from './unwrap/index.ts';
@@ -49,9 +42,11 @@ interface Destination {
   occurrences: number;
   firstPosition: number;
   originalHref: string;
-  text: string;
+  /** The occurrence whose text (and so whose sentence) is kept; its context is computed only now, once. */
+  best: ExtractedLink;
   textQuality: number;
-  context: string;
+  /** The first occurrence, for a sentence when the best one has none. */
+  first: ExtractedLink;
   heading: string;
   allImages: boolean;
   parts: Set<ExtractedLink['part']>;
@@ -69,13 +64,21 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function extractLinks(input: string | Uint8Array, options: ExtractLinksOptions = {}): Promise<LinkReport> {
+/**
+ * The link report of one newsletter. `input` is pasted text, or a dropped file's bytes (a Uint8Array, or the
+ * ArrayBuffer a worker receives by transfer).
+ */
+export async function extractLinks(
+  input: string | Uint8Array | ArrayBuffer,
+  options: ExtractLinksOptions = {},
+): Promise<LinkReport> {
   const started = performance.now();
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const bytes = typeof input === 'string' ? input.length : input.length;
-  const decoded = decodeInput(input, maxBytes);
-  const warnings = [...decoded.warnings];
-  const format: InputFormat = decoded.binary ? 'text' : detectFormat(decoded.text, options.fileName);
+  const source = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  const bytes = typeof source === 'string' ? source.length : source.byteLength;
+  const decoded = decodeInput(source, maxBytes, options.fileName);
+  const warnings = decoded.warnings;
+  const format: InputFormat = decoded.format;
 
   const parts: ParsedPart[] = [];
   const senderHosts: string[] = [];
@@ -87,7 +90,7 @@ export async function extractLinks(input: string | Uint8Array, options: ExtractL
 
   if (format === 'eml') {
     try {
-      const email = await parseEmail(decoded.bytes ?? decoded.text);
+      const email = await parseEmail(decoded.bytes ?? decoded.text());
       senderHosts.push(...email.senderHosts);
       if (email.html) read(extractFromHtml(email.html, { firstPosition: position, base: null }));
       if (email.text) read(extractFromText(email.text, { firstPosition: position, base: null, markdown: false }));
@@ -96,14 +99,14 @@ export async function extractLinks(input: string | Uint8Array, options: ExtractL
       warnings.push(
         `The email's MIME structure could not be read (${describeError(error)}); it was read as plain text.`,
       );
-      read(extractFromText(decoded.text, { firstPosition: position, base: null, markdown: false }));
+      read(extractFromText(decoded.text(), { firstPosition: position, base: null, markdown: false }));
     }
   } else if (format === 'html') {
-    read(extractFromHtml(decoded.text, { firstPosition: position, base: null }));
+    read(extractFromHtml(decoded.text(), { firstPosition: position, base: null }));
   } else {
-    read(extractFromText(decoded.text, { firstPosition: position, base: null, markdown: format === 'markdown' }));
+    read(extractFromText(decoded.text(), { firstPosition: position, base: null, markdown: format === 'markdown' }));
   }
-  if (format !== 'eml') senderHosts.push(...fromLineHosts(decoded.text));
+  if (format !== 'eml') senderHosts.push(...fromLineHosts(decoded.text()));
 
   const skippedLong = parts.reduce((sum, part) => sum + part.skippedLongHrefs, 0);
   if (skippedLong > 0) {
@@ -122,8 +125,8 @@ export async function extractLinks(input: string | Uint8Array, options: ExtractL
     url: destination.canonical.url,
     host: destination.canonical.host,
     domain: destination.canonical.domain,
-    text: destination.text,
-    context: destination.context,
+    text: destination.best.text,
+    context: destination.best.context || destination.first.context,
     heading: destination.heading,
     isImage: destination.allImages,
     needsNetwork: destination.unwrap.needsNetwork,
@@ -195,9 +198,9 @@ function mergeOccurrences(parts: ParsedPart[], warnings: string[]): Map<string, 
           occurrences: 1,
           firstPosition: link.position,
           originalHref: link.href,
-          text: link.text,
+          best: link,
           textQuality: quality,
-          context: link.context,
+          first: link,
           heading: link.heading,
           allImages: link.isImage,
           parts: new Set([link.part]),
@@ -208,12 +211,10 @@ function mergeOccurrences(parts: ParsedPart[], warnings: string[]): Map<string, 
       existing.allImages &&= link.isImage;
       existing.parts.add(link.part);
       if (quality > existing.textQuality) {
-        existing.text = link.text;
+        existing.best = link;
         existing.textQuality = quality;
-        if (link.context) existing.context = link.context;
         if (link.heading) existing.heading = link.heading;
       }
-      if (!existing.context) existing.context = link.context;
       if (!existing.heading) existing.heading = link.heading;
     }
   }
@@ -241,22 +242,23 @@ function attachTextPartUrls(destinations: Map<string, Destination>): void {
   const directByText = new Map<string, Destination | null>();
   for (const destination of destinations.values()) {
     if (destination.unwrap.needsNetwork || !destination.parts.has('text') || destination.textQuality < 3) continue;
-    const key = normaliseText(destination.text);
+    const key = normaliseText(destination.best.text);
     if (key.length < 3) continue;
     directByText.set(key, directByText.has(key) ? null : destination);
   }
   if (directByText.size === 0) return;
   for (const [key, wrapped] of destinations) {
     if (!wrapped.unwrap.needsNetwork || !wrapped.parts.has('html') || wrapped.textQuality < 3) continue;
-    const direct = directByText.get(normaliseText(wrapped.text));
+    const direct = directByText.get(normaliseText(wrapped.best.text));
     if (!direct) continue;
     direct.occurrences += wrapped.occurrences;
     if (wrapped.firstPosition < direct.firstPosition) {
       direct.firstPosition = wrapped.firstPosition;
       direct.originalHref = wrapped.originalHref;
     }
-    direct.text = wrapped.text;
-    if (wrapped.context) direct.context = wrapped.context;
+    // The HTML part's occurrence reads better (real anchor text, the sentence as laid out).
+    direct.best = wrapped.best;
+    direct.first = wrapped.first;
     if (wrapped.heading) direct.heading = wrapped.heading;
     direct.allImages &&= wrapped.allImages;
     destinations.delete(key);
@@ -289,7 +291,7 @@ function senderDomains(hosts: string[], destinations: Destination[]): string[] {
   const trackerDomains = new Set<string>();
   for (const destination of destinations) {
     if (destination.unwrap.needsNetwork) trackerDomains.add(destination.canonical.domain);
-    else if (OWN_PAGE_TEXT.test(destination.text)) domains.add(destination.canonical.domain);
+    else if (OWN_PAGE_TEXT.test(destination.best.text)) domains.add(destination.canonical.domain);
   }
   return [...domains].filter((domain) => !trackerDomains.has(domain));
 }

@@ -4,7 +4,7 @@
  */
 
 /** How far to look on each side of a link for the sentence's start and end. */
-export const CONTEXT_WINDOW = 400;
+export const CONTEXT_WINDOW = 360;
 /** The longest context handed on; the model and the table need a sentence, not a page. */
 export const MAX_CONTEXT = 300;
 
@@ -49,28 +49,21 @@ function endsAbbreviation(text: string, index: number): boolean {
 /** What the HTML extractor writes for a <br>: a line break the reader sees. */
 export const PARAGRAPH_BREAK = '\u2029';
 
-type Boundary = 'paragraph' | 'sentence' | null;
+/**
+ * Where sentences may end: a <br>, a full stop before whitespace, and (in plain text, where single newlines are soft
+ * wraps) a newline before a blank line or a list item. One regular expression finds the candidates, so a window is
+ * scanned in native code rather than character by character.
+ */
+const HTML_BOUNDARY = /\u2029|[.!?…](?=\s|$)/g;
+const TEXT_BOUNDARY = /\u2029|\n(?=[ \t\r]*[\n\-*#>])|[.!?…](?=\s|$)/g;
 
-/** Whether a sentence ends at `index`: at a paragraph break (never crossed) or a full stop (crossed for short ones). */
-function boundaryAt(text: string, index: number, html: boolean): Boundary {
-  const char = text[index];
-  if (char === PARAGRAPH_BREAK) return 'paragraph';
-  if (char === '\n') {
-    // Newlines in HTML source are layout, not text; a <br> arrives as PARAGRAPH_BREAK.
-    if (html) return null;
-    // In plain text a single newline is usually a soft wrap; a blank line or a list item starts a new sentence.
-    let next = index + 1;
-    while (next < text.length && (text[next] === ' ' || text[next] === '\t' || text[next] === '\r')) next++;
-    const following = text[next];
-    const listOrBreak =
-      following === '\n' || following === '-' || following === '*' || following === '#' || following === '>';
-    return listOrBreak ? 'paragraph' : null;
-  }
-  if (char === '.' || char === '!' || char === '?' || char === '…') {
-    if (!isSpace(text[index + 1]) && index + 1 < text.length) return null;
-    return char !== '.' || !endsAbbreviation(text, index) ? 'sentence' : null;
-  }
-  return null;
+/** A boundary that never joins its two sides (a paragraph), or one that a short sentence may cross. */
+function isParagraph(mark: string): boolean {
+  return mark === PARAGRAPH_BREAK || mark === '\n';
+}
+
+function isBoundary(text: string, index: number, mark: string): boolean {
+  return mark !== '.' || !endsAbbreviation(text, index);
 }
 
 /**
@@ -78,17 +71,24 @@ function boundaryAt(text: string, index: number, html: boolean): Boundary {
  * on "More here." after the sentence naming the company), earlier sentences of the same paragraph too.
  */
 function sentenceTail(left: string, html: boolean, minLength: number): string {
-  for (let i = left.length - 1; i >= 0; i--) {
-    const boundary = boundaryAt(left, i, html);
-    if (boundary === 'paragraph' || (boundary === 'sentence' && left.length - i > minLength)) return left.slice(i + 1);
+  const pattern = html ? HTML_BOUNDARY : TEXT_BOUNDARY;
+  pattern.lastIndex = 0;
+  let cut = -1;
+  for (let match = pattern.exec(left); match; match = pattern.exec(left)) {
+    const index = match.index;
+    if (isParagraph(match[0])) cut = index;
+    else if (left.length - index > minLength && isBoundary(left, index, match[0])) cut = index;
   }
-  return left;
+  return cut < 0 ? left : left.slice(cut + 1);
 }
 
 /** The head of `right` up to and including its first sentence end. */
 function sentenceHead(right: string, html: boolean): string {
-  for (let i = 0; i < right.length; i++) {
-    if (boundaryAt(right, i, html)) return right.slice(0, right[i] === '\n' ? i : i + 1);
+  const pattern = html ? HTML_BOUNDARY : TEXT_BOUNDARY;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(right); match; match = pattern.exec(right)) {
+    if (isParagraph(match[0])) return right.slice(0, match.index);
+    if (isBoundary(right, match.index, match[0])) return right.slice(0, match.index + 1);
   }
   return right;
 }

@@ -21,19 +21,19 @@ describe('detectFormat', () => {
 describe('decodeInput', () => {
   it('cuts input over the limit and says so', () => {
     const decoded = decodeInput(new Uint8Array(3_000).fill(0x61), 1_024);
-    expect(decoded.text).toHaveLength(1_024);
+    expect(decoded.text()).toHaveLength(1_024);
     expect(decoded.warnings[0]).toMatch(/only the first 1 kB were read/);
     expect(decodeInput('x'.repeat(2_000), 1_000).warnings[0]).toMatch(/only the first/);
   });
 
   it('never splits a UTF-8 character when cutting', () => {
     const bytes = new TextEncoder().encode('é'.repeat(10));
-    expect(decodeInput(bytes, 5).text).toBe('éé');
+    expect(decodeInput(bytes, 5).text()).toBe('éé');
   });
 
   it('reads bytes that are not UTF-8 as Windows-1252, with a warning', () => {
     const decoded = decodeInput(new Uint8Array([0x93, 0x63, 0x61, 0x66, 0xe9, 0x94]), 100);
-    expect(decoded.text).toBe('“café”');
+    expect(decoded.text()).toBe('“café”');
     expect(decoded.warnings).toEqual([expect.stringMatching(/not valid UTF-8/)]);
   });
 

@@ -6,7 +6,7 @@
 import type { InputFormat } from '../types.ts';
 
 /** How much of the input is sniffed for its format and for binary content. */
-const SNIFF_BYTES = 65_536;
+const SNIFF_BYTES = 16_384;
 
 const EXTENSIONS: Record<string, InputFormat> = {
   eml: 'eml',
@@ -30,14 +30,6 @@ const HTML_MARKUP =
   /<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|table[\s>]|div[\s>]|p[\s>]|a\s+[^>]*href|br\s*\/?>|span[\s>])/i;
 const MARKDOWN_SYNTAX = /\[[^\]\n]+\]\((?:https?:|www\.|\/)|^#{1,6}\s+\S|^\s*[-*]\s+\[/m;
 
-export interface DecodedInput {
-  text: string;
-  /** The raw bytes when the input came as bytes (an `.eml` is best parsed from its bytes: parts name their charset). */
-  bytes: Uint8Array | null;
-  warnings: string[];
-  binary: boolean;
-}
-
 function formatSize(bytes: number): string {
   if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1)} MB`;
   if (bytes >= 1_024) return `${(bytes / 1_024).toFixed(0)} kB`;
@@ -50,10 +42,11 @@ function formatSize(bytes: number): string {
  */
 function looksBinary(bytes: Uint8Array): boolean {
   const end = Math.min(bytes.length, SNIFF_BYTES);
+  const head = bytes.subarray(0, end);
+  if (head.indexOf(0) >= 0) return true;
   let control = 0;
   for (let i = 0; i < end; i++) {
-    const byte = bytes[i] ?? 0;
-    if (byte === 0) return true;
+    const byte = head[i] ?? 0;
     if (byte < 9 || (byte > 13 && byte < 32 && byte !== 27)) control++;
   }
   return end > 0 && control / end > 0.05;
@@ -75,7 +68,21 @@ function decodeWindows1252(bytes: Uint8Array): string {
     .replace(/[\u0080-\u009f]/g, (char) => WINDOWS_1252_HIGH[char.charCodeAt(0) - 0x80] ?? char);
 }
 
-export function decodeInput(input: string | Uint8Array, maxBytes: number): DecodedInput {
+export interface DecodedInput {
+  format: InputFormat;
+  /** The whole input as text. Read lazily: an email from bytes is parsed from its bytes (its parts name their charsets). */
+  text(): string;
+  /** The raw bytes when the input came as bytes. */
+  bytes: Uint8Array | null;
+  warnings: string[];
+  binary: boolean;
+}
+
+/**
+ * Cut the input to `maxBytes`, say whether it is binary, detect its format from the file name or its head, and
+ * decode it. Never throws; every repair is a warning in words the user understands.
+ */
+export function decodeInput(input: string | Uint8Array, maxBytes: number, fileName?: string): DecodedInput {
   const warnings: string[] = [];
   if (typeof input === 'string') {
     let text = input;
@@ -88,7 +95,8 @@ export function decodeInput(input: string | Uint8Array, maxBytes: number): Decod
     }
     const binary = text.slice(0, SNIFF_BYTES).includes('\u0000');
     if (binary) warnings.push('The input contains binary data; only the web addresses found in it were read.');
-    return { text, bytes: null, warnings, binary };
+    const format = binary ? 'text' : detectFormat(text, fileName);
+    return { format, text: () => text, bytes: null, warnings, binary };
   }
   let bytes = input;
   if (bytes.length > maxBytes) {
@@ -98,16 +106,25 @@ export function decodeInput(input: string | Uint8Array, maxBytes: number): Decod
     bytes = bytes.subarray(0, utf8Boundary(bytes, maxBytes));
   }
   const binary = looksBinary(bytes);
-  if (binary)
+  if (binary) {
     warnings.push('The file looks like binary data, not a newsletter; only the web addresses found in it were read.');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    text = decodeWindows1252(bytes);
-    if (!binary) warnings.push('The file is not valid UTF-8; it was read as Windows-1252 (Western European).');
   }
-  return { text, bytes, warnings, binary };
+  const head = new TextDecoder().decode(bytes.subarray(0, SNIFF_BYTES));
+  const format = binary ? 'text' : detectFormat(head, fileName);
+  let text: string | null = null;
+  const decode = (): string => {
+    if (text !== null) return text;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      text = decodeWindows1252(bytes);
+      if (!binary) warnings.push('The file is not valid UTF-8; it was read as Windows-1252 (Western European).');
+    }
+    return text;
+  };
+  // Emails are decoded by the MIME parser, part by part; everything else is decoded now, so its warnings are known.
+  if (format !== 'eml') decode();
+  return { format, text: decode, bytes, warnings, binary };
 }
 
 export function detectFormat(text: string, fileName?: string): InputFormat {

@@ -3,11 +3,12 @@
  * 20 MB pages cost only time linear in their size. Text is gathered per block (paragraph, cell, list item) so
  * each link gets the sentence around it and the nearest heading above it.
  */
-import { Parser } from 'htmlparser2';
+import { Tokenizer } from 'htmlparser2';
 import type { ExtractedLink } from '../types.ts';
 import { CONTEXT_WINDOW, PARAGRAPH_BREAK, collapseWhitespace, sentenceAround } from './context.ts';
 import { cleanHref } from './href.ts';
 import { BYLINE } from './text.ts';
+import { Occurrence } from './part.ts';
 import type { ParsedPart, PartOptions } from './part.ts';
 
 /** Elements that end a block of text: the sentence around a link never crosses them. */
@@ -52,7 +53,7 @@ const BLOCK = new Set([
 ]);
 const HEADING = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /** Text inside these is not read by a person. */
-const HIDDEN = new Set(['script', 'style', 'head', 'noscript', 'template', 'svg', 'math']);
+const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math']);
 const BOLD = new Set(['b', 'strong']);
 /** A block written entirely in bold and at most this long reads as a heading (emails rarely use <h1>-<h6>). */
 const MAX_BOLD_HEADING = 120;
@@ -71,7 +72,7 @@ interface OpenAnchor {
 }
 
 interface PendingLink {
-  link: ExtractedLink;
+  link: Occurrence;
   start: number;
   end: number;
 }
@@ -96,16 +97,14 @@ export function extractFromHtml(html: string, options: PartOptions): ParsedPart 
 
   const flushBlock = (): void => {
     for (const { link, start, end } of pending) {
-      link.context = sentenceAround(
-        block.slice(Math.max(0, start - CONTEXT_WINDOW), start),
-        link.isImage ? '' : block.slice(start, end),
-        block.slice(end, end + CONTEXT_WINDOW),
-        true,
-      );
+      const left = block.slice(Math.max(0, start - CONTEXT_WINDOW), start);
+      const middle = link.isImage ? '' : block.slice(start, end);
+      const right = block.slice(end, end + CONTEXT_WINDOW);
+      link.setSentence(() => sentenceAround(left, middle, right, true));
     }
     pending = [];
     // A short block written wholly in bold is how most email templates mark a section's title.
-    if (headingDepth === 0 && boldChars > 0) {
+    if (headingDepth === 0 && boldChars > 0 && block.length <= MAX_BOLD_HEADING * 4) {
       const text = collapseWhitespace(block);
       if (
         text.length > 2 &&
@@ -125,18 +124,26 @@ export function extractFromHtml(html: string, options: PartOptions): ParsedPart 
     if (!anchor) return;
     const text = collapseWhitespace(anchor.text);
     const isImage = anchor.hasImage && text === '';
-    const link: ExtractedLink = {
-      href: anchor.href,
-      text: isImage ? collapseWhitespace(anchor.alt) : text,
-      context: '',
-      heading: anchor.heading,
-      isImage,
-      position: anchor.position,
-      part: 'html',
-    };
+    const link = new Occurrence(
+      {
+        href: anchor.href,
+        text: isImage ? collapseWhitespace(anchor.alt) : text,
+        heading: anchor.heading,
+        isImage,
+        position: anchor.position,
+        part: 'html',
+      },
+      () => '',
+    );
     links.push(link);
     pending.push({ link, start: anchor.blockStart, end: block.length });
     anchor = null;
+  };
+
+  const endHeading = (): void => {
+    headingDepth = 0;
+    const text = collapseWhitespace(headingText);
+    if (text) lastHeading = text.slice(0, MAX_HEADING);
   };
 
   const openLink = (rawHref: string, alt: string | null): OpenAnchor | null => {
@@ -156,74 +163,141 @@ export function extractFromHtml(html: string, options: PartOptions): ParsedPart 
     };
   };
 
-  const parser = new Parser(
+  /** A tag's effects, once its attributes are read. */
+  const openTag = (name: string, href: string | null, alt: string | null): void => {
+    if (HIDDEN.has(name)) {
+      hiddenDepth++;
+      return;
+    }
+    if (name === 'title') {
+      inTitle = true;
+      return;
+    }
+    if (name === 'base' && href && base === null) {
+      const verdict = cleanHref(href, null);
+      if ('href' in verdict) base = verdict.href;
+    }
+    if (hiddenDepth > 0) return;
+    if (BLOCK.has(name)) flushBlock();
+    if (name === 'br') block += PARAGRAPH_BREAK;
+    if (HEADING.has(name)) {
+      // Headings do not nest; an unclosed one ends where the next begins.
+      if (headingDepth > 0) endHeading();
+      headingText = '';
+      headingDepth = 1;
+    }
+    if (BOLD.has(name)) boldDepth++;
+    if (name === 'a') {
+      // An anchor inside an anchor is invalid HTML; browsers close the first one, and so do we.
+      closeAnchor();
+      if (href !== null) anchor = openLink(href, null);
+    } else if (name === 'img' && anchor) {
+      anchor.hasImage = true;
+      if (alt && anchor.alt.length < MAX_ANCHOR_TEXT) anchor.alt += ` ${alt}`;
+    } else if (name === 'area' && href !== null) {
+      const area = openLink(href, alt ?? '');
+      if (area) {
+        const outer = anchor;
+        anchor = area;
+        closeAnchor();
+        anchor = outer;
+      }
+    }
+  };
+
+  // Attributes arrive in pieces; only href and alt of the current tag are kept.
+  let pendingTag: string | null = null;
+  let pendingHref: string | null = null;
+  let pendingAlt: string | null = null;
+  let attributeName = '';
+  let attributeValue = '';
+
+  const onText = (text: string): void => {
+    if (inTitle) {
+      if (title.length < MAX_HEADING) title = collapseWhitespace(title + text);
+      return;
+    }
+    if (hiddenDepth > 0) return;
+    block += text;
+    // Only a short block can be a heading; counting bold characters in long ones is wasted work.
+    if (boldDepth > 0 && block.length <= MAX_BOLD_HEADING * 4) boldChars += text.replace(/\s/g, '').length;
+    if (headingDepth > 0 && headingText.length < MAX_HEADING) headingText += text;
+    if (anchor && anchor.text.length < MAX_ANCHOR_TEXT) anchor.text += text;
+  };
+
+  const onCloseTag = (name: string): void => {
+    if (HIDDEN.has(name)) {
+      if (hiddenDepth > 0) hiddenDepth--;
+      return;
+    }
+    if (name === 'title') inTitle = false;
+    if (hiddenDepth > 0) return;
+    if (name === 'a') closeAnchor();
+    if (BOLD.has(name) && boldDepth > 0) boldDepth--;
+    if (HEADING.has(name) && headingDepth > 0) endHeading();
+    if (BLOCK.has(name)) flushBlock();
+  };
+
+  /**
+   * htmlparser2's Tokenizer, not its Parser: the Parser keeps an element stack with an O(depth) insert per tag,
+   * which makes 100,000 nested elements quadratic. Links, text and headings need no tree, only the tag stream.
+   */
+  const tokenizer = new Tokenizer(
+    { decodeEntities: true, recognizeSelfClosing: true },
     {
-      onopentag(name, attribs) {
-        if (HIDDEN.has(name)) {
-          hiddenDepth++;
-          return;
-        }
-        if (name === 'title') inTitle = true;
-        if (name === 'base' && attribs.href && base === null) {
-          const verdict = cleanHref(attribs.href, null);
-          if ('href' in verdict) base = verdict.href;
-        }
-        if (hiddenDepth > 0) return;
-        if (BLOCK.has(name)) flushBlock();
-        if (name === 'br') block += PARAGRAPH_BREAK;
-        if (HEADING.has(name)) {
-          if (headingDepth === 0) headingText = '';
-          headingDepth++;
-        }
-        if (BOLD.has(name)) boldDepth++;
-        if (name === 'a') {
-          // An anchor inside an anchor is invalid HTML; browsers close the first one, and so do we.
-          closeAnchor();
-          if (attribs.href !== undefined) anchor = openLink(attribs.href, null);
-        } else if (name === 'img' && anchor) {
-          anchor.hasImage = true;
-          if (attribs.alt && anchor.alt.length < MAX_ANCHOR_TEXT) anchor.alt += ` ${attribs.alt}`;
-        } else if (name === 'area' && attribs.href !== undefined) {
-          const area = openLink(attribs.href, attribs.alt ?? '');
-          if (area) {
-            const outer = anchor;
-            anchor = area;
-            closeAnchor();
-            anchor = outer;
-          }
-        }
+      onopentagname(start, end) {
+        pendingTag = html.slice(start, end).toLowerCase();
+        pendingHref = null;
+        pendingAlt = null;
       },
-      ontext(text) {
-        if (inTitle && title.length < MAX_HEADING) title = collapseWhitespace(title + text);
-        if (hiddenDepth > 0) return;
-        block += text;
-        if (boldDepth > 0) boldChars += text.replace(/\s/g, '').length;
-        if (headingDepth > 0 && headingText.length < MAX_HEADING) headingText += text;
-        if (anchor && anchor.text.length < MAX_ANCHOR_TEXT) anchor.text += text;
+      onattribname(start, end) {
+        attributeName = html.slice(start, end).toLowerCase();
+        attributeValue = '';
       },
-      onclosetag(name) {
-        if (HIDDEN.has(name)) {
-          if (hiddenDepth > 0) hiddenDepth--;
-          return;
-        }
-        if (name === 'title') inTitle = false;
-        if (hiddenDepth > 0) return;
-        if (name === 'a') closeAnchor();
-        if (BOLD.has(name) && boldDepth > 0) boldDepth--;
-        if (HEADING.has(name) && headingDepth > 0) {
-          headingDepth--;
-          if (headingDepth === 0) {
-            const text = collapseWhitespace(headingText);
-            if (text) lastHeading = text.slice(0, MAX_HEADING);
-          }
-        }
-        if (BLOCK.has(name)) flushBlock();
+      onattribdata(start, end) {
+        if (attributeName === 'href' || attributeName === 'alt') attributeValue += html.slice(start, end);
       },
+      onattribentity(codepoint) {
+        if (attributeName === 'href' || attributeName === 'alt') attributeValue += String.fromCodePoint(codepoint);
+      },
+      onattribend() {
+        if (attributeName === 'href') pendingHref ??= attributeValue;
+        else if (attributeName === 'alt') pendingAlt ??= attributeValue;
+        attributeName = '';
+      },
+      onopentagend() {
+        if (pendingTag === null) return;
+        const name = pendingTag;
+        pendingTag = null;
+        openTag(name, pendingHref, pendingAlt);
+      },
+      onselfclosingtag() {
+        if (pendingTag === null) return;
+        const name = pendingTag;
+        pendingTag = null;
+        openTag(name, pendingHref, pendingAlt);
+        onCloseTag(name);
+      },
+      onclosetag(start, end) {
+        onCloseTag(html.slice(start, end).toLowerCase());
+      },
+      ontext(start, end) {
+        onText(html.slice(start, end));
+      },
+      ontextentity(codepoint) {
+        onText(String.fromCodePoint(codepoint));
+      },
+      oncdata() {},
+      oncomment() {},
+      ondeclaration() {},
+      onprocessinginstruction() {},
+      onend() {},
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
   );
-  parser.end(html);
+  tokenizer.write(html);
+  tokenizer.end();
   closeAnchor();
+  if (headingDepth > 0) endHeading();
   flushBlock();
   return { links, skippedLongHrefs, title };
 }

@@ -15,3 +15,48 @@ export interface PartOptions {
   /** Resolves relative links (a web archive page's own address); null drops them. */
   base: string | null;
 }
+
+/**
+ * One link as a parser found it. The sentence around it is worked out only when read: most occurrences are
+ * duplicates whose context the pipeline never keeps, and the sentence is the costliest part of extraction.
+ */
+export class Occurrence implements ExtractedLink {
+  href: string;
+  text: string;
+  heading: string;
+  isImage: boolean;
+  position: number;
+  part: ExtractedLink['part'];
+  #context: string | null = null;
+  #sentence: () => string;
+
+  constructor(fields: Omit<ExtractedLink, 'context'>, sentence: () => string) {
+    this.href = fields.href;
+    this.text = fields.text;
+    this.heading = fields.heading;
+    this.isImage = fields.isImage;
+    this.position = fields.position;
+    this.part = fields.part;
+    this.#sentence = sentence;
+  }
+
+  get context(): string {
+    this.#context ??= this.#sentence();
+    return this.#context;
+  }
+
+  set context(value: string) {
+    this.#context = value;
+  }
+
+  /** For parsers that know the surrounding text only after the link (HTML: when its block ends). */
+  setSentence(sentence: () => string): void {
+    this.#sentence = sentence;
+    this.#context = null;
+  }
+
+  toJSON(): ExtractedLink {
+    const { href, text, context, heading, isImage, position, part } = this;
+    return { href, text, context, heading, isImage, position, part };
+  }
+}

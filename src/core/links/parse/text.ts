@@ -6,6 +6,7 @@
 import type { ExtractedLink } from '../types.ts';
 import { CONTEXT_WINDOW, collapseWhitespace, sentenceAround } from './context.ts';
 import { cleanHref } from './href.ts';
+import { Occurrence } from './part.ts';
 import type { ParsedPart, PartOptions } from './part.ts';
 
 /** A URL's characters; brackets end it because text formats wrap URLs in them. */
@@ -111,8 +112,13 @@ function anchorBeforeBracket(source: string, urlStart: number, urlEnd: number, p
   if (lineStart >= 0) start = from + lineStart + 1;
   // A sentence end, a semicolon or a colon ends the words that belong to this link; commas and dots inside
   // names ("Scratch 3.0", "Algorithms, by Jeff Erickson") do not.
-  const clause = source.slice(start, open).search(/(?:[^.!?:;]|[.!?:](?!\s))*$/);
-  start += Math.max(0, clause);
+  for (let i = open - 1; i >= start; i--) {
+    const char = source[i];
+    if (char === ';' || ((char === '.' || char === '!' || char === '?' || char === ':') && isBlank(source[i + 1]))) {
+      start = i + 1;
+      break;
+    }
+  }
   while (start < open && isBlank(source[start])) start++;
   const words = plain(source.slice(start, open)).replace(LEADING_JOINER, '').split(' ').filter(Boolean);
   if (words.length === 0) return { text: '', start: open, end };
@@ -185,20 +191,18 @@ export function extractFromText(source: string, options: PartOptions & { markdow
       if (verdict.skipped === 'too-long') skippedLongHrefs++;
       return;
     }
-    links.push({
-      href: verdict.href,
-      text,
-      context: sentenceAround(
-        readable(source.slice(Math.max(0, start - CONTEXT_WINDOW), start)),
-        isImage ? '' : text,
-        readable(source.slice(end, end + CONTEXT_WINDOW)),
-        false,
+    links.push(
+      new Occurrence(
+        { href: verdict.href, text, heading: headings.at(start), isImage, position: position++, part },
+        () =>
+          sentenceAround(
+            readable(source.slice(Math.max(0, start - CONTEXT_WINDOW), start)),
+            isImage ? '' : text,
+            readable(source.slice(end, end + CONTEXT_WINDOW)),
+            false,
+          ),
       ),
-      heading: headings.at(start),
-      isImage,
-      position: position++,
-      part,
-    });
+    );
   };
 
   for (let match = pattern.exec(source); match; match = pattern.exec(source)) {

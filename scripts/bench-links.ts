@@ -1,0 +1,101 @@
+/**
+ * `npm run -s bench:links [-- DIR]`: the whole link pipeline over every file of a corpus (default
+ * ../shared/corpus/raw), and in the same run a bare htmlparser2 parse of the same bytes as the yardstick.
+ * Files are interleaved (pipeline, then baseline, file by file) so both see the same load on a shared machine.
+ * The last line is one JSON object: {"mb_per_s", "p50_ms", "p95_ms", "baseline_mb_per_s", "ratio_to_baseline"}.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { Parser } from 'htmlparser2';
+import { extractLinks } from '../src/core/links/pipeline.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? filesUnder(path) : [path];
+    });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? 0;
+}
+
+/** What a parse costs with nothing done on top: decode the bytes, tokenise every tag and text node. */
+function bareParse(bytes: Uint8Array): number {
+  let events = 0;
+  const parser = new Parser(
+    {
+      onopentag: () => events++,
+      ontext: () => events++,
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
+  );
+  parser.end(new TextDecoder().decode(bytes));
+  return events;
+}
+
+async function main(): Promise<void> {
+  const arg = process.argv[2];
+  const root = resolve(arg ?? '../shared/corpus');
+  const dir = existsSync(join(root, 'raw')) ? join(root, 'raw') : root;
+  if (!existsSync(dir)) {
+    process.stderr.write(`bench:links: no corpus at ${root}; skipped.\n`);
+    process.stdout.write(`${JSON.stringify({ skipped: `no corpus at ${root}` })}\n`);
+    return;
+  }
+  const files = filesUnder(dir).map((path) => ({
+    path,
+    name: basename(path),
+    bytes: new Uint8Array(readFileSync(path)),
+  }));
+  const totalBytes = files.reduce((sum, file) => sum + file.bytes.length, 0);
+
+  // One warm-up round so both sides are measured compiled, not interpreted.
+  for (const file of files) {
+    await extractLinks(file.bytes, { fileName: file.name });
+    bareParse(file.bytes);
+  }
+
+  const perFile: number[] = [];
+  let pipelineMs = 0;
+  let baselineMs = 0;
+  let links = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const file of files) {
+      let started = performance.now();
+      const report = await extractLinks(file.bytes, { fileName: file.name });
+      const elapsed = performance.now() - started;
+      perFile.push(elapsed);
+      pipelineMs += elapsed;
+      links += report.links.length;
+      started = performance.now();
+      bareParse(file.bytes);
+      baselineMs += performance.now() - started;
+    }
+  }
+  perFile.sort((a, b) => a - b);
+  const megabytes = (totalBytes * ROUNDS) / 1_048_576;
+  const round2 = (value: number) => Math.round(value * 100) / 100;
+  const mbPerS = megabytes / (pipelineMs / 1000);
+  const baselineMbPerS = megabytes / (baselineMs / 1000);
+  process.stdout.write(
+    `${files.length} files, ${(totalBytes / 1_048_576).toFixed(2)} MB, ${ROUNDS} rounds, ${links / ROUNDS} links per round\n`,
+  );
+  process.stdout.write(
+    `${JSON.stringify({
+      mb_per_s: round2(mbPerS),
+      p50_ms: round2(percentile(perFile, 50)),
+      p95_ms: round2(percentile(perFile, 95)),
+      baseline_mb_per_s: round2(baselineMbPerS),
+      ratio_to_baseline: round2(mbPerS / baselineMbPerS),
+    })}\n`,
+  );
+}
+
+await main();
