@@ -1,5 +1,18 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { RequestPacer, displayUrl, parseRetryAfter, requestOrigin, viaProxy } from './connection.ts';
+import { EgressGate } from '../egress.ts';
+import {
+  ConnectorError,
+  RequestPacer,
+  displayUrl,
+  parseRetryAfter,
+  requestOrigin,
+  sendJson,
+  viaProxy,
+  type CrmHints,
+  type Transport,
+} from './connection.ts';
 
 describe('connection plumbing', () => {
   it('reads Retry-After as seconds or as an HTTP date, and nothing else', () => {
@@ -50,5 +63,76 @@ describe('connection plumbing', () => {
     clock = 1000;
     await pacer.take('base');
     expect(waits).toHaveLength(2);
+  });
+});
+
+describe('diagnosing answers that are not an API’s', () => {
+  async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; close: () => void }> {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () => {
+        server.closeAllConnections();
+        server.close();
+      },
+    };
+  }
+
+  async function failure(request: Promise<unknown>): Promise<ConnectorError> {
+    const error = await request.then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    if (!(error instanceof ConnectorError)) throw new Error(`expected a ConnectorError, got ${String(error)}`);
+    return error;
+  }
+
+  const hints: CrmHints = { crm: 'Airtable', credentials: 'c', notFound: 'n', defaultBackoffSeconds: 30 };
+
+  function transportFor(url: string, timeoutMs?: number): Transport {
+    const gate = new EgressGate('http://localhost');
+    gate.allow(url, 'connector');
+    return timeoutMs === undefined ? { gate, proxyUrl: null } : { gate, proxyUrl: null, timeoutMs };
+  }
+
+  it('says so when the address serves a web page instead of JSON (the web app, not the API)', async () => {
+    const site = await serve((_, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>Airtable</title>');
+    });
+    try {
+      const error = await failure(sendJson(transportFor(site.url), hints, new URL(`${site.url}/v0/app/t`)));
+      expect(error.toCheck()).toMatchObject({ status: 'bad-response', title: 'Unexpected answer' });
+      expect(error.message).toContain('not with JSON (it starts "<!doctype html>');
+    } finally {
+      site.close();
+    }
+  });
+
+  it('reports a server that never answers as "No answer", not as CORS', async () => {
+    const silent = await serve(() => undefined);
+    try {
+      const error = await failure(sendJson(transportFor(silent.url, 300), hints, new URL(silent.url)));
+      expect(error.toCheck()).toMatchObject({ status: 'timeout', title: 'No answer' });
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('maps 500s to a server error and other 4xx to a rejected request, quoting the CRM’s message', async () => {
+    let status = 503;
+    const crm = await serve((_, response) => {
+      response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'down' }));
+    });
+    try {
+      const down = await failure(sendJson(transportFor(crm.url), hints, new URL(crm.url)));
+      expect(down.toCheck()).toMatchObject({ status: 'server-error', message: expect.stringContaining('“down”') });
+      status = 422;
+      const rejected = await failure(sendJson(transportFor(crm.url), hints, new URL(crm.url)));
+      expect(rejected.problem).toBe('rejected');
+    } finally {
+      crm.close();
+    }
   });
 });
