@@ -3,7 +3,27 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
+import { CrmPanel } from './pages/crm-panel.ts';
 import { SiftApp } from './pages/sift-app.ts';
+
+/** An Attio-style export that already knows two of the sample's startups (by domain and by alias). */
+const KNOWN_COMPANIES_CSV = [
+  'Company name,Website,Alias domains',
+  'Quillmark,https://quillmark.dev,',
+  'Ferrous Labs Inc,https://ferrous.example,ferrouslabs.ai',
+  'Northgate Ventures,https://northgate.example,',
+].join('\n');
+
+/** Seeds the local CRM the way a person does: the CRM view's CSV import. */
+async function seedCrm(page: Page): Promise<void> {
+  const crm = new CrmPanel(page);
+  await crm.open();
+  await crm.chooseCsv('companies.csv', KNOWN_COMPANIES_CSV);
+  await crm.importAs('replace');
+  await expect(crm.report).toContainText('Imported 3 companies');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await expect(crm.count).toContainText('3 companies');
+}
 
 /** Fails on serious and critical axe violations, listing them so the failure says what to fix. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
@@ -32,41 +52,77 @@ async function pasteHtml(page: Page, html: string, plain: string): Promise<void>
 }
 
 test.describe('the newsletter experience', () => {
-  test('tools-only: the sample runs to a table of its startups, and the CSV export has the same rows', async ({
+  test('the whole flow, tools-only: sample → run → table with CRM statuses and evidence → confirmed add → CSV export', async ({
     page,
     consoleWatch,
   }) => {
+    await seedCrm(page);
     const app = new SiftApp(page);
-    await app.open();
+    await app.show('newsletter');
     await app.trySample();
     await expect(app.newsletterText).toHaveValue(/The Frontier Letter/);
     await expect(page.getByTestId('input-note')).toContainText('made-up newsletter');
     await app.run();
     await expect(app.progress).toHaveAttribute('data-status', 'done');
     await expect(page.getByTestId('stage-links')).toContainText('unwrapped from trackers');
+    await expect(page.getByTestId('stage-crm')).toContainText('2 in the CRM');
     await expect(page.getByTestId('tools-only-banner')).toBeVisible();
 
-    const names = (await app.statuses()).map(([name]) => name);
-    for (const startup of [
-      'Quillmark',
-      'Tidewater Robotics',
-      'Ferrous Labs',
-      'Lumen Ledger',
-      'Parcelbird',
-      'Okapi Health',
-    ])
-      expect(names).toContain(startup);
-    for (const notAStartup of ['GitHub', 'X', 'LinkedIn', 'The New York Times'])
-      expect(names).not.toContain(notAStartup);
+    const statuses = new Map(await app.statuses());
+    expect(statuses.get('Quillmark')).toBe('In CRM');
+    expect(statuses.get('Ferrous Labs')).toBe('In CRM');
+    for (const fresh of ['Tidewater Robotics', 'Lumen Ledger', 'Parcelbird', 'Okapi Health'])
+      expect(statuses.get(fresh)).toBe('New');
+    for (const notAStartup of ['GitHub', 'X', 'LinkedIn', 'The New York Times', 'Northgate Ventures'])
+      expect(statuses.has(notAStartup)).toBe(false);
+    await expect(app.row('Quillmark').getByTestId('row-evidence')).toContainText('quillmark.dev');
+    await expect(app.row('Ferrous Labs').getByTestId('row-evidence')).toContainText('ferrouslabs.ai');
+    await expect(app.row('Quillmark').getByRole('link', { name: /Open quillmark\.dev/ })).toHaveAttribute(
+      'rel',
+      'noopener noreferrer',
+    );
 
+    // Adding asks first; cancelling writes nothing.
+    await app.row('Parcelbird').getByTestId('add-to-crm').click();
+    const dialog = page.getByTestId('confirm-add');
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText('parcelbird.app');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(app.row('Parcelbird').getByTestId('row-status')).toHaveText('New');
+    await app.row('Parcelbird').getByTestId('add-to-crm').click();
+    await page.getByTestId('confirm-add-yes').click();
+    await expect(app.row('Parcelbird').getByTestId('row-status')).toHaveText('In CRM');
+
+    // Only new, then export what is shown.
+    await page.getByTestId('only-new').check();
+    await expect(app.rows).toHaveCount(statuses.size - 3);
     const download = await app.exportCsv();
     expect(download.suggestedFilename()).toMatch(/^sift-\d{4}-\d{2}-\d{2}-\d{4}\.csv$/);
     const csv = Papa.parse<Record<string, string>>(readFileSync(await download.path(), 'utf8'), { header: true });
-    expect(csv.data.map((record) => record.company).sort()).toEqual([...names].sort());
-    expect(csv.data.find((record) => record.company === 'Quillmark')).toMatchObject({
-      website: 'https://quillmark.dev/',
+    expect(csv.errors).toEqual([]);
+    expect(csv.data.map((record) => record.company).sort()).toEqual(
+      ['Lumen Ledger', 'Okapi Health', 'Tidewater Robotics']
+        .concat(
+          [...statuses.entries()]
+            .filter(
+              ([name, status]) =>
+                status === 'New' &&
+                !['Lumen Ledger', 'Okapi Health', 'Tidewater Robotics', 'Parcelbird'].includes(name),
+            )
+            .map(([name]) => name),
+        )
+        .sort(),
+    );
+    expect(csv.data.find((record) => record.company === 'Tidewater Robotics')).toMatchObject({
+      website: 'https://tidewaterrobotics.io/',
       crm_status: 'not-in-crm',
     });
+
+    // The added company is in the CRM now.
+    const crm = new CrmPanel(page);
+    await app.show('crm');
+    await expect(crm.count).toContainText('4 companies');
+    await expect(crm.row('Parcelbird')).toContainText('parcelbird.app');
     expect(consoleWatch.errors).toEqual([]);
   });
 
@@ -159,9 +215,9 @@ test.describe('the newsletter experience', () => {
     }
   });
 
-  test('works offline after the first visit', async ({ page, context }) => {
+  test('works offline after the first visit, with the cached CRM', async ({ page, context }) => {
     const app = new SiftApp(page);
-    await app.open();
+    await seedCrm(page);
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
@@ -171,9 +227,12 @@ test.describe('the newsletter experience', () => {
     await context.setOffline(true);
     await page.reload();
     await expect(page.getByRole('heading', { name: 'Sift', level: 1 })).toBeVisible();
+    await app.show('crm');
+    await expect(new CrmPanel(page).count).toContainText('3 companies');
+    await app.show('newsletter');
     await app.trySample();
     await app.run();
-    await expect(app.row('Quillmark')).toBeVisible();
+    await expect(app.row('Quillmark').getByTestId('row-status')).toHaveText('In CRM');
     await context.setOffline(false);
   });
 

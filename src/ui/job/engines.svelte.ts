@@ -5,7 +5,6 @@
  */
 import type { StepEngines } from '../../core/agent/model-step.ts';
 import { NO_WEBGPU } from '../../core/device.ts';
-import { chooseEngines } from '../../net/fallback/choose.ts';
 import { deviceState } from '../device/device-state.svelte.ts';
 import { fallbackState } from '../fallback/fallback-state.svelte.ts';
 import { modelState } from '../model/model-state.svelte.ts';
@@ -42,7 +41,11 @@ export async function enginesForRun(
   onProgress: (progress: EngineProgress) => void,
 ): Promise<StepEngines> {
   if (modelState.status === 'loading') await waitForModel(signal, onProgress);
-  const settings = await fallbackState.engineSettings(() => modelState.engine);
+  // The fallback engines' HTTP clients load on the first run, not with the first screen.
+  const [{ chooseEngines }, settings] = await Promise.all([
+    import('../../net/fallback/choose.ts'),
+    fallbackState.engineSettings(() => modelState.engine),
+  ]);
   const choice = chooseEngines(settings, deviceState.probe ?? NO_WEBGPU);
   return { primary: choice.primary, fallback: choice.fallback };
 }

@@ -5,12 +5,7 @@
  * watches it through its ports and trace. The tools, the CRM and the engines come in as ports, so
  * the same class runs against the real workers in the app and against plain objects in its test.
  */
-import {
-  runNewsletterJob,
-  splitCandidates,
-  type NewsletterResult,
-  type StartupRow,
-} from '../../core/agent/newsletter-job.ts';
+import type { CandidateSplit, NewsletterResult, StartupRow } from '../../core/agent/newsletter-job.ts';
 import type { StepEngines } from '../../core/agent/model-step.ts';
 import type { Trace, TraceStep } from '../../core/agent/trace.ts';
 import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
@@ -60,6 +55,10 @@ const STAGE_LABELS: Record<StageId, string> = {
   crm: 'Checking the CRM',
   model: 'Model check',
 };
+
+/** The agent (and its schemas) loads on the first run, not with the first screen. */
+let agentModule: Promise<typeof import('../../core/agent/newsletter-job.ts')> | undefined;
+const loadAgent = () => (agentModule ??= import('../../core/agent/newsletter-job.ts'));
 
 function freshStages(): Stage[] {
   return (['reading', 'links', 'crm', 'model'] as const).map((id) => ({
@@ -135,6 +134,8 @@ export class NewsletterJob {
     try {
       this.#begin('reading');
       if (inputIsEmpty(input)) throw new Error('There is nothing to read yet: paste a newsletter or choose a file.');
+      const { runNewsletterJob, splitCandidates } = await loadAgent();
+      if (!current()) return null;
       this.#finish('reading', readingDetail(input));
 
       stageId = 'model';
@@ -169,7 +170,7 @@ export class NewsletterJob {
             const report = await ports.extractLinks(input, signal);
             if (current()) {
               this.warnings = report.warnings;
-              this.#finish('links', linksDetail(report));
+              this.#finish('links', linksDetail(report, splitCandidates(report.links)));
             }
             return report;
           },
@@ -381,9 +382,8 @@ function readingDetail(input: NewsletterInput): string {
   return input.kind === 'html' ? `${size} of pasted HTML (links kept).` : `${size} of pasted text.`;
 }
 
-function linksDetail(report: LinkReport): string {
+function linksDetail(report: LinkReport, { certain, uncertain }: CandidateSplit): string {
   const unwrapped = report.links.filter((link) => link.tracker !== null).length;
-  const { certain, uncertain } = splitCandidates(report.links);
   const parts = [`${count(report.links.length, 'distinct link')} in ${report.stats.ms.toFixed(0)} ms`];
   if (unwrapped > 0) parts.push(`${unwrapped} unwrapped from trackers`);
   parts.push(`${certain.length} sure startups, ${uncertain.length} uncertain`);
