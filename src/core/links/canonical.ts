@@ -55,9 +55,12 @@ const maxQueryLength = 8_192;
  * Null for anything that is not an absolute http(s) URL — `mailto:`, `javascript:`, relative or broken hrefs.
  */
 export function canonicalizeUrl(input: string): CanonicalUrl | null {
-  const trimmed = input.trim();
-  if (!URL.canParse(trimmed)) return null;
-  const url = new URL(trimmed);
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return null;
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   const host = url.hostname.replace(/\.$/, '');
   if (host.length === 0) return null;

@@ -89,6 +89,41 @@ describe('classifyLinks: startups', () => {
     expect(result.features[0]).toMatch(/beehiiv/);
   });
 
+  it('reads a domain stated next to a wrapped link (Hacker Newsletter style)', () => {
+    const result = one(
+      link({
+        url: 'https://acme.us6.list-manage.com/track/click?u=1&id=2&e=3',
+        domain: 'list-manage.com',
+        needsNetwork: true,
+        tracker: 'mailchimp',
+        text: 'Gizmodrome Raises $20M Series A',
+        context: 'Gizmodrome Raises $20M Series A //gizmodrome comments→',
+      }),
+    );
+    expect(result).toMatchObject({ kind: 'startup', name: 'Gizmodrome' });
+  });
+
+  it('recognises a wrapped link to a known outlet, place or person by its anchor', () => {
+    const wrapped = (text: string, context: string) =>
+      one(link({ url: 'https://bit.ly/x', needsNetwork: true, tracker: 'short-link', text, context }));
+    expect(wrapped('Financial Times', 'Acme raised $5M, the Financial Times reports.').kind).toBe('media');
+    expect(wrapped('Nevada', 'The startup raised $5M to build in Nevada.').kind).toBe('other');
+    expect(wrapped('Jane Doe', 'Jane Doe, the founder, raised $5M.').kind).toBe('other');
+  });
+
+  it('does not take a wrapped article title for a company', () => {
+    const result = one(
+      link({
+        url: 'https://bit.ly/x',
+        needsNetwork: true,
+        tracker: 'short-link',
+        text: 'File-Driven Testing in Go',
+        context: 'File-Driven Testing in Go — a seed of an idea.',
+      }),
+    );
+    expect(result.kind).toBe('other');
+  });
+
   it('does not call a bare wrapped link a startup', () => {
     const result = one(
       link({
@@ -157,6 +192,36 @@ describe('classifyLinks: everything else', () => {
   it('falls back to the title-cased domain label for the name', () => {
     const result = one(link({ url: 'https://deep-widget.ai/', text: 'https://deep-widget.ai', context: '' }));
     expect(result.name).toBe('Deep Widget');
+  });
+
+  it('spreads a sponsor block to the link next to it', () => {
+    const results = classifyLinks(
+      [
+        link({
+          url: 'https://widgetly.io/blog/launch',
+          text: 'Widgetly Radar: abuse prevention (Sponsor)',
+          firstPosition: 4,
+        }),
+        link({
+          url: 'https://widgetkit.com/',
+          text: 'WidgetKit',
+          context: 'WidgetKit gives you hosted sign-up pages.',
+          firstPosition: 5,
+        }),
+      ],
+      doc,
+    );
+    expect(results.map((r) => r.kind)).toEqual(['sponsor', 'sponsor']);
+  });
+
+  it('calls a domain named like an outlet media', () => {
+    expect(
+      one(link({ url: 'https://fintechnews.example/a/b', domain: 'fintechnews.example', text: 'Read' })).kind,
+    ).toBe('media');
+  });
+
+  it('does not take a bare name with no sentence for a startup', () => {
+    expect(one(link({ url: 'https://gizmo.dev/', text: 'Gizmo', context: 'Gizmo' })).kind).toBe('other');
   });
 
   it('stays fast and bounded on a 100 kB anchor and URL', () => {

@@ -172,6 +172,26 @@ function titleCase(label: string): string {
     .join(' ');
 }
 
+const headlineVerbs = new Set([
+  'raises',
+  'raised',
+  'launches',
+  'launched',
+  'acquires',
+  'acquired',
+  'announces',
+  'secures',
+  'lands',
+  'is',
+  'has',
+  'gets',
+  'opens',
+  'closes',
+  'unveils',
+  'releases',
+  'introduces',
+]);
+
 function capitalisedPhrases(text: string): string[] {
   const phrases: string[] = [];
   for (const match of text.matchAll(capitalisedRun)) {
@@ -181,6 +201,10 @@ function capitalisedPhrases(text: string): string[] {
       .trim();
     const firstWord = phrase.split(/\s+/)[0] ?? '';
     if (notNames.has(firstWord.toLowerCase())) phrase = phrase.slice(firstWord.length).trim();
+    // `Gizmo Raises $20M`: headline case capitalises the verb too; the name ends before it.
+    const words = phrase.split(/\s+/);
+    const verbAt = words.findIndex((word, index) => index > 0 && headlineVerbs.has(word.toLowerCase()));
+    if (verbAt > 0) phrase = words.slice(0, verbAt).join(' ');
     if (phrase.length >= 2 && !notNames.has(phrase.toLowerCase())) phrases.push(phrase);
   }
   return phrases;
@@ -202,6 +226,7 @@ function namesDomain(phrase: string, label: string): boolean {
 
 /** Anchor text that could be a name itself: short, not a stock phrase, not a URL. */
 function nameLikeAnchor(text: string): string | null {
+  if (text.length > 80) return null;
   const trimmed = text.trim().replace(/\s+/g, ' ');
   if (trimmed.length < 2 || trimmed.length > 40 || genericAnchor.test(trimmed) || /^(https?:|www\.)/i.test(trimmed)) {
     return null;
@@ -371,7 +396,7 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels:
   if (link.isImage && !guess.matchesDomain) score -= 0.05;
   const bareName = text.trim() !== '' && text.trim().split(/\s+/).length <= 4;
   if (bareName && context.trim() !== '' && squash(context).length - squash(text).length < 12) {
-    score -= 0.25;
+    score -= 0.3;
     features.push('no sentence around the link');
   }
   const kind: LinkKind = score >= 0.55 ? 'startup' : 'other';
@@ -381,7 +406,7 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels:
 
 /** A domain written out in the text: `//mattermost` (Hacker Newsletter), `exe.dev`, `[acme.ai]`. */
 const statedDomain =
-  /(?:^|[\s([])(?:\/\/([a-z0-9][a-z0-9-]{1,40})\b|([a-z0-9][a-z0-9-]{0,40}\.(?:com|io|ai|co|dev|app|so|sh|xyz|tech|new|run|build|tools|studio|gg|ly|me|to|cc|is|im|net|org)))(?=$|[\s),.;:\]])/gi;
+  /(?:\/\/([a-z0-9][a-z0-9-]{1,40})\b|\b([a-z0-9][a-z0-9-]{0,40}\.(?:com|io|ai|co|dev|app|so|sh|xyz|tech|new|run|build|tools|studio|gg|ly|me|to|cc|is|im|net|org)))(?=$|[\s),.;:\]])/gi;
 /** `NOBL Travel (USA)`, `July (AU)`: a name followed by where it is based. */
 const basedIn = /^\s*\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\)/;
 /** Headings of sections that list companies or products. */

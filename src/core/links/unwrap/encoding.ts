@@ -52,8 +52,16 @@ export function asWebUrl(value: unknown): string | null {
 
 /** Path segments without the empty ones a leading or doubled slash leaves. */
 export function pathSegments(url: URL): string[] {
-  return url.pathname.split('/').filter((segment) => segment.length > 0);
+  // Every family asks for the same URL's segments in turn; remembering the last answer saves the repeated split.
+  if (url === lastUrl && url.pathname === lastPath) return lastSegments;
+  lastUrl = url;
+  lastPath = url.pathname;
+  lastSegments = lastPath.split('/').filter((segment) => segment.length > 0);
+  return lastSegments;
 }
+let lastUrl: URL | null = null;
+let lastPath = '';
+let lastSegments: string[] = [];
 
 export function percentDecode(text: string): string {
   try {

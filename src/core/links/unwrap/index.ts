@@ -37,8 +37,13 @@ export const maxUnwrapDepth = 5;
 const maxDecodableLength = 16_384;
 
 function parseWebUrl(href: string): URL | null {
-  if (!URL.canParse(href)) return null;
-  const url = new URL(href);
+  // Parsing once and catching is cheaper than canParse + parse: almost every href is a valid URL.
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return null;
+  }
   return url.protocol === 'https:' || url.protocol === 'http:' ? url : null;
 }
 
