@@ -213,38 +213,42 @@ async function downloadFile(file: { url: string; cache: Cache }, onBytes: (bytes
 /** Groups WebLLM's cached files by model: every weight URL ends in `<model id>/resolve/<rev>/<file>`. */
 async function listCached(): Promise<CachedModel[]> {
   const cache = await caches.open(SCOPE.model);
-  const byModel = new Map<
-    string,
-    { modelId: string; origin: string; urls: Set<string>; bytes: number; listing?: string }
-  >();
+  const byModel = new Map<string, { modelId: string; origin: string; urls: string[]; listing?: string }>();
   for (const request of await cache.keys()) {
     const url = new URL(request.url);
     const match = /\/([^/]+)\/resolve\/[^/]+\/([^/]+)$/.exec(url.pathname);
     if (!match) continue;
     const [, modelId, file] = match as unknown as [string, string, string];
     const key = `${url.origin} ${modelId}`;
-    const entry = byModel.get(key) ?? { modelId, origin: url.origin, urls: new Set<string>(), bytes: 0 };
-    entry.urls.add(url.href);
-    const response = await cache.match(request);
-    const length = Number(response?.headers.get('content-length'));
-    entry.bytes += Number.isFinite(length) && length > 0 ? length : ((await response?.blob())?.size ?? 0);
+    const entry = byModel.get(key) ?? { modelId, origin: url.origin, urls: [] };
+    entry.urls.push(url.href);
     if (file === TENSOR_CACHE_FILE) entry.listing = url.href;
     byModel.set(key, entry);
   }
   const models: CachedModel[] = [];
   for (const entry of byModel.values()) {
-    let complete = false;
+    // Shard sizes come from the listing; reading each cached body to size it would take seconds.
+    const listed = new Map<string, number>();
     if (entry.listing) {
       try {
         const shards = readTensorCache(await (await cache.match(entry.listing))!.text(), entry.listing);
-        complete = shards.every((shard) => entry.urls.has(new URL(shard.dataPath, entry.listing).href));
+        for (const shard of shards) listed.set(new URL(shard.dataPath, entry.listing).href, shard.nbytes);
       } catch {
-        complete = false;
+        listed.clear();
       }
     }
-    models.push({ modelId: entry.modelId, origin: entry.origin, bytes: entry.bytes, complete });
+    let bytes = 0;
+    for (const url of entry.urls) bytes += listed.get(url) ?? (await storedSize(cache, url));
+    const complete = listed.size > 0 && [...listed.keys()].every((url) => entry.urls.includes(url));
+    models.push({ modelId: entry.modelId, origin: entry.origin, bytes, complete });
   }
   return models.sort((a, b) => a.modelId.localeCompare(b.modelId));
+}
+
+async function storedSize(cache: Cache, url: string): Promise<number> {
+  const response = await cache.match(url);
+  const length = Number(response?.headers.get('content-length'));
+  return Number.isFinite(length) && length > 0 ? length : ((await response?.blob())?.size ?? 0);
 }
 
 /** Deletes a model's files from every host it was fetched from, plus its config and library. */

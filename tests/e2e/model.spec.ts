@@ -142,7 +142,7 @@ test('the cached-model list shows what a download left in the browser, with its 
   await page.getByTestId('model-load').click();
   await expect(page.getByTestId('model-error')).toBeVisible();
 
-  await page.getByTestId('model-panel').getByText('Cached models').click();
+  await page.getByTestId('model-panel').getByText('Cached models', { exact: true }).click();
   const list = page.getByTestId('cached-models');
   await expect(list).toContainText(MODEL);
   await expect(list).toContainText(/58\d kB|0\.6 MB/);
