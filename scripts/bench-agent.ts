@@ -60,6 +60,7 @@ interface RunOutcome {
   invalidExecuted: number;
   noise: NoiseKind[];
   error: string | null;
+  trace?: Trace;
 }
 
 // ---------------------------------------------------------------- corpus items
@@ -259,7 +260,7 @@ function auditTrace(trace: Trace, report: LinkReport, crm: MemoryCrm): number {
   return invalid;
 }
 
-async function runOnce(item: Item, rate: number, seed: number, gates: boolean): Promise<RunOutcome> {
+async function runOnce(item: Item, rate: number, seed: number, gates: boolean, keepTrace = false): Promise<RunOutcome> {
   const crm = new IndexedCrm(item.crmSeed);
   const ports = testPorts(item.report, crm);
   const engine = new NoisyEngine(new ScriptedEngine(item.oracle, { id: 'oracle' }), { rate, seed });
@@ -288,6 +289,7 @@ async function runOnce(item: Item, rate: number, seed: number, gates: boolean): 
       runId: item.name,
     });
     return {
+      ...(keepTrace ? { trace: run.trace } : {}),
       result: JSON.stringify([run.outcome, run.answer, crm.snapshot(), run.state.exports]),
       unconfirmedWrites: crm.writes.filter((write) => !write.confirmed).length,
       invalidExecuted: gates ? auditTrace(run.trace, item.report, crm) : 0,
@@ -349,6 +351,16 @@ for (const gates of [true, false]) {
           byKind[item.kind][0]!++;
         } else {
           const why = run.error ? 'crashed' : run.unconfirmedWrites ? 'wrote without confirmation' : 'different result';
+          if (process.env['BENCH_VERBOSE'] && gates && process.env['BENCH_VERBOSE'] === item.name) {
+            const again = await runOnce(item, rate, seedOf(index, rate, seedIndex), gates, true);
+            console.log(again.trace);
+          }
+          if (process.env['BENCH_VERBOSE'] && gates) {
+            console.log(`  ${item.name} seed ${seedIndex}: ${why}; noise ${run.noise.join(', ')}`);
+            console.log(
+              `    got      ${run.error ?? run.result.slice(0, 300)}\n    expected ${baseline.get(index)!.slice(0, 300)}`,
+            );
+          }
           failedWith.set(why, (failedWith.get(why) ?? 0) + 1);
         }
         if (gates) invalidExecuted += run.invalidExecuted;

@@ -56,6 +56,7 @@ describe('runAsk: planning over tools through the four gates', () => {
       call('lookup_company', { link_id: 'L2' }),
       '{"answer":"ok"}',
       '{"answer":"ok"}',
+      '{"answer":"ok"}',
     ]);
     await runAsk({ instruction: 'x', engines: { primary: engine }, ports });
     const schema = engine.requests[1]!.response_format!.schema;
@@ -71,6 +72,7 @@ describe('runAsk: planning over tools through the four gates', () => {
       add,
       '{"answer":"declined"}',
       '{"answer":"declined"}',
+      '{"answer":"declined"}',
     ]);
     const result = await runAsk({ instruction: 'add Bolt', engines: { primary: engine }, ports });
     expect(ports.crm.writes).toEqual([]);
@@ -81,10 +83,13 @@ describe('runAsk: planning over tools through the four gates', () => {
     expect(result.answer).toBe('declined');
   });
 
-  it('does not ask the user when the second sample of a write disagrees with the first and no majority forms', async () => {
+  it('does not ask the user when no answer to a write leads by two samples', async () => {
     const ports = testPorts(report);
     const engine = new ScriptedEngine([
       call('extract_links'),
+      call('add_company', { link_id: 'L3' }),
+      call('add_company', { link_id: 'L1' }),
+      call('lookup_company', { link_id: 'L1' }),
       call('add_company', { link_id: 'L3' }),
       call('add_company', { link_id: 'L1' }),
       call('lookup_company', { link_id: 'L1' }),
@@ -95,14 +100,19 @@ describe('runAsk: planning over tools through the four gates', () => {
     expect(ports.crm.writes).toEqual([]);
   });
 
-  it('takes the majority of three samples for a decisive turn', async () => {
+  it('executes a decisive turn only once one answer leads the others by two samples', async () => {
     const ports = testPorts(report);
     const add = call('add_company', { link_id: 'L3' });
+    const other = call('add_company', { link_id: 'L1' });
     const engine = new ScriptedEngine([
       call('extract_links'),
       add,
-      call('add_company', { link_id: 'L1' }),
+      other,
       add,
+      other,
+      add,
+      add,
+      '{"answer":"a"}',
       '{"answer":"a"}',
       '{"answer":"a"}',
     ]);
@@ -118,6 +128,7 @@ describe('runAsk: planning over tools through the four gates', () => {
       call('extract_links'),
       lookup,
       lookup,
+      '{"answer":"done"}',
       '{"answer":"done"}',
       '{"answer":"done"}',
     ]);

@@ -1,8 +1,9 @@
 /**
  * Ask: a free-form instruction ("find the AI infrastructure startups and tag them newsletter-nov")
  * planned by the model, one tool call per turn, each through the four gates. Reads run at once;
- * writes and the final answer are decisive, so they need two agreeing samples (a third breaks a
- * tie) before the user is asked to confirm: a plain wrong judgement rarely repeats itself.
+ * writes, exports and the final answer are decisive, so one answer must lead the others by two
+ * samples (three for the answer) before it runs or the user is asked: a plain wrong judgement
+ * rarely repeats itself.
  */
 import type { ChatMessage } from '../engines/engine.ts';
 import { AbortedError, runModelStep, type StepEngines } from './model-step.ts';
@@ -149,7 +150,7 @@ async function decide(
   );
 }
 
-const isDecisive = (turn: PlannedTurn) => turn.kind === 'answer' || toolByName(turn.call.tool)!.needsConfirmation;
+const isDecisive = (turn: PlannedTurn) => turn.kind === 'answer' || toolByName(turn.call.tool)!.decisive;
 
 async function gatedTurn(
   messages: ChatMessage[],
@@ -204,7 +205,15 @@ async function gatedTurn(
   }
 }
 
-/** Majority of up to three samples; null when no two agree. */
+/**
+ * First to lead by k (MAKER's voting): samples until one turn has k more votes than any other, at
+ * most `maxVotes` samples in all; null when none does. k is 2 for a call and 3 for a final answer:
+ * stopping early ("Done.") is the mistake a model most often repeats word for word, and it ends
+ * the run. Agreeing samples settle it at once, the common case.
+ */
+export const maxVotes = 7;
+const leadNeeded = (turn: PlannedTurn) => (turn.kind === 'answer' ? 3 : 2);
+
 async function vote(
   first: PlannedTurn,
   messages: ChatMessage[],
@@ -213,14 +222,19 @@ async function vote(
   recorder: TraceRecorder,
   turnIndex: number,
 ): Promise<PlannedTurn | null> {
-  const samples = [first];
-  for (let round = 1; round <= 2; round++) {
+  const tally = new Map<string, { turn: PlannedTurn; votes: number }>([
+    [canonicalJson(first), { turn: first, votes: 1 }],
+  ]);
+  for (let round = 1; round < maxVotes; round++) {
     const next = await decide(messages, state, options, recorder, 'vote', turnIndex * 10 + round * 3);
     if (next.ok) {
-      const match = samples.find((sample) => canonicalJson(sample) === canonicalJson(next.value));
-      if (match) return match;
-      samples.push(next.value);
+      const key = canonicalJson(next.value);
+      const entry = tally.get(key) ?? { turn: next.value, votes: 0 };
+      entry.votes++;
+      tally.set(key, entry);
     }
+    const [best, runnerUp] = [...tally.values()].sort((a, b) => b.votes - a.votes);
+    if (best && best.votes - (runnerUp?.votes ?? 0) >= leadNeeded(best.turn)) return best.turn;
   }
   return null;
 }

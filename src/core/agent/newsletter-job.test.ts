@@ -55,7 +55,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report, crm) });
     expect(result.rows.map((row) => [row.id, row.name, row.crm.status, row.decidedBy])).toEqual([
       ['L1', 'Acme', 'in-crm', 'rules'],
-      ['L3', 'Bolt Labs', 'not-in-crm', 'model'],
+      ['L3', 'Bolt Labs', 'not-in-crm', 'model, confirmed by a second sample'],
       ['L5', 'Quill', 'not-in-crm', 'model, confirmed by a second sample'],
     ]);
     const [judge, vote] = engine.requests;
@@ -65,22 +65,42 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     expect(prompt).not.toContain('twitter.com');
     expect(prompt).not.toContain('acme.ai');
     expect(prompt).toContain('L3 bolt.dev | text: Bolt | sentence: Bolt Labs launched an API.');
-    // L4 (score 0.55) and L5 (0.3) go against the rules: asked once more, together.
-    expect(requestedIds(vote!)).toEqual(['L4', 'L5']);
+    // Every batch is sampled twice; the samples agree, so no third is needed.
+    expect(requestedIds(vote!)).toEqual(['L3', 'L4', 'L5']);
+    expect(vote!.temperature).toBeGreaterThan(0);
+    expect(engine.requests).toHaveLength(2);
     expect(result.trace.steps.map((step) => step.kind)).toEqual(['tools', 'tools', 'tools', 'judge', 'vote', 'tools']);
   });
 
-  it('lets the rules outvote a model that changes its mind', async () => {
+  it('asks a third time about the links two samples disagree on, and lets the majority decide', async () => {
     const engine = new ScriptedEngine([
       '{"L3":{"startup":false,"name":"Bolt"},"L4":{"startup":true,"name":"Blog"},"L5":{"startup":false,"name":"Quill"}}',
-      '{"L3":{"startup":true,"name":"Bolt Labs"}}',
+      '{"L3":{"startup":true,"name":"Bolt"},"L4":{"startup":false,"name":"Blog"},"L5":{"startup":false,"name":"Quill"}}',
+      '{"L3":{"startup":true,"name":"Bolt Labs"},"L4":{"startup":true,"name":"Blog"}}',
     ]);
     const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
-    expect(result.judgements.find((judgement) => judgement.id === 'L3')).toEqual({
+    expect(requestedIds(engine.requests[2]!)).toEqual(['L3', 'L4']);
+    expect(result.judgements.map((judgement) => [judgement.id, judgement.startup, judgement.decidedBy])).toEqual([
+      ['L3', true, 'model, by a majority of three samples'],
+      ['L4', true, 'model, by a majority of three samples'],
+      ['L5', false, 'model, confirmed by a second sample'],
+    ]);
+  });
+
+  it("lets the rules break the model's tie when no third sample passes the gates", async () => {
+    const engine = new ScriptedEngine([
+      '{"L3":{"startup":false,"name":"Bolt"},"L4":{"startup":false,"name":"Blog"},"L5":{"startup":false,"name":"Quill"}}',
+      '{"L3":{"startup":true,"name":"Bolt"},"L4":{"startup":false,"name":"Blog"},"L5":{"startup":false,"name":"Quill"}}',
+      'x',
+      'x',
+      'x',
+    ]);
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
+    expect(result.judgements[0]).toEqual({
       id: 'L3',
       startup: true,
       name: 'Bolt',
-      decidedBy: 'rules, outvoting the model',
+      decidedBy: "rules, breaking the model's tie",
     });
   });
 
@@ -99,7 +119,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     const engine = new ScriptedEngine([
       '{"L3":{"startup":true,"name":"Bolt"},"L4":{"startup":false,"name":"Blog"},"L5":{"startup":true,"name":"Zenith Robotics"}}',
       '{"L5":{"startup":true,"name":"Quill"}}',
-      '{"L5":{"startup":true,"name":"Quill"}}',
+      '{"L3":{"startup":true,"name":"Bolt"},"L4":{"startup":false,"name":"Blog"},"L5":{"startup":true,"name":"Quill"}}',
     ]);
     const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
     expect(requestedIds(engine.requests[1]!)).toEqual(['L5']);

@@ -3,9 +3,9 @@
  * ranked, and checked against the CRM, by deterministic tools; the model sees a compact line per
  * uncertain candidate (never the raw newsletter) in batches sized to its context window, and
  * answers `{"L3": {"startup": true, "name": "Acme"}}` for exactly the ids of its batch. Wherever
- * its answer does not pass the gates, the deterministic answer stands. Where the model disagrees
- * with the deterministic evidence it is asked once more: two model samples outvote the rules,
- * one does not.
+ * its answer does not pass the gates, the deterministic answer stands. Every batch is sampled twice
+ * and a third sample settles the links the two disagree on, so one plain wrong judgement never
+ * decides a link on its own (the rules' leaning would not catch a mistake that agrees with it).
  */
 import { Type, type TSchema } from 'typebox';
 import type { CrmStatus, MatchResult } from '../crm/types.ts';
@@ -41,7 +41,8 @@ export type Decider =
   | 'rules'
   | 'model'
   | 'model, confirmed by a second sample'
-  | 'rules, outvoting the model'
+  | 'model, by a majority of three samples'
+  | "rules, breaking the model's tie"
   | 'rules (the model did not pass the gates)'
   | 'rules (no model loaded)';
 
@@ -376,45 +377,43 @@ async function judgeGated(
   );
   const judgements: Judgement[] = [];
   for (const [batchIndex, ids] of batches.entries()) {
-    const first = await askBatch(ids, links, matches, options, recorder, 'judge', batchIndex * 100);
-    const disputed = ids.filter((id) => {
-      const verdict = first.get(id);
-      return verdict !== undefined && verdict.startup !== rulesSayStartup(links.get(id)!);
-    });
-    const second = disputed.length
-      ? await askBatch(disputed, links, matches, options, recorder, 'vote', batchIndex * 100 + 50)
+    const seed = batchIndex * 100;
+    const first = await askBatch(ids, links, matches, options, recorder, 'judge', seed);
+    const answered = ids.filter((id) => first.has(id));
+    const second = answered.length
+      ? await askBatch(answered, links, matches, options, recorder, 'vote', seed + 30)
       : new Map<string, Verdict>();
-    for (const id of ids) {
-      const link = links.get(id)!;
-      const rules = rulesSayStartup(link);
-      const verdict = first.get(id);
-      if (!verdict) {
-        judgements.push({ id, startup: rules, name: link.name, decidedBy: 'rules (the model did not pass the gates)' });
-      } else if (verdict.startup === rules) {
-        judgements.push({
-          id,
-          startup: verdict.startup,
-          name: verdict.startup ? verdict.name : link.name,
-          decidedBy: 'model',
-        });
-      } else {
-        const vote = second.get(id);
-        if (vote && vote.startup !== verdict.startup) {
-          judgements.push({ id, startup: rules, name: link.name, decidedBy: 'rules, outvoting the model' });
-        } else {
-          // Confirmed by a second sample, or the second could not be had: the model's first answer passed every gate.
-          const decidedBy = vote ? 'model, confirmed by a second sample' : 'model';
-          judgements.push({
-            id,
-            startup: verdict.startup,
-            name: verdict.startup ? verdict.name : link.name,
-            decidedBy,
-          });
-        }
-      }
-    }
+    const split = answered.filter((id) => second.has(id) && second.get(id)!.startup !== first.get(id)!.startup);
+    const third = split.length
+      ? await askBatch(split, links, matches, options, recorder, 'vote', seed + 60)
+      : new Map<string, Verdict>();
+    for (const id of ids) judgements.push(combine(links.get(id)!, first.get(id), second.get(id), third.get(id)));
   }
   return judgements;
+}
+
+/**
+ * The model's verdict stands when two samples agree (or a third breaks their tie); the rules
+ * break a tie only when no third sample passed the gates, and stand alone when no sample did.
+ */
+function combine(link: LinkCandidate, first?: Verdict, second?: Verdict, third?: Verdict): Judgement {
+  const rules = rulesSayStartup(link);
+  const judged = (verdict: Verdict, decidedBy: Decider): Judgement => ({
+    id: link.id,
+    startup: verdict.startup,
+    name: verdict.startup ? verdict.name : link.name,
+    decidedBy,
+  });
+  if (!first)
+    return { id: link.id, startup: rules, name: link.name, decidedBy: 'rules (the model did not pass the gates)' };
+  if (!second) return judged(first, 'model');
+  if (first.startup === second.startup) return judged(first, 'model, confirmed by a second sample');
+  if (third) return judged(third.startup === first.startup ? first : second, 'model, by a majority of three samples');
+  const withRules = rules === first.startup ? first : second;
+  return {
+    ...judged(withRules, "rules, breaking the model's tie"),
+    name: withRules.startup ? withRules.name : link.name,
+  };
 }
 
 /** Raw use of the model's output for the benchmark's comparison: no repair, no check, no vote. */

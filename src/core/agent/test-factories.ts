@@ -54,8 +54,10 @@ export class MemoryCrm implements CrmBackend {
   }
 
   #store(company: Pick<Company, 'name' | 'domain'> & Partial<Company>): Company {
+    let id = company.id;
+    while (id === undefined || (company.id === undefined && this.companies.has(id))) id = `c${this.#nextId++}`;
     const full: Company = {
-      id: company.id ?? `c${this.#nextId++}`,
+      id,
       aliasDomains: [],
       website: company.domain ? `https://${company.domain}/` : null,
       tags: [],

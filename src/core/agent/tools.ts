@@ -64,8 +64,13 @@ export interface ToolDefinition<S extends TSchema = TSchema> {
   name: string;
   description: string;
   parameters: S;
-  /** Writes wait for the user's yes (gate 4) and are voted on before the user is asked. */
+  /** Writes wait for the user's yes (gate 4). */
   needsConfirmation: boolean;
+  /**
+   * Its effect leaves the run (a CRM write, a file for the user): the model must agree with itself
+   * (see `vote` in ask.ts) before it runs. Every tool that needs confirmation is decisive.
+   */
+  decisive: boolean;
   /** Gate 3: why these (schema-valid) arguments cannot run against the current state. */
   check(args: Static<S>, state: ToolState, ports: ToolPorts): Promise<string[]>;
   /** One sentence for the confirmation dialog and the trace. */
@@ -108,6 +113,7 @@ export const extractLinksTool = defineTool({
   description: 'Find, unwrap and classify every link in the newsletter. Call first. Returns link ids (L1, L2...).',
   parameters: Type.Object({}, { additionalProperties: false }),
   needsConfirmation: false,
+  decisive: false,
   check: async () => [],
   describe: () => 'extract the links of the newsletter',
   async execute(_args, ports, state) {
@@ -138,6 +144,7 @@ export const listCandidatesTool = defineTool({
     { additionalProperties: false },
   ),
   needsConfirmation: false,
+  decisive: false,
   check: async (_args, state) => (state.report ? [] : ['no links yet: call extract_links first']),
   describe: (args) => `list candidates${args.kind ? ` of kind ${args.kind}` : ''}`,
   async execute(args, _ports, state) {
@@ -158,6 +165,7 @@ export const lookupCompanyTool = defineTool({
     { additionalProperties: false },
   ),
   needsConfirmation: false,
+  decisive: false,
   async check(args, state) {
     if (args.link_id === undefined && args.name === undefined) return ['give link_id or name'];
     return args.link_id !== undefined ? unknownLinks([args.link_id], state) : [];
@@ -186,6 +194,7 @@ export const addCompanyTool = defineTool({
     { additionalProperties: false },
   ),
   needsConfirmation: true,
+  decisive: true,
   async check(args, state, ports) {
     const unknown = unknownLinks([args.link_id], state);
     if (unknown.length) return unknown;
@@ -226,6 +235,7 @@ export const tagCompanyTool = defineTool({
     { additionalProperties: false },
   ),
   needsConfirmation: true,
+  decisive: true,
   async check(args, state) {
     const company = state.companies.get(args.company_id);
     if (!company) return [`unknown company id ${args.company_id}: find it with lookup_company first`];
@@ -249,6 +259,7 @@ export const exportCsvTool = defineTool({
     { additionalProperties: false },
   ),
   needsConfirmation: false,
+  decisive: true,
   check: async (args, state) => unknownLinks(args.link_ids ?? [], state),
   describe: (args) => `export ${args.link_ids ? `${args.link_ids.length} links` : 'the startup links'} as CSV`,
   async execute(args, _ports, state) {
