@@ -3,6 +3,7 @@
  * server on 127.0.0.1 speaking that CRM's documented REST shapes, so every request is cross-origin
  * and CORS is enforced by the browser exactly as it would be against the real API.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { startAirtableServer, type AirtableServer } from '../servers/airtable-server.ts';
 import type { LocalApiServer } from '../servers/http-server.ts';
@@ -67,9 +68,14 @@ test.describe('CRM connectors against local servers speaking each CRM’s docume
     const server = await airtable();
     await openConnectors(page);
 
-    await fillAirtable(page, server);
+    // A pasted address of the base becomes its id.
+    await fillAirtable(page, server, TOKEN, `https://airtable.com/${BASE}/tblCOMPANIES00001/viwGRID000000001`);
+    await expect(page.getByTestId('airtable-base')).toHaveValue(BASE);
+    await page.getByTestId('airtable-table').fill('Companies');
     expect(await testConnection(page)).toContain('OK — Airtable answered');
     await expect(page.getByTestId('connection-check')).toHaveAttribute('data-status', 'ok');
+    const { violations } = await new AxeBuilder({ page }).include('[data-testid="connector-settings"]').analyze();
+    expect(violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
 
     await page.getByTestId('connector-secret').fill('patWrongToken');
     expect(await testConnection(page)).toContain('Bad credentials — Airtable refused the credentials (HTTP 401)');

@@ -5,7 +5,13 @@ import {
   type AirtableServerOptions,
 } from '../../../tests/servers/airtable-server.ts';
 import { EgressGate } from '../egress.ts';
-import { AIRTABLE_DEFAULTS, AirtableConnector, airtableSettingsProblems, type AirtableSettings } from './airtable.ts';
+import {
+  AIRTABLE_DEFAULTS,
+  AirtableConnector,
+  airtableIdsFromUrl,
+  airtableSettingsProblems,
+  type AirtableSettings,
+} from './airtable.ts';
 
 const TOKEN = 'patLocalTest.0123456789abcdef';
 const BASE = 'appLOCALTEST00001';
@@ -189,5 +195,16 @@ describe('Airtable connector against a local server speaking Airtable’s docume
       'The base id starts with “app” and has 17 characters (see the base’s URL).',
       'Field names with braces cannot be used in a formula: “{Name}”.',
     ]);
+  });
+
+  it('takes the base and table ids from a pasted Airtable address', () => {
+    expect(
+      airtableIdsFromUrl('https://airtable.com/appLOCALTEST00001/tblCOMPANIES00001/viwALL0000000001?blocks=hide'),
+    ).toEqual({
+      baseId: 'appLOCALTEST00001',
+      table: 'tblCOMPANIES00001',
+    });
+    expect(airtableIdsFromUrl('appLOCALTEST00001')).toEqual({ baseId: 'appLOCALTEST00001', table: null });
+    expect(airtableIdsFromUrl('my base')).toBeNull();
   });
 });

@@ -222,6 +222,15 @@ export class AirtableConnector implements RemoteConnector {
   }
 }
 
+/**
+ * Users often paste the base's address from the browser (`https://airtable.com/appXXX/tblYYY/viwZZZ`)
+ * instead of the id: take the base id, and the table id when there is one.
+ */
+export function airtableIdsFromUrl(text: string): { baseId: string; table: string | null } | null {
+  const match = /\b(app[A-Za-z0-9]{14})(?:\/(tbl[A-Za-z0-9]{14}))?/.exec(text);
+  return match ? { baseId: match[1]!, table: match[2] ?? null } : null;
+}
+
 /** Problems a user can fix before any request is sent; empty when the settings are usable. */
 export function airtableSettingsProblems(settings: AirtableSettings, token: string | null): string[] {
   const problems: string[] = [];

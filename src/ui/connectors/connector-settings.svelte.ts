@@ -7,6 +7,7 @@
  * "Confirm add" after showing exactly what will be written.
  */
 import type { CompanyDraft, MatchResult } from '../../core/crm/types.ts';
+import { airtableIdsFromUrl } from '../../net/connectors/airtable.ts';
 import { checkFromError, ConnectorError, type ConnectionCheck } from '../../net/connectors/connection.ts';
 import {
   CONNECTORS_SETTING_KEY,
@@ -90,6 +91,15 @@ export class ConnectorSettingsState {
       this.lookupResult = null;
       this.pendingAdd = null;
     });
+  }
+
+  /** A pasted Airtable address becomes the base id (and the table id, when it has one). */
+  tidyAirtableBase(): void {
+    const airtable = this.settings.airtable;
+    const ids = airtableIdsFromUrl(airtable.baseId);
+    if (!ids || ids.baseId === airtable.baseId.trim()) return;
+    airtable.baseId = ids.baseId;
+    if (ids.table) airtable.table = ids.table;
   }
 
   async save(): Promise<void> {
