@@ -26,7 +26,7 @@ export interface Classification {
 const maxTextLength = 600;
 
 const ownPageText =
-  /\b(unsubscribe|view original|view (in|on) (substack|the app)|opt[ -]out|view (this )?(email |issue |post )?(in|on) (your |a |the )?(browser|web)|view online|read online|web version|manage (your )?(subscription|preferences|email)|update (your )?(preferences|profile)|email preferences|forward (this|to a friend)|refer (a )?friends?|referral|share (this )?(newsletter|issue|post|email)|subscribe|advertise (with|in) us|sponsor (us|this newsletter)|become a sponsor|work with us|archive|past issues|read in app|open in app|give a gift|upgrade to paid|leave a comment|like this post|restack)\b/i;
+  /\b(unsubscribe|view original|read on the web|view on the web|powered by (ghost|beehiiv|substack|buttondown|kit|convertkit|mailchimp)|view (in|on) (substack|the app)|opt[ -]out|view (this )?(email |issue |post )?(in|on) (your |a |the )?(browser|web)|view online|read online|web version|manage (your )?(subscription|preferences|email)|update (your )?(preferences|profile)|email preferences|forward (this|to a friend)|refer (a )?friends?|referral|share (this )?(newsletter|issue|post|email)|subscribe|advertise (with|in) us|sponsor (us|this newsletter)|become a sponsor|work with us|archive|past issues|read in app|open in app|give a gift|upgrade to paid|leave a comment|like this post|restack)\b/i;
 const ownPagePath =
   /^\/(unsubscribe|subscribe|signup|preferences|profile|manage|account|referral|refer|sponsor|sponsors|advertise|archive|archives|action\/disable_email|app-link|share|leaderboard|comments?|p\/[^/]+\/comments|upgrade|gift|forward|rewards)(\/|$)|^\/(sponsor|advertis|partner-with)[\w-]*\/?$/i;
 const imagePath = /\.(png|jpe?g|gif|webp|svg|avif|bmp|ico|tiff?)$/i;
@@ -48,6 +48,9 @@ const datedPath = /\/(19|20)\d\d\/\d{1,2}\//;
 /** Pages every site has that say nothing about the company: legal, status and ad-network pages. */
 const boilerplatePath =
   /^\/([a-z]{2}(-[a-z]{2})?\/)?(cookie|cookies|cookie-notice|privacy|privacy-policy|terms|tos|legal|imprint|impressum|powered-by|incidents|status|help|support|faq|login|signin|sign-in)(\/|$|-)/i;
+/** Footer links every sender has: they say nothing about any company. */
+const boilerplateText =
+  /^\s*(terms( of (service|use))?|privacy( (policy|notice|statement))?|cookie (policy|notice|settings)|contact( us)?|ad ?choices|ads powered by [\w ]+|do not sell( or share)? my (personal )?information|accessibility|careers|help|faq)\s*$/i;
 /** Registrable labels that name an outlet, not a company (`agfundernews`, `businesschief`, `alleywatch`). */
 const outletLabel =
   /(startups?|news|times|post|daily|journal|magazine|mag|wire|weekly|digest|report|review|insider|tribune|herald|gazette|chronicle|press|media|today|watch|republic|chief|observer|monitor|radio|podcast|newsletter|blog)$/;
@@ -318,6 +321,7 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels:
   if (ownPagePath.test(path))
     return result('newsletter', 0.03, ['a newsletter page (subscribe, archive, preferences…)'], '');
   if (ownPageText.test(text)) return result('newsletter', 0.03, ["anchor text of a newsletter's own page"], '');
+  if (boilerplateText.test(text)) return result('other', 0.03, ['a legal, contact or ad-choice link'], '');
   if (senderLabels.has(label)) return result('newsletter', 0.03, ["a sibling of the newsletter's own domain"], '');
   if (imagePath.test(path) || pixelPath.test(path))
     return result('image', 0.01, ['an image file or tracking pixel'], '');
@@ -447,6 +451,7 @@ function classifyOpaque(
   if (sponsorWords.test(heading) || sponsorWords.test(text) || /\(sponsor\)/i.test(context)) {
     return result('sponsor', 0.5, [...features, 'in a sponsor block'], guessName(link, null).name);
   }
+  if (boilerplateText.test(text)) return result('other', 0.03, [...features, 'a legal, contact or ad-choice link'], '');
 
   // A domain written in the text that the anchor names, with the anchor presenting a company or a product
   // (`Mattermost Raises $20M //mattermost`, `MyBrandNewLogo – A logo generator //mybrandnewlogo`).
