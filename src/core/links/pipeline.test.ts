@@ -41,6 +41,18 @@ describe('extractLinks', () => {
     expect(byHost(report, 'www.newsoutlet.example')[0]).toMatchObject({ occurrences: 2, text: 'café story' });
   });
 
+  it('pairs links a tracker wraps in both parts of an email by their text, repeated anchors in order', async () => {
+    const report = await extractLinks(fixtureBytes('both-wrapped.eml'));
+    expectWellFormed(report);
+    expect(report.links.map((link) => [link.text, link.occurrences, link.needsNetwork])).toEqual([
+      ['Shipping a Tiny Compiler in a Weekend, a Story About Parsers and Patience', 2, true],
+      ['comments->', 2, true],
+      ['Why Typewriters Came Back', 2, true],
+      ['comments->', 2, true],
+    ]);
+    expect(report.links[1]?.context).toBe('//blog comments->');
+  });
+
   it("counts the sender's own pages as the newsletter's", async () => {
     const report = await extractLinks(fixtureBytes('weekly.eml'));
     expect(byHost(report, 'examplenews.com')[0]?.kind).toBe('newsletter');

@@ -6,7 +6,14 @@
 import { canonicalKey, canonicalizeUrl } from './canonical.ts';
 import { classifyLinks } from './classify.ts';
 import type { Classification, DocumentContext, UnclassifiedLink } from './classify.ts';
-import { MAX_HREF_LENGTH, decodeInput, extractFromHtml, extractFromText, parseEmail } from './parse/index.ts';
+import {
+  MAX_HREF_LENGTH,
+  MAX_INFERRED_WORDS,
+  decodeInput,
+  extractFromHtml,
+  extractFromText,
+  parseEmail,
+} from './parse/index.ts';
 import type { ParsedPart } from './parse/index.ts';
 import type { CanonicalUrl, ExtractedLink, InputFormat, LinkCandidate, LinkReport, UnwrapResult } from './types.ts';
 import { unwrapUrl } from './unwrap/index.ts';
@@ -38,6 +45,8 @@ interface Resolved {
 /** One destination while occurrences are merged into it. */
 interface Destination {
   canonical: CanonicalUrl;
+  /** This destination's key in the map of destinations. */
+  canonicalKey: string;
   unwrap: UnwrapResult;
   occurrences: number;
   firstPosition: number;
@@ -117,7 +126,7 @@ export async function extractLinks(
 
   const occurrences = parts.reduce((sum, part) => sum + part.links.length, 0);
   const destinations = mergeOccurrences(parts, warnings);
-  if (parts.length > 1) attachTextPartUrls(destinations);
+  if (parts.length > 1) joinEmailParts(destinations);
 
   const candidates = [...destinations.values()].sort((a, b) => a.firstPosition - b.firstPosition);
   const document: DocumentContext = { senderDomains: senderDomains(senderHosts, candidates) };
@@ -194,6 +203,7 @@ function mergeOccurrences(parts: ParsedPart[], warnings: string[]): Map<string, 
       if (!existing) {
         destinations.set(key, {
           canonical: resolved.canonical,
+          canonicalKey: key,
           unwrap: resolved.unwrap,
           occurrences: 1,
           firstPosition: link.position,
@@ -233,35 +243,88 @@ function normaliseText(text: string): string {
     .trim();
 }
 
-/**
- * An email's HTML part often wraps every link in a tracker that cannot be decoded offline, while its text part
- * prints the same links directly. When an opaque HTML link's anchor text names exactly one direct link of the
- * text part, both are one destination: the direct URL, with the HTML part's richer text and context.
- */
-function attachTextPartUrls(destinations: Map<string, Destination>): void {
-  const directByText = new Map<string, Destination | null>();
-  for (const destination of destinations.values()) {
-    if (destination.unwrap.needsNetwork || !destination.parts.has('text') || destination.textQuality < 3) continue;
-    const key = normaliseText(destination.best.text);
-    if (key.length < 3) continue;
-    directByText.set(key, directByText.has(key) ? null : destination);
+/** The keys a text-part link may share with an HTML anchor: its words, then each shorter tail of them. */
+function textPartKeys(text: string): string[] {
+  const words = normaliseText(text).split(' ');
+  const keys: string[] = [];
+  for (let start = 0; start < words.length; start++) {
+    const key = words.slice(start).join(' ');
+    if (key.length >= 3) keys.push(key);
   }
-  if (directByText.size === 0) return;
-  for (const [key, wrapped] of destinations) {
-    if (!wrapped.unwrap.needsNetwork || !wrapped.parts.has('html') || wrapped.textQuality < 3) continue;
-    const direct = directByText.get(normaliseText(wrapped.best.text));
-    if (!direct) continue;
-    direct.occurrences += wrapped.occurrences;
-    if (wrapped.firstPosition < direct.firstPosition) {
-      direct.firstPosition = wrapped.firstPosition;
-      direct.originalHref = wrapped.originalHref;
+  return keys;
+}
+
+function absorb(into: Destination, from: Destination): void {
+  into.occurrences += from.occurrences;
+  into.allImages &&= from.allImages;
+  for (const part of from.parts) into.parts.add(part);
+  if (from.firstPosition < into.firstPosition) {
+    into.firstPosition = from.firstPosition;
+    into.originalHref = from.originalHref;
+  }
+}
+
+/**
+ * An email's text part repeats the HTML part's links: one entry per destination, not two. Matched by anchor text
+ * (a text part prints it before the URL), only when exactly one link of the other part has that text.
+ * - The HTML link is behind an opaque tracker and the text part prints the direct URL (beehiiv, Cooperpress,
+ *   Campaign Monitor): both become the direct URL, with the HTML part's text and sentence.
+ * - The text part's link is behind an opaque tracker too (Mailchimp wraps both parts): it adds nothing, and
+ *   joins the HTML link.
+ */
+function joinEmailParts(destinations: Map<string, Destination>): void {
+  // Text parts cut long anchors to their last words, so HTML anchors are known by their tails too.
+  const htmlByText = new Map<string, Destination[]>();
+  for (const destination of destinations.values()) {
+    if (!destination.parts.has('html') || destination.textQuality < 3) continue;
+    const words = normaliseText(destination.best.text).split(' ');
+    // Every tail of up to twice the words a text part prints, since its word count differs from ours by dashes
+    // and punctuation.
+    const keys = new Set([words.join(' ')]);
+    for (let start = Math.max(1, words.length - 2 * MAX_INFERRED_WORDS); start < words.length - 2; start++) {
+      keys.add(words.slice(start).join(' '));
     }
-    // The HTML part's occurrence reads better (real anchor text, the sentence as laid out).
-    direct.best = wrapped.best;
-    direct.first = wrapped.first;
-    if (wrapped.heading) direct.heading = wrapped.heading;
-    direct.allImages &&= wrapped.allImages;
-    destinations.delete(key);
+    for (const key of keys) {
+      if (key.length < 3) continue;
+      const list = htmlByText.get(key);
+      if (list) list.push(destination);
+      else htmlByText.set(key, [destination]);
+    }
+  }
+  if (htmlByText.size === 0) return;
+  const textByKey = new Map<string, Destination[]>();
+  for (const destination of destinations.values()) {
+    if (destination.parts.has('html') || destination.textQuality < 3) continue;
+    const key = textPartKeys(destination.best.text).find((candidate) => htmlByText.has(candidate));
+    if (key === undefined) continue;
+    const list = textByKey.get(key);
+    if (list) list.push(destination);
+    else textByKey.set(key, [destination]);
+  }
+  const claimed = new Set<Destination>();
+  for (const [key, textLinks] of textByKey) {
+    const htmlLinks = htmlByText.get(key) ?? [];
+    // Repeated anchors ("comments →") pair up in document order, and only when both parts have as many.
+    if (htmlLinks.length !== textLinks.length) continue;
+    textLinks.forEach((textLink, index) => {
+      const html = htmlLinks[index];
+      if (!html || claimed.has(html) || !destinations.has(html.canonicalKey)) return;
+      if (textLink.unwrap.needsNetwork) {
+        absorb(html, textLink);
+        destinations.delete(textLink.canonicalKey);
+      } else if (html.unwrap.needsNetwork) {
+        // The HTML part's occurrence reads better (real anchor text, the sentence as laid out).
+        absorb(textLink, html);
+        textLink.best = html.best;
+        textLink.first = html.first;
+        if (html.heading) textLink.heading = html.heading;
+        textLink.textQuality = html.textQuality;
+        destinations.delete(html.canonicalKey);
+      } else {
+        return;
+      }
+      claimed.add(html);
+    });
   }
 }
 

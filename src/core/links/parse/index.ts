@@ -4,6 +4,6 @@ export type { DecodedInput } from './detect.ts';
 export { parseEmail } from './eml.ts';
 export type { ParsedEmail } from './eml.ts';
 export { extractFromHtml } from './html.ts';
-export { extractFromText } from './text.ts';
+export { MAX_INFERRED_WORDS, extractFromText } from './text.ts';
 export { MAX_HREF_LENGTH } from './href.ts';
 export type { ParsedPart, PartOptions } from './part.ts';

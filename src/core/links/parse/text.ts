@@ -77,7 +77,7 @@ function trimBareUrl(url: string): string {
 }
 
 const LEADING_JOINER = /^(?:(?:and|or|&)\s+|[,;–—-]\s*)+/i;
-const MAX_INFERRED_WORDS = 8;
+export const MAX_INFERRED_WORDS = 8;
 
 interface InferredAnchor {
   text: string;
