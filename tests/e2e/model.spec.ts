@@ -160,3 +160,18 @@ test('a model base URL that is not an absolute address is refused with what to w
   await page.getByTestId('model-base-url-save').click();
   await expect(page.getByTestId('model-panel').getByRole('alert')).toContainText('must start with https://');
 });
+
+test('in a browser without WebGPU (navigator.gpu removed) the panel says so, points to tools-only mode and offers no load', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+  });
+  await page.goto('./');
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  const unavailable = page.getByTestId('model-unavailable');
+  await expect(unavailable).toContainText('does not offer WebGPU');
+  await expect(unavailable).toContainText('tools-only mode');
+  await expect(page.getByTestId('model-load')).toBeDisabled();
+  expect(page.workers().some((worker) => worker.url().includes('llm'))).toBe(false);
+});
