@@ -6,15 +6,15 @@
  * domain, or a subdomain of either); a name alone, however close, is at most `possible`, because
  * two companies can share a name and the user has to judge.
  */
-import { nameKey, nameSimilarity, nameTokens, normaliseDomain, normaliseTags } from './normalise.ts';
+import { nameSimilarity, nameTokens, normaliseDomain, normaliseTags } from './normalise.ts';
 import type { Company, CompanyDraft, MatchEvidence, MatchQuery, MatchResult } from './types.ts';
 
 /** Below this a name is not even a `possible` match. "stripe"/"stripes" is 0.91; "acme"/"acmes" 0.86. */
 export const POSSIBLE_NAME_SCORE = 0.85;
 /** A token shared by more companies than this ("data", "health") says too little to be a candidate source. */
-const MAX_BUCKET = 400;
+const MAX_BUCKET = 200;
 /** Upper bound of fuzzy comparisons per lookup, so a pathological name cannot make a lookup slow. */
-const MAX_CANDIDATES = 600;
+const MAX_CANDIDATES = 300;
 
 export class DuplicateDomainError extends Error {
   override name = 'DuplicateDomainError';
@@ -52,11 +52,20 @@ function removeFrom(map: Map<string, string[]>, key: string, id: string): void {
   if (bucket.length === 0) map.delete(key);
 }
 
-/** The name index's buckets for one name: whole key, each word, and the key's first four letters. */
-function nameBuckets(name: string): { key: string; tokens: string[]; prefix: string } {
+/**
+ * The name index's buckets for one name: the whole key, each word, and three "shape" buckets
+ * (first five letters, last five, first three with last three). A typo or a dropped ending keeps
+ * at least one of the shapes, so a lookup reads a handful of small buckets instead of scanning.
+ */
+function nameBuckets(name: string): { key: string; tokens: string[]; shapes: string[] } {
   const tokens = nameTokens(name);
   const key = tokens.join('');
-  return { key, tokens: [...new Set(tokens)].filter((t) => t !== key), prefix: key.slice(0, 4) };
+  return { key, tokens: [...new Set(tokens)].filter((t) => t !== key), shapes: shapesOf(key) };
+}
+
+function shapesOf(key: string): string[] {
+  if (key.length < 4) return [];
+  return [`^${key.slice(0, 5)}`, `$${key.slice(-5)}`, `^${key.slice(0, 3)}$${key.slice(-3)}`];
 }
 
 export class CrmIndex {
@@ -65,7 +74,9 @@ export class CrmIndex {
   readonly #byAlias = new Map<string, string>();
   readonly #byNameKey = new Map<string, string[]>();
   readonly #byToken = new Map<string, string[]>();
-  readonly #byPrefix = new Map<string, string[]>();
+  readonly #byShape = new Map<string, string[]>();
+  /** Each company's name key, computed once: normalising a name costs far more than comparing two keys. */
+  readonly #keyOf = new Map<string, string>();
   /** Companies sorted by name, for listing; rebuilt lazily after a change. */
   #sorted: Company[] | null = null;
 
@@ -104,7 +115,8 @@ export class CrmIndex {
   }
 
   matchCompany(query: MatchQuery): MatchResult {
-    const nameKeyOfQuery = nameKey(query.name);
+    const queryTokens = nameTokens(query.name);
+    const nameKeyOfQuery = queryTokens.join('');
     const normalised = normaliseDomain(query.domain);
     if (normalised) {
       const { host, domain } = normalised;
@@ -117,14 +129,14 @@ export class CrmIndex {
         else if (primaryId !== undefined) evidence.push({ kind: 'domain', detail: `domain ${domain}` });
         if (aliasId !== undefined) evidence.push({ kind: 'alias domain', detail: `alias domain ${domain}` });
         if (nameKeyOfQuery) {
-          const score = nameSimilarity(nameKeyOfQuery, nameKey(company.name));
+          const score = nameSimilarity(nameKeyOfQuery, this.#keyOf.get(company.id) ?? '');
           if (score >= POSSIBLE_NAME_SCORE) evidence.push(nameEvidence(score, company));
         }
         return { status: 'in-crm', company, evidence };
       }
     }
     if (nameKeyOfQuery) {
-      const best = this.#bestByName(query.name!, nameKeyOfQuery);
+      const best = this.#bestByName(nameKeyOfQuery, queryTokens);
       if (best)
         return { status: 'possible', company: best.company, evidence: [nameEvidence(best.score, best.company)] };
     }
@@ -155,18 +167,17 @@ export class CrmIndex {
     return { total, companies };
   }
 
-  #bestByName(name: string, key: string): { company: Company; score: number } | null {
-    const { tokens, prefix } = nameBuckets(name);
+  #bestByName(key: string, tokens: string[]): { company: Company; score: number } | null {
+    const shapes = shapesOf(key);
     const buckets: string[][] = [];
     const exact = this.#byNameKey.get(key);
     if (exact) buckets.push(exact);
     const fuzzy: string[][] = [];
-    for (const token of tokens) {
-      const bucket = this.#byToken.get(token);
+    const consider = (bucket: string[] | undefined) => {
       if (bucket && bucket.length <= MAX_BUCKET) fuzzy.push(bucket);
-    }
-    const byPrefix = this.#byPrefix.get(prefix);
-    if (byPrefix && byPrefix.length <= MAX_BUCKET) fuzzy.push(byPrefix);
+    };
+    for (const token of new Set(tokens)) if (token !== key) consider(this.#byToken.get(token));
+    for (const bucket of shapes) consider(this.#byShape.get(bucket));
     fuzzy.sort((a, b) => a.length - b.length);
     buckets.push(...fuzzy);
 
@@ -177,14 +188,14 @@ export class CrmIndex {
         if (seen.has(id)) continue;
         if (seen.size >= MAX_CANDIDATES) return best;
         seen.add(id);
-        const company = this.#byId.get(id)!;
-        const candidateKey = nameKey(company.name);
+        const candidateKey = this.#keyOf.get(id)!;
         // Dice can reach at most 2·min/(sum) of the bigram counts: skip names whose length rules them out.
         const shorter = Math.min(key.length, candidateKey.length) - 1;
         const bound = (2 * shorter) / (key.length + candidateKey.length - 2);
         if (bound < POSSIBLE_NAME_SCORE || (best && bound <= best.score)) continue;
         const score = nameSimilarity(key, candidateKey);
-        if (score >= POSSIBLE_NAME_SCORE && (!best || score > best.score)) best = { company, score };
+        if (score >= POSSIBLE_NAME_SCORE && (!best || score > best.score))
+          best = { company: this.#byId.get(id)!, score };
         if (best?.score === 1) return best;
       }
     }
@@ -195,11 +206,12 @@ export class CrmIndex {
     this.#byId.set(company.id, company);
     if (company.domain && !this.#byDomain.has(company.domain)) this.#byDomain.set(company.domain, company.id);
     for (const alias of company.aliasDomains) if (!this.#byAlias.has(alias)) this.#byAlias.set(alias, company.id);
-    const { key, tokens, prefix } = nameBuckets(company.name);
+    const { key, tokens, shapes } = nameBuckets(company.name);
+    this.#keyOf.set(company.id, key);
     if (key) {
       pushTo(this.#byNameKey, key, company.id);
       for (const token of tokens) pushTo(this.#byToken, token, company.id);
-      pushTo(this.#byPrefix, prefix, company.id);
+      for (const bucket of shapes) pushTo(this.#byShape, bucket, company.id);
     }
     this.#sorted = null;
   }
@@ -217,11 +229,12 @@ export class CrmIndex {
         this.#reclaimDomain(alias, id);
       }
     }
-    const { key, tokens, prefix } = nameBuckets(company.name);
+    const { key, tokens, shapes } = nameBuckets(company.name);
+    this.#keyOf.delete(id);
     if (key) {
       removeFrom(this.#byNameKey, key, id);
       for (const token of tokens) removeFrom(this.#byToken, token, id);
-      removeFrom(this.#byPrefix, prefix, id);
+      for (const bucket of shapes) removeFrom(this.#byShape, bucket, id);
     }
     this.#sorted = null;
   }

@@ -292,16 +292,20 @@ export function planFromPreview(preview: CsvPreview): CsvImportPlan {
   };
 }
 
+const LIST_SEPARATOR = /[;,\n]/;
+
 function splitList(cell: string): string[] {
+  if (!cell) return [];
+  if (!LIST_SEPARATOR.test(cell)) return [cell];
   return cell
-    .split(/[;,\n]/)
+    .split(LIST_SEPARATOR)
     .map((part) => part.trim())
     .filter(Boolean);
 }
 
 /** Sift's export neutralises spreadsheet formulas with a leading `'` (see `companiesToCsv`); undo it. */
 function unescapeFormula(cell: string): string {
-  return FORMULA_ESCAPED.test(cell) ? cell.slice(1) : cell;
+  return cell.charCodeAt(0) === 39 /* ' */ && FORMULA_ESCAPED.test(cell) ? cell.slice(1) : cell;
 }
 
 /** What the export escapes: a formula start, possibly behind quotes that would otherwise be eaten on re-import. */
@@ -345,9 +349,10 @@ function companyFromRow(
   }
   if (!name) name = normaliseDomain(domain || website)?.domain ?? '';
   if (!name) return `no company name, and “${domain || website}” is not a web domain`;
-  const siftId = cell('id');
+  // Only Sift's own export carries ids; other files get fresh ones (and need no duplicate check).
+  const siftId = plan.mapping.id === null ? '' : cell('id');
   const id = siftId && !usedIds.has(siftId) ? siftId : context.newId();
-  usedIds.add(id);
+  if (siftId) usedIds.add(id);
   let company: Company;
   try {
     company = companyFromDraft(

@@ -6,6 +6,9 @@
  */
 import { parse } from 'tldts';
 
+/** Labels of letters, digits and inner hyphens, at least two of them: a host as it is, no URL parsing needed. */
+const PLAIN_HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]\.?$/;
+
 export interface NormalisedDomain {
   /** The host as written, lower-case, punycoded, without `www.`: `app.acme.com`. */
   host: string;
@@ -21,21 +24,26 @@ export function normaliseDomain(input: string | null | undefined): NormalisedDom
   if (!input) return null;
   let text = input.trim().toLowerCase();
   if (!text || /\s/.test(text)) return null;
-  if (text.startsWith('mailto:')) text = text.slice('mailto:'.length);
-  if (!text.includes('://')) {
-    const at = text.lastIndexOf('@');
-    if (at >= 0) text = text.slice(at + 1);
-    text = `http://${text.replace(/^\/+/, '')}`;
-  }
   let hostname: string;
-  try {
-    hostname = new URL(text).hostname;
-  } catch {
-    return null;
+  if (PLAIN_HOST.test(text)) {
+    // Most CRM cells are a bare ASCII host already: no need for the URL parser.
+    hostname = text;
+  } else {
+    if (text.startsWith('mailto:')) text = text.slice('mailto:'.length);
+    if (!text.includes('://')) {
+      const at = text.lastIndexOf('@');
+      if (at >= 0) text = text.slice(at + 1);
+      text = `http://${text.replace(/^\/+/, '')}`;
+    }
+    try {
+      hostname = new URL(text).hostname;
+    } catch {
+      return null;
+    }
   }
   hostname = hostname.replace(/\.$/, '');
   if (!hostname.includes('.')) return null;
-  const parsed = parse(hostname, { allowPrivateDomains: true });
+  const parsed = parse(hostname, { allowPrivateDomains: true, extractHostname: false });
   if (parsed.isIp || !parsed.domain || !parsed.publicSuffix) return null;
   // tldts treats any unknown last label as a suffix; a CRM domain must end in a real one.
   if (parsed.isIcann === null) return null;
@@ -121,25 +129,32 @@ const DOTTED_FORMS: [RegExp, string][] = [
   [/\bsp\.\s?z\s?o\.\s?o\.?(?=\s|$)/g, ' zoo '],
 ];
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** A web-address-shaped name ("Acme.io", "notion.so") names the company before the dot. */
 const NAME_TLD = /\.(com|io|ai|co|so|app|dev|xyz|net|org|tech|inc|vc|gg|me|sh)$/;
 
 /** The name's words, lower-case, ASCII-folded, without punctuation or trailing noise words. */
 export function nameTokens(name: string | null | undefined): string[] {
   if (!name) return [];
-  let text = name
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/ß/g, 'ss')
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'o')
-    .replace(/œ/g, 'oe')
-    .replace(/ł/g, 'l')
-    .trim();
-  text = text.replace(NAME_TLD, '');
-  for (const [pattern, replacement] of DOTTED_FORMS) text = text.replace(pattern, replacement);
-  text = text.replace(/&/g, ' and ').replace(/['’`]/g, '');
+  // This runs for every company at import and index time: skip the costly steps a name does not need.
+  let text = name.toLowerCase();
+  if (NON_ASCII.test(text))
+    text = text
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .replace(/ß/g, 'ss')
+      .replace(/æ/g, 'ae')
+      .replace(/ø/g, 'o')
+      .replace(/œ/g, 'oe')
+      .replace(/ł/g, 'l');
+  text = text.trim();
+  if (text.includes('.')) {
+    text = text.replace(NAME_TLD, '');
+    for (const [pattern, replacement] of DOTTED_FORMS) text = text.replace(pattern, replacement);
+  }
+  if (text.includes('&')) text = text.replace(/&/g, ' and ');
+  text = text.replace(/['’`]/g, '');
   const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   if (words[0] === 'the' && words.length > 1) words.shift();
   while (words.length > 1 && TRAILING_NOISE.has(words[words.length - 1]!)) words.pop();
@@ -162,21 +177,26 @@ export function nameKey(name: string | null | undefined): string {
 export function nameSimilarity(a: string, b: string): number {
   if (a === b) return a ? 1 : 0;
   if (a.length < 2 || b.length < 2) return 0;
-  const counts = new Map<string, number>();
-  for (let i = 0; i < a.length - 1; i++) {
-    const gram = a.slice(i, i + 2);
-    counts.set(gram, (counts.get(gram) ?? 0) + 1);
-  }
+  // Counts live in one shared table (cleared after use) instead of a Map per call: the fuzzy
+  // lookup calls this hundreds of times per query.
+  for (let i = 0; i < a.length - 1; i++) GRAM_COUNTS[bigram(a, i)]!++;
   let shared = 0;
   for (let i = 0; i < b.length - 1; i++) {
-    const gram = b.slice(i, i + 2);
-    const left = counts.get(gram);
-    if (left) {
+    const gram = bigram(b, i);
+    if (GRAM_COUNTS[gram]! > 0) {
+      GRAM_COUNTS[gram]!--;
       shared++;
-      counts.set(gram, left - 1);
     }
   }
+  for (let i = 0; i < a.length - 1; i++) GRAM_COUNTS[bigram(a, i)] = 0;
   return (2 * shared) / (a.length - 1 + (b.length - 1));
+}
+
+const GRAM_COUNTS = new Uint16Array(1 << 16);
+
+/** Exact for Latin-1 pairs; other scripts may share a slot now and then, which only nudges a score. */
+function bigram(text: string, at: number): number {
+  return ((text.charCodeAt(at) << 8) ^ text.charCodeAt(at + 1)) & 0xffff;
 }
 
 /** Tags are single labels: trimmed, inner whitespace collapsed, no list separators (they join CSV cells). */
