@@ -5,6 +5,7 @@
  */
 import type { StepEngines } from '../../core/agent/model-step.ts';
 import { NO_WEBGPU } from '../../core/device.ts';
+import { findPreset } from '../../net/fallback/presets.ts';
 import { deviceState } from '../device/device-state.svelte.ts';
 import { fallbackState } from '../fallback/fallback-state.svelte.ts';
 import { modelState } from '../model/model-state.svelte.ts';
@@ -26,6 +27,11 @@ export function noModelReason(): string | null {
 export function offeredFallback(): { label: string; enable: () => Promise<boolean> } | null {
   const config = fallbackState.config;
   if (config.enabled || !config.baseUrl || !config.model) return null;
+  // Set up means the user did something: saved a key, or chose a keyless server of their own (Ollama…);
+  // the default preset needs a key, so an untouched form is never offered.
+  const preset = findPreset(config.presetId);
+  const setUp = fallbackState.hasKey || (preset !== undefined && !preset.needsKey);
+  if (!setUp) return null;
   return {
     label: `${config.model} at ${hostOf(config.baseUrl)}`,
     enable: () => fallbackState.save({ ...config, enabled: true }),
