@@ -251,7 +251,9 @@ export function extractFromHtml(html: string, options: PartOptions): ParsedPart 
         pendingAlt = null;
       },
       onattribname(start, end) {
-        attributeName = html.slice(start, end).toLowerCase();
+        // Only href and alt are read; most attributes (style, class, width) are skipped without a copy.
+        const length = end - start;
+        attributeName = length === 4 || length === 3 ? html.slice(start, end).toLowerCase() : '';
         attributeValue = '';
       },
       onattribdata(start, end) {
