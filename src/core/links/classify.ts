@@ -137,6 +137,8 @@ const notNames = new Set(
     'London',
     'Paris',
     'Series',
+    'Announcing',
+    'Introducing',
     'Sponsored',
     'Sponsor',
     'Presented',
