@@ -38,16 +38,16 @@ export interface SearchPage {
   companies: Company[];
 }
 
-function pushTo(map: Map<string, string[]>, key: string, id: string): void {
+function pushTo(map: Map<string, number[]>, key: string, slot: number): void {
   const bucket = map.get(key);
-  if (bucket) bucket.push(id);
-  else map.set(key, [id]);
+  if (bucket) bucket.push(slot);
+  else map.set(key, [slot]);
 }
 
-function removeFrom(map: Map<string, string[]>, key: string, id: string): void {
+function removeFrom(map: Map<string, number[]>, key: string, slot: number): void {
   const bucket = map.get(key);
   if (!bucket) return;
-  const at = bucket.indexOf(id);
+  const at = bucket.indexOf(slot);
   if (at >= 0) bucket.splice(at, 1);
   if (bucket.length === 0) map.delete(key);
 }
@@ -68,15 +68,24 @@ function shapesOf(key: string): string[] {
   return [`^${key.slice(0, 5)}`, `$${key.slice(-5)}`, `^${key.slice(0, 3)}$${key.slice(-3)}`];
 }
 
+/**
+ * Companies live in numbered slots; the maps and buckets hold slot numbers. A fuzzy lookup then
+ * walks plain arrays (key, seen-mark) instead of hashing an id per candidate.
+ */
 export class CrmIndex {
-  readonly #byId = new Map<string, Company>();
-  readonly #byDomain = new Map<string, string>();
-  readonly #byAlias = new Map<string, string>();
-  readonly #byNameKey = new Map<string, string[]>();
-  readonly #byToken = new Map<string, string[]>();
-  readonly #byShape = new Map<string, string[]>();
-  /** Each company's name key, computed once: normalising a name costs far more than comparing two keys. */
-  readonly #keyOf = new Map<string, string>();
+  readonly #slots: (Company | undefined)[] = [];
+  /** Each slot's name key, computed once: normalising a name costs far more than comparing two keys. */
+  readonly #keys: string[] = [];
+  readonly #free: number[] = [];
+  readonly #slotOf = new Map<string, number>();
+  readonly #byDomain = new Map<string, number>();
+  readonly #byAlias = new Map<string, number>();
+  readonly #byNameKey = new Map<string, number[]>();
+  readonly #byToken = new Map<string, number[]>();
+  readonly #byShape = new Map<string, number[]>();
+  /** `#seen[slot] === #stamp` marks a candidate already scored in the current lookup. */
+  #seen = new Uint32Array(1024);
+  #stamp = 0;
   /** Companies sorted by name, for listing; rebuilt lazily after a change. */
   #sorted: Company[] | null = null;
 
@@ -85,31 +94,32 @@ export class CrmIndex {
   }
 
   get size(): number {
-    return this.#byId.size;
+    return this.#slotOf.size;
   }
 
   get(id: string): Company | undefined {
-    return this.#byId.get(id);
+    const slot = this.#slotOf.get(id);
+    return slot === undefined ? undefined : this.#slots[slot];
   }
 
-  all(): IterableIterator<Company> {
-    return this.#byId.values();
+  *all(): IterableIterator<Company> {
+    for (const company of this.#slots) if (company) yield company;
   }
 
   /** The company that owns this registrable domain as its domain or an alias, if any. */
   ownerOfDomain(domain: string): Company | undefined {
-    const id = this.#byDomain.get(domain) ?? this.#byAlias.get(domain);
-    return id === undefined ? undefined : this.#byId.get(id);
+    const slot = this.#byDomain.get(domain) ?? this.#byAlias.get(domain);
+    return slot === undefined ? undefined : this.#slots[slot];
   }
 
   /** Adds or replaces (same id) a company. Replacing re-indexes its domains and name. */
   put(company: Company): void {
-    if (this.#byId.has(company.id)) this.#remove(company.id);
+    if (this.#slotOf.has(company.id)) this.#remove(company.id);
     this.#insert(company);
   }
 
   delete(id: string): boolean {
-    if (!this.#byId.has(id)) return false;
+    if (!this.#slotOf.has(id)) return false;
     this.#remove(id);
     return true;
   }
@@ -120,16 +130,17 @@ export class CrmIndex {
     const normalised = normaliseDomain(query.domain);
     if (normalised) {
       const { host, domain } = normalised;
-      const primaryId = this.#byDomain.get(domain);
-      const aliasId = primaryId === undefined ? this.#byAlias.get(domain) : undefined;
-      const company = this.#byId.get((primaryId ?? aliasId)!);
-      if (company) {
+      const primary = this.#byDomain.get(domain);
+      const alias = primary === undefined ? this.#byAlias.get(domain) : undefined;
+      const slot = primary ?? alias;
+      const company = slot === undefined ? undefined : this.#slots[slot];
+      if (slot !== undefined && company) {
         const evidence: MatchEvidence[] = [];
         if (host !== domain) evidence.push({ kind: 'subdomain of', detail: `${host} is a subdomain of ${domain}` });
-        else if (primaryId !== undefined) evidence.push({ kind: 'domain', detail: `domain ${domain}` });
-        if (aliasId !== undefined) evidence.push({ kind: 'alias domain', detail: `alias domain ${domain}` });
+        else if (primary !== undefined) evidence.push({ kind: 'domain', detail: `domain ${domain}` });
+        if (alias !== undefined) evidence.push({ kind: 'alias domain', detail: `alias domain ${domain}` });
         if (nameKeyOfQuery) {
-          const score = nameSimilarity(nameKeyOfQuery, this.#keyOf.get(company.id) ?? '');
+          const score = nameSimilarity(nameKeyOfQuery, this.#keys[slot]!);
           if (score >= POSSIBLE_NAME_SCORE) evidence.push(nameEvidence(score, company));
         }
         return { status: 'in-crm', company, evidence };
@@ -168,73 +179,98 @@ export class CrmIndex {
   }
 
   #bestByName(key: string, tokens: string[]): { company: Company; score: number } | null {
-    const shapes = shapesOf(key);
-    const buckets: string[][] = [];
+    const buckets: number[][] = [];
     const exact = this.#byNameKey.get(key);
     if (exact) buckets.push(exact);
-    const fuzzy: string[][] = [];
-    const consider = (bucket: string[] | undefined) => {
+    const fuzzy: number[][] = [];
+    const consider = (bucket: number[] | undefined) => {
       if (bucket && bucket.length <= MAX_BUCKET) fuzzy.push(bucket);
     };
     for (const token of new Set(tokens)) if (token !== key) consider(this.#byToken.get(token));
-    for (const bucket of shapes) consider(this.#byShape.get(bucket));
+    for (const bucket of shapesOf(key)) consider(this.#byShape.get(bucket));
     fuzzy.sort((a, b) => a.length - b.length);
     buckets.push(...fuzzy);
 
-    let best: { company: Company; score: number } | null = null;
-    const seen = new Set<string>();
+    const stamp = this.#nextStamp();
+    const seen = this.#seen;
+    const keys = this.#keys;
+    let bestSlot = -1;
+    let bestScore = 0;
+    let scored = 0;
     for (const bucket of buckets) {
-      for (const id of bucket) {
-        if (seen.has(id)) continue;
-        if (seen.size >= MAX_CANDIDATES) return best;
-        seen.add(id);
-        const candidateKey = this.#keyOf.get(id)!;
+      for (const slot of bucket) {
+        if (seen[slot] === stamp) continue;
+        seen[slot] = stamp;
+        if (++scored > MAX_CANDIDATES) break;
+        const candidateKey = keys[slot]!;
         // Dice can reach at most 2·min/(sum) of the bigram counts: skip names whose length rules them out.
         const shorter = Math.min(key.length, candidateKey.length) - 1;
         const bound = (2 * shorter) / (key.length + candidateKey.length - 2);
-        if (bound < POSSIBLE_NAME_SCORE || (best && bound <= best.score)) continue;
+        if (bound < POSSIBLE_NAME_SCORE || bound <= bestScore) continue;
         const score = nameSimilarity(key, candidateKey);
-        if (score >= POSSIBLE_NAME_SCORE && (!best || score > best.score))
-          best = { company: this.#byId.get(id)!, score };
-        if (best?.score === 1) return best;
+        if (score >= POSSIBLE_NAME_SCORE && score > bestScore) {
+          bestScore = score;
+          bestSlot = slot;
+          if (score === 1) break;
+        }
       }
+      if (scored > MAX_CANDIDATES || bestScore === 1) break;
     }
-    return best;
+    return bestSlot < 0 ? null : { company: this.#slots[bestSlot]!, score: bestScore };
+  }
+
+  #nextStamp(): number {
+    if (this.#seen.length < this.#slots.length) {
+      this.#seen = new Uint32Array(Math.max(this.#slots.length, this.#seen.length * 2));
+      this.#stamp = 0;
+    }
+    this.#stamp = (this.#stamp + 1) >>> 0;
+    if (this.#stamp === 0) {
+      this.#seen.fill(0);
+      this.#stamp = 1;
+    }
+    return this.#stamp;
   }
 
   #insert(company: Company): void {
-    this.#byId.set(company.id, company);
-    if (company.domain && !this.#byDomain.has(company.domain)) this.#byDomain.set(company.domain, company.id);
-    for (const alias of company.aliasDomains) if (!this.#byAlias.has(alias)) this.#byAlias.set(alias, company.id);
+    const slot = this.#free.pop() ?? this.#slots.length;
+    this.#slots[slot] = company;
+    this.#slotOf.set(company.id, slot);
+    if (company.domain && !this.#byDomain.has(company.domain)) this.#byDomain.set(company.domain, slot);
+    for (const alias of company.aliasDomains) if (!this.#byAlias.has(alias)) this.#byAlias.set(alias, slot);
     const { key, tokens, shapes } = nameBuckets(company.name);
-    this.#keyOf.set(company.id, key);
+    this.#keys[slot] = key;
     if (key) {
-      pushTo(this.#byNameKey, key, company.id);
-      for (const token of tokens) pushTo(this.#byToken, token, company.id);
-      for (const bucket of shapes) pushTo(this.#byShape, bucket, company.id);
+      pushTo(this.#byNameKey, key, slot);
+      for (const token of tokens) pushTo(this.#byToken, token, slot);
+      for (const bucket of shapes) pushTo(this.#byShape, bucket, slot);
     }
     this.#sorted = null;
   }
 
   #remove(id: string): void {
-    const company = this.#byId.get(id)!;
-    this.#byId.delete(id);
-    if (company.domain && this.#byDomain.get(company.domain) === id) {
+    const slot = this.#slotOf.get(id)!;
+    const company = this.#slots[slot]!;
+    this.#slotOf.delete(id);
+    this.#slots[slot] = undefined;
+    this.#free.push(slot);
+    if (company.domain && this.#byDomain.get(company.domain) === slot) {
       this.#byDomain.delete(company.domain);
-      this.#reclaimDomain(company.domain, id);
+      this.#reclaimDomain(company.domain);
     }
     for (const alias of company.aliasDomains) {
-      if (this.#byAlias.get(alias) === id) {
+      if (this.#byAlias.get(alias) === slot) {
         this.#byAlias.delete(alias);
-        this.#reclaimDomain(alias, id);
+        this.#reclaimDomain(alias);
       }
     }
-    const { key, tokens, shapes } = nameBuckets(company.name);
-    this.#keyOf.delete(id);
+    const key = this.#keys[slot]!;
+    this.#keys[slot] = '';
     if (key) {
-      removeFrom(this.#byNameKey, key, id);
-      for (const token of tokens) removeFrom(this.#byToken, token, id);
-      for (const bucket of shapes) removeFrom(this.#byShape, bucket, id);
+      const { tokens, shapes } = nameBuckets(company.name);
+      removeFrom(this.#byNameKey, key, slot);
+      for (const token of tokens) removeFrom(this.#byToken, token, slot);
+      for (const bucket of shapes) removeFrom(this.#byShape, bucket, slot);
     }
     this.#sorted = null;
   }
@@ -243,20 +279,18 @@ export class CrmIndex {
    * Two records can claim one domain (an import that kept both); when the indexed owner goes,
    * hand the domain to the other. Rare, so a scan is acceptable here.
    */
-  #reclaimDomain(domain: string, removedId: string): void {
-    for (const other of this.#byId.values()) {
-      if (other.id === removedId) continue;
-      if (other.domain === domain && !this.#byDomain.has(domain)) this.#byDomain.set(domain, other.id);
-      if (other.aliasDomains.includes(domain) && !this.#byAlias.has(domain)) this.#byAlias.set(domain, other.id);
-    }
+  #reclaimDomain(domain: string): void {
+    this.#slots.forEach((other, slot) => {
+      if (!other) return;
+      if (other.domain === domain && !this.#byDomain.has(domain)) this.#byDomain.set(domain, slot);
+      if (other.aliasDomains.includes(domain) && !this.#byAlias.has(domain)) this.#byAlias.set(domain, slot);
+    });
   }
 
   #sortedByName(): Company[] {
     if (!this.#sorted) {
       const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-      this.#sorted = [...this.#byId.values()].sort(
-        (a, b) => collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1),
-      );
+      this.#sorted = [...this.all()].sort((a, b) => collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1));
     }
     return this.#sorted;
   }
