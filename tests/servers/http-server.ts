@@ -132,9 +132,20 @@ export function bearer(request: ApiRequest): string | null {
 
 /** SQL-style `ilike`: case-insensitive, `%` any run of characters, `_` any one character. */
 export function ilike(value: string, pattern: string): boolean {
+  let compiled = ilikeCache.get(pattern);
+  if (!compiled) {
+    compiled = ilikePattern(pattern);
+    ilikeCache.set(pattern, compiled);
+  }
+  return compiled.test(value);
+}
+
+const ilikeCache = new Map<string, RegExp>();
+
+function ilikePattern(pattern: string): RegExp {
   const source = pattern
     .split('')
     .map((char) => (char === '%' ? '.*' : char === '_' ? '.' : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}$`, 'is').test(value);
+  return new RegExp(`^${source}$`, 'is');
 }

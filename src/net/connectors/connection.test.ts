@@ -44,25 +44,52 @@ describe('connection plumbing', () => {
     );
   });
 
-  it('paces requests per key: a burst up to the capacity, then one per interval', async () => {
+  it('paces per key by when answers came back: at most `limit` in any window', async () => {
     let clock = 0;
     const waits: number[] = [];
     const pacer = new RequestPacer(
       2,
-      100,
+      1000,
       () => clock,
-      async (ms) => void waits.push(ms),
+      async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
     );
-    await pacer.take('base');
-    await pacer.take('base');
-    await pacer.take('other');
+    /** A request whose answer takes `latency` ms. */
+    const request = (latency: number) => async () => {
+      clock += latency;
+    };
+    await pacer.run('base', request(300)); // answered at 300
+    await pacer.run('base', request(100)); // answered at 400
+    await pacer.run('other', request(0)); // another key is not held back
     expect(waits).toEqual([]);
-    await pacer.take('base');
-    await pacer.take('base');
-    expect(waits).toEqual([100, 200]);
-    clock = 1000;
-    await pacer.take('base');
-    expect(waits).toHaveLength(2);
+    await pacer.run('base', request(50)); // must wait until 300 + 1000
+    expect(waits).toEqual([900]);
+    expect(clock).toBe(1350);
+    await pacer.run('base', request(0)); // the one answered at 400 frees its place at 1400
+    expect(waits).toEqual([900, 50]);
+  });
+
+  it('counts a request in flight against the limit', async () => {
+    let clock = 0;
+    let finishFirst = () => {};
+    const waits: number[] = [];
+    const pacer = new RequestPacer(
+      1,
+      1000,
+      () => clock,
+      async (ms) => {
+        waits.push(ms);
+        clock += ms;
+        finishFirst();
+      },
+    );
+    const first = pacer.run('base', () => new Promise<void>((resolve) => (finishFirst = resolve)));
+    await pacer.run('base', async () => undefined);
+    await first;
+    // It waited while the first was in flight, then a full window after the first answered.
+    expect(waits).toEqual([1000, 1000]);
   });
 });
 

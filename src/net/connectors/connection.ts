@@ -311,26 +311,38 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Keeps requests under a CRM's published limit (Airtable: 5 per second per base). A token bucket
- * per key: bursts up to `capacity`, then one request per `intervalMs`.
+ * Keeps requests under a CRM's published limit ("5 requests per second per base"): at most `limit`
+ * requests per `windowMs` per key. It counts a request from when its answer came back (or as
+ * current while it is in flight), not from when it was sent: the CRM counts arrivals, which network
+ * latency shifts and bunches, and an arrival always precedes its answer. So however the network
+ * jitters, the CRM never sees more than `limit` requests in any window.
  */
 export class RequestPacer {
-  #buckets = new Map<string, { tokens: number; at: number }>();
+  #recent = new Map<string, { until: number }[]>();
   constructor(
-    readonly capacity: number,
-    readonly intervalMs: number,
+    readonly limit: number,
+    readonly windowMs: number,
     readonly now: () => number = () => performance.now(),
     readonly wait: (ms: number) => Promise<void> = sleep,
   ) {}
 
-  /** Resolves when a request for `key` may go. */
-  async take(key: string): Promise<void> {
-    const bucket = this.#buckets.get(key) ?? { tokens: this.capacity, at: this.now() };
-    this.#buckets.set(key, bucket);
-    const refill = (this.now() - bucket.at) / this.intervalMs;
-    bucket.tokens = Math.min(this.capacity, bucket.tokens + refill);
-    bucket.at = this.now();
-    bucket.tokens -= 1;
-    if (bucket.tokens < 0) await this.wait(-bucket.tokens * this.intervalMs);
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const slots = this.#recent.get(key) ?? [];
+    this.#recent.set(key, slots);
+    for (;;) {
+      const now = this.now();
+      const live = slots.filter((slot) => slot.until > now - this.windowMs);
+      slots.splice(0, slots.length, ...live);
+      if (live.length < this.limit) break;
+      const oldest = Math.min(...live.map((slot) => slot.until));
+      await this.wait(Number.isFinite(oldest) ? oldest + this.windowMs - now : this.windowMs / this.limit);
+    }
+    const slot = { until: Number.POSITIVE_INFINITY };
+    slots.push(slot);
+    try {
+      return await work();
+    } finally {
+      slot.until = this.now();
+    }
   }
 }

@@ -54,8 +54,11 @@ const HINTS: CrmHints = {
   defaultBackoffSeconds: 10,
 };
 
-/** Pipedrive's burst limit is per token and plan; a few requests per second stays well inside it. */
-const pacer = new RequestPacer(10, 250);
+/**
+ * Pipedrive's burst limits are per token, per 2-second window, and depend on the plan: 10 per 2 s
+ * is a cautious guess, and a 429 is waited out once.
+ */
+const pacer = new RequestPacer(10, 2000);
 /** The search endpoint rejects shorter terms. */
 const MIN_TERM = 2;
 
@@ -166,8 +169,9 @@ export class PipedriveConnector implements RemoteConnector {
     options: { method?: string; body?: unknown; retryOnRateLimit?: boolean } = {},
   ): Promise<unknown> {
     url.searchParams.set('api_token', this.apiToken);
-    await pacer.take(this.#settings.baseUrl);
-    return sendJson(this.transport, HINTS, url, { ...options, retryOnRateLimit: options.retryOnRateLimit ?? true });
+    return pacer.run(this.#settings.baseUrl, () =>
+      sendJson(this.transport, HINTS, url, { ...options, retryOnRateLimit: options.retryOnRateLimit ?? true }),
+    );
   }
 
   #url(path: string): URL {

@@ -68,7 +68,8 @@ export const REST_DEFAULTS: RestSettings = {
   tagBody: '{"tags": "{tags}"}',
 };
 
-const pacer = new RequestPacer(5, 200);
+/** An unknown API's limit: 10 requests per second; a 429 is waited out once. */
+const pacer = new RequestPacer(10, 1000);
 
 export class RestConnector implements RemoteConnector {
   readonly label: string;
@@ -159,12 +160,13 @@ export class RestConnector implements RemoteConnector {
     url: URL,
     options: { method?: string; body?: unknown; retryOnRateLimit?: boolean } = {},
   ): Promise<unknown> {
-    await pacer.take(url.origin);
-    return sendJson(this.transport, this.#hints, url, {
-      ...options,
-      headers: parseHeaders(this.#settings.headers, this.secret),
-      retryOnRateLimit: options.retryOnRateLimit ?? true,
-    });
+    return pacer.run(url.origin, () =>
+      sendJson(this.transport, this.#hints, url, {
+        ...options,
+        headers: parseHeaders(this.#settings.headers, this.secret),
+        retryOnRateLimit: options.retryOnRateLimit ?? true,
+      }),
+    );
   }
 
   #company(record: unknown): Company {

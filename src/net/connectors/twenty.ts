@@ -49,7 +49,7 @@ const HINTS: CrmHints = {
 };
 
 /** Twenty's documented limit: 100 requests per minute per key. */
-const pacer = new RequestPacer(100, 600);
+const pacer = new RequestPacer(100, 60_000);
 const QUERIES_PER_REQUEST = 10;
 const PAGE_SIZE = 60;
 
@@ -133,12 +133,13 @@ export class TwentyConnector implements RemoteConnector {
     url: URL,
     options: { method?: string; body?: unknown; retryOnRateLimit?: boolean } = {},
   ): Promise<unknown> {
-    await pacer.take(this.#settings.baseUrl);
-    return sendJson(this.transport, HINTS, url, {
-      ...options,
-      headers: { Authorization: `Bearer ${this.apiKey}` },
-      retryOnRateLimit: options.retryOnRateLimit ?? true,
-    });
+    return pacer.run(this.#settings.baseUrl, () =>
+      sendJson(this.transport, HINTS, url, {
+        ...options,
+        headers: { Authorization: `Bearer ${this.apiKey}` },
+        retryOnRateLimit: options.retryOnRateLimit ?? true,
+      }),
+    );
   }
 
   #url(path: string): URL {
