@@ -8,6 +8,7 @@
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { startJsonServer, type LocalServer, type RecordedRequest } from '../servers/http.ts';
 import { fakeModelFiles, startModelHub, type ModelHub } from '../servers/model-hub.ts';
+import { startAnthropicServer } from '../servers/anthropic.ts';
 import { startOpenAICompatibleServer, type ChatBody } from '../servers/openai-compatible.ts';
 import { expect, test } from './fixtures.ts';
 import { SiftApp } from './pages/sift-app.ts';
@@ -474,6 +475,62 @@ test.describe('hybrid when asked', () => {
     for (const call of model.requests) expect(call.body).not.toContain(KEY);
     const bodies = model.requests.map((request: RecordedRequest) => request.body).join('\n');
     for (const row of CRM_ONLY) expect(bodies).not.toContain(row.name);
+  });
+});
+
+test.describe('fallback settings', () => {
+  test('Test reaches a local Anthropic-Messages server from the browser (CORS, direct-browser header); the key survives a reload in IndexedDB only, and Forget key deletes it', async ({
+    page,
+    context,
+  }) => {
+    const anthropic = await startAnthropicServer({ apiKey: KEY });
+    servers.push(anthropic);
+    const seen = recordRequests(context);
+    const app = new SiftApp(page);
+    await app.open();
+    await app.show('settings');
+    const panel = page.getByTestId('fallback-settings');
+    await panel.getByTestId('fallback-preset').selectOption('anthropic');
+    await panel.getByTestId('fallback-base-url').fill(anthropic.origin);
+    await panel.getByTestId('fallback-key').fill('sk-ant-wrong-key');
+    await panel.getByTestId('fallback-test').click();
+    await expect(panel.getByTestId('fallback-test-result')).toContainText('refused the key (401)');
+    await expect(panel.getByTestId('fallback-test-result')).not.toContainText('sk-ant-wrong-key');
+    await panel.getByTestId('fallback-key').fill(KEY);
+    await panel.getByTestId('fallback-test').click();
+    await expect(panel.getByTestId('fallback-test-result')).toContainText(
+      /^Works: claude-haiku-4-5 answered in \d+ ms/,
+    );
+    const [, accepted] = anthropic.requests;
+    expect(accepted?.headers['anthropic-dangerous-direct-browser-access']).toBe('true');
+    expect(JSON.parse(accepted!.body)).toMatchObject({ tool_choice: { type: 'tool', name: 'answer' } });
+    // Testing is not switching on: the host was allowed for the test only.
+    await expect(panel.getByTestId('fallback-status')).toContainText('Off');
+    await panel.getByTestId('fallback-save').click();
+    await expect(panel.getByTestId('fallback-saved')).toBeVisible();
+
+    await page.reload();
+    await app.show('settings');
+    await expect(panel.getByTestId('fallback-key')).toHaveAttribute('placeholder', 'A key is saved in this browser');
+    await expect(panel.getByTestId('fallback-key')).toHaveValue('');
+    expect(await everythingStoredButSecrets(page)).not.toContain(KEY);
+    expect(page.url()).not.toContain(KEY);
+    await panel.getByTestId('fallback-forget-key').click();
+    await expect(panel.getByTestId('fallback-key')).toHaveAttribute('placeholder', 'Paste the key');
+    const secrets = await page.evaluate(
+      () =>
+        new Promise<unknown[]>((resolve, reject) => {
+          const open = indexedDB.open('sift-secrets');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const request = open.result.transaction('keys-v1').objectStore('keys-v1').getAll();
+            request.onsuccess = () => resolve(request.result as unknown[]);
+          };
+        }),
+    );
+    expect(secrets).toEqual([]);
+    expect(foreignOrigins(seen, page)).toEqual([anthropic.origin]);
+    for (const request of seen.filter((r) => r.origin === anthropic.origin)) expect(request.url).not.toContain(KEY);
   });
 });
 
