@@ -189,6 +189,21 @@ describe('classifyLinks: everything else', () => {
     expect(results.map((r) => r.kind)).toEqual(['newsletter', 'newsletter']);
   });
 
+  it('does not take a startup for the sender because it has a sign-up page', () => {
+    const results = classifyLinks(
+      [
+        link({
+          url: 'https://gizmolabs.ai/signup',
+          text: 'Sign up for Gizmo Labs',
+          context: 'Gizmo Labs raised $3M; sign up for the beta.',
+        }),
+        link({ url: 'https://gizmolabs.ai/', text: 'Gizmo Labs', context: 'Gizmo Labs raised a $3M seed round.' }),
+      ],
+      { senderDomains: [] },
+    );
+    expect(results[1]!.kind).toBe('startup');
+  });
+
   it('falls back to the title-cased domain label for the name', () => {
     const result = one(link({ url: 'https://deep-widget.ai/', text: 'https://deep-widget.ai', context: '' }));
     expect(result.name).toBe('Deep Widget');
@@ -212,6 +227,28 @@ describe('classifyLinks: everything else', () => {
       doc,
     );
     expect(results.map((r) => r.kind)).toEqual(['sponsor', 'sponsor']);
+  });
+
+  it('tells a person’s blog post from a company whose name starts like a given name', () => {
+    expect(
+      one(
+        link({
+          url: 'https://patriksvensson.se/posts/2025/07/open-cli',
+          domain: 'patriksvensson.se',
+          text: 'Introducing OpenCLI',
+        }),
+      ).kind,
+    ).toBe('other');
+    expect(
+      one(
+        link({
+          url: 'https://www.raycast.com/',
+          domain: 'raycast.com',
+          text: 'Raycast',
+          context: 'I switched to Raycast, the launcher.',
+        }),
+      ).kind,
+    ).toBe('startup');
   });
 
   it('calls a domain named like an outlet media', () => {

@@ -28,7 +28,13 @@ const maxTextLength = 600;
 const ownPageText =
   /\b(unsubscribe|view original|read on the web|view on the web|powered by (ghost|beehiiv|substack|buttondown|kit|convertkit|mailchimp)|view (in|on) (substack|the app)|opt[ -]out|view (this )?(email |issue |post )?(in|on) (your |a |the )?(browser|web)|view online|read online|web version|manage (your )?(subscription|preferences|email)|update (your )?(preferences|profile)|email preferences|forward (this|to a friend)|refer (a )?friends?|referral|share (this )?(newsletter|issue|post|email)|subscribe|advertise (with|in) us|sponsor (us|this newsletter)|become a sponsor|work with us|archive|past issues|read in app|open in app|give a gift|upgrade to paid|leave a comment|like this post|restack)\b/i;
 const ownPagePath =
-  /^\/(unsubscribe|subscribe|signup|preferences|profile|manage|account|referral|refer|sponsor|sponsors|advertise|archive|archives|action\/disable_email|app-link|share|leaderboard|comments?|p\/[^/]+\/comments|upgrade|gift|forward|rewards)(\/|$)|^\/(sponsor|advertis|partner-with)[\w-]*\/?$/i;
+  /^\/(unsubscribe|subscribe|preferences|profile|manage|referral|refer|sponsor|sponsors|advertise|archive|archives|action\/disable_email|app-link|leaderboard|p\/[^/]+\/comments|forward|rewards)(\/|$)|^\/(sponsor|advertis|partner-with)[\w-]*\/?$/i;
+/** The pages that prove a domain is the newsletter's own (a startup's site has a sign-up page, never these). */
+const senderEvidencePath =
+  /^\/(unsubscribe|preferences|manage|referral|refer|archive|archives|action\/disable_email|app-link|leaderboard|p\/[^/]+\/comments|rewards)(\/|$)|^\/(sponsor|advertis|partner-with)[\w-]*\/?$/i;
+/** Anchors that prove the same. */
+const senderEvidenceText =
+  /\b(unsubscribe|view (this )?(email |issue |post )?(in|on) (your |a |the )?(browser|web)|view online|read online|web version|manage (your )?(subscription|preferences)|update (your )?preferences|email preferences|refer (a )?friends?|advertise (with|in) us|sponsor (us|this newsletter)|become a sponsor|past issues)\b/i;
 const imagePath = /\.(png|jpe?g|gif|webp|svg|avif|bmp|ico|tiff?)$/i;
 const pixelPath = /^\/(e\/o|o|open|track\/open|wf\/open|pixel|trk\/open)(\/|\.|$)/i;
 
@@ -285,7 +291,8 @@ function looksLikePerson(name: string): boolean {
 
 /** `patriksvensson`, `jakewharton`: a given name followed by a surname. */
 function personalDomain(label: string): boolean {
-  for (let cut = 3; cut <= 8 && cut < label.length - 3; cut++) {
+  // The surname part must be long enough that `raycast` (ray + cast) or `samsara` is not taken for a person.
+  for (let cut = 3; cut <= 8 && cut <= label.length - 5; cut++) {
     if (isFirstName(label.slice(0, cut))) return true;
   }
   return false;
@@ -342,7 +349,10 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels:
   if (text.trim().startsWith('@')) return result('other', 0.1, ['a social handle, not a company'], '');
   if (pressHost.test(link.host)) return result('other', 0.1, ['a press-release or investor-relations site'], '');
   if (investorLabel.test(link.domain)) return result('other', 0.1, ['an investor (the domain names a fund)'], '');
-  if (personalDomain(label)) return result('other', 0.1, ["a person's own site (the domain is a name)"], '');
+  // Only for pages below the home page: people's sites are linked by their posts, companies by their home page.
+  if (path !== '/' && personalDomain(label)) {
+    return result('other', 0.1, ["a person's own site (the domain is a name)"], '');
+  }
   if (boilerplatePath.test(path)) return result('other', 0.05, ['a legal, status or help page'], '');
   if (podcastTld.test(link.domain)) return result('media', 0.05, ['a podcast (.fm)'], '');
   if (libraryHost.test(link.host)) return result('code', 0.1, ["an open-source library's own site"], '');
@@ -548,7 +558,8 @@ export function classifyLinks(links: UnclassifiedLink[], doc: DocumentContext): 
   // A domain that serves one of the newsletter's own pages (subscribe, sponsor us…) is the newsletter's own.
   for (const link of links) {
     if (link.needsNetwork || senders.has(link.domain) || lookUpHost(link.host)) continue;
-    if (ownPageText.test(cut(link.text)) || ownPagePath.test(parsePath(link.url))) senders.add(link.domain);
+    if (senderEvidenceText.test(cut(link.text)) || senderEvidencePath.test(parsePath(link.url)))
+      senders.add(link.domain);
   }
   const senderLabels = new Set([...senders].map(domainLabel).filter((label) => label.length >= 4));
   const results = links.map((link) => classifyOne(link, senders, senderLabels));
