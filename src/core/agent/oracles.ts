@@ -51,3 +51,14 @@ export function planOracle(plan: readonly ToolCall[], answer: string): ScriptedR
     return JSON.stringify(next ? { tool: next.call.tool, arguments: next.call.arguments } : { answer });
   };
 }
+
+/** The links of a judgement request as its prompt lists them: `L3 acme.com | ...` → id and domain. */
+export function requestedLinks(request: ChatCompletionRequest): Array<{ id: string; domain: string }> {
+  const ids = new Set(requestedIds(request));
+  const prompt = request.messages.at(-1)?.content ?? '';
+  const links: Array<{ id: string; domain: string }> = [];
+  for (const match of prompt.matchAll(/^(L\d+) (\S+)/gm)) {
+    if (ids.has(match[1]!)) links.push({ id: match[1]!, domain: match[2]! });
+  }
+  return links;
+}

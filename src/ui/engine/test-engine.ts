@@ -1,0 +1,59 @@
+/**
+ * A test-only way for end-to-end tests to put a ScriptedEngine into the production build, so the
+ * newsletter job and Ask can run in real Chromium without model weights. It reads
+ * `globalThis.__SIFT_TEST_ENGINE__`, which only Playwright's `page.addInitScript` sets before the
+ * app's scripts run; nothing in the UI, the URL or storage can set it, so a user cannot switch it on.
+ *
+ * The script is plain data (it crosses from the test into the page as JSON):
+ * - `judgeByDomain`: answers for the newsletter job's judgement requests, by link domain
+ *   (links not listed are judged "not a startup");
+ * - `plan`: the tool calls an Ask run makes, in order, then its answer;
+ * - `outputs`: raw outputs played back in order before the plan, for anything else (or to test the gates);
+ * - `info`: overrides of the engine's info (id, location, size, contextWindow).
+ */
+import type { EngineInfo, ChatEngine } from '../../core/engines/engine.ts';
+import { ScriptedEngine, type ScriptedReply } from '../../core/engines/scripted.ts';
+import { judgeOracle, planOracle, requestedIds, requestedLinks } from '../../core/agent/oracles.ts';
+import type { ToolCall } from '../../core/agent/tool-calls.ts';
+
+export interface TestEngineScript {
+  judgeByDomain?: Record<string, { startup: boolean; name?: string }>;
+  plan?: { calls: ToolCall[]; answer: string };
+  outputs?: ScriptedReply[];
+  info?: Partial<EngineInfo>;
+}
+
+declare global {
+  var __SIFT_TEST_ENGINE__: TestEngineScript | undefined;
+}
+
+export function testEngineFromScript(script: TestEngineScript): ScriptedEngine {
+  const outputs = [...(script.outputs ?? [])];
+  let played = 0;
+  const plan = script.plan ? planOracle(script.plan.calls, script.plan.answer) : null;
+  return new ScriptedEngine(
+    (request, index) => {
+      const judging = script.judgeByDomain && requestedIds(request).every((id) => /^L\d+$/.test(id));
+      if (judging && requestedIds(request).length > 0) {
+        const domains = new Map(requestedLinks(request).map((link) => [link.id, link.domain]));
+        return judgeOracle((id) => {
+          const domain = domains.get(id) ?? '';
+          const verdict = script.judgeByDomain![domain];
+          return { startup: verdict?.startup ?? false, name: verdict?.name ?? domain.split('.')[0] ?? domain };
+        })(request, index);
+      }
+      if (plan && played >= outputs.length) return plan(request, index);
+      const reply = outputs[played++];
+      if (reply === undefined) throw new Error(`The test engine has no scripted output for request ${index + 1}.`);
+      return reply;
+    },
+    { id: 'test:scripted', model: 'scripted', location: 'test', ...script.info },
+  );
+}
+
+/** The engine an end-to-end test injected, or null (always null for real users). */
+export function testEngineFromPage(): ChatEngine | null {
+  const script = globalThis.__SIFT_TEST_ENGINE__;
+  if (!script || typeof script !== 'object') return null;
+  return testEngineFromScript(script);
+}
