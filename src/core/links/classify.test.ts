@@ -178,10 +178,10 @@ describe('classifyLinks: everything else', () => {
     expect(result).toMatchObject({ kind: 'sponsor', name: 'Widgetly' });
   });
 
-  it('learns the newsletter’s own domain from its subscribe page', () => {
+  it('learns the newsletter’s own domain from its archive page', () => {
     const results = classifyLinks(
       [
-        link({ url: 'https://letterco.com/subscribe', text: 'Subscribe' }),
+        link({ url: 'https://letterco.com/archive', text: 'Past issues' }),
         link({ url: 'https://letterco.com/', text: 'Letterco' }),
       ],
       { senderDomains: [] },
