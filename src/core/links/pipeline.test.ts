@@ -58,6 +58,19 @@ describe('extractLinks', () => {
     expect(byHost(report, 'examplenews.com')[0]?.kind).toBe('newsletter');
   });
 
+  it('learns the sender from a text version\'s "View this post on the web at" line', async () => {
+    const report = await extractLinks(
+      'View this post on the web at https://www.quietpub.example/p/issue-3\n\n' +
+        'Our friends at [Brightloom](https://www.quietpub.example/about) and [Brightloom](https://brightloom.example/) raised money.\n',
+      { fileName: 'issue.txt' },
+    );
+    expect(report.links.map((link) => [link.url, link.kind])).toEqual([
+      ['https://www.quietpub.example/p/issue-3', 'newsletter'],
+      ['https://www.quietpub.example/about', 'newsletter'],
+      ['https://brightloom.example/', 'startup'],
+    ]);
+  });
+
   it('merges duplicates by canonical URL, keeps the best text, and numbers links in document order', async () => {
     const report = await extractLinks(fixtureText('digest.html'), { fileName: 'digest.html' });
     expect(report.format).toBe('html');

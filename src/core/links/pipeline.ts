@@ -35,6 +35,11 @@ const LOOKS_LIKE_URL = /^(?:https?:\/\/|www\.)\S+$/i;
 const OWN_PAGE_TEXT =
   /\b(?:view (?:(?:it|this|this email|this post|this issue|email) )?(?:in|on) (?:your |a |the )?(?:browser|web)|web version|read (?:it )?online|view online|unsubscribe|manage (?:your )?(?:subscription|preferences|email)|(?:update|email) (?:your )?preferences|forward to a friend|forward this email)\b/i;
 
+/** The first words of a bare URL's sentence: enough for "View this post on the web at", too few for prose. */
+function ownPageLead(context: string): string {
+  return context.length <= 80 ? context : '';
+}
+
 interface Resolved {
   unwrap: UnwrapResult;
   canonical: CanonicalUrl | null;
@@ -354,7 +359,10 @@ function senderDomains(hosts: string[], destinations: Destination[]): string[] {
   const trackerDomains = new Set<string>();
   for (const destination of destinations) {
     if (destination.unwrap.needsNetwork) trackerDomains.add(destination.canonical.domain);
-    else if (OWN_PAGE_TEXT.test(destination.best.text)) domains.add(destination.canonical.domain);
+    else if (OWN_PAGE_TEXT.test(destination.best.text || ownPageLead(destination.best.context))) {
+      // A bare URL has no anchor; its sentence says what it is ("View this post on the web at …").
+      domains.add(destination.canonical.domain);
+    }
   }
   return [...domains].filter((domain) => !trackerDomains.has(domain));
 }
