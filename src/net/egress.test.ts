@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EgressGate, EgressRefusedError, type EgressRecord } from './egress.ts';
+import { auditResourceTiming, EgressGate, EgressRefusedError, type EgressRecord } from './egress.ts';
 
 /** A real HTTP server on 127.0.0.1 stands in for every host; the gate decides by origin alone. */
 let server: Server;
@@ -119,5 +119,38 @@ describe('EgressGate', () => {
     const { gate } = gateWithLog();
     expect(() => gate.allow('javascript:alert(1)', 'connector')).toThrow(/only https:\/\/ and http:\/\//);
     expect(() => gate.allow('api.openai.com', 'fallback')).toThrow(/not a full URL/);
+  });
+});
+
+describe('auditResourceTiming (Node’s fetch reports resource timing as browsers do)', () => {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+  it('logs a request that went around the gate as unaccounted, and not one the gate passed', async () => {
+    const { gate, records } = gateWithLog();
+    const stop = auditResourceTiming(gate);
+    try {
+      gate.allow(base, 'connector');
+      await (await gate.fetch(`${base}/through-the-gate`)).text();
+      await settle();
+      expect(records.map((record) => record.outcome)).toEqual(['sent']);
+
+      const other = new EgressGate('https://app.example');
+      const otherRecords: EgressRecord[] = [];
+      other.onRecord((record) => otherRecords.push(record));
+      const stopOther = auditResourceTiming(other);
+      // A host of its own, so entries buffered from the tests above cannot be mistaken for this one.
+      const elsewhere = createServer((_request, response) => response.end('ok'));
+      await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+      const host = `127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+      await (await fetch(`http://${host}/around-the-gate`)).text();
+      await settle();
+      stopOther();
+      await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+      expect(otherRecords.filter((record) => record.host === host)).toEqual([
+        expect.objectContaining({ host, outcome: 'unaccounted', method: 'FETCH', allowed: true }),
+      ]);
+    } finally {
+      stop();
+    }
   });
 });

@@ -171,7 +171,10 @@ export class EgressGate {
     // Model hubs do redirect (to their CDN) and only ever receive GETs, so those may follow.
     const guarded: RequestInit =
       purpose === 'fallback' && init.redirect === undefined ? { ...init, redirect: 'error' } : init;
-    return this.#send(input, url, guarded);
+    const response = await this.#send(input, url, guarded);
+    // A followed redirect (a model hub's CDN) is the same request, passed by the gate: the audit must know.
+    if (response.redirected && response.url) this.#passed.add(`${this.realm}|${new URL(response.url).host}`);
+    return response;
   }
 
   #send(input: string | URL | Request, url: URL, init: RequestInit): Promise<Response> {
@@ -400,9 +403,6 @@ export function auditResourceTiming(gate: EgressGate = egress): () => void {
       if (url.origin === gate.appOrigin || LOCAL_SCHEMES.has(url.protocol)) continue;
       // Requests made by a worker's gate show up in the page's timeline only if the page made them.
       if (gate.hasPassed(gate.realm, url.host)) continue;
-      // A model hub's redirect lands on its CDN host; the gate passed the hub, not the CDN.
-      if (entry.initiatorType === 'fetch' && gate.log.some((r) => r.outcome === 'sent' && r.purpose === 'model'))
-        continue;
       const key = `${url.host}|${entry.startTime}`;
       if (seen.has(key)) continue;
       seen.add(key);
