@@ -9,6 +9,8 @@ import { startAirtableServer, type AirtableServer } from '../servers/airtable-se
 import type { LocalApiServer } from '../servers/http-server.ts';
 import { pipedriveOrganization, startPipedriveServer } from '../servers/pipedrive-server.ts';
 import { startProxyHost, type ProxyHost } from '../servers/proxy-host.ts';
+import { startRestServer } from '../servers/rest-server.ts';
+import { startTwentyServer, twentyCompany } from '../servers/twenty-server.ts';
 import { expect, test } from './fixtures.ts';
 
 const TOKEN = 'patE2eConnectorToken.abcdef0123456789';
@@ -120,6 +122,36 @@ test.describe('CRM connectors against local servers speaking each CRM’s docume
     expect(await testConnection(page)).toContain('Blocked by CORS or network');
     expect(pipedrive.requests.map((request) => request.method)).toEqual(['GET']);
     await expect(page.getByTestId('connector-settings')).not.toContainText(TOKEN);
+  });
+
+  test('Twenty and a generic REST API: the fields in the panel reach each API, and its diagnosis comes back', async ({
+    page,
+  }) => {
+    const twenty = await startTwentyServer({
+      apiKey: TOKEN,
+      companies: [twentyCompany('Acme Robotics', 'https://acme.com')],
+    });
+    const rest = await startRestServer({ apiKey: TOKEN });
+    servers.push(twenty, rest);
+    await openConnectors(page);
+
+    await page.getByTestId('connector-kind').selectOption('twenty');
+    await page.getByTestId('twenty-base').fill(twenty.url);
+    await page.getByTestId('connector-secret').fill(TOKEN);
+    expect(await testConnection(page)).toContain('OK — Twenty answered');
+    await page.getByTestId('connector-secret').fill('expired-key');
+    expect(await testConnection(page)).toContain(
+      'Bad credentials — Twenty refused the credentials (HTTP 401). It said: “Token invalid.”',
+    );
+
+    await page.getByTestId('connector-kind').selectOption('rest');
+    await page.getByTestId('rest-search-domain').fill(`${rest.url}/api/companies?domain={domain}`);
+    await page.getByLabel('Headers (one “Name: value” per line)').fill('X-Api-Key: {secret}');
+    await page.getByLabel('Path to results').fill('data.items');
+    await page.getByTestId('connector-secret').fill(TOKEN);
+    expect(await testConnection(page)).toContain('OK — My CRM answered a test search with a list of 0 records.');
+    await page.getByTestId('rest-search-domain').fill(`${rest.url}/api/firms?domain={domain}`);
+    expect(await testConnection(page)).toContain('Not found');
   });
 
   test('the proxy Worker script makes a CRM without CORS headers usable from the page', async ({ page }) => {
