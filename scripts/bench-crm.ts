@@ -13,6 +13,7 @@
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -135,6 +136,9 @@ const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 
 
 const browserPath = findChromium();
 if (!browserPath) throw new Error(HOW_TO_GET_CHROMIUM);
+/** Wall-clock numbers on a shared machine say as much about the neighbours as about the code. */
+const machineLoad = () => `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
+console.log(`machine: ${machineLoad()}`);
 
 console.log(`building the bench page (real tools worker) into ${OUT}…`);
 await build({
@@ -233,6 +237,7 @@ try {
   );
 
   const bytes = await page.evaluate(() => (window as unknown as Bench).crmBench.memoryBytes());
+  console.log(`machine: ${machineLoad()}`);
   console.log(
     bytes === null ? 'memory: not measurable in this browser' : `memory (page + workers): ${round(bytes / 2 ** 20)} MB`,
   );

@@ -82,7 +82,7 @@ describe('CrmStorage', () => {
     await storage.replaceAll(before);
     const keysBefore = await keys(useStore);
     let checks = 0;
-    await expect(storage.replaceAll(companies(30_000), { shouldStop: () => ++checks > 2 })).rejects.toThrow(
+    await expect(storage.replaceAll(companies(30_000), { shouldStop: () => ++checks > 1 })).rejects.toThrow(
       ImportCancelledError,
     );
     expect(byId(await new CrmStorage(useStore).load())).toEqual(byId(before));
@@ -95,7 +95,7 @@ describe('CrmStorage', () => {
     await storage.load();
     const before = companies(5, 'kept');
     await storage.replaceAll(before);
-    // Load takes two write transactions (migrate, sweep); then one batch of chunks lands and the tab is gone.
+    // Load takes two write transactions (migrate, sweep); then the new chunks land and the tab is gone before the flip.
     const killed = new CrmStorage(storeThatFillsUpSilently(useStore, 3));
     await killed.load();
     await killed.replaceAll(companies(30_000)).catch(() => undefined);

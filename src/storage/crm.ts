@@ -1,8 +1,8 @@
 /**
  * The local CRM in IndexedDB (store `crm`, layout in `migrations.ts`).
  *
- * Atomic import: a new generation of chunks is written beside the live one in several small
- * transactions, and only then does one transaction check them, point the manifest at them and delete
+ * Atomic import: a new generation of chunks is written beside the live one in one transaction,
+ * and only then does a second transaction check them, point the manifest at them and delete
  * the old generation. A failed, cancelled or killed import therefore leaves the manifest — and so
  * the CRM — exactly as it was; the half-written chunks are swept on the next load.
  *
@@ -26,9 +26,6 @@ import {
   splitIntoChunks,
 } from './migrations.ts';
 
-/** Chunks per write transaction during an import: big enough to be fast, small enough to show progress. */
-const CHUNKS_PER_TRANSACTION = 5;
-
 export class CrmChangedElsewhereError extends Error {
   override name = 'CrmChangedElsewhereError';
   constructor() {
@@ -40,6 +37,8 @@ export interface ReplaceOptions {
   onProgress?: (fraction: number) => void;
   /** Checked between transactions; true abandons the new generation and throws ImportCancelledError. */
   shouldStop?: () => boolean;
+  /** Synchronous work to do while the browser writes the new chunks (it overlaps with the disk). */
+  whileCommitting?: () => void;
 }
 
 export interface ImportSummary {
@@ -109,17 +108,18 @@ export class CrmStorage {
     const chunks = splitIntoChunks(companies);
     const keys = chunks.map((_, n) => chunkKey(generation, n));
     try {
-      for (let start = 0; start < chunks.length; start += CHUNKS_PER_TRANSACTION) {
-        if (options.shouldStop?.()) throw new ImportCancelledError();
-        await withQuotaMessage(() =>
-          this.useStore('readwrite', (objectStore) => {
-            for (let n = start; n < Math.min(start + CHUNKS_PER_TRANSACTION, chunks.length); n++)
-              objectStore.put(chunks[n], keys[n]!);
-            return promisifyRequest(objectStore.transaction);
-          }),
-        );
-        options.onProgress?.(Math.min(1, (start + CHUNKS_PER_TRANSACTION) / Math.max(chunks.length, 1)));
-      }
+      if (options.shouldStop?.()) throw new ImportCancelledError();
+      // One transaction for all new chunks: the values are cloned when put, then the browser writes
+      // them on its own thread while `whileCommitting` (building the new index, say) runs here.
+      await withQuotaMessage(() =>
+        this.useStore('readwrite', (objectStore) => {
+          chunks.forEach((chunk, n) => objectStore.put(chunk, keys[n]!));
+          options.onProgress?.(0.5);
+          options.whileCommitting?.();
+          return promisifyRequest(objectStore.transaction);
+        }),
+      );
+      options.onProgress?.(1);
       if (options.shouldStop?.()) throw new ImportCancelledError();
       const next: CrmManifest = {
         schemaVersion: CRM_SCHEMA_VERSION,

@@ -337,15 +337,16 @@ function companyFromRow(
   domain = domains[0] ?? '';
   const aliasDomains = [...domains.slice(1), ...splitList(cell('aliasDomains'))];
   if (!domain && !website && !name) return 'no company name, domain or website';
-  for (const [label, value] of [
-    ['website', website],
-    ['domain', domain],
-  ] as const) {
-    const registrable = value ? normaliseDomain(value)?.domain : undefined;
-    if (registrable && SHARED_HOSTS.has(registrable)) {
-      if (label === 'website') website = '';
-      else domain = '';
-    }
+  // Normalise each address once (this runs per row of a 100,000-row file); the website only
+  // matters for the domain when the domain cell is empty.
+  if (domain) {
+    const registrable = normaliseDomain(domain)?.domain;
+    if (registrable && SHARED_HOSTS.has(registrable)) domain = '';
+    else if (registrable) domain = registrable;
+  }
+  if (!domain && website) {
+    const registrable = normaliseDomain(website)?.domain;
+    if (registrable && SHARED_HOSTS.has(registrable)) website = '';
   }
   if (!name) name = normaliseDomain(domain || website)?.domain ?? '';
   if (!name) return `no company name, and “${domain || website}” is not a web domain`;
@@ -360,7 +361,10 @@ function companyFromRow(
         name,
         domain: domain || null,
         website: website || null,
-        aliasDomains: aliasDomains.filter((alias) => !SHARED_HOSTS.has(normaliseDomain(alias)?.domain ?? '')),
+        aliasDomains:
+          aliasDomains.length === 0
+            ? aliasDomains
+            : aliasDomains.filter((alias) => !SHARED_HOSTS.has(normaliseDomain(alias)?.domain ?? '')),
         tags: normaliseTags(splitList(cell('tags'))),
         source: cell('source') || plan.source,
         notes: cell('notes'),
@@ -372,8 +376,8 @@ function companyFromRow(
     if (error instanceof InvalidCompanyError) return error.message;
     throw error;
   }
-  const createdAt = parseDate(cell('createdAt'));
-  const updatedAt = parseDate(cell('updatedAt'));
+  const createdAt = plan.mapping.createdAt === null ? null : parseDate(cell('createdAt'));
+  const updatedAt = plan.mapping.updatedAt === null ? null : parseDate(cell('updatedAt'));
   if (createdAt !== null) company.createdAt = createdAt;
   company.updatedAt = updatedAt ?? company.createdAt;
   return company;

@@ -61,7 +61,8 @@ class MemoryCrm implements LocalCrmApi {
     });
     if (options.mode === 'replace') this.index = new CrmIndex(read.companies);
     else for (const company of read.companies) this.index.put(company);
-    return { mode: options.mode, ...read, imported: read.companies.length, total: this.index.size };
+    const timings = { readMs: 0, saveMs: 0, indexMs: 0 };
+    return { mode: options.mode, ...read, imported: read.companies.length, total: this.index.size, timings };
   }
   async exportCsv(): Promise<string> {
     return companiesToCsv(this.index.search('', 0, this.index.size).companies);
