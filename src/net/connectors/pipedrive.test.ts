@@ -50,6 +50,22 @@ describe('Pipedrive connector against a local server speaking Pipedrive’s docu
     expect(request!.headers['content-type']).toBeUndefined();
   });
 
+  it('keeps the token out of the egress log, which records only host, method and size', async () => {
+    const server = await pipedrive();
+    const gate = new EgressGate('http://localhost');
+    gate.allow(server.url, 'connector');
+    const seen: unknown[] = [];
+    gate.onRecord((record) => seen.push(record));
+    const connector = new PipedriveConnector({ ...PIPEDRIVE_DEFAULTS, baseUrl: server.url }, TOKEN, {
+      gate,
+      proxyUrl: null,
+    });
+    await connector.matchMany([{ name: 'Acme Robotics' }]);
+    await connector.add({ name: 'Gamma', source: 'manual' });
+    expect(seen).toHaveLength(2);
+    expect(JSON.stringify([seen, gate.log])).not.toContain(TOKEN);
+  });
+
   it('never puts the token into a diagnosis, whatever goes wrong', async () => {
     const server = await pipedrive();
     const checks = [await connect(server, {}, `${TOKEN}x`).testConnection()];
