@@ -126,6 +126,62 @@ test.describe('the newsletter experience', () => {
     expect(consoleWatch.errors).toEqual([]);
   });
 
+  test('the whole flow with the scripted engine: the model judges the uncertain links, the trace shows each call', async ({
+    page,
+    consoleWatch,
+  }) => {
+    // Test-only: the production build reads this global (src/ui/engine/test-engine.ts); users cannot set it.
+    await page.addInitScript(() => {
+      (globalThis as { __SIFT_TEST_ENGINE__?: unknown }).__SIFT_TEST_ENGINE__ = {
+        judgeByDomain: {
+          'quillmark.dev': { startup: true, name: 'Quillmark' },
+          'tidewaterrobotics.io': { startup: true, name: 'Tidewater Robotics' },
+          'ferrouslabs.ai': { startup: true, name: 'Ferrous Labs' },
+          'lumenledger.co': { startup: true, name: 'Lumen Ledger' },
+          'parcelbird.app': { startup: true, name: 'Parcelbird' },
+          'okapihealth.com': { startup: true, name: 'Okapi Health' },
+          'brightdesk.example': { startup: false, name: 'Brightdesk' },
+        },
+      };
+    });
+    await seedCrm(page);
+    const app = new SiftApp(page);
+    await app.show('newsletter');
+    await expect(page.getByTestId('tools-only-banner')).toHaveCount(0);
+    await app.trySample();
+    await app.run();
+    await expect(page.getByTestId('stage-model')).toHaveAttribute('data-status', 'done');
+    await expect(page.getByTestId('stage-model')).toContainText('judged');
+
+    const statuses = new Map(await app.statuses());
+    expect(statuses).toEqual(
+      new Map([
+        ['Quillmark', 'In CRM'],
+        ['Tidewater Robotics', 'New'],
+        ['Ferrous Labs', 'In CRM'],
+        ['Lumen Ledger', 'New'],
+        ['Parcelbird', 'New'],
+        ['Okapi Health', 'New'],
+      ]),
+    );
+    // Every model call is in the trace, with where it ran.
+    const trace = page.getByTestId('trace-panel');
+    await expect(trace).toContainText('test engine');
+    const download = await app.exportCsv();
+    const csv = Papa.parse<Record<string, string>>(readFileSync(await download.path(), 'utf8'), { header: true });
+    expect(csv.data.find((record) => record.company === 'Quillmark')).toMatchObject({
+      crm_status: 'in-crm',
+      website: 'https://quillmark.dev/',
+    });
+    // The sure ones were decided by the rules; Brightdesk (a sponsor the rules leaned towards) was
+    // judged by the model, confirmed by a second sample, and left out.
+    expect(csv.data.every((record) => record.decided_by === 'rules')).toBe(true);
+    await expect(trace.locator('[data-testid="trace-step"][data-kind="judge"]')).toHaveCount(1);
+    await expect(trace.locator('[data-testid="trace-step"][data-kind="vote"]')).toHaveCount(1);
+    await app.screenshot('results-with-model-1280');
+    expect(consoleWatch.errors).toEqual([]);
+  });
+
   test('HTML pasted from an email client keeps the links hidden behind words', async ({ page }) => {
     const app = new SiftApp(page);
     await app.open();

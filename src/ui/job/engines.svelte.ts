@@ -13,6 +13,7 @@ import type { EngineProgress } from './job-state.svelte.ts';
 
 /** Why the run will have no model, in words for the banner; null when a model will take part. */
 export function noModelReason(): string | null {
+  if (globalThis.__SIFT_TEST_ENGINE__) return null;
   if (modelState.engine || modelState.status === 'loading') return null;
   if (fallbackState.config.enabled) return null;
   const probe = deviceState.probe;
@@ -46,13 +47,21 @@ export async function enginesForRun(
   signal: AbortSignal,
   onProgress: (progress: EngineProgress) => void,
 ): Promise<StepEngines> {
-  if (modelState.status === 'loading') await waitForModel(signal, onProgress);
+  // Only an end-to-end test sets this (page.addInitScript); see src/ui/engine/test-engine.ts.
+  let injected = null;
+  if (globalThis.__SIFT_TEST_ENGINE__) {
+    const { testEngineFromPage } = await import('../engine/test-engine.ts');
+    injected = testEngineFromPage();
+  }
+  if (!injected && modelState.status === 'loading') await waitForModel(signal, onProgress);
   // The fallback engines' HTTP clients load on the first run, not with the first screen.
   const [{ chooseEngines }, settings] = await Promise.all([
     import('../../net/fallback/choose.ts'),
     fallbackState.engineSettings(() => modelState.engine),
   ]);
   const choice = chooseEngines(settings, deviceState.probe ?? NO_WEBGPU);
+  // An injected test engine stands in for the on-device model; the user's fallback stays as chosen.
+  if (injected) return { primary: injected, fallback: choice.fallback };
   return { primary: choice.primary, fallback: choice.fallback };
 }
 
