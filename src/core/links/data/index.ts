@@ -80,7 +80,9 @@ const placeNames = new Set(places.names.map(squashName));
 
 /** What the knowledge lists say about a name written in a newsletter (an anchor text), or null. */
 export function lookUpName(name: string): KnownHost | null {
-  return knownNames.get(squashName(name)) ?? null;
+  const squashed = squashName(name);
+  // "The Wall Street Journal", "the Verge": the article is not part of the name.
+  return knownNames.get(squashed) ?? (squashed.startsWith('the') ? knownNames.get(squashed.slice(3)) : null) ?? null;
 }
 
 /** A country, state or city. */

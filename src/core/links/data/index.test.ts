@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { isFirstName, isPlace, lookUpHost, lookUpName } from './index.ts';
+
+const folder = fileURLToPath(new URL('.', import.meta.url));
+const lists = readdirSync(folder)
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => ({ file, data: JSON.parse(readFileSync(`${folder}/${file}`, 'utf8')) as Record<string, unknown> }));
+
+describe('knowledge lists', () => {
+  it('every list names its sources', () => {
+    for (const { file, data } of lists) expect(typeof data._about, file).toBe('string');
+  });
+
+  it('every domain is a lower-case host name, without scheme or path', () => {
+    for (const { file, data } of lists) {
+      for (const domain of (data.domains as string[] | undefined) ?? []) {
+        expect(domain, `${file}: ${domain}`).toMatch(
+          /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
+        );
+      }
+    }
+  });
+
+  it('looks up the most specific host first', () => {
+    expect(lookUpHost('apps.apple.com')?.kind).toBe('appstore');
+    expect(lookUpHost('www.apple.com')?.kind).toBe('bigco');
+    expect(lookUpHost('cs.stanford.edu')?.kind).toBe('other');
+    expect(lookUpHost('acme.ai')).toBeNull();
+  });
+
+  it('recognises names, places and given names written in text', () => {
+    expect(lookUpName('The Wall Street Journal')?.kind).toBe('media');
+    expect(lookUpName('Wall Street Journal')?.kind).toBe('media');
+    expect(lookUpName('TechCrunch')?.kind).toBe('media');
+    expect(lookUpName('Acme Robotics')).toBeNull();
+    expect(isPlace('San Francisco')).toBe(true);
+    expect(isFirstName('Jake')).toBe(true);
+    expect(isFirstName('Acme')).toBe(false);
+  });
+});
