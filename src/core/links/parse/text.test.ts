@@ -51,6 +51,16 @@ describe('extractFromText (plain text)', () => {
     expect(part.links[3]?.context).toBe('Scratch 3.0');
   });
 
+  it('reads the anchor from the line above when a wrapped text part puts the bracket on its own line', () => {
+    const part = text(
+      'Node Now Has Worker Threads \n( https://blog.example/threads )\n — With Node 11.7\n\n( https://alone.example/ )',
+    );
+    expect(part.links.map((link) => [link.href, link.text])).toEqual([
+      ['https://blog.example/threads', 'Node Now Has Worker Threads'],
+      ['https://alone.example/', ''],
+    ]);
+  });
+
   it('leaves a bare URL without anchor text and finds www. addresses', () => {
     const part = text('Our site: www.example.com. Docs at https://docs.example/guide?a=1&b=2!');
     expect(part.links.map((link) => [link.href, link.text])).toEqual([

@@ -109,7 +109,16 @@ function anchorBeforeBracket(source: string, urlStart: number, urlEnd: number, p
   let start = from;
   const window = source.slice(from, open);
   const lineStart = window.lastIndexOf('\n');
-  if (lineStart >= 0) start = from + lineStart + 1;
+  if (lineStart >= 0) {
+    start = from + lineStart + 1;
+    // Text parts are wrapped at ~72 columns, so the bracket may open a line of its own ("Title\n( https://… )"):
+    // then the anchor is the line above, unless that is a blank line.
+    if (window.slice(lineStart + 1).trim() === '') {
+      const previousLine = window.lastIndexOf('\n', lineStart - 1);
+      const above = window.slice(previousLine + 1, lineStart);
+      if (above.trim() !== '') start = from + previousLine + 1;
+    }
+  }
   // A sentence end, a semicolon or a colon ends the words that belong to this link; commas and dots inside
   // names ("Scratch 3.0", "Algorithms, by Jeff Erickson") do not.
   for (let i = open - 1; i >= start; i--) {
