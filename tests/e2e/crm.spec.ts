@@ -1,3 +1,5 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { CrmPanel } from './pages/crm-panel.ts';
 
@@ -10,6 +12,14 @@ const HUBSPOT_CSV = [
   '104,Initech GmbH,initech.de,Lead,2024-05-04 13:00',
   '105,Acme Robotics (EU),app.acmerobotics.com,Customer,2024-05-05 14:00',
 ].join('\r\n');
+
+/** Serious and critical axe violations inside the CRM panel, as `id: target` lines. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="crm-panel"]').analyze();
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${node.target.join(' ')}`));
+}
 
 function bigCsv(rows: number): string {
   const lines = ['Company name,Website,Description'];
@@ -34,6 +44,7 @@ test('imports a HubSpot CSV through the mapping preview, then searches, edits, e
   await expect(crm.importSection.getByRole('table', { name: 'First rows of the file' })).toContainText('Globex');
   // The user decides the lifecycle stage is worth keeping as a tag.
   await crm.mappingFor('tags').selectOption({ label: 'Lifecycle Stage' });
+  expect(await accessibilityProblems(page)).toEqual([]);
   await crm.importAs('replace');
 
   await expect(crm.report).toContainText(
@@ -44,6 +55,7 @@ test('imports a HubSpot CSV through the mapping preview, then searches, edits, e
   expect(await crm.names()).toEqual(['Acme Robotics', 'Globex', 'Initech GmbH']);
   await expect(crm.row('Globex')).toContainText('globex.io');
   await expect(crm.row('Globex')).toContainText('Lead');
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole('button', { name: 'Done' }).click();
 
   await crm.search('globex');
