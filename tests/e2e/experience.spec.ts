@@ -232,6 +232,84 @@ test.describe('the newsletter experience', () => {
     expect(consoleWatch.errors).toEqual([]);
   });
 
+  test('a huge paste is held without freezing, cancel stops the run at once, and the next run works', async ({
+    page,
+    consoleWatch,
+  }) => {
+    const app = new SiftApp(page);
+    await app.open();
+    const paragraph = 'Meet https://harbourline.io/ which raised a seed round for port paperwork. ';
+    const huge = paragraph.repeat(Math.ceil((12 * 2 ** 20) / paragraph.length));
+    await pasteHtml(page, '', huge);
+    await expect(page.getByTestId('input-note')).toContainText('Large paste (12 MB)');
+    await expect(app.newsletterText).toHaveJSProperty('readOnly', true);
+    await app.runButton.click();
+    await page.getByTestId('cancel').click();
+    await expect(app.progress).toHaveAttribute('data-status', 'cancelled');
+    await expect(page.getByTestId('announcement')).toHaveText('Run cancelled.');
+    // The cancelled run's worker was terminated; the next run starts a fresh one.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await app.trySample();
+    await app.run();
+    await expect(app.row('Quillmark')).toBeVisible();
+    expect(consoleWatch.errors).toEqual([]);
+  });
+
+  test('keyboard only: reach the sample, run with Ctrl+Enter, land on the results, move between sections with arrows', async ({
+    page,
+  }) => {
+    const app = new SiftApp(page);
+    await app.open();
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+    for (let presses = 0; presses < 20; presses++) {
+      await page.keyboard.press('Tab');
+      if (await page.getByTestId('try-sample').evaluate((element) => element === document.activeElement)) break;
+    }
+    await expect(page.getByTestId('try-sample')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await app.newsletterText.focus();
+    await page.keyboard.press('Control+Enter');
+    await app.waitForRunEnd();
+    await expect(page.locator('#results-heading')).toBeFocused();
+    await page.getByTestId('tab-newsletter').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('tab-crm')).toBeFocused();
+    await expect(page.getByTestId('tab-crm')).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('End');
+    await expect(page.getByTestId('tab-settings')).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('Home');
+    await expect(page.getByTestId('tab-newsletter')).toHaveAttribute('aria-selected', 'true');
+    await expect(app.rows.first()).toBeVisible();
+  });
+
+  test('installable: the manifest has relative scope, icons and a share target; shared text lands in the paste area', async ({
+    page,
+    request,
+  }) => {
+    const app = new SiftApp(page);
+    await app.open();
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+    const manifestUrl = new URL(href!, page.url()).href;
+    const manifest = (await (await request.get(manifestUrl)).json()) as {
+      scope: string;
+      start_url: string;
+      icons: { src: string; sizes: string }[];
+      share_target: { action: string; method: string; params: Record<string, string> };
+    };
+    expect(manifest.scope).toBe('./');
+    expect(manifest.start_url).toBe('./');
+    expect(manifest.share_target).toMatchObject({ method: 'GET', params: { text: 'share-text', url: 'share-url' } });
+    for (const icon of manifest.icons)
+      expect((await request.get(new URL(icon.src, manifestUrl).href)).status()).toBe(200);
+    expect(manifest.icons.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+
+    await page.goto('./?share-title=Issue%2043&share-url=https%3A%2F%2Ffrontier.example%2F43');
+    await expect(app.newsletterText).toHaveValue('Issue 43\nhttps://frontier.example/43');
+    await expect(page.getByTestId('input-note')).toHaveText('Shared from another app.');
+    expect(new URL(page.url()).search).toBe('');
+  });
+
   test('history keeps past runs: reopen one, delete it', async ({ page }) => {
     const app = new SiftApp(page);
     await app.open();
@@ -280,6 +358,17 @@ test.describe('the newsletter experience', () => {
     // The first load is not controlled by the service worker yet; a reload is.
     await page.reload();
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    // The shell is precached; WebLLM's multi-MB engine chunk is not (it loads only when a model is used).
+    const cached = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) {
+        for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+      }
+      return urls;
+    });
+    expect(cached.some((url) => /\/index\.html/.test(url))).toBe(true);
+    expect(cached.some((url) => /tools\.worker-/.test(url))).toBe(true);
+    expect(cached.some((url) => /llm\.worker-/.test(url))).toBe(false);
     await context.setOffline(true);
     await page.reload();
     await expect(page.getByRole('heading', { name: 'Sift', level: 1 })).toBeVisible();
