@@ -416,6 +416,51 @@ test.describe('hybrid when asked', () => {
     expect(await everythingStoredButSecrets(page)).not.toContain(KEY);
   });
 
+  test('routing: the on-device model goes first, and only the step it failed after repairs goes to the fallback; the summary shows both', async ({
+    page,
+    context,
+  }) => {
+    // Answers a judging step correctly: every link id it lists, named after its domain.
+    const model = await startOpenAICompatibleServer({
+      answer: (body: ChatBody) => {
+        const links = body.messages.find((message) => message.role === 'user')?.content ?? '';
+        const verdicts = [...links.matchAll(/^(L\d+) ([^\s|]+)/gm)].map(([, id, domain]) => [
+          id,
+          { startup: true, name: domain!.split('.')[0] },
+        ]);
+        return JSON.stringify(Object.fromEntries(verdicts));
+      },
+    });
+    servers.push(model);
+    // The stand-in for the on-device model fails its first step three times (first try and both repairs).
+    await page.addInitScript(() => {
+      globalThis.__SIFT_TEST_ENGINE__ = {
+        outputs: ['I think these are startups!', '{"oops": true', 'Sure: {"L1": "yes"}'],
+        judgeByDomain: {},
+        info: { id: 'test:on-device', model: 'small-stand-in', location: 'on-device', size: 'small' },
+      };
+    });
+    const seen = recordRequests(context);
+    const app = new SiftApp(page);
+    await app.open();
+    await switchOnFallback(page, `${model.origin}/v1`, 'any-key');
+    await app.show('newsletter');
+    await app.trySample();
+    await app.run();
+    await expect(app.progress).toHaveAttribute('data-status', 'done');
+
+    const asked = model.requests.filter((request) => request.method === 'POST');
+    expect(asked.length).toBeGreaterThan(0);
+    // The fallback saw the step the small model failed: its first message is the same judging request.
+    expect(asked[0]!.body).toContain('You judge links found in a newsletter.');
+    expect(foreignOrigins(seen, page)).toEqual([model.origin]);
+    const summary = page.getByTestId('run-summary');
+    await expect(summary.getByTestId('summary-small-device')).toHaveAttribute('data-calls', /^[3-9]\d*$/);
+    await expect(summary.getByTestId('summary-large-off-device')).toHaveAttribute('data-calls', String(asked.length));
+    await expect(summary.getByTestId('summary-large-off-device')).toContainText('qwen3-30b-a3b');
+    await expect(summary.getByTestId('summary-small-off-device')).toHaveAttribute('data-calls', '0');
+  });
+
   test('prompt-injection newsletters make no request to unknown hosts, write nothing to the CRM, and never expose the key', async ({
     page,
     context,
