@@ -55,10 +55,13 @@ export function planOracle(plan: readonly ToolCall[], answer: string): ScriptedR
 /** The links of a judgement request as its prompt lists them: `L3 acme.com | ...` → id and domain. */
 export function requestedLinks(request: ChatCompletionRequest): Array<{ id: string; domain: string }> {
   const ids = new Set(requestedIds(request));
-  const prompt = request.messages.at(-1)?.content ?? '';
-  const links: Array<{ id: string; domain: string }> = [];
-  for (const match of prompt.matchAll(/^(L\d+) (\S+)/gm)) {
-    if (ids.has(match[1]!)) links.push({ id: match[1]!, domain: match[2]! });
+  // The list is in the first user message; a repair request ends with the errors instead.
+  const found = new Map<string, string>();
+  for (const message of request.messages) {
+    if (message.role !== 'user') continue;
+    for (const match of message.content.matchAll(/^(L\d+) (\S+) \|/gm)) {
+      if (ids.has(match[1]!) && !found.has(match[1]!)) found.set(match[1]!, match[2]!);
+    }
   }
-  return links;
+  return [...found].map(([id, domain]) => ({ id, domain }));
 }

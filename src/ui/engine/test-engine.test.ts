@@ -40,3 +40,18 @@ describe('testEngineFromPage: the engine end-to-end tests inject', () => {
     expect(result.trace.steps[0]!.gates.find((gate) => gate.gate === 'schema')?.ok).toBe(false);
   });
 });
+
+describe('testEngineFromPage under repair', () => {
+  it('still finds the batch links when the request ends with the gate errors', async () => {
+    globalThis.__SIFT_TEST_ENGINE__ = {
+      outputs: ['not json'],
+      judgeByDomain: { 'acme.ai': { startup: true, name: 'Acme' } },
+    };
+    const result = await runNewsletterJob({ engines: { primary: testEngineFromPage()! }, ports: testPorts(report) });
+    expect(result.rows.map((row) => [row.id, row.name])).toEqual([['L1', 'Acme']]);
+    expect(result.trace.steps.filter((step) => step.kind === 'judge').map((step) => step.error === null)).toEqual([
+      false,
+      true,
+    ]);
+  });
+});

@@ -5,10 +5,10 @@
  * app's scripts run; nothing in the UI, the URL or storage can set it, so a user cannot switch it on.
  *
  * The script is plain data (it crosses from the test into the page as JSON):
+ * - `outputs`: raw outputs played back first, in order (to show the gates rejecting and repairing);
  * - `judgeByDomain`: answers for the newsletter job's judgement requests, by link domain
  *   (links not listed are judged "not a startup");
  * - `plan`: the tool calls an Ask run makes, in order, then its answer;
- * - `outputs`: raw outputs played back in order before the plan, for anything else (or to test the gates);
  * - `info`: overrides of the engine's info (id, location, size, contextWindow).
  */
 import type { EngineInfo, ChatEngine } from '../../core/engines/engine.ts';
@@ -33,19 +33,18 @@ export function testEngineFromScript(script: TestEngineScript): ScriptedEngine {
   const plan = script.plan ? planOracle(script.plan.calls, script.plan.answer) : null;
   return new ScriptedEngine(
     (request, index) => {
+      if (played < outputs.length) return outputs[played++]!;
       const judging = script.judgeByDomain && requestedIds(request).every((id) => /^L\d+$/.test(id));
       if (judging && requestedIds(request).length > 0) {
         const domains = new Map(requestedLinks(request).map((link) => [link.id, link.domain]));
         return judgeOracle((id) => {
           const domain = domains.get(id) ?? '';
           const verdict = script.judgeByDomain![domain];
-          return { startup: verdict?.startup ?? false, name: verdict?.name ?? domain.split('.')[0] ?? domain };
+          return { startup: verdict?.startup ?? false, name: verdict?.name || domain.split('.')[0] || id };
         })(request, index);
       }
-      if (plan && played >= outputs.length) return plan(request, index);
-      const reply = outputs[played++];
-      if (reply === undefined) throw new Error(`The test engine has no scripted output for request ${index + 1}.`);
-      return reply;
+      if (plan) return plan(request, index);
+      throw new Error(`The test engine has no scripted output for request ${index + 1}.`);
     },
     { id: 'test:scripted', model: 'scripted', location: 'test', ...script.info },
   );
