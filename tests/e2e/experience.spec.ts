@@ -397,5 +397,10 @@ test.describe('the newsletter experience', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `page scrolls sideways at ${width}px`).toBeLessThanOrEqual(0);
     }
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await app.show('newsletter');
+    await app.screenshot('results-dark-375');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await app.screenshot('results-dark-1280');
   });
 });
