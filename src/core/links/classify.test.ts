@@ -74,6 +74,12 @@ describe('classifyLinks: startups', () => {
     });
   });
 
+  it('does not take a large company’s Product Hunt launch for a startup', () => {
+    expect(one(link({ url: 'https://www.producthunt.com/products/gpt-9', text: 'GPT-9 by OpenAI' })).kind).toBe(
+      'bigco',
+    );
+  });
+
   it('keeps the signal for a link behind an opaque tracker', () => {
     const result = one(
       link({

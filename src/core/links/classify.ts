@@ -266,6 +266,11 @@ function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels:
   if (link.domain === 'producthunt.com' && /^\/(posts|products)\/[^/]/.test(path)) {
     const guess = guessName(link, null);
     const slug = path.split('/')[2] ?? '';
+    // "GPT-5.5 by OpenAI", "Claude Connectors": a large company's launch is not a startup's.
+    const maker = capitalisedPhrases(text).find(
+      (phrase) => lookUpName(phrase) ?? lookUpName(phrase.split(' ')[0] ?? ''),
+    );
+    if (maker) return result('bigco', 0.2, [`a Product Hunt launch by a known company (${maker})`], guess.name);
     return result('startup', 0.75, ['a Product Hunt launch page'], guess.name || titleCase(slug));
   }
   const known = lookUpHost(link.host);
