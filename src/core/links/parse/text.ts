@@ -42,11 +42,16 @@ function plain(text: string): string {
 
 /** A window of source text as a reader sees it: link syntax reduced to its text, URLs left out. */
 function readable(source: string): string {
-  return source
-    .replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
-    .replace(/[*_`~]+/g, '')
-    .replace(/[[(<]\s*(?:https?:\/\/|www\.)[^\s\])>]*\s*[\])>]?/gi, '')
-    .replace(/(?:https?:\/\/|www\.)\S*/gi, '');
+  let text = source;
+  // Each rewrite runs only when its trigger is present: most windows of prose have no link syntax at all.
+  if (text.includes('](')) text = text.replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1');
+  text = text.replace(/[*_`~]+/g, '');
+  if (/https?:|www\./i.test(text)) {
+    text = text
+      .replace(/[[(<]\s*(?:https?:\/\/|www\.)[^\s\])>]*\s*[\])>]?/gi, '')
+      .replace(/(?:https?:\/\/|www\.)\S*/gi, '');
+  }
+  return text;
 }
 
 /** A bare URL's end is ambiguous: trailing punctuation and unbalanced closing brackets belong to the sentence. */
