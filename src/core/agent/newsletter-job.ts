@@ -338,7 +338,7 @@ async function askBatch(
       label:
         kind === 'judge'
           ? `judge ${ids.length} uncertain links (${ids[0]}${ids.length > 1 ? `…${ids[ids.length - 1]}` : ''})`
-          : `second opinion on ${ids.join(', ')}`,
+          : `another sample for ${ids.length > 3 ? `${ids.length} links (${ids[0]}…${ids[ids.length - 1]})` : ids.join(', ')}`,
       messages: judgeMessages(lines, ids),
       schema: () => judgementSchema(pending()),
       maxTokens: () => pending().length * outputTokensPerItem + 16,
