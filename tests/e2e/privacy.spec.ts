@@ -210,6 +210,36 @@ test.describe('private by default', () => {
     await expect(page.getByTestId('egress-refused')).toHaveCount(0);
   });
 
+  test('once the model is in the browser’s cache, loading it again after a reload sends nothing: the meter reads zero', async ({
+    page,
+  }) => {
+    const hub: ModelHub = await startModelHub({
+      files: fakeModelFiles('models', MODEL, { shards: 2, shardBytes: 50_000, libName: LIB }),
+    });
+    servers.push(hub);
+    const app = new SiftApp(page);
+    const load = async () => {
+      await app.show('settings');
+      await page.getByTestId('model-panel').getByText('Self-hosted weights').click();
+      await page.getByTestId('model-base-url').fill(`${hub.url}models/`);
+      await page.getByTestId('model-base-url-save').click();
+      await page.getByTestId('model-picker').selectOption(MODEL);
+      await page.getByTestId('model-load').click();
+      // Not a real model: it fails after the download, with every file already in the cache.
+      await expect(page.getByTestId('model-error')).toBeVisible();
+    };
+    await app.open();
+    await load();
+    const downloaded = hub.requests.length;
+    expect(downloaded).toBeGreaterThan(0);
+
+    await page.reload();
+    await load();
+    expect(hub.requests.length).toBe(downloaded);
+    await expect(page.getByTestId('egress-requests')).toHaveText('0');
+    await expect(page.getByTestId('egress-bytes')).toHaveText('0 B');
+  });
+
   test('code that calls fetch, Cache.add, XHR, WebSocket or sendBeacon directly in the page or a worker is stopped by the gate and shown as blocked', async ({
     page,
   }) => {
