@@ -38,18 +38,35 @@ export interface SearchPage {
   companies: Company[];
 }
 
-function pushTo(map: Map<string, number[]>, key: string, slot: number): void {
+/**
+ * Most buckets hold one company (a name key, a rare word): those store the bare slot number, and
+ * only a second member turns a bucket into an array. At 100,000 companies that saves half a million
+ * small arrays, and the time to allocate and collect them.
+ */
+type Bucket = number | number[];
+
+function pushTo(map: Map<string, Bucket>, key: string, slot: number): void {
   const bucket = map.get(key);
-  if (bucket) bucket.push(slot);
-  else map.set(key, [slot]);
+  if (bucket === undefined) map.set(key, slot);
+  else if (typeof bucket === 'number') map.set(key, [bucket, slot]);
+  else bucket.push(slot);
 }
 
-function removeFrom(map: Map<string, number[]>, key: string, slot: number): void {
+function removeFrom(map: Map<string, Bucket>, key: string, slot: number): void {
   const bucket = map.get(key);
-  if (!bucket) return;
+  if (bucket === undefined) return;
+  if (typeof bucket === 'number') {
+    if (bucket === slot) map.delete(key);
+    return;
+  }
   const at = bucket.indexOf(slot);
   if (at >= 0) bucket.splice(at, 1);
-  if (bucket.length === 0) map.delete(key);
+  if (bucket.length === 1) map.set(key, bucket[0]!);
+  else if (bucket.length === 0) map.delete(key);
+}
+
+function members(bucket: Bucket | undefined): number[] | undefined {
+  return typeof bucket === 'number' ? [bucket] : bucket;
 }
 
 /**
@@ -60,7 +77,8 @@ function removeFrom(map: Map<string, number[]>, key: string, slot: number): void
 function nameBuckets(name: string): { key: string; tokens: string[]; shapes: string[] } {
   const tokens = nameTokens(name);
   const key = tokens.join('');
-  return { key, tokens: [...new Set(tokens)].filter((t) => t !== key), shapes: shapesOf(key) };
+  const words = tokens.length === 1 ? [] : [...new Set(tokens)].filter((t) => t !== key);
+  return { key, tokens: words, shapes: shapesOf(key) };
 }
 
 function shapesOf(key: string): string[] {
@@ -80,9 +98,9 @@ export class CrmIndex {
   readonly #slotOf = new Map<string, number>();
   readonly #byDomain = new Map<string, number>();
   readonly #byAlias = new Map<string, number>();
-  readonly #byNameKey = new Map<string, number[]>();
-  readonly #byToken = new Map<string, number[]>();
-  readonly #byShape = new Map<string, number[]>();
+  readonly #byNameKey = new Map<string, Bucket>();
+  readonly #byToken = new Map<string, Bucket>();
+  readonly #byShape = new Map<string, Bucket>();
   /** `#seen[slot] === #stamp` marks a candidate already scored in the current lookup. */
   #seen = new Uint32Array(1024);
   #stamp = 0;
@@ -180,14 +198,14 @@ export class CrmIndex {
 
   #bestByName(key: string, tokens: string[]): { company: Company; score: number } | null {
     const buckets: number[][] = [];
-    const exact = this.#byNameKey.get(key);
+    const exact = members(this.#byNameKey.get(key));
     if (exact) buckets.push(exact);
     const fuzzy: number[][] = [];
     const consider = (bucket: number[] | undefined) => {
       if (bucket && bucket.length <= MAX_BUCKET) fuzzy.push(bucket);
     };
-    for (const token of new Set(tokens)) if (token !== key) consider(this.#byToken.get(token));
-    for (const bucket of shapesOf(key)) consider(this.#byShape.get(bucket));
+    for (const token of new Set(tokens)) if (token !== key) consider(members(this.#byToken.get(token)));
+    for (const bucket of shapesOf(key)) consider(members(this.#byShape.get(bucket)));
     fuzzy.sort((a, b) => a.length - b.length);
     buckets.push(...fuzzy);
 
