@@ -27,8 +27,8 @@ import type { LinkCandidate, LinkReport } from '../src/core/links/types.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const corpusDir = resolve(process.env['SIFT_CORPUS'] ?? join(here, '../../shared/corpus'));
 const rates = [0, 0.05, 0.1, 0.2] as const;
-const newsletterSeeds = Number(process.env['BENCH_NEWSLETTER_SEEDS'] ?? 2);
-const askSeeds = Number(process.env['BENCH_ASK_SEEDS'] ?? 4);
+const newsletterSeeds = Number(process.env['BENCH_NEWSLETTER_SEEDS'] ?? 3);
+const askSeeds = Number(process.env['BENCH_ASK_SEEDS'] ?? 8);
 
 /** The test CRM with the real matcher (domains, aliases, fuzzy names) in place of exact matching. */
 class IndexedCrm extends MemoryCrm {
