@@ -62,7 +62,10 @@ test.describe('the newsletter experience', () => {
     await app.trySample();
     await expect(app.newsletterText).toHaveValue(/The Frontier Letter/);
     await expect(page.getByTestId('input-note')).toContainText('made-up newsletter');
+    const started = Date.now();
     await app.run();
+    // A measurement for the report, not an assertion: click to table, cold tools worker and CRM index.
+    console.log(`sample newsletter, click to table (tools-only, cold worker): ${Date.now() - started} ms`);
     await expect(app.progress).toHaveAttribute('data-status', 'done');
     await expect(page.getByTestId('stage-links')).toContainText('unwrapped from trackers');
     await expect(page.getByTestId('stage-crm')).toContainText('2 in the CRM');
@@ -214,6 +217,15 @@ test.describe('the newsletter experience', () => {
     await chooser.setInputFiles({ name: 'deck.pptx', mimeType: 'application/octet-stream', buffer: Buffer.from('x') });
     await expect(page.getByTestId('input-problem')).toContainText('is not a file Sift reads');
     await expect(app.newsletterText).toHaveValue('My own notes about a newsletter');
+
+    // A dropped Markdown file is read like a chosen one.
+    const dropped = await page.evaluateHandle(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['# Issue 7\n\n[Driftwood](https://driftwood.dev/) raised a seed round.'], 'issue-7.md'));
+      return data;
+    });
+    await page.locator('.drop').dispatchEvent('drop', { dataTransfer: dropped });
+    await expect(page.getByTestId('input-note')).toContainText('issue-7.md');
 
     // A real .eml file goes through the worker as bytes.
     const eml = [
