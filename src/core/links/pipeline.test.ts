@@ -53,6 +53,18 @@ describe('extractLinks', () => {
     expect(report.links[1]?.context).toBe('//blog comments->');
   });
 
+  it('keeps links behind an opaque tracker apart unless their hrefs are the same', async () => {
+    // AlphaSignal's click links differ only in `lid`, a parameter the canonical form strips as tracking noise.
+    const href = (id: string) => `https://app.alphasignal.ai/c?uid=u1&amp;cid=c1&amp;lid=${id}&amp;mid=m1`;
+    const report = await extractLinks(
+      `<p><a href="${href('1')}">Acme</a> <a href="${href('2')}">Beta</a> <a href="${href('1')}">Acme again</a></p>`,
+    );
+    expect(report.links.map((link) => [link.text, link.occurrences, link.needsNetwork])).toEqual([
+      ['Acme', 2, true],
+      ['Beta', 1, true],
+    ]);
+  });
+
   it("counts the sender's own pages as the newsletter's", async () => {
     const report = await extractLinks(fixtureBytes('weekly.eml'));
     expect(byHost(report, 'examplenews.com')[0]?.kind).toBe('newsletter');

@@ -178,7 +178,10 @@ function resolve(href: string): Resolved | string {
       canonical = canonicalizeUrl(href);
       unwrap = { url: href, chain: [href], needsNetwork: true, tracker: unwrap.tracker };
     }
-    return { unwrap, canonical, key: canonical ? canonicalKey(canonical) : '' };
+    // Behind an opaque tracker, the wrapper's parameters are all that tells two destinations apart, and the
+    // canonical form may strip them as tracking noise: such links merge only when their hrefs are the same.
+    const key = canonical === null ? '' : unwrap.needsNetwork ? `opaque ${unwrap.url}` : canonicalKey(canonical);
+    return { unwrap, canonical, key };
   } catch (error) {
     return describeError(error);
   }
