@@ -62,6 +62,14 @@ describe('extractFromHtml', () => {
     expect(part.links.map((link) => link.href)).toEqual(['https://ok.example/']);
   });
 
+  it('reads the links an unclosed <title>, <script> or <style> would swallow', () => {
+    for (const opener of ['<title>Issue 3', '<script>var x = 1', '<style>p {}']) {
+      const part = parse(`${opener}<p>Acme <a href="https://acme.example/">Acme</a></p>`);
+      expect(part.links.map((link) => [link.href, link.text])).toEqual([['https://acme.example/', 'Acme']]);
+    }
+    expect(parse('<script>document.write("<a href=https://x.example/>x</a>")</script>').links).toEqual([]);
+  });
+
   it('survives unclosed tags, stray closers and deep nesting', () => {
     const deep = '<div>'.repeat(50_000) + '<a href="https://deep.example/">deep</a>' + '</span>'.repeat(10);
     const part = parse(deep);

@@ -77,7 +77,14 @@ interface PendingLink {
   end: number;
 }
 
-export function extractFromHtml(html: string, options: PartOptions): ParsedPart {
+/** Elements whose content the tokenizer reads as raw text up to their closing tag. */
+const RAW_TEXT = new Set(['title', 'textarea', 'script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
+
+/**
+ * `recovering`: this call re-reads the tail of a document that an unclosed raw-text element swallowed; it does
+ * not recover again, so a document is read at most twice.
+ */
+export function extractFromHtml(html: string, options: PartOptions, recovering = false): ParsedPart {
   const links: ExtractedLink[] = [];
   let skippedLongHrefs = 0;
   let position = options.firstPosition;
@@ -205,6 +212,8 @@ export function extractFromHtml(html: string, options: PartOptions): ParsedPart 
     }
   };
 
+  /** Where the content of an open raw-text element starts, -1 when none is open. */
+  let rawTextStart = -1;
   // Attributes arrive in pieces; only href and alt of the current tag are kept.
   let pendingTag: string | null = null;
   let pendingHref: string | null = null;
@@ -267,10 +276,11 @@ export function extractFromHtml(html: string, options: PartOptions): ParsedPart 
         else if (attributeName === 'alt') pendingAlt ??= attributeValue;
         attributeName = '';
       },
-      onopentagend() {
+      onopentagend(endIndex) {
         if (pendingTag === null) return;
         const name = pendingTag;
         pendingTag = null;
+        if (RAW_TEXT.has(name)) rawTextStart = endIndex + 1;
         openTag(name, pendingHref, pendingAlt);
       },
       onselfclosingtag() {
@@ -281,6 +291,7 @@ export function extractFromHtml(html: string, options: PartOptions): ParsedPart 
         onCloseTag(name);
       },
       onclosetag(start, end) {
+        rawTextStart = -1;
         onCloseTag(html.slice(start, end).toLowerCase());
       },
       ontext(start, end) {
@@ -301,5 +312,12 @@ export function extractFromHtml(html: string, options: PartOptions): ParsedPart 
   closeAnchor();
   if (headingDepth > 0) endHeading();
   flushBlock();
+  // An unclosed <title>, <script> or <style> swallows the rest of the document, as in a browser. A pasted
+  // fragment is more often broken than meant that way, so links in the swallowed tail are read as HTML.
+  if (rawTextStart >= 0 && !recovering && /<a\s|<area\s/i.test(html.slice(rawTextStart))) {
+    const tail = extractFromHtml(html.slice(rawTextStart), { firstPosition: position, base }, true);
+    links.push(...tail.links);
+    skippedLongHrefs += tail.skippedLongHrefs;
+  }
   return { links, skippedLongHrefs, title };
 }
