@@ -128,6 +128,24 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     expect(result.rows.map((row) => row.name)).toEqual(['Acme', 'Bolt', 'Quill']);
   });
 
+  it('escalates to the fallback engine when the small model never passes, and the trace says where each call ran', async () => {
+    const small = new ScriptedEngine(() => 'I think L3 is a startup', { id: 'small', location: 'on-device' });
+    const large = new ScriptedEngine(
+      judgeOracle((id) => truth[id]!),
+      { id: 'large', size: 'large', location: 'cloud' },
+    );
+    const result = await runNewsletterJob({ engines: { primary: small, fallback: large }, ports: testPorts(report) });
+    expect(result.rows.map((row) => row.id)).toEqual(['L1', 'L3', 'L5']);
+    const judged = result.trace.steps.filter((step) => step.engine);
+    expect(judged.slice(0, 3).map((step) => [step.engine!.location, step.escalated, step.attempt])).toEqual([
+      ['on-device', false, 0],
+      ['on-device', false, 1],
+      ['on-device', false, 2],
+    ]);
+    expect(judged[3]).toMatchObject({ engine: { id: 'large', size: 'large', location: 'cloud' }, escalated: true });
+    expect(large.requests[0]!.messages).toHaveLength(2);
+  });
+
   it('works without a model: the rules decide and say so', async () => {
     const result = await runNewsletterJob({ engines: { primary: null }, ports: testPorts(report) });
     expect(result.rows.map((row) => row.id)).toEqual(['L1', 'L3', 'L4']);
