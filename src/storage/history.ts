@@ -45,6 +45,11 @@ export const SavedRunSchema = Type.Object({
     linkCount: Type.Number(),
   }),
   rows: Type.Array(SavedRowSchema),
+  /**
+   * The run's trace (src/core/agent/trace.ts), so a reopened run shows how it was decided. Its shape
+   * belongs to the agent; readers check it before use and treat anything else as "no trace".
+   */
+  trace: Type.Optional(Type.Unknown()),
 });
 
 export const RunSummarySchema = Type.Object({

@@ -336,6 +336,7 @@ test.describe('the newsletter experience', () => {
     await entry.getByTestId('history-open').click();
     await expect(page.getByTestId('tab-newsletter')).toHaveAttribute('aria-selected', 'true');
     expect(await app.statuses()).toEqual(shown);
+    await expect(page.getByTestId('trace-panel')).toContainText('extract links');
     await app.show('history');
     await entry.getByTestId('history-delete').click();
     await entry.getByTestId('history-delete-yes').click();

@@ -223,6 +223,12 @@ describe('NewsletterJob', () => {
     expect(job.rows).toEqual([]);
     job.reopen(finished!);
     expect(job.status).toBe('done');
+    // The saved trace comes back with the run: a reopened table still shows how it was decided.
+    expect(job.trace).toEqual(finished!.trace);
+    expect(job.trace?.steps.length).toBeGreaterThan(0);
+    job.reopen({ ...finished!, trace: { steps: 'damaged' } });
+    expect(job.trace).toBeNull();
+    job.reopen(finished!);
     const tidewater = job.rows[1]!;
     job.updateRow({ ...tidewater, status: 'in-crm' });
     expect(job.run?.rows[1]?.status).toBe('in-crm');

@@ -239,6 +239,7 @@ export class NewsletterJob {
           linkCount: result.report.links.length,
         },
         rows,
+        trace: result.trace,
       };
       this.run = finished;
       this.status = 'done';
@@ -276,7 +277,7 @@ export class NewsletterJob {
     this.warnings = run.report.warnings;
     this.mode = run.mode;
     this.error = null;
-    this.trace = null;
+    this.trace = isTrace(run.trace) ? run.trace : null;
     this.traceSteps = [];
     this.run = run;
     this.status = 'done';
@@ -342,6 +343,13 @@ export class NewsletterJob {
     const stage = this.stages.find((item) => item.status === 'running');
     return stage ? `${stage.label}. ${stage.detail}` : '';
   }
+}
+
+/** A saved trace is shown only when it still has the shape the trace panel reads. */
+function isTrace(value: unknown): value is Trace {
+  if (typeof value !== 'object' || value === null) return false;
+  const trace = value as Partial<Trace>;
+  return typeof trace.id === 'string' && typeof trace.outcome === 'string' && Array.isArray(trace.steps);
 }
 
 function resultRow(row: StartupRow, report: LinkReport): ResultRow {
