@@ -109,6 +109,15 @@ describe('CrmState', () => {
     expect(crm.importStage).toBe('idle');
   });
 
+  it('re-reads the preview with the separator the user picks, and maps again', async () => {
+    const crm = new CrmState(new MemoryCrm());
+    await crm.chooseFile(new File(['Name;Website,Stage\nAcme;acme.com,seed\n'], 'mixed.csv'));
+    expect(crm.preview?.delimiter).toBe(',');
+    await crm.chooseDelimiter(';');
+    expect(crm.preview?.headers).toEqual(['Name', 'Website,Stage']);
+    expect(crm.plan).toMatchObject({ delimiter: ';', mapping: { name: 0 } });
+  });
+
   it('turns a file that is not a CSV into a message and stays idle', async () => {
     const crm = new CrmState(new MemoryCrm());
     await crm.chooseFile(new File([new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0])], 'companies.xlsx'));
