@@ -15,6 +15,8 @@ export interface OpenAICompatibleServerOptions {
   apiKey?: string;
   /** Which `response_format` types this server accepts; others get a 400 naming response_format. */
   accepts?: ('json_schema' | 'json_object')[];
+  /** Parameters refused the way OpenAI's reasoning models refuse them (400 "Unsupported ..."). */
+  refuses?: ('max_tokens' | 'temperature')[];
   /** Scripts the assistant's content; default: the smallest value the schema accepts, or `{"ok":true}`. */
   answer?: (body: ChatBody, request: RecordedRequest) => string;
 }
@@ -38,7 +40,30 @@ export function startOpenAICompatibleServer(options: OpenAICompatibleServerOptio
         json: { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error' } },
       };
     }
-    const body = JSON.parse(request.body) as ChatBody;
+    const body = JSON.parse(request.body) as ChatBody & { temperature?: number };
+    if (options.refuses?.includes('max_tokens') && body.max_tokens !== undefined) {
+      return {
+        status: 400,
+        json: {
+          error: {
+            message:
+              "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+            param: 'max_tokens',
+          },
+        },
+      };
+    }
+    if (options.refuses?.includes('temperature') && body.temperature !== undefined && body.temperature !== 1) {
+      return {
+        status: 400,
+        json: {
+          error: {
+            message: `Unsupported value: 'temperature' does not support ${body.temperature} with this model. Only the default (1) value is supported.`,
+            param: 'temperature',
+          },
+        },
+      };
+    }
     const format = body.response_format?.type;
     if (format && format !== 'text' && !accepts.includes(format as 'json_schema')) {
       return {

@@ -90,6 +90,20 @@ describe('OpenAICompatibleEngine against a local server speaking the OpenAI chat
     expect(server.requests).toHaveLength(4);
   });
 
+  it('adapts to models that take max_completion_tokens and only default sampling (OpenAI reasoning models)', async () => {
+    server = await startOpenAICompatibleServer({ refuses: ['max_tokens', 'temperature'] });
+    const { engine } = engineFor(server.origin);
+    const completion = await engine.chat.completions.create(STEP);
+    expect(JSON.parse(completion.choices[0].message.content)).toEqual({ links: [0] });
+    const last = JSON.parse(server.requests.at(-1)!.body) as Record<string, unknown>;
+    expect(last).toMatchObject({ max_completion_tokens: 200 });
+    expect(last).not.toHaveProperty('max_tokens');
+    expect(last).not.toHaveProperty('temperature');
+    expect(server.requests).toHaveLength(3);
+    await engine.chat.completions.create(STEP);
+    expect(server.requests).toHaveLength(4);
+  });
+
   it('says the key was refused, without repeating the key', async () => {
     server = await startOpenAICompatibleServer({ apiKey: 'the-right-key' });
     const { engine } = engineFor(server.origin);

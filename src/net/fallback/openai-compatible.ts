@@ -46,6 +46,9 @@ const STEP_DOWN: Record<StructuredOutput, StructuredOutput | null> = {
 export class OpenAICompatibleEngine implements ChatEngine {
   readonly info: EngineInfo;
   #structured: StructuredOutput;
+  /** OpenAI's reasoning models refuse `max_tokens` (they take `max_completion_tokens`) and any non-default sampling. */
+  #tokenLimit: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
+  #sampling = true;
   readonly chat = {
     completions: {
       create: ((request: ChatCompletionRequest, options?: RequestOptions) =>
@@ -102,6 +105,14 @@ export class OpenAICompatibleEngine implements ChatEngine {
         return this.#completionFrom(raw, request, (performance.now() - started) / 1000);
       } catch (error) {
         if (isAbort(error) || options?.signal?.aborted) return abortedCompletion(this.options.model);
+        if (this.#tokenLimit === 'max_tokens' && refusedParameter(error, /max_completion_tokens/)) {
+          this.#tokenLimit = 'max_completion_tokens';
+          continue;
+        }
+        if (this.#sampling && refusedParameter(error, /\b(temperature|top_p)\b/)) {
+          this.#sampling = false;
+          continue;
+        }
         const next = STEP_DOWN[this.#structured];
         if (request.response_format && next && refusedStructuredOutput(error)) {
           this.#structured = next;
@@ -117,11 +128,11 @@ export class OpenAICompatibleEngine implements ChatEngine {
     const body: Record<string, unknown> = {
       model: this.options.model,
       messages: request.messages,
-      max_tokens: request.max_tokens,
+      [this.#tokenLimit]: request.max_tokens,
       stream: false,
     };
-    if (request.temperature !== undefined) body.temperature = request.temperature;
-    if (request.top_p !== undefined) body.top_p = request.top_p;
+    if (this.#sampling && request.temperature !== undefined) body.temperature = request.temperature;
+    if (this.#sampling && request.top_p !== undefined) body.top_p = request.top_p;
     if (request.seed !== undefined) body.seed = request.seed;
     const schemaText = request.response_format?.schema;
     if (schemaText === undefined) return body;
@@ -160,6 +171,16 @@ export class OpenAICompatibleEngine implements ChatEngine {
       usage: usageOf(prompt, completion, latencyS),
     };
   }
+}
+
+/** A 400 naming a parameter this model does not take (OpenAI: "Unsupported parameter/value: ..."). */
+function refusedParameter(error: unknown, parameter: RegExp): boolean {
+  return (
+    error instanceof FallbackError &&
+    error.status === 400 &&
+    /unsupported/i.test(error.detail) &&
+    parameter.test(error.detail)
+  );
 }
 
 /** 400/422 naming response_format or schemas: the endpoint (or this model) lacks that mode. */
