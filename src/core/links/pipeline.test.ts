@@ -101,6 +101,19 @@ describe('extractLinks', () => {
     ]);
   });
 
+  it('reads a message exported as JSON like the email it is', async () => {
+    const json = JSON.stringify({
+      from: 'Example Weekly <hello@examplenews.com>',
+      htmlBody: '<p>Acme, a startup, raised money. <a href="https://acme.example/?utm_source=x">Acme</a></p>',
+      body: 'Acme [ https://acme.example/ ]',
+    });
+    const report = await extractLinks(json, { fileName: 'message.json' });
+    expect(report.format).toBe('eml');
+    expect(report.links.map((link) => [link.url, link.text, link.occurrences])).toEqual([
+      ['https://acme.example/', 'Acme', 2],
+    ]);
+  });
+
   it('accepts an ArrayBuffer, as a worker receives a transferred file', async () => {
     const bytes = fixtureBytes('issue.md');
     const buffer = new ArrayBuffer(bytes.byteLength);

@@ -15,6 +15,7 @@ import {
   parseEmail,
 } from './parse/index.ts';
 import type { ParsedPart } from './parse/index.ts';
+import { readMessageJson } from './parse/message-json.ts';
 import type { CanonicalUrl, ExtractedLink, InputFormat, LinkCandidate, LinkReport, UnwrapResult } from './types.ts';
 import { unwrapUrl } from './unwrap/index.ts';
 
@@ -92,7 +93,7 @@ export async function extractLinks(
   const bytes = typeof source === 'string' ? source.length : source.byteLength;
   const decoded = decodeInput(source, maxBytes, options.fileName);
   const warnings = decoded.warnings;
-  const format: InputFormat = decoded.format;
+  let format: InputFormat = decoded.format;
 
   const parts: ParsedPart[] = [];
   const senderHosts: string[] = [];
@@ -102,7 +103,14 @@ export async function extractLinks(
     position += part.links.length;
   };
 
-  if (format === 'eml') {
+  // A message exported as JSON (Gmail API and mail tools) is read like the email it is.
+  const message = format === 'eml' || decoded.binary ? null : readMessageJson(decoded.text());
+  if (message) {
+    format = 'eml';
+    senderHosts.push(...message.senderHosts);
+    if (message.html) read(extractFromHtml(message.html, { firstPosition: position, base: null }));
+    if (message.text) read(extractFromText(message.text, { firstPosition: position, base: null, markdown: false }));
+  } else if (format === 'eml') {
     try {
       const email = await parseEmail(decoded.bytes ?? decoded.text());
       senderHosts.push(...email.senderHosts);
