@@ -489,6 +489,17 @@ test.describe('hybrid when asked', () => {
     await expect(summary.getByTestId('summary-large-off-device')).toHaveAttribute('data-calls', String(asked.length));
     await expect(summary.getByTestId('summary-large-off-device')).toContainText('qwen3-30b-a3b');
     await expect(summary.getByTestId('summary-small-off-device')).toHaveAttribute('data-calls', '0');
+
+    // An on-premises model with no price costs $0; give it one in the editable table and the estimate follows.
+    await expect(summary.getByTestId('summary-large-off-device')).toContainText('$0');
+    await summary.getByText('Prices (USD per million tokens').click();
+    await summary.getByRole('button', { name: 'Add a model' }).click();
+    await summary.getByRole('textbox', { name: 'Model name' }).last().fill('qwen3-30b-a3b');
+    await summary.getByRole('spinbutton', { name: 'Input price' }).last().fill('100000');
+    await summary.getByRole('spinbutton', { name: 'Output price' }).last().fill('100000');
+    await summary.getByTestId('prices-save').click();
+    await expect(summary.getByTestId('summary-large-off-device')).toContainText(/\$\d+\.\d\d \(est\.\)/);
+    await expect(summary.getByTestId('summary-total')).toContainText(/estimated cost \$\d+\.\d\d/);
   });
 
   test('prompt-injection newsletters make no request to unknown hosts, write nothing to the CRM, and never expose the key', async ({
