@@ -7,6 +7,14 @@ export default defineConfig({
   base: './',
   plugins: [
     svelte(),
+    // The dev server injects CSS as <style> elements (hot reload); the build links stylesheets.
+    // So only `vite` (serve) relaxes the Content Security Policy's style-src-elem; builds ship it as written.
+    {
+      name: 'sift-csp-dev-styles',
+      apply: 'serve',
+      transformIndexHtml: (html: string) =>
+        html.replace("style-src-elem 'self'", "style-src-elem 'self' 'unsafe-inline'"),
+    },
     // The app shell is precached so Sift opens offline after the first visit. WebLLM's worker chunk
     // (~6 MB) is left out: tools-only mode needs none of it, and precaching it would make every
     // first visit pay for a model engine most visits never load. Model weights are cached by the

@@ -336,7 +336,9 @@ export function installGlobalEgressGate(gate: EgressGate = egress): void {
   // and logged, and run natively only to an allowed host.
   const check = (url: string | URL | undefined, method: string, bytesSent = 0): void => {
     const target = new URL(url === undefined ? '' : String(url), gate.appOrigin);
-    const purpose = gate.purposeOf(target);
+    // A socket to the app's own server (the dev server's live reload) is the app's origin too.
+    const asHttp = new URL(target.href.replace(/^ws(s?):/, 'http$1:'));
+    const purpose = gate.purposeOf(asHttp);
     gate.ingest({
       at: Date.now(),
       host: target.host,
