@@ -16,9 +16,10 @@ export default defineConfig({
         html.replace("style-src-elem 'self'", "style-src-elem 'self' 'unsafe-inline'"),
     },
     // The app shell is precached so Sift opens offline after the first visit. WebLLM's worker chunk
-    // (~6 MB) is left out: tools-only mode needs none of it, and precaching it would make every
-    // first visit pay for a model engine most visits never load. Model weights are cached by the
-    // model worker itself, and the engine chunk by the browser's HTTP cache once a model was used.
+    // (~6 MB) is left out of the precache: tools-only mode needs none of it, and precaching it would
+    // make every first visit pay for a model engine most visits never load. Instead the service worker
+    // keeps it the first time a model is used (its name carries a content hash, so cache-first is
+    // safe), and a model whose weights the model worker cached can then start offline too.
     VitePWA({
       strategies: 'generateSW',
       registerType: 'autoUpdate',
@@ -55,6 +56,13 @@ export default defineConfig({
         // A shared link arrives as ?share-text=…; it must still find the precached page offline.
         ignoreURLParametersMatching: [/^utm_/, /^fbclid$/, /^share-/],
         maximumFileSizeToCacheInBytes: 3 * 2 ** 20,
+        runtimeCaching: [
+          {
+            urlPattern: /\/llm\.worker-[\w-]+\.js$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'sift-model-engine', expiration: { maxEntries: 2 } },
+          },
+        ],
         cleanupOutdatedCaches: true,
       },
     }),

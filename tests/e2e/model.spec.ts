@@ -175,3 +175,28 @@ test('in a browser without WebGPU (navigator.gpu removed) the panel says so, poi
   await expect(page.getByTestId('model-load')).toBeDisabled();
   expect(page.workers().some((worker) => worker.url().includes('llm'))).toBe(false);
 });
+
+test('once a model was used online, the service worker keeps the model engine’s code, so a cached model can start offline', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  // The first visit is not controlled by the service worker yet; the next one is.
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  const engineCached = () =>
+    page.evaluate(async () => {
+      const cache = await caches.open('sift-model-engine');
+      return (await cache.keys()).some((request) => /llm\.worker-/.test(request.url));
+    });
+  expect(await engineCached()).toBe(false);
+
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  // Listing the cached models starts the model worker, which fetches the engine chunk.
+  const workerStarted = page.waitForEvent('worker', (worker) => worker.url().includes('llm'));
+  await page.getByTestId('model-panel').getByText('Cached models', { exact: true }).click();
+  await workerStarted;
+  await expect.poll(engineCached).toBe(true);
+});
