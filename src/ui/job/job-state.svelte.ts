@@ -7,6 +7,7 @@
  */
 import type { CandidateSplit, NewsletterResult, StartupRow } from '../../core/agent/newsletter-job.ts';
 import type { StepEngines } from '../../core/agent/model-step.ts';
+import type { ToolState } from '../../core/agent/tools.ts';
 import type { Trace, TraceStep } from '../../core/agent/trace.ts';
 import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import type { LinkReport } from '../../core/links/types.ts';
@@ -91,6 +92,8 @@ export class NewsletterJob {
   traceSteps = $state.raw<TraceStep[]>([]);
   /** The finished run as it was saved (or reopened from history). */
   run = $state.raw<FinishedRun | null>(null);
+  /** The finished run's tool state and the input it read: Ask starts from it on the same newsletter. */
+  toolState = $state.raw<{ input: NewsletterInput; state: ToolState } | null>(null);
   running = $derived(this.status === 'running');
   /** What a screen reader hears: one line that changes as the run moves on. */
   announcement = $derived(this.#announce());
@@ -126,6 +129,7 @@ export class NewsletterJob {
     this.warnings = [];
     this.error = null;
     this.run = null;
+    this.toolState = null;
     this.trace = null;
     this.traceSteps = [];
     const startedAt = this.clock();
@@ -242,6 +246,7 @@ export class NewsletterJob {
         trace: result.trace,
       };
       this.run = finished;
+      this.toolState = { input, state: result.state };
       this.status = 'done';
       return finished;
     } catch (error) {
@@ -280,6 +285,7 @@ export class NewsletterJob {
     this.trace = isTrace(run.trace) ? run.trace : null;
     this.traceSteps = [];
     this.run = run;
+    this.toolState = null;
     this.status = 'done';
   }
 
@@ -299,6 +305,7 @@ export class NewsletterJob {
     this.trace = null;
     this.traceSteps = [];
     this.run = null;
+    this.toolState = null;
   }
 
   #begin(id: StageId, detail = ''): void {
