@@ -54,21 +54,37 @@ const maxQueryLength = 8_192;
  * tracking fragments dropped, registrable domain computed with private suffixes kept whole (`acme.vercel.app`).
  * Null for anything that is not an absolute http(s) URL — `mailto:`, `javascript:`, relative or broken hrefs.
  */
-export function canonicalizeUrl(input: string): CanonicalUrl | null {
+export function canonicalizeUrl(input: string | URL): CanonicalUrl | null {
+  return canonicalizeWithKey(input)?.canonical ?? null;
+}
+
+/**
+ * `canonicalizeUrl` and `canonicalKey` from one parse. A parsed `URL` is taken over (modified in place): the
+ * pipeline hands over the one its unwrapper already parsed, since parsing dominates the per-link cost.
+ */
+export function canonicalizeWithKey(input: string | URL): { canonical: CanonicalUrl; key: string } | null {
   let url: URL;
-  try {
-    url = new URL(input.trim());
-  } catch {
-    return null;
+  if (typeof input === 'string') {
+    try {
+      url = new URL(input.trim());
+    } catch {
+      return null;
+    }
+  } else {
+    url = input;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  const host = url.hostname.replace(/\.$/, '');
+  let host = url.hostname;
+  if (host.endsWith('.')) {
+    host = host.slice(0, -1);
+    url.hostname = host;
+  }
   if (host.length === 0) return null;
-  url.hostname = host;
-  url.username = '';
-  url.password = '';
+  if (url.username) url.username = '';
+  if (url.password) url.password = '';
 
-  if (url.search.length > 1 && url.search.length <= maxQueryLength) {
+  let search = url.search;
+  if (search.length > 1 && search.length <= maxQueryLength) {
     const matchers = hostMatchers(host.startsWith('www.') ? host.slice(4) : host);
     const kept = new URLSearchParams();
     let changed = false;
@@ -80,16 +96,29 @@ export function canonicalizeUrl(input: string): CanonicalUrl | null {
         kept.append(name, value);
       }
     }
-    if (changed) url.search = kept.size > 0 ? kept.toString() : '';
-  } else if (url.search === '?') {
-    url.search = '';
+    if (changed) {
+      url.search = kept.size > 0 ? kept.toString() : '';
+      search = url.search;
+    }
   }
 
-  if (url.hash && trackingFragment.test(url.hash.slice(1))) url.hash = '';
-  if (url.hash === '#') url.hash = '';
+  let hash = url.hash;
+  if (hash && trackingFragment.test(hash.slice(1))) {
+    url.hash = '';
+    hash = '';
+  }
 
   const domain = getDomain(host, { allowPrivateDomains: true }) ?? host;
-  return { url: url.href, host, domain };
+  const href = url.href;
+  const keyHost = host.startsWith('www.') ? host.slice(4) : host;
+  const pathname = url.pathname;
+  const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+  let keySearch = search;
+  if (search.includes('&')) {
+    url.searchParams.sort();
+    keySearch = url.search;
+  }
+  return { canonical: { url: href, host, domain }, key: `${keyHost}${path}${keySearch}${hash}` };
 }
 
 /**

@@ -245,11 +245,15 @@ function result(kind: LinkKind, score: number, features: string[], name: string)
   return { kind, score: Math.round(Math.min(1, Math.max(0, score)) * 100) / 100, features, name };
 }
 
-function classifyOne(link: UnclassifiedLink, senders: Set<string>, senderLabels: Set<string>): Classification {
+function classifyOne(
+  link: UnclassifiedLink,
+  path: string,
+  senders: Set<string>,
+  senderLabels: Set<string>,
+): Classification {
   const text = cut(link.text);
   const context = cut(link.context);
   const heading = cut(link.heading);
-  const path = parsePath(link.url);
 
   if (link.needsNetwork) return classifyOpaque(link, text, context, heading, senderLabels);
 
@@ -488,14 +492,14 @@ export function classifyLinks(links: UnclassifiedLink[], doc: DocumentContext): 
   const senders = new Set(
     doc.senderDomains.map((host) => getDomain(host, { allowPrivateDomains: true }) ?? host.toLowerCase()),
   );
+  const paths = links.map((link) => parsePath(link.url));
   // A domain that serves one of the newsletter's own pages (subscribe, sponsor us…) is the newsletter's own.
-  for (const link of links) {
-    if (link.needsNetwork || senders.has(link.domain) || lookUpHost(link.host)) continue;
-    if (senderEvidenceText.test(cut(link.text)) || senderEvidencePath.test(parsePath(link.url)))
-      senders.add(link.domain);
-  }
+  links.forEach((link, index) => {
+    if (link.needsNetwork || senders.has(link.domain) || lookUpHost(link.host)) return;
+    if (senderEvidenceText.test(cut(link.text)) || senderEvidencePath.test(paths[index]!)) senders.add(link.domain);
+  });
   const senderLabels = new Set([...senders].map(domainLabel).filter((label) => label.length >= 4));
-  const results = links.map((link) => classifyOne(link, senders, senderLabels));
+  const results = links.map((link, index) => classifyOne(link, paths[index]!, senders, senderLabels));
   return spreadSponsorBlocks(links, results);
 }
 

@@ -3,7 +3,7 @@
  * detect format → extract every occurrence → unwrap → canonicalise → merge duplicates → classify → ids.
  * Every step is linear in the input; bad input gives warnings, never an exception.
  */
-import { canonicalKey, canonicalizeUrl } from './canonical.ts';
+import { canonicalizeUrl, canonicalizeWithKey } from './canonical.ts';
 import { classifyLinks } from './classify.ts';
 import type { Classification, DocumentContext, UnclassifiedLink } from './classify.ts';
 import {
@@ -17,7 +17,7 @@ import {
 import type { ParsedPart } from './parse/index.ts';
 import { readMessageJson } from './parse/message-json.ts';
 import type { CanonicalUrl, ExtractedLink, InputFormat, LinkCandidate, LinkReport, UnwrapResult } from './types.ts';
-import { unwrapUrl } from './unwrap/index.ts';
+import { unwrapParsed } from './unwrap/index.ts';
 
 export interface ExtractLinksOptions {
   /** The dropped file's name: its extension decides the format before any sniffing. */
@@ -173,23 +173,24 @@ export async function extractLinks(
 
 function resolve(href: string): Resolved | string {
   let unwrap: UnwrapResult;
+  let parsed: URL | null;
   try {
-    unwrap = unwrapUrl(href);
+    ({ result: unwrap, parsed } = unwrapParsed(href));
   } catch (error) {
     return describeError(error);
   }
-  let canonical: CanonicalUrl | null;
   try {
-    canonical = canonicalizeUrl(unwrap.url);
+    // The URL the unwrapper parsed last is the destination's own: canonicalising it reuses that parse.
+    let canonical = canonicalizeWithKey(parsed ?? unwrap.url);
     // A decoder that recovers something unusable (not http) leaves the wrapper itself as the link.
     if (canonical === null && unwrap.url !== href) {
-      canonical = canonicalizeUrl(href);
+      canonical = canonicalizeWithKey(href);
       unwrap = { url: href, chain: [href], needsNetwork: true, tracker: unwrap.tracker };
     }
     // Behind an opaque tracker, the wrapper's parameters are all that tells two destinations apart, and the
     // canonical form may strip them as tracking noise: such links merge only when their hrefs are the same.
-    const key = canonical === null ? '' : unwrap.needsNetwork ? `opaque ${unwrap.url}` : canonicalKey(canonical);
-    return { unwrap, canonical, key };
+    const key = canonical === null ? '' : unwrap.needsNetwork ? `opaque ${unwrap.url}` : canonical.key;
+    return { unwrap, canonical: canonical?.canonical ?? null, key };
   } catch (error) {
     return describeError(error);
   }

@@ -53,13 +53,24 @@ function parseWebUrl(href: string): URL | null {
  * outermost wrapper's family, which is what the user recognises in the raw link.
  */
 export function unwrapUrl(href: string): UnwrapResult {
+  return unwrapParsed(href).result;
+}
+
+/**
+ * `unwrapUrl`, plus the parsed form of the URL it ends on when it parsed it (null otherwise), so the caller does not
+ * parse the same string again. Nothing here modifies the parsed URL.
+ */
+export function unwrapParsed(href: string): { result: UnwrapResult; parsed: URL | null } {
   const chain = [href];
   let current = href;
   let tracker: string | null = null;
+  let parsed: URL | null = null;
   for (let depth = 0; depth < maxUnwrapDepth; depth++) {
+    parsed = null;
     if (current.length > maxDecodableLength) break;
     const url = parseWebUrl(current);
     if (!url) break;
+    parsed = url;
     let next: string | null = null;
     let family: string | null = null;
     for (const candidate of wrapperFamilies) {
@@ -71,12 +82,13 @@ export function unwrapUrl(href: string): UnwrapResult {
     }
     if (!next || next === current) {
       const opaque = opaqueTracker(url);
-      if (opaque) return { url: current, chain, needsNetwork: true, tracker: opaque };
+      if (opaque) return { result: { url: current, chain, needsNetwork: true, tracker: opaque }, parsed };
       break;
     }
+    parsed = null;
     tracker ??= family;
     chain.push(next);
     current = next;
   }
-  return { url: current, chain, needsNetwork: false, tracker };
+  return { result: { url: current, chain, needsNetwork: false, tracker }, parsed };
 }
