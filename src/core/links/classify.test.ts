@@ -130,6 +130,82 @@ describe('classifyLinks: startups', () => {
     expect(result.kind).toBe('other');
   });
 
+  describe('behind an opaque tracker, the anchor and its sentence name the company', () => {
+    const wrapped = (text: string, context: string, heading = '') =>
+      one(link({ url: 'https://bit.ly/x', needsNetwork: true, tracker: 'short-link', text, context, heading }));
+
+    it('takes the name from a Show HN item whose stated domain spells it', () => {
+      const context = (text: string, domain: string) => `${text} //${domain} comments→`;
+      const launch = 'The Glimmer Lens – Holographic Display';
+      expect(wrapped(launch, context(launch, 'glimmerlensworks'), '#Show HN')).toMatchObject({
+        kind: 'startup',
+        name: 'Glimmer Lens Works',
+      });
+      const browse = 'Browse Every Recipe Cards with Photos';
+      expect(wrapped(browse, context(browse, 'cardswithphotos'), '#Show HN')).toMatchObject({
+        kind: 'startup',
+        name: 'Cards with Photos',
+      });
+      // A release of existing software, and a topic that only ends the domain, are not launches of a company.
+      const release = 'Grapevine 4.0 released';
+      expect(wrapped(release, context(release, 'grapevinehq'), '#Show HN').kind).toBe('other');
+      const topic = 'Learn and practice modern Rustacean';
+      expect(wrapped(topic, context(topic, 'learnrustacean'), '#Show HN').kind).toBe('other');
+    });
+
+    it('reads the company from a headline anchor', () => {
+      expect(
+        wrapped('Quillby raised $30M at a $500M valuation', 'Quillby raised $30M at a $500M valuation.'),
+      ).toMatchObject({ kind: 'startup', name: 'Quillby' });
+      expect(
+        wrapped('acquired Lyon-based, YC-backed Tessel', 'Orbit acquired Lyon-based, YC-backed Tessel.'),
+      ).toMatchObject({ kind: 'startup', name: 'Tessel' });
+      expect(wrapped('Zap’s smart mode now uses a new model', 'Zap’s smart mode now uses a new model.')).toMatchObject({
+        kind: 'startup',
+        name: 'Zap',
+      });
+      expect(
+        wrapped('Nimbo (AU) avec sa nouvelle valise', 'La marque Nimbo (AU) avec sa nouvelle valise.'),
+      ).toMatchObject({ kind: 'startup', name: 'Nimbo' });
+      expect(wrapped('I switched over to Snapcast', 'After years I switched over to Snapcast.')).toMatchObject({
+        kind: 'startup',
+        name: 'Snapcast',
+      });
+    });
+
+    it('takes the subject of a funding sentence when the anchor is a fragment', () => {
+      const result = wrapped(
+        'emerged from stealth with a $40M seed',
+        'Cognitra, an agent lab founded by two professors, emerged from stealth with a $40M seed.',
+      );
+      expect(result).toMatchObject({ kind: 'startup', name: 'Cognitra' });
+      // A person in the news with an amount of money is not a company.
+      expect(wrapped('$180 billion fight', 'Jon Smithers is an underdog in his $180 billion fight.').kind).toBe(
+        'other',
+      );
+    });
+
+    it('counts a name used as a product, priced, or doing business', () => {
+      expect(wrapped('Postbox', 'It bills itself as “sort of like Postbox” but for gRPC.').kind).toBe('startup');
+      expect(wrapped('Stickly', 'Stickly: un cube qui imprime des stickers, pour $99.').kind).toBe('startup');
+      expect(wrapped('Dentro', 'Both are integrators, but Dentro is attacking the dental supply chain.').kind).toBe(
+        'startup',
+      );
+    });
+
+    it('leaves roundup items, titles, sources and calls to action alone', () => {
+      expect(wrapped('Vanno', 'Vanno: Chat with your SQL database.').kind).toBe('other');
+      expect(wrapped('The Basics', 'Maybe even more so. Just like The Basics.').kind).toBe('other');
+      expect(wrapped('Per Sportico', 'Per Sportico, the total value of teams grew from $190B to $228B.').kind).toBe(
+        'other',
+      );
+      expect(wrapped('Follow on X', 'Follow on X', 'New startups this week').kind).toBe('other');
+      expect(wrapped('Is Kotlin Multiplatform (KMP) worth it?', 'Is Kotlin Multiplatform (KMP) worth it?').kind).toBe(
+        'other',
+      );
+    });
+  });
+
   it('does not call a bare wrapped link a startup', () => {
     const result = one(
       link({

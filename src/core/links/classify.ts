@@ -69,7 +69,7 @@ const investorLabel = /(capital|ventures?|partners|invest|fund)\.|\.(vc|capital|
 const startupTld = /\.(ai|io|co|so|dev|app|sh|xyz|tech|inc|new|run|build|tools|studio|coach|gg|ly|me|to|cc|is|im)$/;
 
 const genericAnchor =
-  /^(click here|here|this|link|read more|learn more|more|more here|see more|continue reading|read|full story|source|website|site|homepage|view|details|check it out|find out more|find out|discover|try it|try it out|go|open|get started|sign up|join|apply|watch|listen|download|register|this post|this article|this thread|the announcement|announcement|blog post|post|article|paper|report|thread|video|podcast|→|»|›)\W*$/i;
+  /^(click here|here|this|link|read more|learn more|more|more here|see more|continue reading|read|full story|source|website|site|homepage|view|details|check it out|find out more|find out|discover|try it|try it out|go|open|get started|sign up|join|apply|watch|listen|download|register|follow (us )?on \w+|this post|this article|this thread|the announcement|announcement|blog post|post|article|paper|report|thread|video|podcast|→|»|›)\W*$/i;
 
 /** Word runs that can be a company name: capitalised words, with the joiners names use. */
 const capitalisedRun =
@@ -404,20 +404,30 @@ function classifyOpaque(
 
   // A domain written in the text that the anchor names, with the anchor presenting a company or a product
   // (`Mattermost Raises $20M //mattermost`, `MyBrandNewLogo – A logo generator //mybrandnewlogo`).
-  const companyNews = companyWords.test(`${text} ${context}`) || moneyAmount.test(`${text} ${context}`);
+  const companyNews =
+    companyWords.test(`${text} ${context}`) || moneyAmount.test(`${text} ${context}`) || productHeading.test(heading);
   for (const match of `${text} ${context}`.matchAll(statedDomain)) {
     const written = (match[1] ?? match[2] ?? '').toLowerCase();
     const label = written.split('.')[0] ?? '';
     if (label.length < 3 || senderLabels.has(label) || (match[2] && lookUpHost(written))) continue;
     if (text.trim().toLowerCase() === written) continue;
-    const phrase = capitalisedPhrases(text).find((candidate) => namesDomain(candidate, label));
-    const name = phrase ?? (text.toLowerCase().startsWith(written) ? written : null);
+    // The exact spelling first: `Papers with Code` rather than `Code`, which only ends `paperswithcode`.
+    const spelled = wordRunNaming(text, label);
+    const phrase = spelled ?? capitalisedPhrases(text).find((candidate) => namesDomain(candidate, label));
+    const name = phrase ? completeFromDomain(phrase, label) : text.toLowerCase().startsWith(written) ? written : null;
     if (!name || lookUpName(name)) continue;
+    // `Learn and practice modern JavaScript //learnjavascript`, `Wine 4.0 released //winehq`: a launch names its
+    // product first, and a version number is a release of existing software.
+    if (
+      !companyWords.test(`${text} ${context}`) &&
+      ((!spelled && !opensWith(text, phrase ?? name)) || /\d+\.\d+/.test(text))
+    )
+      continue;
     if (companyNews) {
       return result(
         'startup',
         0.65,
-        [...features, `the text states its domain (${written})`, 'funding or company words nearby'],
+        [...features, `the text states its domain (${written})`, 'funding, launch or company words nearby'],
         name,
       );
     }
@@ -443,6 +453,10 @@ function classifyOpaque(
 
   const anchorName = nameLikeAnchor(text);
   if (!anchorName || !properName(anchorName)) {
+    const named = nameInHeadline(text, context);
+    if (named && !lookUpName(named.name) && !isPlace(named.name) && !looksLikePerson(named.name)) {
+      return result('startup', 0.55, [...features, named.feature, `the company is ${named.name}`], named.name);
+    }
     return result('other', 0.2, [...features, 'the anchor is not a company name'], guessName(link, null).name);
   }
   const known = lookUpName(anchorName);
@@ -458,12 +472,131 @@ function classifyOpaque(
   if (companyWords.test(context) || moneyAmount.test(context)) signals.push('funding or company words nearby');
   if (startupHeading.test(heading)) signals.push('in a section about companies or products');
   if (builtBy(context, anchorName)) signals.push('someone builds or founded it');
+  if (usedAsProduct(context, anchorName)) signals.push('the sentence uses it or compares with it as a product');
+  const subjectOfSentence = isSubject(anchorName, context);
+  // `Stickerbox: un cube … pour $99`, `Dandy is attacking the dentistry supply chain`: a product with a price, or a
+  // company doing business. A bare `Name: description` is a tool roundup's item, most often open source.
+  if (subjectOfSentence && priced.test(context)) signals.push('the sentence gives its price');
+  if (doingBusiness(context, anchorName)) signals.push('the sentence says what it is doing');
   if (signals.length > 0) {
-    if (isSubject(anchorName, context)) signals.push('the sentence is about it');
+    if (subjectOfSentence) signals.push('the sentence is about it');
     const score = Math.min(0.8, 0.5 + 0.1 * signals.length);
     return result('startup', score, [...features, ...signals, `the anchor is a name (${anchorName})`], anchorName);
   }
   return result('other', 0.4, [...features, 'the anchor is a name, but nothing says it is a company'], anchorName);
+}
+
+/** Section headings that list launches: every item is a product (`#Show HN`, `Launch HN`). */
+const productHeading = /\b(show|launch) hn\b|\bproduct hunt\b/i;
+
+/** The text starts with `name`, after an article (`The Looking Glass – …`). */
+function opensWith(text: string, name: string): boolean {
+  return text
+    .trim()
+    .replace(/^(the|a|an)\s+/i, '')
+    .startsWith(name);
+}
+
+/** `Papers with Code` ~ `paperswithcode`: a run of up to five words of the text that spells the domain's label. */
+function wordRunNaming(text: string, label: string): string | null {
+  const words = text.split(/\s+/).filter((word) => word !== '');
+  for (let start = 0; start < words.length; start++) {
+    let squashed = '';
+    for (let end = start; end < words.length && end < start + 5; end++) {
+      squashed += squash(words[end]!);
+      if (squashed === label && /^\p{Lu}/u.test(words[start]!)) return words.slice(start, end + 1).join(' ');
+      if (!label.startsWith(squashed)) break;
+    }
+  }
+  return null;
+}
+
+/** `Looking Glass` with `//lookingglassfactory` → `Looking Glass Factory`: the domain spells the full name. */
+function completeFromDomain(phrase: string, label: string): string {
+  const squashed = squash(phrase);
+  if (squashed.length < 4 || !label.startsWith(squashed) || label.length - squashed.length < 3) return phrase;
+  return `${phrase} ${titleCase(label.slice(squashed.length))}`;
+}
+
+const nameWord = String.raw`\p{Lu}[\p{L}\p{N}&.'’-]*`;
+const nameRun = String.raw`${nameWord}(?:\s+${nameWord}){0,2}`;
+/** `July (AU) avec sa nouvelle CaseSafe`: a name, where it is based, then what it makes. */
+const basedInHeadline = new RegExp(String.raw`^\s*(${nameRun})\s*\((?:[A-Z]{2}|USA|UAE)\)`, 'u');
+/** `ComfyUI raised $30M at a $500M valuation`: a headline whose subject raised, launched or was acquired. */
+const newsHeadline = new RegExp(
+  String.raw`^\s*(${nameRun})(?:\s*\([^)]{0,40}\))?\s+(?:has\s+|just\s+)?(?:raised|raises|secures|secured|lands|landed|closes|closed|emerges|emerged|launches|launched|unveils|unveiled)\b`,
+  'u',
+);
+/** `Amp’s smart mode now uses Opus 4.7`: a product update whose subject is the product. */
+const productUpdate = new RegExp(
+  String.raw`^\s*(${nameWord})['’]s\s+[\p{L}\s-]{2,40}?\b(?:now|gets|adds|ships|launches|supports)\b`,
+  'u',
+);
+/** `Rogo Co-Founder & CEO Gabriel Stengel`: a founder introduced by the company's name. */
+const founderTitle = new RegExp(String.raw`^\s*(${nameRun})\s+(?:co-?)?founder\b`, 'iu');
+/** `acquired Paris-based, YC-backed Fragment`: the anchor ends on the company a deal is about. */
+const dealTarget = new RegExp(
+  String.raw`\b(?:acquired|acquires|buys|bought|[\p{L}]+-backed|backed\s+by\s+\S+)\s+(${nameRun})\W*$`,
+  'u',
+);
+/** `I switched over to Raycast`, `sort of like Postman`: the anchor ends on a product someone uses. */
+const usedAtEnd = new RegExp(
+  String.raw`\b(?:switched(?:\s+over)?\s+to|moved\s+to|migrated\s+to|(?:sort|kind)\s+of\s+like|alternative\s+to|type)\s+(${nameRun})\W*$`,
+  'u',
+);
+
+/**
+ * A headline or sentence fragment as anchor: the company it is about, when its shape says so — the subject of a
+ * funding or launch headline, of a product update, a founder's company, a product someone switched to, or the
+ * subject of the sentence around it when that sentence is funding news.
+ */
+function nameInHeadline(text: string, context: string): { name: string; feature: string } | null {
+  const clean = (name: string | undefined) => {
+    const trimmed = (name ?? '').replace(/[.,:;]+$/, '').trim();
+    return trimmed.length >= 2 && !notNames.has(trimmed.toLowerCase()) ? trimmed : null;
+  };
+  const funding = companyWords.test(`${text} ${context}`) || moneyAmount.test(`${text} ${context}`);
+  // Not `clean`: `July (AU)` is a company whose name is a month.
+  const basedName = basedInHeadline.exec(text)?.[1]?.trim();
+  if (basedName) return { name: basedName, feature: 'the anchor names a company and where it is based' };
+  const newsName = clean(newsHeadline.exec(text)?.[1]);
+  if (newsName && funding) return { name: newsName, feature: 'the anchor is a funding or launch headline' };
+  const productName = clean(productUpdate.exec(text)?.[1]);
+  if (productName) return { name: productName, feature: "the anchor is a product's update" };
+  const founded = clean(founderTitle.exec(text)?.[1]);
+  if (founded && properName(founded)) return { name: founded, feature: "the anchor names its founder's company" };
+  const target = clean(dealTarget.exec(text)?.[1]);
+  if (target && properName(target)) return { name: target, feature: 'the anchor ends on a company acquired or backed' };
+  const used = clean(usedAtEnd.exec(text)?.[1]);
+  if (used && properName(used)) return { name: used, feature: 'the anchor names a product someone uses' };
+  const subject = clean(subjectOfNews.exec(context)?.[1]);
+  // Funding words, not amounts: `Elon Musk is an underdog in his $180 billion fight` is not about a company.
+  if (subject && companyWords.test(context) && properName(subject)) {
+    return { name: subject, feature: 'the sentence around it is funding news about a company' };
+  }
+  return null;
+}
+
+const priced = /[$€£]\s?\d+|\b\d+\s?(€|\$|euros?|dollars?)(?!\p{L})/iu;
+const businessVerb = /^\s+is\s+(attacking|building|making|selling|supplying|disrupting|bringing|helping|rebuilding)\b/;
+
+function doingBusiness(context: string, name: string): boolean {
+  let at = context.indexOf(name);
+  while (at >= 0) {
+    if (businessVerb.test(context.slice(at + name.length, at + name.length + 30))) return true;
+    at = context.indexOf(name, at + name.length);
+  }
+  return false;
+}
+
+/** `switched over to Raycast`, `sort of like Postman`, `modèles type Take a Chef`: used or compared as a product. */
+const productVerbs =
+  /\b(switched (over )?to|moved to|migrated to|(sort|kind) of like|alternative to|type|built with)\s*$/i;
+
+function usedAsProduct(context: string, name: string): boolean {
+  const at = context.indexOf(name);
+  // `Just like The Basics`: a title, not a product.
+  return at > 0 && !name.startsWith('The ') && productVerbs.test(context.slice(Math.max(0, at - 24), at));
 }
 
 const builderVerbs =
@@ -483,8 +616,26 @@ function properName(text: string): boolean {
   if (!/^\p{L}/u.test(text) || /['’]s\b/.test(text) || /\d+\.\d+/.test(text)) return false;
   // `FIND OUT MORE`: a shouted call to action, not a name.
   if (/\s/.test(text) && text === text.toUpperCase()) return false;
+  // `Per Sportico`, `Via Reuters`: a source introduced by a preposition.
+  if (leadingPrepositions.has(text.split(/\s+/)[0]!.toLowerCase())) return false;
   return text.split(/\s+/).every((word) => /^(\p{Lu}|\p{N})/u.test(word) || joiners.has(word.toLowerCase()));
 }
+const leadingPrepositions = new Set([
+  'per',
+  'via',
+  'according',
+  'from',
+  'see',
+  'like',
+  'after',
+  'before',
+  'just',
+  'on',
+  'in',
+  'at',
+  'listen',
+  'watch',
+]);
 const joiners = new Set(['of', 'de', 'du', 'des', 'la', 'le', 'a', 'with', 'and', '&', 'for', 'on', 'the', 'by']);
 
 /** Classify every link of one document; the result is index-aligned with `links`. */
