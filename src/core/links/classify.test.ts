@@ -185,6 +185,18 @@ describe('classifyLinks: startups', () => {
       );
     });
 
+    it('reads a located company, a TL;DR profile and a named ranking', () => {
+      expect(
+        wrapped('reported', 'What’s new: Bipedix Robotics, based in Ohio, is supplying robots to a maker of parts.'),
+      ).toMatchObject({ kind: 'startup', name: 'Bipedix Robotics' });
+      expect(wrapped('Fixlane', 'TL;DR: Fixlane automatise le recrutement des experts.').kind).toBe('startup');
+      expect(
+        wrapped('Open Gauge Intelligence Index', 'It ranks second on the Open Gauge Intelligence Index.'),
+      ).toMatchObject({ kind: 'startup', name: 'Open Gauge' });
+      // Without the sentence ranking anything, an index is just a title.
+      expect(wrapped('Open Gauge Intelligence Index', 'See the Open Gauge Intelligence Index.').kind).toBe('other');
+    });
+
     it('counts a name used as a product, priced, or doing business', () => {
       expect(wrapped('Postbox', 'It bills itself as “sort of like Postbox” but for gRPC.').kind).toBe('startup');
       expect(wrapped('Stickly', 'Stickly: un cube qui imprime des stickers, pour $99.').kind).toBe('startup');

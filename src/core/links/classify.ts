@@ -466,6 +466,12 @@ function classifyOpaque(
     return result('other', 0.1, [...features, 'the anchor names a person'], anchorName);
   }
 
+  // `Artificial Analysis Intelligence Index`: a named ranking is a product of its maker, whose name leads.
+  const maker = rankingMaker.exec(anchorName)?.[1];
+  if (maker && !lookUpName(maker) && !isPlace(maker) && !looksLikePerson(maker) && /\brank|\blead/i.test(context)) {
+    return result('startup', 0.55, [...features, `a ranking published by ${maker}`], maker);
+  }
+
   const signals: string[] = [];
   const at = context.indexOf(anchorName);
   if (at >= 0 && basedIn.test(context.slice(at + anchorName.length))) signals.push('says where it is based');
@@ -477,6 +483,10 @@ function classifyOpaque(
   // `Stickerbox: un cube … pour $99`, `Dandy is attacking the dentistry supply chain`: a product with a price, or a
   // company doing business. A bare `Name: description` is a tool roundup's item, most often open source.
   if (subjectOfSentence && priced.test(context)) signals.push('the sentence gives its price');
+  // `TL;DR: Fixpoint automates…`: the newsletter sums up what it does, as it does for a company it profiles.
+  if (new RegExp(String.raw`\bTL;?DR\s*:\s*${escapeRegExp(anchorName)}\b`, 'iu').test(context)) {
+    signals.push('the newsletter sums it up (TL;DR)');
+  }
   if (doingBusiness(context, anchorName)) signals.push('the sentence says what it is doing');
   if (signals.length > 0) {
     if (subjectOfSentence) signals.push('the sentence is about it');
@@ -504,7 +514,12 @@ function wordRunNaming(text: string, label: string): string | null {
     let squashed = '';
     for (let end = start; end < words.length && end < start + 5; end++) {
       squashed += squash(words[end]!);
-      if (squashed === label && /^\p{Lu}/u.test(words[start]!)) return words.slice(start, end + 1).join(' ');
+      if (squashed === label && /^\p{Lu}/u.test(words[start]!)) {
+        return words
+          .slice(start, end + 1)
+          .join(' ')
+          .replace(/[^\p{L}\p{N}]+$/u, '');
+      }
       if (!label.startsWith(squashed)) break;
     }
   }
@@ -534,6 +549,18 @@ const productUpdate = new RegExp(
 );
 /** `Rogo Co-Founder & CEO Gabriel Stengel`: a founder introduced by the company's name. */
 const founderTitle = new RegExp(String.raw`^\s*(${nameRun})\s+(?:co-?)?founder\b`, 'iu');
+/** `Artificial Analysis Intelligence Index`: a maker's name, then what kind of ranking it publishes. */
+const rankingMaker = new RegExp(
+  String.raw`^(${nameWord}(?:\s+${nameWord})?)\s+(?:[\p{L}-]+\s+)?(?:Index|Leaderboard|Rankings?|Benchmark)$`,
+  'u',
+);
+
+/** `What’s new: Agility Robotics, based in Oregon, is supplying…`: the sentence's subject is a located company. */
+const locatedSubject = new RegExp(
+  String.raw`(?:^|[.!?:]\s+)(${nameRun}),\s+(?:based\s+in|headquartered\s+in|a\s+[\p{L}-]+-based)\b`,
+  'u',
+);
+
 /** `acquired Paris-based, YC-backed Fragment`: the anchor ends on the company a deal is about. */
 const dealTarget = new RegExp(
   String.raw`\b(?:acquired|acquires|buys|bought|[\p{L}]+-backed|backed\s+by\s+\S+)\s+(${nameRun})\W*$`,
@@ -569,12 +596,20 @@ function nameInHeadline(text: string, context: string): { name: string; feature:
   if (target && properName(target)) return { name: target, feature: 'the anchor ends on a company acquired or backed' };
   const used = clean(usedAtEnd.exec(text)?.[1]);
   if (used && properName(used)) return { name: used, feature: 'the anchor names a product someone uses' };
+  const located = clean(locatedSubject.exec(context)?.[1]);
+  if (located && properName(located)) {
+    return { name: located, feature: 'the sentence around it presents a company and where it is based' };
+  }
   const subject = clean(subjectOfNews.exec(context)?.[1]);
   // Funding words, not amounts: `Elon Musk is an underdog in his $180 billion fight` is not about a company.
   if (subject && companyWords.test(context) && properName(subject)) {
     return { name: subject, feature: 'the sentence around it is funding news about a company' };
   }
   return null;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const priced = /[$€£]\s?\d+|\b\d+\s?(€|\$|euros?|dollars?)(?!\p{L})/iu;
