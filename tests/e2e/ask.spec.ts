@@ -91,6 +91,18 @@ async function expectAccessible(page: Page, selector: string): Promise<void> {
   ).toEqual([]);
 }
 
+/** Elements that stick out past the right edge of the viewport (a phone would scroll sideways). */
+function overflowing(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((selector) => {
+    const width = document.documentElement.clientWidth;
+    const sticksOut = (element: Element) => element.getBoundingClientRect().right > width + 1;
+    // Only the innermost culprits: an element sticking out because of a child is not listed.
+    return [...document.querySelectorAll(selector)]
+      .filter((element) => sticksOut(element) && ![...element.children].some(sticksOut))
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className} ${element.textContent?.slice(0, 40)}`);
+  }, selector);
+}
+
 async function crmTags(page: Page): Promise<Map<string, string>> {
   const crm = new CrmPanel(page);
   await new SiftApp(page).show('crm');
@@ -139,6 +151,7 @@ test.describe('Ask', () => {
     await expect(ask.status).toHaveText('Waiting for your confirmation…');
     await expectAccessible(page, '[data-testid="confirm-write"]');
     await page.setViewportSize({ width: 375, height: 800 });
+    expect(await overflowing(page, '[data-testid="confirm-write"] *')).toEqual([]);
     await page.screenshot({ path: 'test-results/screenshots/ask-dialog-375.png' });
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.screenshot({ path: 'test-results/screenshots/ask-dialog-1280.png' });
@@ -176,6 +189,8 @@ test.describe('Ask', () => {
     await expectAccessible(page, '[data-testid="ask-panel"]');
     await page.screenshot({ path: 'test-results/screenshots/ask-done-1280.png', fullPage: true });
     await page.setViewportSize({ width: 375, height: 800 });
+    expect(await overflowing(page, '[data-testid="ask-panel"] *')).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.screenshot({ path: 'test-results/screenshots/ask-done-375.png', fullPage: true });
 
     tags = await crmTags(page);
