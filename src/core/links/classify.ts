@@ -404,9 +404,10 @@ function classifyOpaque(
 
   // A domain written in the text that the anchor names, with the anchor presenting a company or a product
   // (`Mattermost Raises $20M //mattermost`, `MyBrandNewLogo – A logo generator //mybrandnewlogo`).
-  const companyNews =
-    companyWords.test(`${text} ${context}`) || moneyAmount.test(`${text} ${context}`) || productHeading.test(heading);
-  for (const match of `${text} ${context}`.matchAll(statedDomain)) {
+  const both = `${text} ${context}`;
+  const funding = companyWords.test(both) || moneyAmount.test(both);
+  const companyNews = funding || productHeading.test(heading);
+  for (const match of both.matchAll(statedDomain)) {
     const written = (match[1] ?? match[2] ?? '').toLowerCase();
     const label = written.split('.')[0] ?? '';
     if (label.length < 3 || senderLabels.has(label) || (match[2] && lookUpHost(written))) continue;
@@ -419,7 +420,7 @@ function classifyOpaque(
     // `Learn and practice modern JavaScript //learnjavascript`, `Wine 4.0 released //winehq`: a launch names its
     // product first, and a version number is a release of existing software.
     if (
-      !companyWords.test(`${text} ${context}`) &&
+      !companyWords.test(both) &&
       ((!spelled && !opensWith(text, phrase ?? name)) || /\d+\.\d+/.test(text))
     )
       continue;
@@ -453,7 +454,7 @@ function classifyOpaque(
 
   const anchorName = nameLikeAnchor(text);
   if (!anchorName || !properName(anchorName)) {
-    const named = nameInHeadline(text, context);
+    const named = nameInHeadline(text, context, funding);
     if (named && !lookUpName(named.name) && !isPlace(named.name) && !looksLikePerson(named.name)) {
       return result('startup', 0.55, [...features, named.feature, `the company is ${named.name}`], named.name);
     }
@@ -484,7 +485,7 @@ function classifyOpaque(
   // company doing business. A bare `Name: description` is a tool roundup's item, most often open source.
   if (subjectOfSentence && priced.test(context)) signals.push('the sentence gives its price');
   // `TL;DR: Fixpoint automates…`: the newsletter sums up what it does, as it does for a company it profiles.
-  if (new RegExp(String.raw`\bTL;?DR\s*:\s*${escapeRegExp(anchorName)}\b`, 'iu').test(context)) {
+  if (summarisedAs(context, anchorName)) {
     signals.push('the newsletter sums it up (TL;DR)');
   }
   if (doingBusiness(context, anchorName)) signals.push('the sentence says what it is doing');
@@ -577,39 +578,68 @@ const usedAtEnd = new RegExp(
  * funding or launch headline, of a product update, a founder's company, a product someone switched to, or the
  * subject of the sentence around it when that sentence is funding news.
  */
-function nameInHeadline(text: string, context: string): { name: string; feature: string } | null {
+function nameInHeadline(text: string, context: string, funding: boolean): { name: string; feature: string } | null {
   const clean = (name: string | undefined) => {
     const trimmed = (name ?? '').replace(/[.,:;]+$/, '').trim();
     return trimmed.length >= 2 && !notNames.has(trimmed.toLowerCase()) ? trimmed : null;
   };
-  const funding = companyWords.test(`${text} ${context}`) || moneyAmount.test(`${text} ${context}`);
+  // Each shape is tried only when a cheap look at the text allows it: this runs for most wrapped links.
   // Not `clean`: `July (AU)` is a company whose name is a month.
-  const basedName = basedInHeadline.exec(text)?.[1]?.trim();
+  const basedName = text.includes('(') ? basedInHeadline.exec(text)?.[1]?.trim() : undefined;
   if (basedName) return { name: basedName, feature: 'the anchor names a company and where it is based' };
-  const newsName = clean(newsHeadline.exec(text)?.[1]);
-  if (newsName && funding) return { name: newsName, feature: 'the anchor is a funding or launch headline' };
-  const productName = clean(productUpdate.exec(text)?.[1]);
-  if (productName) return { name: productName, feature: "the anchor is a product's update" };
-  const founded = clean(founderTitle.exec(text)?.[1]);
-  if (founded && properName(founded)) return { name: founded, feature: "the anchor names its founder's company" };
-  const target = clean(dealTarget.exec(text)?.[1]);
-  if (target && properName(target)) return { name: target, feature: 'the anchor ends on a company acquired or backed' };
-  const used = clean(usedAtEnd.exec(text)?.[1]);
-  if (used && properName(used)) return { name: used, feature: 'the anchor names a product someone uses' };
-  const located = clean(locatedSubject.exec(context)?.[1]);
-  if (located && properName(located)) {
-    return { name: located, feature: 'the sentence around it presents a company and where it is based' };
+  if (funding) {
+    const newsName = clean(newsHeadline.exec(text)?.[1]);
+    if (newsName) return { name: newsName, feature: 'the anchor is a funding or launch headline' };
   }
-  const subject = clean(subjectOfNews.exec(context)?.[1]);
+  if (text.includes('’s ') || text.includes("'s ")) {
+    const productName = clean(productUpdate.exec(text)?.[1]);
+    if (productName) return { name: productName, feature: "the anchor is a product's update" };
+  }
+  if (/founder/i.test(text)) {
+    const founded = clean(founderTitle.exec(text)?.[1]);
+    if (founded && properName(founded)) return { name: founded, feature: "the anchor names its founder's company" };
+  }
+  if (endsOnCapital(text)) {
+    const target = clean(dealTarget.exec(text)?.[1]);
+    if (target && properName(target)) {
+      return { name: target, feature: 'the anchor ends on a company acquired or backed' };
+    }
+    const used = clean(usedAtEnd.exec(text)?.[1]);
+    if (used && properName(used)) return { name: used, feature: 'the anchor names a product someone uses' };
+  }
+  if (context.includes('based') || context.includes('headquartered')) {
+    const located = clean(locatedSubject.exec(context)?.[1]);
+    if (located && properName(located)) {
+      return { name: located, feature: 'the sentence around it presents a company and where it is based' };
+    }
+  }
   // Funding words, not amounts: `Elon Musk is an underdog in his $180 billion fight` is not about a company.
-  if (subject && companyWords.test(context) && properName(subject)) {
-    return { name: subject, feature: 'the sentence around it is funding news about a company' };
+  if (funding && companyWords.test(context)) {
+    const subject = clean(subjectOfNews.exec(context)?.[1]);
+    if (subject && properName(subject)) {
+      return { name: subject, feature: 'the sentence around it is funding news about a company' };
+    }
   }
   return null;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The last word of `text` starts with a capital (`… YC-backed Fragment`, `… over to Raycast.`). */
+function endsOnCapital(text: string): boolean {
+  const trimmed = text.trimEnd();
+  const start = Math.max(trimmed.lastIndexOf(' '), trimmed.lastIndexOf('\u00a0')) + 1;
+  return /\p{Lu}/u.test(trimmed.charAt(start));
+}
+
+const tldr = /\bTL;?DR\s*:\s*/gi;
+
+/** `TL;DR: Fixpoint automates…`: the summary starts with the name. */
+function summarisedAs(context: string, name: string): boolean {
+  if (!context.includes('DR') && !context.includes('dr')) return false;
+  tldr.lastIndex = 0;
+  for (let match = tldr.exec(context); match; match = tldr.exec(context)) {
+    if (context.startsWith(name, match.index + match[0].length)) return true;
+  }
+  return false;
 }
 
 const priced = /[$€£]\s?\d+|\b\d+\s?(€|\$|euros?|dollars?)(?!\p{L})/iu;
