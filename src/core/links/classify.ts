@@ -419,11 +419,7 @@ function classifyOpaque(
     if (!name || lookUpName(name)) continue;
     // `Learn and practice modern JavaScript //learnjavascript`, `Wine 4.0 released //winehq`: a launch names its
     // product first, and a version number is a release of existing software.
-    if (
-      !companyWords.test(both) &&
-      ((!spelled && !opensWith(text, phrase ?? name)) || /\d+\.\d+/.test(text))
-    )
-      continue;
+    if (!companyWords.test(both) && ((!spelled && !opensWith(text, phrase ?? name)) || /\d+\.\d+/.test(text))) continue;
     if (companyNews) {
       return result(
         'startup',
