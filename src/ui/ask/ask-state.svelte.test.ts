@@ -81,6 +81,24 @@ describe('AskState', () => {
     expect(tagStep.result).toMatchObject({ declined: true });
   });
 
+  it('an answer to a question that was already replaced is ignored', async () => {
+    const ask = new AskState(() => 0);
+    ask.instruction = 'tag them';
+    const first = parts(tagTidewater);
+    void ask.run(first.ports);
+    const stale = await pendingOf(ask);
+    const second = parts(tagTidewater);
+    const running = ask.run(second.ports);
+    await vi.waitFor(() => expect(ask.pending).not.toBe(stale));
+    await pendingOf(ask);
+    ask.respond(true, stale);
+    expect(ask.pending).not.toBeNull();
+    ask.respond(false, ask.pending!);
+    await running;
+    expect(first.crm.writes).toEqual([]);
+    expect(second.crm.writes).toEqual([]);
+  });
+
   it('a write the newsletter text asks for still waits for the user (prompt injection)', async () => {
     const ask = new AskState(() => 0);
     ask.instruction = 'summarise the newsletter';

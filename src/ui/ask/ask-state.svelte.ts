@@ -168,8 +168,12 @@ export class AskState {
     }
   }
 
-  /** The user's answer to the open confirmation. Only a yes to the current run's request writes. */
-  respond(yes: boolean): void {
+  /**
+   * The user's answer to the open confirmation. Only a yes to the current run's request writes;
+   * `to` names the question the dialog showed, so an answer to one already replaced is ignored.
+   */
+  respond(yes: boolean, to?: PendingConfirmation): void {
+    if (to && to !== this.pending) return;
     const resolve = this.#resolvePending;
     this.#resolvePending = null;
     this.pending = null;
