@@ -84,22 +84,30 @@ export function canonicalizeWithKey(input: string | URL): { canonical: Canonical
   if (url.password) url.password = '';
 
   let search = url.search;
+  // The merge key wants the parameters in order; null until they are known to need sorting.
+  let sortedSearch: string | null = search.includes('&') ? null : search;
   if (search.length > 1 && search.length <= maxQueryLength) {
     const matchers = hostMatchers(host.startsWith('www.') ? host.slice(4) : host);
-    const kept = new URLSearchParams();
+    const kept: [string, string][] = [];
     let changed = false;
+    let inOrder = true;
     for (const [name, value] of url.searchParams) {
       const lower = name.toLowerCase();
       if (matchesParam(everywhere, lower) || matchers.some((matcher) => matchesParam(matcher, lower))) {
         changed = true;
       } else {
-        kept.append(name, value);
+        if (kept.length > 0 && kept[kept.length - 1]![0] > name) inOrder = false;
+        kept.push([name, value]);
       }
     }
     if (changed) {
-      url.search = kept.size > 0 ? kept.toString() : '';
+      url.search = kept.length > 0 ? new URLSearchParams(kept).toString() : '';
       search = url.search;
     }
+    // URLSearchParams.sort: a stable sort by name in code units, which is what `<` compares.
+    sortedSearch = inOrder
+      ? search
+      : `?${new URLSearchParams(kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))).toString()}`;
   }
 
   let hash = url.hash;
@@ -108,17 +116,18 @@ export function canonicalizeWithKey(input: string | URL): { canonical: Canonical
     hash = '';
   }
 
-  const domain = getDomain(host, { allowPrivateDomains: true }) ?? host;
+  // The URL parser has already extracted and validated the host.
+  const domain =
+    getDomain(host, { allowPrivateDomains: true, extractHostname: false, validateHostname: false }) ?? host;
   const href = url.href;
   const keyHost = host.startsWith('www.') ? host.slice(4) : host;
   const pathname = url.pathname;
   const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
-  let keySearch = search;
-  if (search.includes('&')) {
+  if (sortedSearch === null) {
     url.searchParams.sort();
-    keySearch = url.search;
+    sortedSearch = url.search;
   }
-  return { canonical: { url: href, host, domain }, key: `${keyHost}${path}${keySearch}${hash}` };
+  return { canonical: { url: href, host, domain }, key: `${keyHost}${path}${sortedSearch}${hash}` };
 }
 
 /**

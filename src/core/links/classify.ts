@@ -575,10 +575,6 @@ const usedAtEnd = new RegExp(
  * subject of the sentence around it when that sentence is funding news.
  */
 function nameInHeadline(text: string, context: string, funding: boolean): { name: string; feature: string } | null {
-  const clean = (name: string | undefined) => {
-    const trimmed = (name ?? '').replace(/[.,:;]+$/, '').trim();
-    return trimmed.length >= 2 && !notNames.has(trimmed.toLowerCase()) ? trimmed : null;
-  };
   // Each shape is tried only when a cheap look at the text allows it: this runs for most wrapped links.
   // Not `clean`: `July (AU)` is a company whose name is a month.
   const basedName = text.includes('(') ? basedInHeadline.exec(text)?.[1]?.trim() : undefined;
@@ -617,6 +613,12 @@ function nameInHeadline(text: string, context: string, funding: boolean): { name
     }
   }
   return null;
+}
+
+/** A name a headline shape captured, without trailing punctuation; null for a stock word (`New`, `Today`). */
+function clean(name: string | undefined): string | null {
+  const trimmed = (name ?? '').replace(/[.,:;]+$/, '').trim();
+  return trimmed.length >= 2 && !notNames.has(trimmed.toLowerCase()) ? trimmed : null;
 }
 
 /** The last word of `text` starts with a capital (`… YC-backed Fragment`, `… over to Raycast.`). */

@@ -33,9 +33,10 @@ for (const rule of data.rules as OpaqueRule[]) {
   }
 }
 
-function matches(rule: CompiledRule, url: URL): boolean {
-  if (rule.hostPattern && !rule.hostPattern.test(url.hostname)) return false;
-  if (rule.pathPattern && !rule.pathPattern.test(url.pathname)) return false;
+/** Each rule reads the same host and path: read once per URL, since every URL getter re-serialises. */
+function matches(rule: CompiledRule, hostname: string, pathname: string, url: URL): boolean {
+  if (rule.hostPattern && !rule.hostPattern.test(hostname)) return false;
+  if (rule.pathPattern && !rule.pathPattern.test(pathname)) return false;
   if (rule.query && !url.searchParams.has(rule.query)) return false;
   return true;
 }
@@ -45,14 +46,16 @@ function matches(rule: CompiledRule, url: URL): boolean {
  * handful of Map lookups), so the cost does not grow with the number of rules.
  */
 export function opaqueTracker(url: URL): string | null {
-  const host = url.hostname.startsWith('www.') ? url.hostname.slice(4) : url.hostname;
+  const hostname = url.hostname;
+  const pathname = url.pathname;
+  const host = hostname.startsWith('www.') ? hostname.slice(4) : hostname;
   let suffix = host;
   for (;;) {
-    for (const rule of byHost.get(suffix) ?? []) if (matches(rule, url)) return rule.tracker;
+    for (const rule of byHost.get(suffix) ?? []) if (matches(rule, hostname, pathname, url)) return rule.tracker;
     const dot = suffix.indexOf('.');
     if (dot < 0) break;
     suffix = suffix.slice(dot + 1);
   }
-  for (const rule of hostless) if (matches(rule, url)) return rule.tracker;
+  for (const rule of hostless) if (matches(rule, hostname, pathname, url)) return rule.tracker;
   return null;
 }
