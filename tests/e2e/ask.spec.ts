@@ -137,6 +137,14 @@ test.describe('Ask', () => {
     const app = new SiftApp(page);
     await app.show('newsletter');
     await pasteHtml(page, ROBOTICS_HTML);
+    await app.run();
+    expect(new Map(await app.statuses())).toEqual(
+      new Map([
+        ['Tidewater Robotics', 'In CRM'],
+        ['Gripwise', 'New'],
+        ['Quillmark', 'In CRM'],
+      ]),
+    );
     const ask = new AskPanel(page);
     await expect(ask.panel).toBeVisible();
     await expect(page.getByTestId('ask-no-model')).toHaveCount(0);
@@ -193,6 +201,9 @@ test.describe('Ask', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.screenshot({ path: 'test-results/screenshots/ask-done-375.png', fullPage: true });
 
+    // The table above no longer calls a company the user just added "New".
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect(app.row('Gripwise').getByTestId('row-status')).toHaveText('In CRM');
     tags = await crmTags(page);
     expect(tags.get('Tidewater Robotics')).toBe('newsletter-nov');
     expect(tags.get('Gripwise')).toBe('newsletter-nov');

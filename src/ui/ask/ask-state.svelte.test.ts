@@ -57,6 +57,7 @@ describe('AskState', () => {
     expect(ask.status).toBe('answered');
     expect(ask.answer).toBe('Tagged Tidewater Robotics.');
     expect(ask.writes).toBe(1);
+    expect(ask.written.map((company) => [company.id, company.tags])).toEqual([['c-tide', ['newsletter-nov']]]);
     expect(crm.companies.get('c-tide')!.tags).toEqual(['newsletter-nov']);
     const executed = ask.trace!.steps.filter((step) => step.kind === 'execute');
     expect(executed.map((step) => step.call?.tool)).toEqual(['extract_links', 'lookup_company', 'tag_company']);

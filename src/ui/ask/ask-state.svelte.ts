@@ -8,7 +8,7 @@ import type { AskResult } from '../../core/agent/ask.ts';
 import type { StepEngines } from '../../core/agent/model-step.ts';
 import type { ConfirmationRequest, ToolState } from '../../core/agent/tools.ts';
 import type { Trace, TraceStep } from '../../core/agent/trace.ts';
-import type { CrmBackend } from '../../core/crm/types.ts';
+import type { Company, CrmBackend } from '../../core/crm/types.ts';
 import type { LinkReport } from '../../core/links/types.ts';
 import type { EngineProgress } from '../job/job-state.svelte.ts';
 
@@ -53,6 +53,8 @@ export class AskState {
   pending = $state.raw<PendingConfirmation | null>(null);
   /** Writes the user confirmed and the CRM accepted in the last run. */
   writes = $state(0);
+  /** The companies as those writes left them. */
+  written = $state.raw<Company[]>([]);
   running = $derived(this.status === 'preparing' || this.status === 'running');
   /** The finished trace, or while the run is going a trace of the steps so far (the panel shows both). */
   shownTrace = $derived<Trace | null>(
@@ -96,6 +98,7 @@ export class AskState {
     this.trace = null;
     this.steps = [];
     this.writes = 0;
+    this.written = [];
     const instruction = this.instruction.trim();
     if (instruction === '')
       return this.refuse('Type an instruction first, for example “tag the robotics startups newsletter-nov”.');
@@ -136,12 +139,12 @@ export class AskState {
             matchMany: (queries) => ports.crm.matchMany(queries),
             add: async (draft) => {
               const company = await ports.crm.add(draft);
-              if (current()) this.writes += 1;
+              if (current()) this.#wrote(company);
               return company;
             },
             tag: async (companyId, tags) => {
               const company = await ports.crm.tag(companyId, tags);
-              if (current()) this.writes += 1;
+              if (current()) this.#wrote(company);
               return company;
             },
           },
@@ -191,6 +194,11 @@ export class AskState {
     this.status = 'cancelled';
     this.detail = '';
     this.reason = 'Cancelled.';
+  }
+
+  #wrote(company: Company): void {
+    this.writes += 1;
+    this.written = [...this.written.filter((known) => known.id !== company.id), company];
   }
 
   #confirm(request: ConfirmationRequest, run: number, current: () => boolean): Promise<boolean> {
