@@ -195,6 +195,9 @@ test.describe('Ask', () => {
     await expect(ask.answer).toBeFocused();
     await expect(ask.executedStep('tag_company').locator('[data-gate="policy"]')).toContainText('the user confirmed');
     await expectAccessible(page, '[data-testid="ask-panel"]');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(page, '[data-testid="ask-panel"]');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: 'test-results/screenshots/ask-done-1280.png', fullPage: true });
     await page.setViewportSize({ width: 375, height: 800 });
     expect(await overflowing(page, '[data-testid="ask-panel"] *')).toEqual([]);
