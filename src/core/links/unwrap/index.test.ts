@@ -9,6 +9,18 @@ const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const bytesB64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
+describe('unwrapUrl: Mailgun payloads of any size', () => {
+  const mailgunLink = (query: string) =>
+    `https://email.mg.example.com/c/${bytesB64url(zlibSync(new TextEncoder().encode(query)))}`;
+
+  it('decodes a payload larger than the inflate scratch buffer, and one after it', () => {
+    // Repetitive filler compresses to a short href yet inflates far past 32 kB, with the destination after it.
+    const filler = 'abc123'.repeat(10_000);
+    expect(unwrapUrl(mailgunLink(`h=${filler}&l=https%3A%2F%2Facme.ai%2Fbig&d=1`)).url).toBe('https://acme.ai/big');
+    expect(unwrapUrl(mailgunLink('l=https%3A%2F%2Fgizmo.dev%2F')).url).toBe('https://gizmo.dev/');
+  });
+});
+
 describe('unwrapUrl: each offline family on a scrubbed fixture', () => {
   const cases: [family: string, wrapped: string, expected: string][] = [
     [

@@ -33,6 +33,20 @@ for (const rule of data.rules as OpaqueRule[]) {
   }
 }
 
+/**
+ * What any hostless rule needs at the least: its path pattern, or its host pattern when it has no path pattern.
+ * Most links are direct links that match neither, and two tests rule all of them out.
+ */
+const anyPath = new RegExp(
+  hostless.flatMap((rule) => (rule.pathPattern ? [`(?:${rule.pathPattern.source})`] : [])).join('|') || '(?!)',
+);
+const anyHost = new RegExp(
+  hostless
+    .flatMap((rule) => (!rule.pathPattern && rule.hostPattern ? [`(?:${rule.hostPattern.source})`] : []))
+    .join('|') || '(?!)',
+);
+const everyRuleHasAPattern = hostless.every((rule) => rule.pathPattern || rule.hostPattern);
+
 /** Each rule reads the same host and path: read once per URL, since every URL getter re-serialises. */
 function matches(rule: CompiledRule, hostname: string, pathname: string, url: URL): boolean {
   if (rule.hostPattern && !rule.hostPattern.test(hostname)) return false;
@@ -56,6 +70,7 @@ export function opaqueTracker(url: URL): string | null {
     if (dot < 0) break;
     suffix = suffix.slice(dot + 1);
   }
+  if (everyRuleHasAPattern && !anyPath.test(pathname) && !anyHost.test(hostname)) return null;
   for (const rule of hostless) if (matches(rule, hostname, pathname, url)) return rule.tracker;
   return null;
 }
