@@ -123,3 +123,29 @@ export async function collectStream(
     usage,
   };
 }
+
+/**
+ * Replays a finished completion as a stream, for engines whose backend answers in one piece:
+ * the content in pieces of `pieceLength` characters (whole by default), then a last chunk with
+ * the finish reason and usage, exactly as a streaming engine ends.
+ */
+export function streamOf(whole: ChatCompletion, pieceLength = Infinity): AsyncIterable<ChatCompletionChunk> {
+  const [choice] = whole.choices;
+  const content = choice.message.content;
+  return (async function* () {
+    for (let start = 0; start < content.length; start += pieceLength) {
+      const piece = content.slice(start, start + pieceLength);
+      yield {
+        id: whole.id,
+        model: whole.model,
+        choices: [{ index: 0, delta: { content: piece }, finish_reason: null }],
+      };
+    }
+    yield {
+      id: whole.id,
+      model: whole.model,
+      choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason }],
+      usage: whole.usage,
+    };
+  })();
+}

@@ -14,7 +14,7 @@ import type {
   FinishReason,
   RequestOptions,
 } from './engine.ts';
-import { collectStream } from './engine.ts';
+import { collectStream, streamOf } from './engine.ts';
 
 export const noiseKinds = [
   'wrong-tool',
@@ -104,20 +104,7 @@ export class NoisyEngine implements ChatEngine {
   }
 
   async #stream(request: ChatCompletionRequest, options?: RequestOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
-    const whole = await this.#complete(request, options);
-    return (async function* () {
-      yield {
-        id: whole.id,
-        model: whole.model,
-        choices: [{ index: 0, delta: { content: whole.choices[0].message.content }, finish_reason: null }],
-      };
-      yield {
-        id: whole.id,
-        model: whole.model,
-        choices: [{ index: 0, delta: {}, finish_reason: whole.choices[0].finish_reason }],
-        usage: whole.usage,
-      };
-    })();
+    return streamOf(await this.#complete(request, options));
   }
 }
 

@@ -12,6 +12,7 @@ import type {
   FinishReason,
   RequestOptions,
 } from './engine.ts';
+import { streamOf } from './engine.ts';
 
 /** One played-back answer: the text, optionally with the finish reason a real engine would give. */
 export type ScriptedReply = string | { content: string; finish_reason?: FinishReason };
@@ -79,24 +80,8 @@ export class ScriptedEngine implements ChatEngine {
   }
 
   async #stream(request: ChatCompletionRequest, options?: RequestOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
-    const whole = await this.#complete(request, options);
-    const [choice] = whole.choices;
-    const pieces = choice.message.content.match(/[\s\S]{1,8}/g) ?? [];
-    return (async function* () {
-      for (const piece of pieces) {
-        yield {
-          id: whole.id,
-          model: whole.model,
-          choices: [{ index: 0, delta: { content: piece }, finish_reason: null }],
-        };
-      }
-      yield {
-        id: whole.id,
-        model: whole.model,
-        choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason }],
-        usage: whole.usage,
-      };
-    })();
+    // Small pieces, so consumers meet a real stream's many chunks.
+    return streamOf(await this.#complete(request, options), 8);
   }
 }
 

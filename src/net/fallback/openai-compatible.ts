@@ -21,6 +21,7 @@ import type {
   FinishReason,
   RequestOptions,
 } from '../../core/engines/engine.ts';
+import { streamOf } from '../../core/engines/engine.ts';
 import type { EgressGate } from '../egress.ts';
 import { locationOf } from './location.ts';
 import type { StructuredOutput } from './presets.ts';
@@ -78,16 +79,7 @@ export class OpenAICompatibleEngine implements ChatEngine {
     request: ChatCompletionRequest,
     options?: RequestOptions,
   ): Promise<AsyncIterable<ChatCompletionChunk>> {
-    const completion = await this.#complete(request, options);
-    const [choice] = completion.choices;
-    return (async function* () {
-      yield {
-        id: completion.id,
-        model: completion.model,
-        choices: [{ index: 0, delta: { content: choice.message.content }, finish_reason: choice.finish_reason }],
-        usage: completion.usage,
-      } satisfies ChatCompletionChunk;
-    })();
+    return streamOf(await this.#complete(request, options));
   }
 
   async #complete(request: ChatCompletionRequest, options?: RequestOptions): Promise<ChatCompletion> {
