@@ -40,6 +40,8 @@ function formatSize(bytes: number): string {
  * Share of control characters in the sniffed head: text has almost none, binary files (images, PDFs, zips) many.
  * A NUL byte alone is enough: no text format uses it.
  */
+const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: false });
+
 function looksBinary(bytes: Uint8Array): boolean {
   const end = Math.min(bytes.length, SNIFF_BYTES);
   const head = bytes.subarray(0, end);
@@ -115,7 +117,10 @@ export function decodeInput(input: string | Uint8Array, maxBytes: number, fileNa
   const decode = (): string => {
     if (text !== null) return text;
     try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+      // The lenient decoder takes the fast path; only output holding U+FFFD (a bad byte or a literal one) needs the
+      // strict check that tells the two apart.
+      text = lenientUtf8.decode(bytes);
+      if (text.includes('\uFFFD')) text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     } catch {
       text = decodeWindows1252(bytes);
       if (!binary) warnings.push('The file is not valid UTF-8; it was read as Windows-1252 (Western European).');
