@@ -592,11 +592,13 @@ function nameInHeadline(text: string, context: string, funding: boolean): { name
     if (founded && properName(founded)) return { name: founded, feature: "the anchor names its founder's company" };
   }
   if (endsOnCapital(text)) {
-    const target = clean(dealTarget.exec(text)?.[1]);
+    // Both shapes end the anchor: its last words are enough, and long anchors cost no more than short ones.
+    const tail = text.length > 80 ? text.slice(-80) : text;
+    const target = clean(dealTarget.exec(tail)?.[1]);
     if (target && properName(target)) {
       return { name: target, feature: 'the anchor ends on a company acquired or backed' };
     }
-    const used = clean(usedAtEnd.exec(text)?.[1]);
+    const used = clean(usedAtEnd.exec(tail)?.[1]);
     if (used && properName(used)) return { name: used, feature: 'the anchor names a product someone uses' };
   }
   if (context.includes('based') || context.includes('headquartered')) {
