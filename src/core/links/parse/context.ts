@@ -27,9 +27,11 @@ const ABBREVIATIONS = new Set([
 ]);
 
 const WHITESPACE = /\s+/g;
+/** Whitespace the replacement would change: any but a lone space. Testing for it allocates nothing. */
+const COLLAPSIBLE = /[^\S ]| {2}/;
 
 export function collapseWhitespace(text: string): string {
-  return text.replace(WHITESPACE, ' ').trim();
+  return COLLAPSIBLE.test(text) ? text.replace(WHITESPACE, ' ').trim() : text.trim();
 }
 
 function isSpace(char: string | undefined): boolean {

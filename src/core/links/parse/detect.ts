@@ -111,8 +111,10 @@ export function decodeInput(input: string | Uint8Array, maxBytes: number, fileNa
   if (binary) {
     warnings.push('The file looks like binary data, not a newsletter; only the web addresses found in it were read.');
   }
-  const head = new TextDecoder().decode(bytes.subarray(0, SNIFF_BYTES));
-  const format = binary ? 'text' : detectFormat(head, fileName);
+  // A known extension decides the format without the head; decoding it would be a second pass over 16 kB.
+  const format = binary
+    ? 'text'
+    : (formatByName(fileName) ?? detectFormat(new TextDecoder().decode(bytes.subarray(0, SNIFF_BYTES)), fileName));
   let text: string | null = null;
   const decode = (): string => {
     if (text !== null) return text;
@@ -132,9 +134,13 @@ export function decodeInput(input: string | Uint8Array, maxBytes: number, fileNa
   return { format, text: decode, bytes, warnings, binary };
 }
 
-export function detectFormat(text: string, fileName?: string): InputFormat {
+function formatByName(fileName: string | undefined): InputFormat | undefined {
   const extension = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
-  const byName = extension ? EXTENSIONS[extension] : undefined;
+  return extension ? EXTENSIONS[extension] : undefined;
+}
+
+export function detectFormat(text: string, fileName?: string): InputFormat {
+  const byName = formatByName(fileName);
   if (byName) return byName;
   const head = text.slice(0, SNIFF_BYTES).replace(/^\uFEFF/, '');
   if (looksLikeEmail(head)) return 'eml';
