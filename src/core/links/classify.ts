@@ -407,7 +407,8 @@ function classifyOpaque(
   const both = `${text} ${context}`;
   const funding = companyWords.test(both) || moneyAmount.test(both);
   const companyNews = funding || productHeading.test(heading);
-  for (const match of both.matchAll(statedDomain)) {
+  // Without company news no stated domain can make it a startup, so the domains are not looked for.
+  for (const match of companyNews ? both.matchAll(statedDomain) : []) {
     const written = (match[1] ?? match[2] ?? '').toLowerCase();
     const label = written.split('.')[0] ?? '';
     if (label.length < 3 || senderLabels.has(label) || (match[2] && lookUpHost(written))) continue;

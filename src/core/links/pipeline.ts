@@ -260,15 +260,24 @@ function normaliseText(text: string): string {
     .trim();
 }
 
-/** The keys a text-part link may share with an HTML anchor: its words, then each shorter tail of them. */
-function textPartKeys(text: string): string[] {
-  const words = normaliseText(text).split(' ');
-  const keys: string[] = [];
-  for (let start = 0; start < words.length; start++) {
-    const key = words.slice(start).join(' ');
-    if (key.length >= 3) keys.push(key);
+/**
+ * Where each word of a normalised text starts. Its words are separated by single spaces, so the tail from the k-th
+ * word on is one substring, not a join of a slice.
+ */
+function wordStarts(normalised: string): number[] {
+  const starts = [0];
+  for (let at = normalised.indexOf(' '); at >= 0; at = normalised.indexOf(' ', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+/** The first key a text-part link shares with an HTML anchor: its words, then each shorter tail of them. */
+function sharedTextPartKey(text: string, htmlByText: Map<string, Destination[]>): string | undefined {
+  const normalised = normaliseText(text);
+  for (const start of wordStarts(normalised)) {
+    const key = normalised.slice(start);
+    if (key.length >= 3 && htmlByText.has(key)) return key;
   }
-  return keys;
+  return undefined;
 }
 
 function absorb(into: Destination, from: Destination): void {
@@ -294,12 +303,13 @@ function joinEmailParts(destinations: Map<string, Destination>): void {
   const htmlByText = new Map<string, Destination[]>();
   for (const destination of destinations.values()) {
     if (!destination.parts.has('html') || destination.textQuality < 3) continue;
-    const words = normaliseText(destination.best.text).split(' ');
+    const normalised = normaliseText(destination.best.text);
+    const starts = wordStarts(normalised);
     // Every tail of up to twice the words a text part prints, since its word count differs from ours by dashes
     // and punctuation.
-    const keys = new Set([words.join(' ')]);
-    for (let start = Math.max(1, words.length - 2 * MAX_INFERRED_WORDS); start < words.length - 2; start++) {
-      keys.add(words.slice(start).join(' '));
+    const keys = new Set([normalised]);
+    for (let start = Math.max(1, starts.length - 2 * MAX_INFERRED_WORDS); start < starts.length - 2; start++) {
+      keys.add(normalised.slice(starts[start]));
     }
     for (const key of keys) {
       if (key.length < 3) continue;
@@ -312,7 +322,7 @@ function joinEmailParts(destinations: Map<string, Destination>): void {
   const textByKey = new Map<string, Destination[]>();
   for (const destination of destinations.values()) {
     if (destination.parts.has('html') || destination.textQuality < 3) continue;
-    const key = textPartKeys(destination.best.text).find((candidate) => htmlByText.has(candidate));
+    const key = sharedTextPartKey(destination.best.text, htmlByText);
     if (key === undefined) continue;
     const list = textByKey.get(key);
     if (list) list.push(destination);
