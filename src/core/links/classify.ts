@@ -163,10 +163,25 @@ function namesDomain(phrase: string, label: string): boolean {
   return common >= 5 && common >= 0.7 * Math.min(squashed.length, label.length);
 }
 
+/** Whitespace that collapsing would change: any but a lone space. */
+const collapsible = /[^\S ]| {2}/;
+
+/** A wrapped link that is not a company asks the same anchor twice (its verdict, then its name): the last answer. */
+let lastAnchorText: string | null = null;
+let lastAnchorName: string | null = null;
+
 /** Anchor text that could be a name itself: short, not a stock phrase, not a URL. */
 function nameLikeAnchor(text: string): string | null {
+  if (text !== lastAnchorText) {
+    lastAnchorName = readNameLikeAnchor(text);
+    lastAnchorText = text;
+  }
+  return lastAnchorName;
+}
+
+function readNameLikeAnchor(text: string): string | null {
   if (text.length > 80) return null;
-  const trimmed = text.trim().replace(/\s+/g, ' ');
+  const trimmed = collapsible.test(text) ? text.trim().replace(/\s+/g, ' ') : text.trim();
   if (trimmed.length < 2 || trimmed.length > 40 || genericAnchor.test(trimmed) || /^(https?:|www\.)/i.test(trimmed)) {
     return null;
   }

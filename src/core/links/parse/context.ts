@@ -95,6 +95,9 @@ function sentenceHead(right: string, html: boolean): string {
   return right;
 }
 
+const SPACED_PUNCTUATION = / [.,;:!?](?=\s|$)/;
+const SPACED_PUNCTUATION_ALL = / ([.,;:!?])(?=\s|$)/g;
+
 /** A sentence shorter than this borrows the sentences before it in the same paragraph. */
 const MIN_CONTEXT = 80;
 
@@ -112,7 +115,7 @@ export function sentenceAround(left: string, middle: string, right: string, html
   let sentence = before + joinLeft + mid + joinRight + after;
   if (!mid) sentence = collapseWhitespace(`${before} ${after}`);
   // Removed URLs leave "and ." behind.
-  sentence = sentence.replace(/ ([.,;:!?])(?=\s|$)/g, '$1');
+  if (SPACED_PUNCTUATION.test(sentence)) sentence = sentence.replace(SPACED_PUNCTUATION_ALL, '$1');
   if (sentence.length <= MAX_CONTEXT) return sentence;
   // Too long: keep the link's text and an even share of each side, cut at word boundaries.
   const share = Math.max(0, Math.floor((MAX_CONTEXT - Math.min(mid.length, MAX_CONTEXT)) / 2));
