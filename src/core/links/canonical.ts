@@ -61,8 +61,12 @@ export function canonicalizeUrl(input: string | URL): CanonicalUrl | null {
 /**
  * `canonicalizeUrl` and `canonicalKey` from one parse. A parsed `URL` is taken over (modified in place): the
  * pipeline hands over the one its unwrapper already parsed, since parsing dominates the per-link cost.
+ * `domainsByHost` remembers registrable domains across the calls that share it.
  */
-export function canonicalizeWithKey(input: string | URL): { canonical: CanonicalUrl; key: string } | null {
+export function canonicalizeWithKey(
+  input: string | URL,
+  domainsByHost?: Map<string, string>,
+): { canonical: CanonicalUrl; key: string } | null {
   let url: URL;
   if (typeof input === 'string') {
     try {
@@ -116,9 +120,13 @@ export function canonicalizeWithKey(input: string | URL): { canonical: Canonical
     hash = '';
   }
 
-  // The URL parser has already extracted and validated the host.
-  const domain =
-    getDomain(host, { allowPrivateDomains: true, extractHostname: false, validateHostname: false }) ?? host;
+  // The URL parser has already extracted and validated the host. A newsletter's links share a few hosts, so a
+  // caller may pass a map to look each one up once.
+  let domain = domainsByHost?.get(host);
+  if (domain === undefined) {
+    domain = getDomain(host, { allowPrivateDomains: true, extractHostname: false, validateHostname: false }) ?? host;
+    domainsByHost?.set(host, domain);
+  }
   const href = url.href;
   const keyHost = host.startsWith('www.') ? host.slice(4) : host;
   const pathname = url.pathname;

@@ -171,7 +171,7 @@ export async function extractLinks(
   };
 }
 
-function resolve(href: string): Resolved | string {
+function resolve(href: string, domainsByHost: Map<string, string>): Resolved | string {
   let unwrap: UnwrapResult;
   let parsed: URL | null;
   try {
@@ -181,10 +181,10 @@ function resolve(href: string): Resolved | string {
   }
   try {
     // The URL the unwrapper parsed last is the destination's own: canonicalising it reuses that parse.
-    let canonical = canonicalizeWithKey(parsed ?? unwrap.url);
+    let canonical = canonicalizeWithKey(parsed ?? unwrap.url, domainsByHost);
     // A decoder that recovers something unusable (not http) leaves the wrapper itself as the link.
     if (canonical === null && unwrap.url !== href) {
-      canonical = canonicalizeWithKey(href);
+      canonical = canonicalizeWithKey(href, domainsByHost);
       unwrap = { url: href, chain: [href], needsNetwork: true, tracker: unwrap.tracker };
     }
     // Behind an opaque tracker, the wrapper's parameters are all that tells two destinations apart, and the
@@ -198,6 +198,7 @@ function resolve(href: string): Resolved | string {
 
 function mergeOccurrences(parts: ParsedPart[], warnings: string[]): Map<string, Destination> {
   const resolvedByHref = new Map<string, Resolved | string>();
+  const domainsByHost = new Map<string, string>();
   const destinations = new Map<string, Destination>();
   let failures = 0;
   let firstFailure = '';
@@ -205,7 +206,7 @@ function mergeOccurrences(parts: ParsedPart[], warnings: string[]): Map<string, 
     for (const link of part.links) {
       let resolved = resolvedByHref.get(link.href);
       if (resolved === undefined) {
-        resolved = resolve(link.href);
+        resolved = resolve(link.href, domainsByHost);
         resolvedByHref.set(link.href, resolved);
       }
       if (typeof resolved === 'string') {

@@ -50,6 +50,18 @@ export function asWebUrl(value: unknown): string | null {
   return /^https?:\/\//i.test(trimmed) ? trimmed : null;
 }
 
+/**
+ * `pathSegments(url)[0] ?? ''` without splitting the whole path: the families that accept any host run on every
+ * link, and almost every link fails their first-segment check.
+ */
+export function firstPathSegment(url: URL): string {
+  const path = url.pathname;
+  let start = 0;
+  while (path.charCodeAt(start) === 47) start++;
+  const end = path.indexOf('/', start);
+  return path.slice(start, end < 0 ? path.length : end);
+}
+
 /** Path segments without the empty ones a leading or doubled slash leaves. */
 export function pathSegments(url: URL): string[] {
   // Every family asks for the same URL's segments in turn; remembering the last answer saves the repeated split.

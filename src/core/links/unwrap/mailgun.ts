@@ -1,5 +1,5 @@
 import { unzlibSync } from 'fflate';
-import { base64ToBytes, asWebUrl, pathSegments } from './encoding.ts';
+import { base64ToBytes, asWebUrl, firstPathSegment, pathSegments } from './encoding.ts';
 import type { WrapperFamily } from './family.ts';
 
 const latin1 = new TextDecoder('latin1');
@@ -24,6 +24,7 @@ function inflate(compressed: Uint8Array): Uint8Array {
 export const mailgun: WrapperFamily = {
   tracker: 'mailgun',
   decode(url) {
+    if (firstPathSegment(url) !== 'c') return null;
     const [first, token] = pathSegments(url);
     if (first !== 'c' || !token?.startsWith('eJ')) return null;
     const compressed = base64ToBytes(token);

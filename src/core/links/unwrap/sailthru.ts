@@ -1,4 +1,4 @@
-import { asWebUrl, base64ToText, pathSegments } from './encoding.ts';
+import { asWebUrl, base64ToText, firstPathSegment, pathSegments } from './encoding.ts';
 import type { WrapperFamily } from './family.ts';
 
 /**
@@ -11,6 +11,7 @@ const messageSegment = /^\d+\.\d+$/;
 export const sailthru: WrapperFamily = {
   tracker: 'sailthru',
   decode(url) {
+    if (firstPathSegment(url) !== 'click') return null;
     const [first, message, token] = pathSegments(url);
     if (first !== 'click' || !message || !messageSegment.test(message) || !token) return null;
     return asWebUrl(base64ToText(token));
