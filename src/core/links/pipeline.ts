@@ -67,12 +67,15 @@ interface Destination {
   parts: Set<ExtractedLink['part']>;
 }
 
+/** Real anchor text: nothing grades higher. */
+const BEST_QUALITY = 3;
+
 function textQuality(link: ExtractedLink): number {
   const text = link.text.trim();
   if (text === '') return 0;
   if (link.isImage) return 1;
   if (GENERIC_TEXT.test(text) || LOOKS_LIKE_URL.test(text)) return 2;
-  return 3;
+  return BEST_QUALITY;
 }
 
 function describeError(error: unknown): string {
@@ -216,9 +219,9 @@ function mergeOccurrences(parts: ParsedPart[], warnings: string[]): Map<string, 
       }
       if (!resolved.canonical) continue;
       const key = resolved.key;
-      const quality = textQuality(link);
       const existing = destinations.get(key);
       if (!existing) {
+        const quality = textQuality(link);
         destinations.set(key, {
           canonical: resolved.canonical,
           canonicalKey: key,
@@ -238,6 +241,8 @@ function mergeOccurrences(parts: ParsedPart[], warnings: string[]): Map<string, 
       existing.occurrences++;
       existing.allImages &&= link.isImage;
       existing.parts.add(link.part);
+      // Most repeats are of a destination that already has real anchor text: theirs cannot read better.
+      const quality = existing.textQuality < BEST_QUALITY ? textQuality(link) : 0;
       if (quality > existing.textQuality) {
         existing.best = link;
         existing.textQuality = quality;
@@ -303,7 +308,7 @@ function joinEmailParts(destinations: Map<string, Destination>): void {
   // Text parts cut long anchors to their last words, so HTML anchors are known by their tails too.
   const htmlByText = new Map<string, Destination[]>();
   for (const destination of destinations.values()) {
-    if (!destination.parts.has('html') || destination.textQuality < 3) continue;
+    if (!destination.parts.has('html') || destination.textQuality < BEST_QUALITY) continue;
     const normalised = normaliseText(destination.best.text);
     const starts = wordStarts(normalised);
     // Every tail of up to twice the words a text part prints, since its word count differs from ours by dashes
@@ -322,7 +327,7 @@ function joinEmailParts(destinations: Map<string, Destination>): void {
   if (htmlByText.size === 0) return;
   const textByKey = new Map<string, Destination[]>();
   for (const destination of destinations.values()) {
-    if (destination.parts.has('html') || destination.textQuality < 3) continue;
+    if (destination.parts.has('html') || destination.textQuality < BEST_QUALITY) continue;
     const key = sharedTextPartKey(destination.best.text, htmlByText);
     if (key === undefined) continue;
     const list = textByKey.get(key);
