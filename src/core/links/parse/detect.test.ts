@@ -43,4 +43,18 @@ describe('decodeInput', () => {
     expect(decoded.warnings[0]).toMatch(/binary data/);
     expect(decodeInput('a\u0000b', 100).binary).toBe(true);
   });
+
+  it('counts every control byte, wherever the bytes start in their buffer and whatever their length', () => {
+    // 1,000 bytes of text with control bytes (ESC aside) spread over it: more than 5% is binary, 5% or less is not.
+    const withControls = (count: number, offset: number): Uint8Array => {
+      const buffer = new Uint8Array(offset + 1_000).fill(0x61);
+      for (let i = 0; i < count; i++) buffer[offset + ((i * 37) % 1_000)] = [1, 8, 14, 31][i % 4]!;
+      return buffer.subarray(offset);
+    };
+    for (const offset of [0, 1, 2, 3]) {
+      expect(decodeInput(withControls(51, offset), 10_000).binary, `offset ${offset}`).toBe(true);
+      expect(decodeInput(withControls(50, offset), 10_000).binary, `offset ${offset}`).toBe(false);
+      expect(decodeInput(withControls(51, offset).subarray(0, 999), 10_000).binary).toBe(true);
+    }
+  });
 });
