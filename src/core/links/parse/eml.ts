@@ -38,12 +38,34 @@ function addressHosts(addresses: Array<Address | undefined>): string[] {
   return hosts;
 }
 
+const MAILBOX_CHAR = /[\w.+-]/;
+const MAIL_DOMAIN = /[\w-]+(?:\.[\w-]+)+/y;
+
+/**
+ * The domains of `[\w.+-]+@([\w-]+(?:\.[\w-]+)+)` matches in `value`, found from each `@` rather than by the
+ * expression itself: it retries every start inside a long run of word characters (a List-Unsubscribe token), which
+ * is quadratic in the run's length. Same matches: a mailbox is the run of mailbox characters just before an `@`,
+ * starting no earlier than the previous match's end.
+ */
+export function mailDomains(value: string): string[] {
+  const domains: string[] = [];
+  let from = 0;
+  for (let at = value.indexOf('@'); at >= 0; at = value.indexOf('@', Math.max(at + 1, from))) {
+    if (at === from || !MAILBOX_CHAR.test(value.charAt(at - 1))) continue;
+    MAIL_DOMAIN.lastIndex = at + 1;
+    const domain = MAIL_DOMAIN.exec(value)?.[0];
+    if (domain === undefined) continue;
+    domains.push(domain.toLowerCase());
+    from = MAIL_DOMAIN.lastIndex;
+  }
+  return domains;
+}
+
 /** Hosts inside a header value: URLs, mail addresses and a List-Id's `<name.example.com>`. */
 function headerHosts(key: string, value: string): string[] {
   const hosts: string[] = [];
   for (const match of value.matchAll(/https?:\/\/([^/\s>:?#]+)/gi)) if (match[1]) hosts.push(match[1].toLowerCase());
-  for (const match of value.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g))
-    if (match[1]) hosts.push(match[1].toLowerCase());
+  hosts.push(...mailDomains(value));
   if (key === 'list-id') {
     const id = /<([^<>\s]+)>/.exec(value)?.[1];
     if (id && id.includes('.')) hosts.push(id.toLowerCase());
