@@ -149,3 +149,17 @@ export function streamOf(whole: ChatCompletion, pieceLength = Infinity): AsyncIt
     };
   })();
 }
+
+/**
+ * The `chat` member of an engine whose backend answers in one piece: a streaming request is
+ * answered by replaying the finished completion (`streamOf`), so each such engine writes only
+ * its non-streaming call.
+ */
+export function oneShotChat(
+  complete: (request: ChatCompletionRequest, options?: RequestOptions) => Promise<ChatCompletion>,
+  pieceLength?: number,
+): ChatEngine['chat'] {
+  const create = async (request: ChatCompletionRequest, options?: RequestOptions) =>
+    request.stream ? streamOf(await complete(request, options), pieceLength) : complete(request, options);
+  return { completions: { create: create as ChatEngine['chat']['completions']['create'] } };
+}

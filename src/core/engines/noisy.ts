@@ -7,14 +7,13 @@
  */
 import type {
   ChatCompletion,
-  ChatCompletionChunk,
   ChatCompletionRequest,
   ChatEngine,
   EngineInfo,
   FinishReason,
   RequestOptions,
 } from './engine.ts';
-import { collectStream, streamOf } from './engine.ts';
+import { collectStream, oneShotChat } from './engine.ts';
 
 export const noiseKinds = [
   'wrong-tool',
@@ -76,14 +75,7 @@ export class NoisyEngine implements ChatEngine {
     this.info = { ...oracle.info, id: `noisy(${options.rate}):${oracle.info.id}`, ...options.info };
   }
 
-  readonly chat = {
-    completions: {
-      create: ((request: ChatCompletionRequest, options?: RequestOptions) =>
-        request.stream
-          ? this.#stream(request, options)
-          : this.#complete(request, options)) as ChatEngine['chat']['completions']['create'],
-    },
-  };
+  readonly chat = oneShotChat((request, options) => this.#complete(request, options));
 
   async #complete(request: ChatCompletionRequest, options?: RequestOptions): Promise<ChatCompletion> {
     const index = this.#requests++;
@@ -101,10 +93,6 @@ export class NoisyEngine implements ChatEngine {
       ...truth,
       choices: [{ index: 0, message: { role: 'assistant', content: mutated.content }, finish_reason: mutated.finish }],
     };
-  }
-
-  async #stream(request: ChatCompletionRequest, options?: RequestOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
-    return streamOf(await this.#complete(request, options));
   }
 }
 

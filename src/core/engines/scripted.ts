@@ -5,14 +5,13 @@
  */
 import type {
   ChatCompletion,
-  ChatCompletionChunk,
   ChatCompletionRequest,
   ChatEngine,
   EngineInfo,
   FinishReason,
   RequestOptions,
 } from './engine.ts';
-import { streamOf } from './engine.ts';
+import { oneShotChat } from './engine.ts';
 
 /** One played-back answer: the text, optionally with the finish reason a real engine would give. */
 export type ScriptedReply = string | { content: string; finish_reason?: FinishReason };
@@ -60,14 +59,8 @@ export class ScriptedEngine implements ChatEngine {
     }
   }
 
-  readonly chat = {
-    completions: {
-      create: ((request: ChatCompletionRequest, options?: RequestOptions) =>
-        request.stream
-          ? this.#stream(request, options)
-          : this.#complete(request, options)) as ChatEngine['chat']['completions']['create'],
-    },
-  };
+  // Streams in small pieces, so consumers meet a real stream's many chunks.
+  readonly chat = oneShotChat((request, options) => this.#complete(request, options), 8);
 
   async #complete(request: ChatCompletionRequest, options?: RequestOptions): Promise<ChatCompletion> {
     const index = this.requests.length;
@@ -77,11 +70,6 @@ export class ScriptedEngine implements ChatEngine {
     const content = typeof reply === 'string' ? reply : reply.content;
     const finish = typeof reply === 'string' ? 'stop' : (reply.finish_reason ?? 'stop');
     return completion(this.info.model, index, content, finish, request);
-  }
-
-  async #stream(request: ChatCompletionRequest, options?: RequestOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
-    // Small pieces, so consumers meet a real stream's many chunks.
-    return streamOf(await this.#complete(request, options), 8);
   }
 }
 

@@ -9,14 +9,13 @@
  */
 import type {
   ChatCompletion,
-  ChatCompletionChunk,
   ChatCompletionRequest,
   ChatEngine,
   EngineInfo,
   FinishReason,
   RequestOptions,
 } from '../../core/engines/engine.ts';
-import { streamOf } from '../../core/engines/engine.ts';
+import { oneShotChat } from '../../core/engines/engine.ts';
 import type { EgressGate } from '../egress.ts';
 import { locationOf } from './location.ts';
 import { abortedCompletion, estimateTokens, FallbackError, isAbort, joinUrl, postJson, usageOf } from './request.ts';
@@ -34,14 +33,7 @@ export interface AnthropicOptions {
 
 export class AnthropicEngine implements ChatEngine {
   readonly info: EngineInfo;
-  readonly chat = {
-    completions: {
-      create: ((request: ChatCompletionRequest, options?: RequestOptions) =>
-        request.stream
-          ? this.#streamed(request, options)
-          : this.#complete(request, options)) as ChatEngine['chat']['completions']['create'],
-    },
-  };
+  readonly chat = oneShotChat((request, options) => this.#complete(request, options));
 
   constructor(private readonly options: AnthropicOptions) {
     this.info = {
@@ -51,13 +43,6 @@ export class AnthropicEngine implements ChatEngine {
       size: 'large',
       contextWindow: options.contextWindow ?? 200_000,
     };
-  }
-
-  async #streamed(
-    request: ChatCompletionRequest,
-    options?: RequestOptions,
-  ): Promise<AsyncIterable<ChatCompletionChunk>> {
-    return streamOf(await this.#complete(request, options));
   }
 
   async #complete(request: ChatCompletionRequest, options?: RequestOptions): Promise<ChatCompletion> {

@@ -13,7 +13,6 @@
  */
 import type {
   ChatCompletion,
-  ChatCompletionChunk,
   ChatCompletionRequest,
   ChatEngine,
   ChatMessage,
@@ -21,7 +20,7 @@ import type {
   FinishReason,
   RequestOptions,
 } from '../../core/engines/engine.ts';
-import { streamOf } from '../../core/engines/engine.ts';
+import { oneShotChat } from '../../core/engines/engine.ts';
 import type { EgressGate } from '../egress.ts';
 import { locationOf } from './location.ts';
 import type { StructuredOutput } from './presets.ts';
@@ -50,14 +49,7 @@ export class OpenAICompatibleEngine implements ChatEngine {
   /** OpenAI's reasoning models refuse `max_tokens` (they take `max_completion_tokens`) and any non-default sampling. */
   #tokenLimit: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
   #sampling = true;
-  readonly chat = {
-    completions: {
-      create: ((request: ChatCompletionRequest, options?: RequestOptions) =>
-        request.stream
-          ? this.#streamed(request, options)
-          : this.#complete(request, options)) as ChatEngine['chat']['completions']['create'],
-    },
-  };
+  readonly chat = oneShotChat((request, options) => this.#complete(request, options));
 
   constructor(private readonly options: OpenAICompatibleOptions) {
     this.#structured = options.structured ?? 'json_schema';
@@ -73,13 +65,6 @@ export class OpenAICompatibleEngine implements ChatEngine {
   /** The structured-output mode in use now (after any step-down). */
   get structured(): StructuredOutput {
     return this.#structured;
-  }
-
-  async #streamed(
-    request: ChatCompletionRequest,
-    options?: RequestOptions,
-  ): Promise<AsyncIterable<ChatCompletionChunk>> {
-    return streamOf(await this.#complete(request, options));
   }
 
   async #complete(request: ChatCompletionRequest, options?: RequestOptions): Promise<ChatCompletion> {
