@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOW_TO_GET_CHROMIUM, findChromium } from './find-chromium.ts';
+import { couldNotObtainChromium, obtainChromium } from './find-chromium.ts';
 
 interface Tally {
   passed: number;
@@ -76,9 +76,9 @@ addReport('unit tests (vitest)', unitReport, unitOk, (json) => {
   };
 });
 
-const chromium = findChromium();
+const { choice: chromium, attempts } = obtainChromium();
 if (!chromium) {
-  console.error(`\n${HOW_TO_GET_CHROMIUM}`);
+  console.error(`\n${couldNotObtainChromium(attempts)}`);
   total.failed += 1;
   failures.push('end-to-end tests (no Chromium)');
 } else if (!run('npx', ['vite', 'build'])) {
