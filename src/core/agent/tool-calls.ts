@@ -29,10 +29,15 @@ type JsonSchema = { [key: string]: unknown };
 export function callSchema(tool: ToolDefinition, state: ToolState | null): TSchema {
   const parameters = JSON.parse(JSON.stringify(tool.parameters)) as JsonSchema;
   if (state) narrowIds(parameters, state);
+  return callSchemaOf(tool.name, parameters);
+}
+
+/** `{"tool": name, "arguments": ...}`: the shape of every call a model makes, Sift's tools or a benchmark's. */
+export function callSchemaOf(name: string, parameters: object): TSchema {
   return {
     type: 'object',
     required: ['tool', 'arguments'],
-    properties: { tool: { type: 'string', const: tool.name }, arguments: parameters },
+    properties: { tool: { type: 'string', const: name }, arguments: parameters },
     additionalProperties: false,
   } as unknown as TSchema;
 }
