@@ -30,24 +30,38 @@ export interface AnswerItem {
 const isOptional = (values: AcceptedValues) => values.includes('');
 const chosen = (values: AcceptedValues) => values.filter((value) => value !== '');
 
-/** A value BFCL would accept for one parameter: accepted dicts and lists of dicts are built key by key. */
-function valueFrom(accepted: PyValue, nested?: ParamDoc): PyValue {
-  if (pyTypeOf(accepted) === 'dict') return dictFrom(accepted as Record<string, AcceptedValues>);
-  if (Array.isArray(accepted) && nested?.type === 'dict') {
+/**
+ * A value BFCL would accept for one parameter: accepted dicts and lists of dicts are built key by
+ * key, in the order the schema declares (XGrammar writes properties in that order, so a constrained
+ * model does too).
+ */
+function valueFrom(accepted: PyValue, spec: ParamDoc | undefined): PyValue {
+  if (pyTypeOf(accepted) === 'dict') return dictFrom(accepted as Record<string, AcceptedValues>, spec?.properties);
+  if (Array.isArray(accepted) && spec?.items?.type === 'dict') {
+    const properties = spec.items.properties;
     return accepted.map((item) =>
-      pyTypeOf(item) === 'dict' ? dictFrom(item as Record<string, AcceptedValues>) : item,
+      pyTypeOf(item) === 'dict' ? dictFrom(item as Record<string, AcceptedValues>, properties) : item,
     );
   }
   return accepted;
 }
 
-function dictFrom(accepted: Record<string, AcceptedValues>): Record<string, PyValue> {
+function dictFrom(
+  accepted: Record<string, AcceptedValues>,
+  properties: Record<string, ParamDoc> | undefined,
+): Record<string, PyValue> {
   const out: Record<string, PyValue> = {};
-  for (const [key, values] of Object.entries(accepted)) {
-    const [first] = chosen(values);
+  for (const key of inDeclaredOrder(Object.keys(accepted), properties)) {
+    const [first] = chosen(accepted[key]!);
     if (first !== undefined) out[key] = first;
   }
   return out;
+}
+
+function inDeclaredOrder(keys: string[], properties: Record<string, ParamDoc> | undefined): string[] {
+  const declared = Object.keys(properties ?? {});
+  const rank = (key: string) => (declared.includes(key) ? declared.indexOf(key) : declared.length);
+  return [...keys].sort((a, b) => rank(a) - rank(b));
 }
 
 function docOf(item: AnswerItem, name: string): FunctionDoc {
@@ -62,10 +76,11 @@ export function firstRightCall(item: AnswerItem, answer: AnswerCall): ModelCall 
   const doc = docOf(item, name);
   const required = doc.parameters.required ?? [];
   const args: Record<string, PyValue> = {};
-  for (const [param, values] of Object.entries(params)) {
+  for (const param of inDeclaredOrder(Object.keys(params), doc.parameters.properties)) {
+    const values = params[param]!;
     const [first] = chosen(values);
     if (first === undefined || (isOptional(values) && !required.includes(param))) continue;
-    args[param] = valueFrom(first, doc.parameters.properties[param]?.items);
+    args[param] = valueFrom(first, doc.parameters.properties[param]);
   }
   return { name, arguments: args };
 }
@@ -86,7 +101,7 @@ export function rightOutputs(item: AnswerItem): ModelCall[][] {
       const spec = doc.parameters.properties[param];
       if (!spec) continue;
       for (const value of chosen(values)) {
-        const variant = valueFrom(value, spec.items);
+        const variant = valueFrom(value, spec);
         outputs.push(withArgument(base, callIndex, param, variant));
         // Case and punctuation are forgiven only for a declared string, not for a variable's name.
         const respelt = spec.type === 'string' ? respell(variant) : null;
@@ -103,6 +118,14 @@ export function rightOutputs(item: AnswerItem): ModelCall[][] {
 
 function withArgument(calls: ModelCall[], index: number, param: string, value: PyValue): ModelCall[] {
   return calls.map((call, i) => (i === index ? { ...call, arguments: { ...call.arguments, [param]: value } } : call));
+}
+
+/** The call with its arguments in the order the function declares them. */
+export function inSchemaOrder(call: ModelCall, functions: readonly FunctionDoc[]): ModelCall {
+  const properties = functions.find((doc) => doc.name === call.name)?.parameters.properties;
+  const args: Record<string, PyValue> = {};
+  for (const key of inDeclaredOrder(Object.keys(call.arguments), properties)) args[key] = call.arguments[key]!;
+  return { name: call.name, arguments: args };
 }
 
 /** The same string as BFCL reads it (case, spaces and `,./-_*^` do not count); null when there is nothing to vary. */
@@ -123,10 +146,14 @@ export function wrongOutputs(item: AnswerItem): WrongOutput[] {
   const doc = docOf(item, first.name);
   const accepted = Object.values(item.answer[0]!)[0]!;
 
+  // A model that picks the wrong function fills in that function's own parameters.
   const other = item.functions.find((fn) => fn.name !== first.name);
   wrong.push({
     kind: 'wrong-function',
-    calls: replaceFirst(right, { ...first, name: other ? other.name : `${first.name}_v2` }),
+    calls: replaceFirst(
+      right,
+      other ? { name: other.name, arguments: sampleArguments(other) } : { ...first, name: `${first.name}_v2` },
+    ),
   });
 
   const mustGive = [
@@ -209,10 +236,10 @@ function valueOutside(given: PyValue, accepted: AcceptedValues): PyValue | null 
 
 /** Arguments of the declared types for a function's required parameters: a call that looks real. */
 export function sampleArguments(doc: FunctionDoc): Record<string, PyValue> {
+  const required = new Set(doc.parameters.required ?? []);
   const args: Record<string, PyValue> = {};
-  for (const param of doc.parameters.required ?? []) {
-    const spec = doc.parameters.properties[param];
-    if (spec) args[param] = sampleValue(spec);
+  for (const [param, spec] of Object.entries(doc.parameters.properties)) {
+    if (required.has(param)) args[param] = sampleValue(spec);
   }
   return args;
 }
@@ -233,9 +260,8 @@ function sampleValue(spec: ParamDoc): PyValue {
     case 'dict':
     case 'object': {
       const out: Record<string, PyValue> = {};
-      for (const key of spec.required ?? []) {
-        const inner = spec.properties?.[key];
-        if (inner) out[key] = sampleValue(inner);
+      for (const [key, inner] of Object.entries(spec.properties ?? {})) {
+        if (spec.required?.includes(key)) out[key] = sampleValue(inner);
       }
       return out;
     }

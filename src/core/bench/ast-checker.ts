@@ -286,10 +286,7 @@ function checkListOfDicts(param: string, value: PyValue[], values: AcceptedValue
   return last;
 }
 
-/**
- * Every answer call must be matched by its own model call, in any order, and there must be no
- * call left over. Kuhn's augmenting paths find a full matching whenever one exists.
- */
+/** Parallel calls: as many as the answer has, each answer call matched by its own model call. */
 function checkParallel(
   functions: readonly FunctionDoc[],
   calls: readonly ModelCall[],
@@ -301,31 +298,63 @@ function checkParallel(
       `Wrong number of functions: ${calls.length}, expected ${answer.length}.`,
     );
   }
-  const fits = answer.map((expected) => calls.map((call) => checkCall(functions, call, expected)));
-  const callFor = new Array<number>(calls.length).fill(-1);
-  const assign = (answerIndex: number, seen: boolean[]): boolean => {
-    for (let callIndex = 0; callIndex < calls.length; callIndex++) {
-      if (seen[callIndex] || !fits[answerIndex]![callIndex]!.valid) continue;
-      seen[callIndex] = true;
-      if (callFor[callIndex] === -1 || assign(callFor[callIndex]!, seen)) {
-        callFor[callIndex] = answerIndex;
-        return true;
-      }
+  return checkPlan(
+    functions,
+    calls,
+    answer.map((call) => [call]),
+    [],
+  );
+}
+
+/**
+ * A plan's calls in any order: each required step matched by its own call, and every other call
+ * matched by an optional step (a harmless read). A step accepts any of its alternatives, for what
+ * BFCL's format cannot say ("by link id or by name"). Backtracking finds a matching whenever one
+ * exists; plans are a handful of calls.
+ */
+export function checkPlan(
+  functions: readonly FunctionDoc[],
+  calls: readonly ModelCall[],
+  required: readonly (readonly AnswerCall[])[],
+  optional: readonly (readonly AnswerCall[])[],
+): CheckResult {
+  const steps = [...required, ...optional];
+  const fits = calls.map((call) =>
+    steps.map((alternatives) => alternatives.map((answer) => checkCall(functions, call, answer))),
+  );
+  const fitsStep = (callIndex: number, stepIndex: number) =>
+    fits[callIndex]![stepIndex]!.some((result) => result.valid);
+  const used = new Array<boolean>(steps.length).fill(false);
+  const assign = (callIndex: number): boolean => {
+    if (callIndex === calls.length) return used.slice(0, required.length).every(Boolean);
+    for (let stepIndex = 0; stepIndex < steps.length; stepIndex++) {
+      if (used[stepIndex] || !fitsStep(callIndex, stepIndex)) continue;
+      used[stepIndex] = true;
+      if (assign(callIndex + 1)) return true;
+      used[stepIndex] = false;
     }
     return false;
   };
-  for (let answerIndex = 0; answerIndex < answer.length; answerIndex++) {
-    if (!assign(answerIndex, new Array<boolean>(calls.length).fill(false))) {
-      const reasons = fits[answerIndex]!.map(
-        (result, index) => `call ${index}: ${result.error ?? 'matched elsewhere'}`,
-      );
-      return fail(
-        'parallel_function_checker_no_order:cannot_find_match',
-        `No model call matches answer ${answerIndex} (${answerOf(answer[answerIndex]!)[0]}): ${reasons.join('; ')}`,
-      );
-    }
+  if (assign(0)) return ok;
+  const unmatchedCalls = calls.filter(
+    (_, callIndex) => !steps.some((_step, stepIndex) => fitsStep(callIndex, stepIndex)),
+  );
+  if (unmatchedCalls.length) {
+    const [first] = unmatchedCalls;
+    const reasons = fits[calls.indexOf(first!)]!.flat().map((result) => result.error);
+    return fail(
+      'parallel_function_checker_no_order:cannot_find_match',
+      `The call ${first!.name} matches no answer call: ${[...new Set(reasons)].slice(0, 3).join('; ')}`,
+    );
   }
-  return ok;
+  const missing = required.findIndex(
+    (_, stepIndex) => !calls.some((_call, callIndex) => fitsStep(callIndex, stepIndex)),
+  );
+  const name = missing >= 0 ? answerOf(required[missing]![0]!)[0] : null;
+  return fail(
+    'parallel_function_checker_no_order:cannot_find_match',
+    name ? `No call matches the expected ${name}.` : 'The calls cannot be paired one to one with the expected ones.',
+  );
 }
 
 function show(value: unknown): string {
