@@ -13,6 +13,7 @@ export const STORE_NAMES = {
   settings: { db: 'sift-settings', store: 'settings-v1' },
   history: { db: 'sift-history', store: 'runs-v1' },
   secrets: { db: 'sift-secrets', store: 'keys-v1' },
+  bench: { db: 'sift-bench', store: 'runs-v1' },
 } as const;
 
 export type StoreName = keyof typeof STORE_NAMES;

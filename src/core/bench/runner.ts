@@ -10,6 +10,7 @@ import { AbortedError, runModelStep, type StepEngines } from '../agent/model-ste
 import { candidateLine, judgeMessages, judgementSchema, nameIsGrounded } from '../agent/newsletter-job.ts';
 import { MemoryCrm, testPorts } from '../agent/test-factories.ts';
 import { TraceRecorder, type Trace } from '../agent/trace.ts';
+import type { DeviceProbe } from '../device.ts';
 import type { ChatEngine, EngineInfo } from '../engines/engine.ts';
 import { checkCalls, checkPlan, type ModelCall } from './ast-checker.ts';
 import { bfclMessages, bfclTurnSchema, readBfclCalls } from './bfcl.ts';
@@ -55,6 +56,16 @@ export interface MemoryReading {
   source: string;
 }
 
+/** The device a run measured, so results from several devices can be compared side by side. */
+export interface BenchDevice {
+  /** WebGPU's adapter, shader-f16 and buffer limits; null where the page could not ask. */
+  gpu: DeviceProbe | null;
+  /** `navigator.hardwareConcurrency`. */
+  cores: number | null;
+  /** The browser's brand and version, e.g. "Chromium 142". */
+  browser: string | null;
+}
+
 export interface BenchRun {
   format: 'sift-benchmark';
   version: 1;
@@ -70,6 +81,7 @@ export interface BenchRun {
   categories: Partial<Record<BenchCategory, CategorySummary>>;
   overall: CategorySummary;
   memory: MemoryReading;
+  device: BenchDevice | null;
   data: { bfcl: { repository: string; commit: string; licence: string; seed: number } };
 }
 
@@ -84,6 +96,7 @@ export interface BenchOptions {
   now?: () => number;
   /** Wall-clock time for ids and dates; `now` may be a monotonic clock. */
   clock?: () => number;
+  device?: BenchDevice | null;
 }
 
 export async function runBenchmark(options: BenchOptions): Promise<BenchRun> {
@@ -169,6 +182,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRun> {
     categories,
     overall,
     memory,
+    device: options.device ?? null,
     data: { bfcl: { ...pick(bfclSource), seed: bfclSeed } },
   };
 }
