@@ -14,6 +14,8 @@ import {
   type RequestOptions,
 } from '../engines/engine.ts';
 
+const emptyThinkBlock = /^\s*<think>\s*<\/think>/;
+
 export interface RequestMeasure {
   /** From sending the request to the first text; null when no text came. */
   ttftMs: number | null;
@@ -48,10 +50,15 @@ export class MeteredEngine implements ChatEngine {
 
   async *#measured(chunks: AsyncIterable<ChatCompletionChunk>, startedAt: number): AsyncIterable<ChatCompletionChunk> {
     let firstText: number | null = null;
+    let text = '';
     let finishReason: FinishReason = 'stop';
     let usage: ChatCompletionChunk['usage'];
     for await (const chunk of chunks) {
-      if (firstText === null && chunk.choices.some((choice) => choice.delta.content)) firstText = this.now();
+      if (firstText === null) {
+        text += chunk.choices.map((choice) => choice.delta.content ?? '').join('');
+        // The empty think block WebLLM puts before a Qwen3 answer is not the model's first token.
+        if (text.replace(emptyThinkBlock, '').trim()) firstText = this.now();
+      }
       for (const choice of chunk.choices) if (choice.finish_reason) finishReason = choice.finish_reason;
       if (chunk.usage) usage = chunk.usage;
       yield chunk;
