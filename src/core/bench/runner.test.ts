@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { installFakeLanguageModel } from '../../../tests/fakes/language-model.ts';
+import { loadBuiltInModel, type LanguageModelApi } from '../engines/built-in.ts';
 import { oneShotChat, type ChatEngine } from '../engines/engine.ts';
 import { ScriptedEngine } from '../engines/scripted.ts';
 import { benchCategories, benchItems } from './items.ts';
@@ -104,5 +106,18 @@ describe('runBenchmark', () => {
     });
     expect(run.overall).toMatchObject({ accuracy: 1, decodeTokensPerS: 40, prefillTokensPerS: 400 });
     expect(run.memory).toEqual({ peakBytes: 2 * 2 ** 20, source: 'test' });
+  });
+
+  it("runs against Chrome's built-in model (the fake), whose schema-made answers are valid but mostly wrong", async () => {
+    installFakeLanguageModel({ availability: 'available' });
+    const api = (globalThis as unknown as { LanguageModel: LanguageModelApi }).LanguageModel;
+    const engine = await loadBuiltInModel(api);
+    const run = await runBenchmark({ engine, items: quick, mode: 'quick' });
+    delete (globalThis as { LanguageModel?: unknown }).LanguageModel;
+    expect(run.overall.items).toBe(20);
+    expect(run.engine.id).toBe('built-in:chrome');
+    expect(run.overall.accuracy).toBeLessThan(0.5);
+    expect(run.categories.simple!.validBeforeRepair).toBe(1);
+    expect(run.overall.ttftMsP50).not.toBeNull();
   });
 });
