@@ -5,7 +5,14 @@
  * wrong by BFCL's rules by construction — never by asking the checker — so a checker that accepted
  * it would be caught.
  */
-import type { AcceptedValues, AnswerCall, FunctionDoc, ModelCall, ParamDoc } from './ast-checker.ts';
+import {
+  pythonTypes,
+  type AcceptedValues,
+  type AnswerCall,
+  type FunctionDoc,
+  type ModelCall,
+  type ParamDoc,
+} from './ast-checker.ts';
 import { PyFloat, pyIn, pyTypeOf, type PyType, type PyValue } from './py-json.ts';
 
 export type MistakeKind =
@@ -196,22 +203,9 @@ function replaceFirst(calls: ModelCall[], first: ModelCall): ModelCall[] {
   return [first, ...calls.slice(1)];
 }
 
-const pythonTypeOf: Record<string, PyType> = {
-  string: 'str',
-  any: 'str',
-  integer: 'int',
-  float: 'float',
-  number: 'float',
-  boolean: 'bool',
-  array: 'list',
-  tuple: 'list',
-  dict: 'dict',
-  object: 'dict',
-};
-
 /** A value whose type is neither the declared one nor the one the answer lists (a variable's). */
 function valueOfOtherType(spec: ParamDoc, accepted: AcceptedValues): PyValue {
-  const avoid = new Set<PyType>([pythonTypeOf[spec.type] ?? 'str']);
+  const avoid = new Set<PyType>([pythonTypes[spec.type] ?? 'str']);
   const first = chosen(accepted)[0];
   if (first !== undefined) avoid.add(pyTypeOf(first));
   // An int is a float too where a float is expected (Python converts it), so never offer one there.

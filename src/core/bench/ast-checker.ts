@@ -60,7 +60,7 @@ const ok: CheckResult = { valid: true };
 const fail = (errorType: string, error: string): CheckResult => ({ valid: false, errorType, error });
 
 /** BFCL's PYTHON_TYPE_MAPPING, plus JSON Schema's names for Sift's own tools. */
-const pythonTypes: Record<string, PyType> = {
+export const pythonTypes: Record<string, PyType> = {
   string: 'str',
   integer: 'int',
   float: 'float',
