@@ -6,20 +6,12 @@
  * each reaches IndexedDB before the index changes: what the index answers is always what is stored.
  * Functions are spread into the tools worker's `api`, so their names say they are about companies.
  */
-import {
-  applyPatch,
-  companyFromDraft,
-  type CompanyPatch,
-  CrmIndex,
-  DuplicateDomainError,
-  type SearchPage,
-  UnknownCompanyError,
-} from '../src/core/crm/crm-index.ts';
+import { applyPatch, companyFromDraft, type CompanyPatch, mergeCompany } from '../src/core/crm/company.ts';
+import { CrmIndex, DuplicateDomainError, type SearchPage, UnknownCompanyError } from '../src/core/crm/crm-index.ts';
 import {
   companiesToCsv,
   type CsvImportPlan,
   type CsvPreview,
-  mergeCompany,
   previewCsv as previewCsvBytes,
   readCompaniesCsv,
   type RowError,

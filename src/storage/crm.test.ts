@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { createStore, keys, type UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import { companyFromDraft } from '../core/crm/crm-index.ts';
+import { companyFromDraft } from '../core/crm/company.ts';
 import { ImportCancelledError } from '../core/crm/csv.ts';
 import type { Company } from '../core/crm/types.ts';
 import { CrmChangedElsewhereError, CrmStorage, loadImportSummary, saveImportSummary } from './crm.ts';

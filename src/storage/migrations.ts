@@ -10,7 +10,7 @@
  *   in one transaction is what makes an import atomic.
  */
 import { promisifyRequest, type UseStore } from 'idb-keyval';
-import { companyFromDraft } from '../core/crm/crm-index.ts';
+import { companyFromDraft } from '../core/crm/company.ts';
 import type { Company } from '../core/crm/types.ts';
 
 export const CRM_SCHEMA_VERSION = 1;

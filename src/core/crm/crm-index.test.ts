@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch, companyFromDraft, CrmIndex, InvalidCompanyError, POSSIBLE_NAME_SCORE } from './crm-index.ts';
+import { applyPatch, companyFromDraft } from './company.ts';
+import { CrmIndex, POSSIBLE_NAME_SCORE } from './crm-index.ts';
 import type { Company, CompanyDraft } from './types.ts';
 
 let nextId = 0;
@@ -127,47 +128,5 @@ describe('CrmIndex.search', () => {
     expect(index.search('FINTECH seed').total).toBe(1);
     expect(index.search('alpha.com').total).toBe(1);
     expect(index.search('nothing').total).toBe(0);
-  });
-});
-
-describe('companyFromDraft', () => {
-  it('derives the registrable domain from the website and normalises the rest', () => {
-    const made = companyFromDraft(
-      {
-        name: '  Acme   Robotics ',
-        website: 'https://app.acme.com/x',
-        aliasDomains: ['www.acme.io', 'acme.com', ''],
-        tags: ['a', 'A'],
-        source: '',
-      },
-      { id: 'x', now: 5 },
-    );
-    expect(made).toEqual({
-      id: 'x',
-      name: 'Acme Robotics',
-      domain: 'acme.com',
-      aliasDomains: ['acme.io'],
-      website: 'https://app.acme.com/x',
-      tags: ['a'],
-      source: 'manual',
-      notes: '',
-      externalId: null,
-      createdAt: 5,
-      updatedAt: 5,
-    });
-  });
-
-  it('refuses a missing name or a domain that is not one, with a message', () => {
-    expect(() => companyFromDraft({ name: ' ', source: 'manual' }, { id: 'x', now: 1 })).toThrow(InvalidCompanyError);
-    expect(() => companyFromDraft({ name: 'A', domain: 'nope', source: 'manual' }, { id: 'x', now: 1 })).toThrow(
-      /“nope” is not a web domain/,
-    );
-  });
-
-  it('keeps id, source and creation date when patched', () => {
-    const original = company({ name: 'A', domain: 'a.com' });
-    const patched = applyPatch(original, { notes: 'hello', tags: ['x'] }, 99);
-    expect(patched).toMatchObject({ id: original.id, source: 'test', createdAt: original.createdAt, updatedAt: 99 });
-    expect(patched.notes).toBe('hello');
   });
 });

@@ -6,8 +6,8 @@
  * domain, or a subdomain of either); a name alone, however close, is at most `possible`, because
  * two companies can share a name and the user has to judge.
  */
-import { nameSimilarity, nameTokens, normaliseDomain, normaliseTags } from './normalise.ts';
-import type { Company, CompanyDraft, MatchEvidence, MatchQuery, MatchResult } from './types.ts';
+import { nameSimilarity, nameTokens, normaliseDomain } from './normalise.ts';
+import type { Company, MatchEvidence, MatchQuery, MatchResult } from './types.ts';
 
 /** Below this a name is not even a `possible` match. "stripe"/"stripes" is 0.91; "acme"/"acmes" 0.86. */
 export const POSSIBLE_NAME_SCORE = 0.85;
@@ -328,78 +328,4 @@ function searchText(company: Company): string {
 function nameEvidence(score: number, company: Company): MatchEvidence {
   const rounded = Math.floor(score * 100) / 100;
   return { kind: 'name', detail: `name ≈ ${rounded.toFixed(2)} (${company.name})`, score: rounded };
-}
-
-/** What a company needs besides the draft; the caller supplies them so this stays pure and testable. */
-export interface NewCompanyContext {
-  id: string;
-  now: number;
-}
-
-export class InvalidCompanyError extends Error {
-  override name = 'InvalidCompanyError';
-}
-
-/**
- * Turns a draft into a stored company: normalises the domain (taken from `domain`, else from
- * `website`) and alias domains, tags and whitespace. Throws InvalidCompanyError with a message the
- * user can act on.
- */
-export function companyFromDraft(draft: CompanyDraft, { id, now }: NewCompanyContext): Company {
-  const name = draft.name?.trim().replace(/\s+/g, ' ') ?? '';
-  if (!name) throw new InvalidCompanyError('A company needs a name.');
-  if (name.length > 300) throw new InvalidCompanyError('A company name can be at most 300 characters.');
-  const website = draft.website?.trim() || null;
-  let domain: string | null = null;
-  const domainInput = draft.domain?.trim() || website;
-  if (domainInput) {
-    domain = normaliseDomain(domainInput)?.domain ?? null;
-    if (!domain)
-      throw new InvalidCompanyError(`“${domainInput}” is not a web domain (expected something like acme.com).`);
-  }
-  const aliasDomains: string[] = [];
-  for (const alias of draft.aliasDomains ?? []) {
-    if (!alias.trim()) continue;
-    const normalised = normaliseDomain(alias)?.domain;
-    if (!normalised) throw new InvalidCompanyError(`“${alias}” is not a web domain (expected something like acme.io).`);
-    if (normalised !== domain && !aliasDomains.includes(normalised)) aliasDomains.push(normalised);
-  }
-  return {
-    id,
-    name,
-    domain,
-    aliasDomains,
-    website,
-    tags: normaliseTags(draft.tags ?? []),
-    source: draft.source?.trim() || 'manual',
-    notes: draft.notes?.trim() ?? '',
-    externalId: draft.externalId?.trim() || null,
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
-/** Edits the user may make to a company; id, source and created date stay. */
-export type CompanyPatch = Partial<
-  Pick<Company, 'name' | 'domain' | 'aliasDomains' | 'website' | 'tags' | 'notes' | 'externalId'>
->;
-
-/** An empty domain is derived from the website again, as when adding: a company's domain always follows its site. */
-export function applyPatch(company: Company, patch: CompanyPatch, now: number): Company {
-  const draft: CompanyDraft = {
-    name: patch.name ?? company.name,
-    website: patch.website !== undefined ? patch.website : company.website,
-    domain: patch.domain !== undefined ? patch.domain : company.domain,
-    aliasDomains: patch.aliasDomains ?? company.aliasDomains,
-    tags: patch.tags ?? company.tags,
-    source: company.source,
-    notes: patch.notes ?? company.notes,
-  };
-  const updated = companyFromDraft(draft, { id: company.id, now });
-  return {
-    ...updated,
-    externalId: patch.externalId !== undefined ? patch.externalId : company.externalId,
-    createdAt: company.createdAt,
-    updatedAt: now,
-  };
 }

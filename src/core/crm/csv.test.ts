@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { companyFromDraft } from './crm-index.ts';
+import { companyFromDraft } from './company.ts';
 import {
   companiesToCsv,
   CsvFileError,

@@ -7,7 +7,7 @@
  * that fails to read leaves the CRM as it was by construction.
  */
 import Papa from 'papaparse';
-import { companyFromDraft, InvalidCompanyError } from './crm-index.ts';
+import { companyFromDraft, InvalidCompanyError, mergeCompany } from './company.ts';
 import headerTable from './csv-headers.json';
 import { normaliseDomain, normaliseTags } from './normalise.ts';
 import type { Company } from './types.ts';
@@ -381,31 +381,6 @@ function companyFromRow(
   if (createdAt !== null) company.createdAt = createdAt;
   company.updatedAt = updatedAt ?? company.createdAt;
   return company;
-}
-
-/**
- * Folds `incoming` into `into` (same domain, so the same company): the first record's scalar fields
- * win where set, domains and tags are united, different notes are kept both.
- */
-export function mergeCompany(into: Company, incoming: Company): Company {
-  const aliases = new Set([...into.aliasDomains, ...incoming.aliasDomains]);
-  if (incoming.domain && incoming.domain !== into.domain) aliases.add(incoming.domain);
-  if (into.domain) aliases.delete(into.domain);
-  const notes =
-    incoming.notes && incoming.notes !== into.notes && !into.notes.includes(incoming.notes)
-      ? [into.notes, incoming.notes].filter(Boolean).join('\n\n')
-      : into.notes;
-  return {
-    ...into,
-    domain: into.domain ?? incoming.domain,
-    website: into.website ?? incoming.website,
-    aliasDomains: [...aliases],
-    tags: normaliseTags([...into.tags, ...incoming.tags]),
-    notes,
-    externalId: into.externalId ?? incoming.externalId,
-    createdAt: Math.min(into.createdAt, incoming.createdAt),
-    updatedAt: Math.max(into.updatedAt, incoming.updatedAt),
-  };
 }
 
 type StreamEvent = 'data' | 'end' | 'error';

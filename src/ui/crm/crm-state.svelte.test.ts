@@ -1,12 +1,7 @@
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
-import {
-  applyPatch,
-  companyFromDraft,
-  CrmIndex,
-  DuplicateDomainError,
-  type SearchPage,
-} from '../../core/crm/crm-index.ts';
+import { applyPatch, companyFromDraft } from '../../core/crm/company.ts';
+import { CrmIndex, DuplicateDomainError, type SearchPage } from '../../core/crm/crm-index.ts';
 import { companiesToCsv, type CsvImportPlan, previewCsv, readCompaniesCsv } from '../../core/crm/csv.ts';
 import type { Company, CompanyDraft } from '../../core/crm/types.ts';
 import { CrmState } from './crm-state.svelte.ts';

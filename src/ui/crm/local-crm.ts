@@ -7,7 +7,8 @@
  * warm index survives; either way the stored CRM is untouched until the import commits.
  */
 import { proxy } from 'comlink';
-import type { CompanyPatch, SearchPage } from '../../core/crm/crm-index.ts';
+import type { CompanyPatch } from '../../core/crm/company.ts';
+import type { SearchPage } from '../../core/crm/crm-index.ts';
 import type { CsvImportPlan, CsvPreview } from '../../core/crm/csv.ts';
 import type { Company, CompanyDraft, CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import type { CrmOverview, ImportMode, ImportProgress, ImportReport } from '../../../workers/crm-api.ts';

@@ -1,0 +1,106 @@
+/**
+ * How a company record is made and changed: from a draft (what a user, a CSV row or the agent
+ * proposes), by a patch (an edit), and by merging two records that turned out to be one company.
+ * Every path normalises through here, so a company is stored the same way whoever wrote it.
+ */
+import { normaliseDomain, normaliseTags } from './normalise.ts';
+import type { Company, CompanyDraft } from './types.ts';
+
+/** What a company needs besides the draft; the caller supplies them so this stays pure and testable. */
+export interface NewCompanyContext {
+  id: string;
+  now: number;
+}
+
+export class InvalidCompanyError extends Error {
+  override name = 'InvalidCompanyError';
+}
+
+/**
+ * Turns a draft into a stored company: normalises the domain (taken from `domain`, else from
+ * `website`) and alias domains, tags and whitespace. Throws InvalidCompanyError with a message the
+ * user can act on.
+ */
+export function companyFromDraft(draft: CompanyDraft, { id, now }: NewCompanyContext): Company {
+  const name = draft.name?.trim().replace(/\s+/g, ' ') ?? '';
+  if (!name) throw new InvalidCompanyError('A company needs a name.');
+  if (name.length > 300) throw new InvalidCompanyError('A company name can be at most 300 characters.');
+  const website = draft.website?.trim() || null;
+  let domain: string | null = null;
+  const domainInput = draft.domain?.trim() || website;
+  if (domainInput) {
+    domain = normaliseDomain(domainInput)?.domain ?? null;
+    if (!domain)
+      throw new InvalidCompanyError(`“${domainInput}” is not a web domain (expected something like acme.com).`);
+  }
+  const aliasDomains: string[] = [];
+  for (const alias of draft.aliasDomains ?? []) {
+    if (!alias.trim()) continue;
+    const normalised = normaliseDomain(alias)?.domain;
+    if (!normalised) throw new InvalidCompanyError(`“${alias}” is not a web domain (expected something like acme.io).`);
+    if (normalised !== domain && !aliasDomains.includes(normalised)) aliasDomains.push(normalised);
+  }
+  return {
+    id,
+    name,
+    domain,
+    aliasDomains,
+    website,
+    tags: normaliseTags(draft.tags ?? []),
+    source: draft.source?.trim() || 'manual',
+    notes: draft.notes?.trim() ?? '',
+    externalId: draft.externalId?.trim() || null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Edits the user may make to a company; id, source and created date stay. */
+export type CompanyPatch = Partial<
+  Pick<Company, 'name' | 'domain' | 'aliasDomains' | 'website' | 'tags' | 'notes' | 'externalId'>
+>;
+
+/** An empty domain is derived from the website again, as when adding: a company's domain always follows its site. */
+export function applyPatch(company: Company, patch: CompanyPatch, now: number): Company {
+  const draft: CompanyDraft = {
+    name: patch.name ?? company.name,
+    website: patch.website !== undefined ? patch.website : company.website,
+    domain: patch.domain !== undefined ? patch.domain : company.domain,
+    aliasDomains: patch.aliasDomains ?? company.aliasDomains,
+    tags: patch.tags ?? company.tags,
+    source: company.source,
+    notes: patch.notes ?? company.notes,
+  };
+  const updated = companyFromDraft(draft, { id: company.id, now });
+  return {
+    ...updated,
+    externalId: patch.externalId !== undefined ? patch.externalId : company.externalId,
+    createdAt: company.createdAt,
+    updatedAt: now,
+  };
+}
+
+/**
+ * Folds `incoming` into `into` (same domain, so the same company): the first record's scalar fields
+ * win where set, domains and tags are united, different notes are kept both.
+ */
+export function mergeCompany(into: Company, incoming: Company): Company {
+  const aliases = new Set([...into.aliasDomains, ...incoming.aliasDomains]);
+  if (incoming.domain && incoming.domain !== into.domain) aliases.add(incoming.domain);
+  if (into.domain) aliases.delete(into.domain);
+  const notes =
+    incoming.notes && incoming.notes !== into.notes && !into.notes.includes(incoming.notes)
+      ? [into.notes, incoming.notes].filter(Boolean).join('\n\n')
+      : into.notes;
+  return {
+    ...into,
+    domain: into.domain ?? incoming.domain,
+    website: into.website ?? incoming.website,
+    aliasDomains: [...aliases],
+    tags: normaliseTags([...into.tags, ...incoming.tags]),
+    notes,
+    externalId: into.externalId ?? incoming.externalId,
+    createdAt: Math.min(into.createdAt, incoming.createdAt),
+    updatedAt: Math.max(into.updatedAt, incoming.updatedAt),
+  };
+}
