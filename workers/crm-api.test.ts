@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { planFromPreview, previewCsv } from '../src/core/crm/csv.ts';
+import { planFromPreview, previewCsv } from '../src/core/crm/csv/preview.ts';
 import { CrmStorage } from '../src/storage/crm.ts';
 import { crmApi } from './crm-api.ts';
 

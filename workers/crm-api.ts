@@ -8,14 +8,10 @@
  */
 import { applyPatch, companyFromDraft, type CompanyPatch, mergeCompany } from '../src/core/crm/company.ts';
 import { CrmIndex, DuplicateDomainError, type SearchPage, UnknownCompanyError } from '../src/core/crm/crm-index.ts';
-import {
-  companiesToCsv,
-  type CsvImportPlan,
-  type CsvPreview,
-  previewCsv as previewCsvBytes,
-  readCompaniesCsv,
-  type RowError,
-} from '../src/core/crm/csv.ts';
+import { companiesToCsv } from '../src/core/crm/csv/export.ts';
+import { PREVIEW_BYTES, previewCsv as previewCsvBytes } from '../src/core/crm/csv/preview.ts';
+import { readCompaniesCsv } from '../src/core/crm/csv/read.ts';
+import type { CsvImportPlan, CsvPreview, RowError } from '../src/core/crm/csv/types.ts';
 import { normaliseTags } from '../src/core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../src/core/crm/types.ts';
 import { CrmStorage, type ImportSummary, loadImportSummary, saveImportSummary } from '../src/storage/crm.ts';
@@ -49,7 +45,6 @@ export interface CrmOverview {
   lastImport: ImportSummary | null;
 }
 
-const PREVIEW_BYTES = 256 * 1024;
 /** Progress messages cross to the page; a few per second is plenty for a progress bar. */
 const PROGRESS_INTERVAL_MS = 80;
 

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { createStore, keys, type UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { companyFromDraft } from '../core/crm/company.ts';
-import { ImportCancelledError } from '../core/crm/csv.ts';
+import { ImportCancelledError } from '../core/crm/csv/types.ts';
 import type { Company } from '../core/crm/types.ts';
 import { CrmChangedElsewhereError, CrmStorage, loadImportSummary, saveImportSummary } from './crm.ts';
 import { StorageFullError } from './db.ts';

@@ -10,7 +10,7 @@
  * manifest's revision is the one this tab last saw, so two tabs cannot silently undo each other.
  */
 import { get, promisifyRequest, set, type UseStore } from 'idb-keyval';
-import { ImportCancelledError } from '../core/crm/csv.ts';
+import { ImportCancelledError } from '../core/crm/csv/types.ts';
 import type { Company } from '../core/crm/types.ts';
 import { store, withQuotaMessage } from './db.ts';
 import {

@@ -4,7 +4,7 @@
  * search wins; an import can be cancelled and leaves the CRM as it was when it fails.
  */
 import type { SearchPage } from '../../core/crm/crm-index.ts';
-import type { CompanyField, CsvImportPlan, CsvPreview } from '../../core/crm/csv.ts';
+import type { CompanyField, CsvImportPlan, CsvPreview } from '../../core/crm/csv/types.ts';
 import type { Company, CompanyDraft } from '../../core/crm/types.ts';
 import { type ImportMode, type ImportProgress, type ImportReport, localCrm, type LocalCrmApi } from './local-crm.ts';
 

@@ -9,7 +9,7 @@
 import { proxy } from 'comlink';
 import type { CompanyPatch } from '../../core/crm/company.ts';
 import type { SearchPage } from '../../core/crm/crm-index.ts';
-import type { CsvImportPlan, CsvPreview } from '../../core/crm/csv.ts';
+import type { CsvImportPlan, CsvPreview } from '../../core/crm/csv/types.ts';
 import type { Company, CompanyDraft, CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import type { CrmOverview, ImportMode, ImportProgress, ImportReport } from '../../../workers/crm-api.ts';
 import { toolsWorker } from '../workers/instances.ts';

@@ -1,0 +1,115 @@
+/**
+ * One CSV row → a company: cells picked by the confirmed mapping, multi-domain cells split into a
+ * domain and aliases, shared hosts (LinkedIn, Crunchbase…) ignored, dates read, and a sentence
+ * instead of a company when the row cannot be one.
+ */
+import { companyFromDraft, InvalidCompanyError } from '../company.ts';
+import { normaliseDomain, normaliseTags } from '../normalise.ts';
+import type { Company } from '../types.ts';
+import { FORMULA_ESCAPED } from './export.ts';
+import type { CompanyField, CsvImportPlan, CsvReadContext } from './types.ts';
+
+/**
+ * Hosts many companies share: a website column pointing at one of these says nothing about which
+ * company it is, and taking it as the domain would merge every such row into one.
+ */
+const SHARED_HOSTS = new Set([
+  'linkedin.com',
+  'facebook.com',
+  'twitter.com',
+  'x.com',
+  'instagram.com',
+  'crunchbase.com',
+  'angel.co',
+  'wellfound.com',
+  'google.com',
+  'bit.ly',
+  'notion.site',
+]);
+
+const LIST_SEPARATOR = /[;,\n]/;
+
+function splitList(cell: string): string[] {
+  if (!cell) return [];
+  if (!LIST_SEPARATOR.test(cell)) return [cell];
+  return cell
+    .split(LIST_SEPARATOR)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/** Sift's export neutralises spreadsheet formulas with a leading `'` (see `companiesToCsv`); undo it. */
+function unescapeFormula(cell: string): string {
+  return cell.charCodeAt(0) === 39 /* ' */ && FORMULA_ESCAPED.test(cell) ? cell.slice(1) : cell;
+}
+
+function parseDate(cell: string): number | null {
+  if (!cell) return null;
+  const time = /^\d{10,13}$/.test(cell) ? Number(cell) : Date.parse(cell);
+  return Number.isFinite(time) ? time : null;
+}
+
+/** One row → a company, or a message saying why the row cannot be one. */
+export function companyFromRow(
+  row: readonly string[],
+  plan: CsvImportPlan,
+  context: CsvReadContext,
+  usedIds: Set<string>,
+): Company | string {
+  const cell = (field: CompanyField): string => {
+    const column = plan.mapping[field];
+    return column === null ? '' : unescapeFormula((row[column] ?? '').trim());
+  };
+  let name = cell('name');
+  let domain = cell('domain');
+  let website = cell('website');
+  // HubSpot and Attio put several domains in one cell; the first is the primary.
+  const domains = splitList(domain);
+  domain = domains[0] ?? '';
+  const aliasDomains = [...domains.slice(1), ...splitList(cell('aliasDomains'))];
+  if (!domain && !website && !name) return 'no company name, domain or website';
+  // Normalise each address once (this runs per row of a 100,000-row file); the website only
+  // matters for the domain when the domain cell is empty.
+  if (domain) {
+    const registrable = normaliseDomain(domain)?.domain;
+    if (registrable && SHARED_HOSTS.has(registrable)) domain = '';
+    else if (registrable) domain = registrable;
+  }
+  if (!domain && website) {
+    const registrable = normaliseDomain(website)?.domain;
+    if (registrable && SHARED_HOSTS.has(registrable)) website = '';
+  }
+  if (!name) name = normaliseDomain(domain || website)?.domain ?? '';
+  if (!name) return `no company name, and “${domain || website}” is not a web domain`;
+  // Only Sift's own export carries ids; other files get fresh ones (and need no duplicate check).
+  const siftId = plan.mapping.id === null ? '' : cell('id');
+  const id = siftId && !usedIds.has(siftId) ? siftId : context.newId();
+  if (siftId) usedIds.add(id);
+  let company: Company;
+  try {
+    company = companyFromDraft(
+      {
+        name,
+        domain: domain || null,
+        website: website || null,
+        aliasDomains:
+          aliasDomains.length === 0
+            ? aliasDomains
+            : aliasDomains.filter((alias) => !SHARED_HOSTS.has(normaliseDomain(alias)?.domain ?? '')),
+        tags: normaliseTags(splitList(cell('tags'))),
+        source: cell('source') || plan.source,
+        notes: cell('notes'),
+        externalId: cell('externalId') || null,
+      },
+      { id, now: context.now },
+    );
+  } catch (error) {
+    if (error instanceof InvalidCompanyError) return error.message;
+    throw error;
+  }
+  const createdAt = plan.mapping.createdAt === null ? null : parseDate(cell('createdAt'));
+  const updatedAt = plan.mapping.updatedAt === null ? null : parseDate(cell('updatedAt'));
+  if (createdAt !== null) company.createdAt = createdAt;
+  company.updatedAt = updatedAt ?? company.createdAt;
+  return company;
+}
