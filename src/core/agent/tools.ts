@@ -5,10 +5,10 @@
  * worker, on the page or in a test; no port reaches the network except through the CRM backend,
  * whose remote connectors go through the app's egress gate. See README.md to add a tool.
  */
-import Papa from 'papaparse';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { Company, CompanyDraft, CrmBackend, MatchResult } from '../crm/types.ts';
 import type { LinkCandidate, LinkKind, LinkReport } from '../links/types.ts';
+import { writeCsv } from '../text/spreadsheet-csv.ts';
 
 /** What a write asks the user; the UI shows `summary` and waits for a yes or no. */
 export interface ConfirmationRequest {
@@ -272,13 +272,12 @@ export const exportCsvTool = defineTool({
   },
 });
 
-/** Spreadsheet-safe CSV: a cell starting with = + - @ is prefixed so it cannot run as a formula. */
+/** Spreadsheet-safe CSV (see `writeCsv`): one row per link. */
 export function csvOfLinks(links: readonly LinkCandidate[]): string {
-  const safe = (cell: string) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
-  return Papa.unparse({
-    fields: ['name', 'website', 'domain', 'context'],
-    data: links.map((link) => [link.name, link.url, link.domain, link.context].map(safe)),
-  });
+  return writeCsv(
+    ['name', 'website', 'domain', 'context'],
+    links.map((link) => [link.name, link.url, link.domain, link.context]),
+  );
 }
 
 export const tools = [

@@ -75,12 +75,8 @@ export class TransferRate {
   }
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GB`;
-  if (bytes >= MB) return `${(bytes / MB).toFixed(bytes >= 100 * MB ? 0 : 1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} kB`;
-  return `${Math.round(bytes)} B`;
-}
+/** Sizes read the same here as everywhere else in Sift. */
+export { formatBytes } from '../text/byte-size.ts';
 
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.ceil(seconds)} s`;

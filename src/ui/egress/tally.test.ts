@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EgressRecord } from '../../net/egress.ts';
-import { formatBytes, summariseEgress } from './tally.ts';
+import { summariseEgress } from './tally.ts';
 
 const APP = 'sift.example';
 const record = (overrides: Partial<EgressRecord>): EgressRecord => ({
@@ -42,16 +42,5 @@ describe('summariseEgress', () => {
   it('counts a request that went around the gate as leaving, and flags it', () => {
     const summary = summariseEgress([record({ host: 'cdn.example', outcome: 'unaccounted' })], APP);
     expect(summary).toMatchObject({ requestsOut: 1, unaccounted: 1 });
-  });
-});
-
-describe('formatBytes', () => {
-  it.each([
-    [0, '0 B'],
-    [999, '999 B'],
-    [1500, '1.5 kB'],
-    [1_234_567_890, '1.2 GB'],
-  ])('%d → %s', (bytes, text) => {
-    expect(formatBytes(bytes)).toBe(text);
   });
 });

@@ -69,15 +69,3 @@ export function summariseEgress(records: readonly EgressRecord[], appHost: strin
     unaccounted: hosts.reduce((sum, host) => sum + host.unaccounted, 0),
   };
 }
-
-const UNITS = ['B', 'kB', 'MB', 'GB'] as const;
-
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
-}

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InputRefusedError,
-  MAX_FILE_BYTES,
-  describeInput,
-  looksBinary,
-  readNewsletterFile,
-} from './newsletter-input.ts';
+import { InputRefusedError, MAX_FILE_BYTES, describeInput, readNewsletterFile } from './newsletter-input.ts';
 
 const file = (parts: BlobPart[], name: string) => new File(parts, name);
 
@@ -33,14 +27,6 @@ describe('readNewsletterFile', () => {
   it('refuses a file over the size limit before reading it', async () => {
     const huge = { name: 'huge.eml', size: MAX_FILE_BYTES + 1, arrayBuffer: () => Promise.reject(new Error('read')) };
     await expect(readNewsletterFile(huge as unknown as File)).rejects.toThrow(/Sift reads newsletters up to 50 MB/);
-  });
-});
-
-describe('looksBinary', () => {
-  it('passes UTF-8 text with accents and emoji, and catches control-character noise', () => {
-    expect(looksBinary(new TextEncoder().encode('Café ☕ — “quoted” \t tabs\r\n'))).toBe(false);
-    expect(looksBinary(new Uint8Array(100).fill(7))).toBe(true);
-    expect(looksBinary(new Uint8Array(0))).toBe(false);
   });
 });
 

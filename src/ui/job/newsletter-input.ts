@@ -2,6 +2,8 @@
  * What the user hands Sift: pasted text, pasted HTML (links kept), or a file's bytes. Checked here
  * before any work starts, so a PDF or a 200 MB log gets a sentence, not a frozen tab.
  */
+import { looksBinary } from '../../core/text/binary.ts';
+import { formatBytes } from '../../core/text/byte-size.ts';
 
 export type NewsletterInput =
   | { kind: 'text'; text: string }
@@ -30,21 +32,6 @@ export class InputRefusedError extends Error {
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot < 0 ? '' : name.slice(dot).toLowerCase();
-}
-
-/**
- * Binary files (PDF, images, archives, Word) have NUL bytes or many control characters near the
- * start; text in any encoding Sift reads (UTF-8, Latin-1, quoted-printable MIME) has neither.
- */
-export function looksBinary(bytes: Uint8Array): boolean {
-  const sample = bytes.subarray(0, 8192);
-  if (sample.length === 0) return false;
-  let control = 0;
-  for (const byte of sample) {
-    if (byte === 0) return true;
-    if (byte < 9 || (byte > 13 && byte < 32)) control += 1;
-  }
-  return control / sample.length > 0.1;
 }
 
 const KNOWN_BINARY: [string, string][] = [
@@ -76,7 +63,7 @@ export async function readNewsletterFile(file: File): Promise<NewsletterInput> {
   }
   const bytes = await file.arrayBuffer();
   const head = new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 8192));
-  if (looksBinary(head)) {
+  if (looksBinary(new Uint8Array(bytes))) {
     throw new InputRefusedError(
       `“${file.name}” looks like ${binaryKind(head)}, not a newsletter. Save the email as .eml or .html and try that.`,
     );
@@ -127,8 +114,5 @@ export function inputSize(input: NewsletterInput): number {
   return input.kind === 'html' ? input.html.length : input.text.length;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 2 ** 20) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`;
-}
+/** Sizes read the same here as everywhere else in Sift. */
+export { formatBytes };

@@ -2,8 +2,8 @@
  * The results table's rows and what can be done with them (rank, sort, filter, export), as plain
  * functions: the Svelte table and the job state are thin over these.
  */
-import Papa from 'papaparse';
 import type { CrmStatus } from '../../core/crm/types.ts';
+import { writeCsv } from '../../core/text/spreadsheet-csv.ts';
 import type { SavedRow } from '../../storage/history.ts';
 
 /** One row of the table; its shape is the one history saves (see src/storage/history.ts). */
@@ -76,14 +76,11 @@ function exportRecord(row: ResultRow): Record<(typeof CSV_COLUMNS)[number], stri
   };
 }
 
-/**
- * CSV for spreadsheets and CRM imports. Cells that a spreadsheet would run as a formula
- * (`=`, `+`, `-`, `@`...) are defused: newsletter text is untrusted.
- */
+/** CSV for spreadsheets and CRM imports; `writeCsv` defuses formula-like cells (newsletter text is untrusted). */
 export function rowsToCsv(rows: readonly ResultRow[]): string {
-  return Papa.unparse(
-    { fields: [...CSV_COLUMNS], data: rows.map((row) => CSV_COLUMNS.map((column) => exportRecord(row)[column])) },
-    { escapeFormulae: true, newline: '\r\n' },
+  return writeCsv(
+    CSV_COLUMNS,
+    rows.map((row) => CSV_COLUMNS.map((column) => exportRecord(row)[column])),
   );
 }
 

@@ -1,11 +1,6 @@
 /** Sift's own CSV of the whole CRM, which re-imports to the same companies. */
-import Papa from 'papaparse';
+import { writeCsv } from '../../text/spreadsheet-csv.ts';
 import type { Company } from '../types.ts';
-
-/** What the export escapes: a formula start, possibly behind quotes that would otherwise be eaten on re-import. */
-const FORMULA_START = /^'*[=+\-@\t\r]/;
-/** A cell the export escaped: what import strips the leading `'` from again. */
-export const FORMULA_ESCAPED = /^''*[=+\-@\t\r]/;
 
 /** Sift's own CSV columns, in order. Re-importing this file gives back the same companies. */
 export const EXPORT_HEADERS = [
@@ -22,10 +17,7 @@ export const EXPORT_HEADERS = [
   'updated_at',
 ] as const;
 
-/**
- * Cells that start with `=`, `+`, `-` or `@` get a leading `'` so a spreadsheet shows them instead of
- * running them as formulas (a newsletter wrote those names, not the user); import removes it again.
- */
+/** Formula-like cells are defused by `writeCsv` (a newsletter wrote those names); import undoes it. */
 export function companiesToCsv(companies: Iterable<Company>): string {
   const rows: string[][] = [];
   for (const company of companies) {
@@ -43,5 +35,5 @@ export function companiesToCsv(companies: Iterable<Company>): string {
       new Date(company.updatedAt).toISOString(),
     ]);
   }
-  return Papa.unparse({ fields: [...EXPORT_HEADERS], data: rows }, { escapeFormulae: FORMULA_START, newline: '\r\n' });
+  return writeCsv(EXPORT_HEADERS, rows);
 }

@@ -4,6 +4,7 @@
  * user can correct before anything is read in full.
  */
 import Papa from 'papaparse';
+import { formatBytes } from '../../text/byte-size.ts';
 import headerTable from './headers.json';
 import { sniffEncoding } from './sniff.ts';
 import {
@@ -72,7 +73,7 @@ export function previewCsv(bytes: Uint8Array, totalBytes: number, chosenDelimite
   if (totalBytes === 0) throw new CsvFileError('This file is empty.');
   if (totalBytes > MAX_CSV_BYTES)
     throw new CsvFileError(
-      `This file is ${Math.round(totalBytes / 1024 / 1024)} MB; Sift imports CSV files up to ${MAX_CSV_BYTES / 1024 / 1024} MB. Export fewer columns (name and website are enough) or split the file.`,
+      `This file is ${formatBytes(totalBytes)}; Sift imports CSV files up to ${formatBytes(MAX_CSV_BYTES)}. Export fewer columns (name and website are enough) or split the file.`,
     );
   const head = bytes.subarray(0, PREVIEW_BYTES);
   const encoding = sniffEncoding(head);

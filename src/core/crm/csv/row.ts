@@ -4,9 +4,9 @@
  * instead of a company when the row cannot be one.
  */
 import { companyFromDraft, InvalidCompanyError } from '../company.ts';
+import { unescapeFormula } from '../../text/spreadsheet-csv.ts';
 import { normaliseDomain, normaliseTags } from '../normalise.ts';
 import type { Company } from '../types.ts';
-import { FORMULA_ESCAPED } from './export.ts';
 import type { CompanyField, CsvImportPlan, CsvReadContext } from './types.ts';
 
 /**
@@ -36,11 +36,6 @@ function splitList(cell: string): string[] {
     .split(LIST_SEPARATOR)
     .map((part) => part.trim())
     .filter(Boolean);
-}
-
-/** Sift's export neutralises spreadsheet formulas with a leading `'` (see `companiesToCsv`); undo it. */
-function unescapeFormula(cell: string): string {
-  return cell.charCodeAt(0) === 39 /* ' */ && FORMULA_ESCAPED.test(cell) ? cell.slice(1) : cell;
 }
 
 function parseDate(cell: string): number | null {

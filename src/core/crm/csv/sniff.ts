@@ -1,4 +1,5 @@
 /** Recognises files that are not text (and say which they are), and the text encoding of those that are. */
+import { looksBinary } from '../../text/binary.ts';
 import { CsvFileError, type CsvEncoding } from './types.ts';
 
 function startsWith(bytes: Uint8Array, ...prefix: number[]): boolean {
@@ -17,14 +18,9 @@ export function sniffEncoding(bytes: Uint8Array): CsvEncoding {
     throw new CsvFileError('This is a PDF, not a CSV. Export your companies from your CRM as CSV.');
   if (startsWith(bytes, 0xff, 0xfe)) return 'utf-16le';
   if (startsWith(bytes, 0xfe, 0xff)) return 'utf-16be';
-  const sample = bytes.subarray(0, Math.min(bytes.length, 65536));
-  let controls = 0;
-  for (const byte of sample) {
-    if (byte === 0) throw new CsvFileError('This file contains binary data, so it is not a CSV. Choose a .csv file.');
-    if (byte < 0x09 || (byte > 0x0d && byte < 0x20)) controls++;
-  }
-  if (controls > sample.length / 100)
+  if (looksBinary(bytes))
     throw new CsvFileError('This file contains binary data, so it is not a CSV. Choose a .csv file.');
+  const sample = bytes.subarray(0, Math.min(bytes.length, 65536));
   try {
     // A multi-byte character may be cut at the end of the sample; only earlier bytes decide.
     new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, Math.max(0, sample.length - 4)));

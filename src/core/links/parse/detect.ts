@@ -3,6 +3,7 @@
  * Windows-1252 (what old mail and web pages without a charset mean), and binary data is read for whatever
  * URLs it holds, each with a warning the user sees.
  */
+import { looksBinary } from '../../text/binary.ts';
 import type { InputFormat } from '../types.ts';
 
 /** How much of the input is sniffed for its format and for binary content. */
@@ -36,39 +37,7 @@ function formatSize(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/**
- * Share of control characters in the sniffed head: text has almost none, binary files (images, PDFs, zips) many.
- * A NUL byte alone is enough: no text format uses it.
- */
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: false });
-
-function looksBinary(bytes: Uint8Array): boolean {
-  const end = Math.min(bytes.length, SNIFF_BYTES);
-  const head = bytes.subarray(0, end);
-  if (head.indexOf(0) >= 0) return true;
-  return end > 0 && countControl(head) / end > 0.05;
-}
-
-function isControl(byte: number): boolean {
-  return byte < 9 || (byte > 13 && byte < 32 && byte !== 27);
-}
-
-/** Control bytes in `head`, read four at a time: a word whose bytes are all 32 or more (almost all) is skipped whole. */
-function countControl(head: Uint8Array): number {
-  const end = head.length;
-  let control = 0;
-  let i = 0;
-  while (i < end && (head.byteOffset + i) % 4 !== 0) if (isControl(head[i++]!)) control++;
-  const words = i < end ? new Uint32Array(head.buffer, head.byteOffset + i, (end - i) >>> 2) : new Uint32Array(0);
-  for (let w = 0; w < words.length; w++) {
-    // A byte below 32 has its top three bits clear; this is non-zero only when some byte of the word is one.
-    const top = words[w]! & 0xe0e0e0e0;
-    if (((top - 0x01010101) & ~top & 0x80808080) === 0) continue;
-    for (let k = i + w * 4; k < i + w * 4 + 4; k++) if (isControl(head[k]!)) control++;
-  }
-  for (let k = i + words.length * 4; k < end; k++) if (isControl(head[k]!)) control++;
-  return control;
-}
 
 /** Cut before a UTF-8 continuation byte would split a character. */
 function utf8Boundary(bytes: Uint8Array, limit: number): number {
