@@ -6,13 +6,18 @@
  * each reaches IndexedDB before the index changes: what the index answers is always what is stored.
  * Functions are spread into the tools worker's `api`, so their names say they are about companies.
  */
-import { applyPatch, companyFromDraft, type CompanyPatch, mergeCompany } from '../src/core/crm/company.ts';
+import {
+  applyPatch,
+  companyFromDraft,
+  type CompanyPatch,
+  mergeCompany,
+  withAddedTags,
+} from '../src/core/crm/company.ts';
 import { CrmIndex, DuplicateDomainError, type SearchPage, UnknownCompanyError } from '../src/core/crm/crm-index.ts';
 import { companiesToCsv } from '../src/core/crm/csv/export.ts';
 import { PREVIEW_BYTES, previewCsv as previewCsvBytes } from '../src/core/crm/csv/preview.ts';
 import { readCompaniesCsv } from '../src/core/crm/csv/read.ts';
 import type { CsvImportPlan, CsvPreview, RowError } from '../src/core/crm/csv/types.ts';
-import { normaliseTags } from '../src/core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../src/core/crm/types.ts';
 import { CrmStorage, type ImportSummary, loadImportSummary, saveImportSummary } from '../src/storage/crm.ts';
 
@@ -153,11 +158,7 @@ export const crmApi = {
       const current = await loadedIndex();
       const existing = current.get(id);
       if (!existing) throw new UnknownCompanyError(id);
-      const company: Company = {
-        ...existing,
-        tags: normaliseTags([...existing.tags, ...tags]),
-        updatedAt: Date.now(),
-      };
+      const company = withAddedTags(existing, tags, Date.now());
       await storage.put(company);
       current.put(company);
       return company;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch, companyFromDraft, InvalidCompanyError } from './company.ts';
+import { applyPatch, companyFromDraft, InvalidCompanyError, splitList, unionTags, withAddedTags } from './company.ts';
 import type { Company, CompanyDraft } from './types.ts';
 
 let nextId = 0;
@@ -46,5 +46,46 @@ describe('companyFromDraft', () => {
     const patched = applyPatch(original, { notes: 'hello', tags: ['x'] }, 99);
     expect(patched).toMatchObject({ id: original.id, source: 'test', createdAt: original.createdAt, updatedAt: 99 });
     expect(patched.notes).toBe('hello');
+  });
+});
+
+describe('companyFromDraft under a CSV row’s rules', () => {
+  const shared = new Set(['linkedin.com']);
+  const rules = { ignoreDomain: (domain: string) => shared.has(domain), nameFromDomain: true };
+  const fromRow = (draft: Partial<CompanyDraft>) =>
+    companyFromDraft({ name: '', source: 'csv', ...draft }, { id: 'r', now: 1 }, rules);
+
+  it('names a company after its domain, and ignores a shared host as domain, website or alias', () => {
+    expect(fromRow({ website: 'https://www.acme.com/about' })).toMatchObject({ name: 'acme.com', domain: 'acme.com' });
+    expect(fromRow({ name: 'Globex', website: 'https://linkedin.com/company/globex' })).toMatchObject({
+      domain: null,
+      website: null,
+    });
+    expect(fromRow({ name: 'Initech', domain: 'linkedin.com', website: 'initech.io' })).toMatchObject({
+      domain: 'initech.io',
+    });
+    expect(fromRow({ name: 'Hooli', domain: 'hooli.xyz', aliasDomains: ['linkedin.com', 'hooli.com'] })).toMatchObject({
+      aliasDomains: ['hooli.com'],
+    });
+  });
+
+  it('says why a row cannot be a company', () => {
+    expect(() => fromRow({ domain: 'linkedin.com' })).toThrow('no company name, and no web domain of its own');
+    expect(() => fromRow({ name: 'Acme', domain: 'not a domain' })).toThrow(/“not a domain” is not a web domain/);
+  });
+});
+
+describe('tags and lists', () => {
+  it('unites tags without case duplicates, keeping the first spelling', () => {
+    expect(unionTags(['AI', 'seed'], ['ai', ' Series  A ', ''])).toEqual(['AI', 'seed', 'Series A']);
+    const tagged = withAddedTags(company({ name: 'A', tags: ['x'] }), ['y', 'X'], 7);
+    expect(tagged).toMatchObject({ tags: ['x', 'y'], updatedAt: 7 });
+  });
+
+  it('splits a list typed in one cell or field', () => {
+    expect(splitList('acme.com; acme.io,\nacme.ai')).toEqual(['acme.com', 'acme.io', 'acme.ai']);
+    expect(splitList(' seed ')).toEqual(['seed']);
+    expect(splitList('')).toEqual([]);
+    expect(splitList(' , ;')).toEqual([]);
   });
 });

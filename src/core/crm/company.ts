@@ -16,29 +16,47 @@ export class InvalidCompanyError extends Error {
   override name = 'InvalidCompanyError';
 }
 
+/** How lenient a source of drafts may be; a person typing into the form gets neither. */
+export interface DraftRules {
+  /**
+   * Registrable domains that name no company of their own (a CSV's website column pointing at a
+   * LinkedIn page): such a domain or alias is dropped, and such a website gives no domain.
+   */
+  ignoreDomain?: (domain: string) => boolean;
+  /** A draft without a name is named after its domain (a CSV row with only a website). */
+  nameFromDomain?: boolean;
+}
+
 /**
  * Turns a draft into a stored company: normalises the domain (taken from `domain`, else from
- * `website`) and alias domains, tags and whitespace. Throws InvalidCompanyError with a message the
- * user can act on.
+ * `website`) and alias domains, tags and whitespace, each once. Throws InvalidCompanyError with a
+ * message the user can act on.
  */
-export function companyFromDraft(draft: CompanyDraft, { id, now }: NewCompanyContext): Company {
-  const name = draft.name?.trim().replace(/\s+/g, ' ') ?? '';
-  if (!name) throw new InvalidCompanyError('A company needs a name.');
-  if (name.length > 300) throw new InvalidCompanyError('A company name can be at most 300 characters.');
-  const website = draft.website?.trim() || null;
+export function companyFromDraft(draft: CompanyDraft, { id, now }: NewCompanyContext, rules: DraftRules = {}): Company {
+  const ignored = rules.ignoreDomain ?? (() => false);
+  let name = draft.name?.trim().replace(/\s+/g, ' ') ?? '';
+  if (!name && !rules.nameFromDomain) throw new InvalidCompanyError('A company needs a name.');
+  let website = draft.website?.trim() || null;
   let domain: string | null = null;
-  const domainInput = draft.domain?.trim() || website;
-  if (domainInput) {
-    domain = normaliseDomain(domainInput)?.domain ?? null;
-    if (!domain)
-      throw new InvalidCompanyError(`“${domainInput}” is not a web domain (expected something like acme.com).`);
+  const domainCell = draft.domain?.trim();
+  if (domainCell) {
+    domain = registrableOrThrow(domainCell, 'acme.com');
+    if (ignored(domain)) domain = null;
   }
+  if (!domain && website) {
+    const fromWebsite = registrableOrThrow(website, 'acme.com');
+    if (ignored(fromWebsite)) website = null;
+    else domain = fromWebsite;
+  }
+  if (!name) name = domain ?? '';
+  if (!name) throw new InvalidCompanyError('no company name, and no web domain of its own to name it by');
+  if (name.length > 300) throw new InvalidCompanyError('A company name can be at most 300 characters.');
   const aliasDomains: string[] = [];
   for (const alias of draft.aliasDomains ?? []) {
     if (!alias.trim()) continue;
-    const normalised = normaliseDomain(alias)?.domain;
-    if (!normalised) throw new InvalidCompanyError(`“${alias}” is not a web domain (expected something like acme.io).`);
-    if (normalised !== domain && !aliasDomains.includes(normalised)) aliasDomains.push(normalised);
+    const normalised = registrableOrThrow(alias, 'acme.io');
+    if (normalised !== domain && !ignored(normalised) && !aliasDomains.includes(normalised))
+      aliasDomains.push(normalised);
   }
   return {
     id,
@@ -53,6 +71,12 @@ export function companyFromDraft(draft: CompanyDraft, { id, now }: NewCompanyCon
     createdAt: now,
     updatedAt: now,
   };
+}
+
+function registrableOrThrow(text: string, example: string): string {
+  const domain = normaliseDomain(text)?.domain;
+  if (!domain) throw new InvalidCompanyError(`“${text}” is not a web domain (expected something like ${example}).`);
+  return domain;
 }
 
 /** Edits the user may make to a company; id, source and created date stay. */
@@ -97,10 +121,32 @@ export function mergeCompany(into: Company, incoming: Company): Company {
     domain: into.domain ?? incoming.domain,
     website: into.website ?? incoming.website,
     aliasDomains: [...aliases],
-    tags: normaliseTags([...into.tags, ...incoming.tags]),
+    tags: unionTags(into.tags, incoming.tags),
     notes,
     externalId: into.externalId ?? incoming.externalId,
     createdAt: Math.min(into.createdAt, incoming.createdAt),
     updatedAt: Math.max(into.updatedAt, incoming.updatedAt),
   };
+}
+
+/** The tags of both, each once (compared without case), in the order first seen. */
+export function unionTags(current: readonly string[], added: readonly string[]): string[] {
+  return normaliseTags([...current, ...added]);
+}
+
+/** Adds tags to a company (existing ones stay). */
+export function withAddedTags(company: Company, tags: readonly string[], now: number): Company {
+  return { ...company, tags: unionTags(company.tags, tags), updatedAt: now };
+}
+
+const LIST_SEPARATOR = /[;,\n]/;
+
+/** A cell or a form field that holds a list (`acme.com; acme.io`, `seed, fintech`): its items, trimmed. */
+export function splitList(text: string): string[] {
+  if (!text) return [];
+  if (!LIST_SEPARATOR.test(text)) return text.trim() ? [text.trim()] : [];
+  return text
+    .split(LIST_SEPARATOR)
+    .map((part) => part.trim())
+    .filter(Boolean);
 }

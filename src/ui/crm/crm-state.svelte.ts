@@ -3,6 +3,7 @@
  * import flow (choose a file → preview and mapping → import with progress → report). The newest
  * search wins; an import can be cancelled and leaves the CRM as it was when it fails.
  */
+import { splitList } from '../../core/crm/company.ts';
 import type { SearchPage } from '../../core/crm/crm-index.ts';
 import type { CompanyField, CsvImportPlan, CsvPreview } from '../../core/crm/csv/types.ts';
 import type { Company, CompanyDraft } from '../../core/crm/types.ts';
@@ -36,12 +37,6 @@ export function formFromCompany(company: Company): CompanyForm {
     notes: company.notes,
   };
 }
-
-const splitList = (text: string) =>
-  text
-    .split(/[,;\n]/)
-    .map((part) => part.trim())
-    .filter(Boolean);
 
 export function draftFromForm(form: CompanyForm): CompanyDraft {
   return {

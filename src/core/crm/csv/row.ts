@@ -3,9 +3,8 @@
  * domain and aliases, shared hosts (LinkedIn, Crunchbase…) ignored, dates read, and a sentence
  * instead of a company when the row cannot be one.
  */
-import { companyFromDraft, InvalidCompanyError } from '../company.ts';
 import { unescapeFormula } from '../../text/spreadsheet-csv.ts';
-import { normaliseDomain, normaliseTags } from '../normalise.ts';
+import { companyFromDraft, type DraftRules, InvalidCompanyError, splitList } from '../company.ts';
 import type { Company } from '../types.ts';
 import type { CompanyField, CsvImportPlan, CsvReadContext } from './types.ts';
 
@@ -27,16 +26,8 @@ const SHARED_HOSTS = new Set([
   'notion.site',
 ]);
 
-const LIST_SEPARATOR = /[;,\n]/;
-
-function splitList(cell: string): string[] {
-  if (!cell) return [];
-  if (!LIST_SEPARATOR.test(cell)) return [cell];
-  return cell
-    .split(LIST_SEPARATOR)
-    .map((part) => part.trim())
-    .filter(Boolean);
-}
+/** A row with only a website is named after it; shared hosts say nothing about which company a row is. */
+const CSV_ROW_RULES: DraftRules = { ignoreDomain: (domain) => SHARED_HOSTS.has(domain), nameFromDomain: true };
 
 function parseDate(cell: string): number | null {
   if (!cell) return null;
@@ -55,27 +46,12 @@ export function companyFromRow(
     const column = plan.mapping[field];
     return column === null ? '' : unescapeFormula((row[column] ?? '').trim());
   };
-  let name = cell('name');
-  let domain = cell('domain');
-  let website = cell('website');
+  const name = cell('name');
+  const website = cell('website');
   // HubSpot and Attio put several domains in one cell; the first is the primary.
-  const domains = splitList(domain);
-  domain = domains[0] ?? '';
-  const aliasDomains = [...domains.slice(1), ...splitList(cell('aliasDomains'))];
+  const domains = splitList(cell('domain'));
+  const domain = domains[0] ?? '';
   if (!domain && !website && !name) return 'no company name, domain or website';
-  // Normalise each address once (this runs per row of a 100,000-row file); the website only
-  // matters for the domain when the domain cell is empty.
-  if (domain) {
-    const registrable = normaliseDomain(domain)?.domain;
-    if (registrable && SHARED_HOSTS.has(registrable)) domain = '';
-    else if (registrable) domain = registrable;
-  }
-  if (!domain && website) {
-    const registrable = normaliseDomain(website)?.domain;
-    if (registrable && SHARED_HOSTS.has(registrable)) website = '';
-  }
-  if (!name) name = normaliseDomain(domain || website)?.domain ?? '';
-  if (!name) return `no company name, and “${domain || website}” is not a web domain`;
   // Only Sift's own export carries ids; other files get fresh ones (and need no duplicate check).
   const siftId = plan.mapping.id === null ? '' : cell('id');
   const id = siftId && !usedIds.has(siftId) ? siftId : context.newId();
@@ -87,16 +63,14 @@ export function companyFromRow(
         name,
         domain: domain || null,
         website: website || null,
-        aliasDomains:
-          aliasDomains.length === 0
-            ? aliasDomains
-            : aliasDomains.filter((alias) => !SHARED_HOSTS.has(normaliseDomain(alias)?.domain ?? '')),
-        tags: normaliseTags(splitList(cell('tags'))),
+        aliasDomains: [...domains.slice(1), ...splitList(cell('aliasDomains'))],
+        tags: splitList(cell('tags')),
         source: cell('source') || plan.source,
         notes: cell('notes'),
         externalId: cell('externalId') || null,
       },
       { id, now: context.now },
+      CSV_ROW_RULES,
     );
   } catch (error) {
     if (error instanceof InvalidCompanyError) return error.message;
