@@ -3,7 +3,7 @@
  * proposes), by a patch (an edit), and by merging two records that turned out to be one company.
  * Every path normalises through here, so a company is stored the same way whoever wrote it.
  */
-import { normaliseDomain, normaliseTags } from './normalise.ts';
+import { normaliseDomain, normaliseTags, registrableDomain } from './normalise.ts';
 import type { Company, CompanyDraft } from './types.ts';
 
 /** What a company needs besides the draft; the caller supplies them so this stays pure and testable. */
@@ -70,6 +70,45 @@ export function companyFromDraft(draft: CompanyDraft, { id, now }: NewCompanyCon
     externalId: draft.externalId?.trim() || null,
     createdAt: now,
     updatedAt: now,
+  };
+}
+
+/** A record as another CRM stores it; its id there becomes the company's id. */
+export interface ExternalRecord {
+  externalId: string;
+  name: string;
+  website: string | null;
+  aliasWebsites?: string[];
+  tags: string[];
+  source: string;
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+/**
+ * A company from a record another CRM returned. Read, not validated: a website that is not a web
+ * domain gives no domain (the record is still shown) instead of an error the user cannot fix here.
+ */
+export function companyFromRecord(record: ExternalRecord): Company {
+  const createdAt = record.createdAt ?? 0;
+  const domain = registrableDomain(record.website);
+  const aliasDomains: string[] = [];
+  for (const alias of record.aliasWebsites ?? []) {
+    const normalised = registrableDomain(alias);
+    if (normalised && normalised !== domain && !aliasDomains.includes(normalised)) aliasDomains.push(normalised);
+  }
+  return {
+    id: record.externalId,
+    name: record.name,
+    domain,
+    aliasDomains,
+    website: record.website,
+    tags: record.tags,
+    source: record.source,
+    notes: '',
+    externalId: record.externalId,
+    createdAt,
+    updatedAt: record.updatedAt ?? createdAt,
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch, companyFromDraft } from './company.ts';
-import { CrmIndex, POSSIBLE_NAME_SCORE } from './crm-index.ts';
+import { applyPatch, companyFromDraft, companyFromRecord } from './company.ts';
+import { CrmIndex, matchAmong, POSSIBLE_NAME_SCORE } from './crm-index.ts';
 import type { Company, CompanyDraft } from './types.ts';
 
 let nextId = 0;
@@ -128,5 +128,54 @@ describe('CrmIndex.search', () => {
     expect(index.search('FINTECH seed').total).toBe(1);
     expect(index.search('alpha.com').total).toBe(1);
     expect(index.search('nothing').total).toBe(0);
+  });
+});
+
+describe('matchAmong (the records a remote CRM returned)', () => {
+  const acme = companyFromRecord({
+    externalId: 'r1',
+    name: 'Acme Robotics, Inc.',
+    website: 'https://www.acme.com/about',
+    aliasWebsites: ['acme.co.uk', 'not a site'],
+    tags: [],
+    source: 'test',
+  });
+
+  it('reads a record leniently: registrable domains, no error for a website that is not one', () => {
+    expect(acme).toMatchObject({ id: 'r1', externalId: 'r1', domain: 'acme.com', aliasDomains: ['acme.co.uk'] });
+    const odd = companyFromRecord({ externalId: 'r2', name: 'Odd', website: 'acme', tags: [], source: 'test' });
+    expect(odd.domain).toBeNull();
+  });
+
+  it('gives the local index’s verdicts and evidence', () => {
+    const [byDomain, byWww, byAliasHost, byName, otherName, empty] = matchAmong(
+      [
+        { domain: 'acme.com' },
+        { domain: 'www.acme.com' },
+        { domain: 'shop.acme.co.uk' },
+        { domain: 'acme.io', name: 'Acme Robotics' },
+        { domain: 'acme.io', name: 'Acme Rockets' },
+        {},
+      ],
+      [acme],
+    );
+    expect(byDomain).toMatchObject({ status: 'in-crm', evidence: [{ kind: 'domain' }] });
+    expect(byWww!.evidence).toEqual([{ kind: 'domain', detail: 'domain acme.com' }]);
+    expect(byAliasHost!.evidence).toEqual([
+      { kind: 'subdomain of', detail: 'shop.acme.co.uk is a subdomain of acme.co.uk' },
+      { kind: 'alias domain', detail: 'alias domain acme.co.uk' },
+    ]);
+    expect(byName).toMatchObject({
+      status: 'possible',
+      evidence: [{ kind: 'name', detail: 'name ≈ 1.00 (Acme Robotics, Inc.)', score: 1 }],
+    });
+    expect(otherName!.status).toBe('not-in-crm');
+    expect(empty!.status).toBe('not-in-crm');
+  });
+
+  it('drops legal words only at the end of a name, as the local CRM does', () => {
+    const capital = companyFromRecord({ externalId: 'c', name: 'Co Capital', website: null, tags: [], source: 't' });
+    const [result] = matchAmong([{ name: 'Capital' }], [capital]);
+    expect(result!.evidence).toEqual([{ kind: 'name', detail: 'name ≈ 0.85 (Co Capital)', score: 0.85 }]);
   });
 });

@@ -5,6 +5,10 @@
  * Contract of `matchCompany`: `in-crm` only ever comes from domain evidence (the domain, an alias
  * domain, or a subdomain of either); a name alone, however close, is at most `possible`, because
  * two companies can share a name and the user has to judge.
+ *
+ * This is Sift's one matcher: the local CRM keeps an index of every company, and a remote connector
+ * (`matchAmong`) indexes the handful of records its broad search returned, so both give the same
+ * verdict on the same records.
  */
 import { nameSimilarity, nameTokens, normaliseDomain } from './normalise.ts';
 import type { Company, MatchEvidence, MatchQuery, MatchResult } from './types.ts';
@@ -328,4 +332,12 @@ function searchText(company: Company): string {
 function nameEvidence(score: number, company: Company): MatchEvidence {
   const rounded = Math.floor(score * 100) / 100;
   return { kind: 'name', detail: `name ≈ ${rounded.toFixed(2)} (${company.name})`, score: rounded };
+}
+
+/**
+ * The verdicts for queries among records a remote CRM returned (its search is broad on purpose):
+ * the same index and rules as the local CRM, over just those records.
+ */
+export function matchAmong(queries: readonly MatchQuery[], companies: Iterable<Company>): MatchResult[] {
+  return new CrmIndex(companies).matchMany(queries);
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { nameKey, nameSimilarity, nameTokens, normaliseDomain, normaliseTags, registrableDomain } from './normalise.ts';
+import {
+  nameKey,
+  nameSimilarity,
+  nameTokens,
+  nameWords,
+  normaliseDomain,
+  normaliseTags,
+  registrableDomain,
+} from './normalise.ts';
 
 describe('normaliseDomain', () => {
   it.each([
@@ -57,6 +65,12 @@ describe('nameKey', () => {
 
   it('drops noise words only at the end', () => {
     expect(nameTokens('AI Fund Partners')).toEqual(['ai', 'fund', 'partners']);
+  });
+
+  it('gives the compared words as search text for a remote CRM', () => {
+    expect(nameWords('Acmé Robotics, Inc.')).toBe('acme robotics');
+    expect(nameWords('The Labs')).toBe('labs');
+    expect(nameWords(null)).toBe('');
   });
 });
 

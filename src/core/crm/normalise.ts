@@ -162,6 +162,14 @@ export function nameTokens(name: string | null | undefined): string[] {
 }
 
 /**
+ * The name's words as Sift compares them (`Acmé Robotics, Inc.` → `acme robotics`): what to ask a
+ * remote CRM's text search for, so it returns the records the matcher would accept.
+ */
+export function nameWords(name: string | null | undefined): string {
+  return nameTokens(name).join(' ');
+}
+
+/**
  * The key two names must share to be "the same name": tokens run together, so "Acme Robotics",
  * "AcmeRobotics, Inc." and "Acmé Robotics GmbH" all give `acmerobotics`.
  */

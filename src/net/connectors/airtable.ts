@@ -3,6 +3,9 @@
  * and one table whose field names the user maps. Airtable sends CORS headers, so the browser can
  * call it directly. Limit: 5 requests per second per base; a 429 asks for 30 s of quiet.
  */
+import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
+import { matchAmong } from '../../core/crm/crm-index.ts';
+import { nameWords, registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import {
   ConnectorError,
@@ -15,16 +18,8 @@ import {
   type CrmHints,
   type Transport,
 } from './connection.ts';
+import { draftWebsite, readTags } from './base.ts';
 import type { RemoteConnector } from './remote-connector.ts';
-import {
-  draftWebsite,
-  matchRemoteRecords,
-  mergeTags,
-  normaliseName,
-  readTags,
-  registrableDomain,
-  remoteCompany,
-} from './remote-match.ts';
 
 export interface AirtableSettings {
   /** `https://api.airtable.com`; another address only for an enterprise gateway or a test server. */
@@ -107,7 +102,7 @@ export class AirtableConnector implements RemoteConnector {
       const batch = queries.slice(start, start + QUERIES_PER_REQUEST);
       const clauses = batch.flatMap((query) => this.#clauses(query));
       const companies = clauses.length === 0 ? [] : await this.#search(clauses);
-      for (const query of batch) results.push(matchRemoteRecords(query, companies));
+      results.push(...matchAmong(batch, companies));
     }
     return results;
   }
@@ -138,7 +133,7 @@ export class AirtableConnector implements RemoteConnector {
     }
     const url = this.#recordUrl(companyId);
     const current = readRecord(await this.#send(url));
-    const merged = mergeTags(readTags(current.fields[tagsField]), tags);
+    const merged = unionTags(readTags(current.fields[tagsField]), tags);
     const body = await this.#send(url, {
       method: 'PATCH',
       body: { fields: { [tagsField]: this.#tagsValue(merged) }, typecast: true },
@@ -173,12 +168,12 @@ export class AirtableConnector implements RemoteConnector {
     return companies;
   }
 
-  /** Broad on purpose: `remote-match.ts` decides which returned record is the company. */
+  /** Broad on purpose: `matchAmong` (core) decides which returned record is the company. */
   #clauses(query: MatchQuery): string[] {
     const clauses: string[] = [];
     const domain = registrableDomain(query.domain);
     if (domain) clauses.push(`FIND(${formulaString(domain)},LOWER({${this.#settings.websiteField}}))`);
-    const name = query.name ? normaliseName(query.name) : '';
+    const name = query.name ? nameWords(query.name) : '';
     if (name.length >= 2) clauses.push(`FIND(${formulaString(name)},LOWER({${this.#settings.nameField}}))`);
     return clauses;
   }
@@ -208,7 +203,7 @@ export class AirtableConnector implements RemoteConnector {
     const name = record.fields[nameField];
     const website = record.fields[websiteField];
     const created = record.createdTime ? Date.parse(record.createdTime) : Number.NaN;
-    return remoteCompany({
+    return companyFromRecord({
       externalId: record.id,
       name: typeof name === 'string' ? name : '',
       website: typeof website === 'string' && website.trim() !== '' ? website.trim() : null,

@@ -9,6 +9,9 @@
  * (`websiteField`, its 40-character key) makes domain search possible. Without it, only names
  * are searched, which at best gives `possible`.
  */
+import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
+import { matchAmong } from '../../core/crm/crm-index.ts';
+import { nameWords, registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import {
   ConnectorError,
@@ -21,16 +24,8 @@ import {
   type CrmHints,
   type Transport,
 } from './connection.ts';
+import { draftWebsite, readTags } from './base.ts';
 import type { RemoteConnector } from './remote-connector.ts';
-import {
-  draftWebsite,
-  matchRemoteRecords,
-  mergeTags,
-  normaliseName,
-  readTags,
-  registrableDomain,
-  remoteCompany,
-} from './remote-match.ts';
 
 export interface PipedriveSettings {
   /** `https://api.pipedrive.com` or your company's `https://yourcompany.pipedrive.com`. */
@@ -103,11 +98,11 @@ export class PipedriveConnector implements RemoteConnector {
       const found: Company[] = [];
       const domain = registrableDomain(query.domain);
       if (domain && this.#settings.websiteField) found.push(...(await this.#search(domain, 'custom_fields', domain)));
-      const name = query.name ? normaliseName(query.name) : '';
+      const name = query.name ? nameWords(query.name) : '';
       // A domain hit is already `in-crm`; the name search would only add a weaker answer.
-      const domainHit = found.length > 0 && matchRemoteRecords(query, found).status === 'in-crm';
+      const domainHit = found.length > 0 && matchAmong([query], found)[0]!.status === 'in-crm';
       if (!domainHit && name.length >= MIN_TERM) found.push(...(await this.#search(name, 'name', null)));
-      results.push(matchRemoteRecords(query, found));
+      results.push(...matchAmong([query], found));
     }
     return results;
   }
@@ -135,7 +130,7 @@ export class PipedriveConnector implements RemoteConnector {
     }
     const url = this.#url(`/api/v2/organizations/${encodeURIComponent(companyId)}`);
     const current = readOrganization(readData(await this.#send(url)));
-    const merged = mergeTags(readTags(customFieldsOf(current)[tagsField]), tags);
+    const merged = unionTags(readTags(customFieldsOf(current)[tagsField]), tags);
     const answer = await this.#send(url, {
       method: 'PATCH',
       body: { custom_fields: { [tagsField]: merged.join(', ') } },
@@ -185,7 +180,7 @@ export class PipedriveConnector implements RemoteConnector {
     const website = websiteFromSearch ?? (typeof stored === 'string' && stored !== '' ? stored : null);
     const created = typeof organization.add_time === 'string' ? Date.parse(organization.add_time) : Number.NaN;
     const updated = typeof organization.update_time === 'string' ? Date.parse(organization.update_time) : Number.NaN;
-    return remoteCompany({
+    return companyFromRecord({
       externalId: String(organization.id),
       name: typeof organization.name === 'string' ? organization.name : '',
       website,

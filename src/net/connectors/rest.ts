@@ -6,6 +6,9 @@
  * Values put into URLs are percent-encoded; values put into bodies are JSON values, never spliced
  * text, so a company name cannot change the shape of a request.
  */
+import { companyFromRecord } from '../../core/crm/company.ts';
+import { matchAmong } from '../../core/crm/crm-index.ts';
+import { registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import {
   ConnectorError,
@@ -18,8 +21,8 @@ import {
   type CrmHints,
   type Transport,
 } from './connection.ts';
+import { draftWebsite, readTags } from './base.ts';
 import type { RemoteConnector } from './remote-connector.ts';
-import { draftWebsite, matchRemoteRecords, readTags, registrableDomain, remoteCompany } from './remote-match.ts';
 
 export interface RestSettings {
   /** Shown in the UI and in evidence: `Our CRM`. */
@@ -105,7 +108,7 @@ export class RestConnector implements RemoteConnector {
 
   async matchMany(queries: MatchQuery[]): Promise<MatchResult[]> {
     const results: MatchResult[] = [];
-    for (const query of queries) results.push(matchRemoteRecords(query, await this.#search(query)));
+    for (const query of queries) results.push(...matchAmong([query], await this.#search(query)));
     return results;
   }
 
@@ -181,7 +184,7 @@ export class RestConnector implements RemoteConnector {
     }
     const name = readPath(record, namePath);
     const website = readPath(record, websitePath);
-    return remoteCompany({
+    return companyFromRecord({
       externalId: String(id),
       name: typeof name === 'string' ? name : '',
       website: typeof website === 'string' && website !== '' ? website : null,

@@ -48,8 +48,9 @@ describe('Twenty connector against a local server speaking Twenty’s documented
       { domain: 'nothing.dev' },
     ]);
     expect(acme).toMatchObject({ status: 'in-crm', company: { name: 'Acme Robotics', tags: ['portfolio'] } });
-    // Records found for one query of a batch serve the others: the secondary link is an alias domain.
-    expect(alias).toMatchObject({ status: 'in-crm', evidence: [{ kind: 'alias domain' }] });
+    // Records found for one query of a batch serve the others: the secondary link is an alias domain,
+    // and the name agrees too (the same evidence the local CRM gives).
+    expect(alias).toMatchObject({ status: 'in-crm', evidence: [{ kind: 'alias domain' }, { kind: 'name', score: 1 }] });
     expect(beta).toMatchObject({ status: 'possible', company: { name: 'Beta Labs' } });
     expect(none!.status).toBe('not-in-crm');
     const filters = server.requests.map((request) => request.url.searchParams.get('filter'));

@@ -6,6 +6,9 @@
  * A company's website is the `domainName` Links field (`primaryLinkUrl`, `secondaryLinks`).
  * Companies have no tags out of the box; a custom field can hold them (`tagsField`).
  */
+import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
+import { matchAmong } from '../../core/crm/crm-index.ts';
+import { nameWords, registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import {
   ConnectorError,
@@ -18,16 +21,8 @@ import {
   type CrmHints,
   type Transport,
 } from './connection.ts';
+import { draftWebsite, readTags } from './base.ts';
 import type { RemoteConnector } from './remote-connector.ts';
-import {
-  draftWebsite,
-  matchRemoteRecords,
-  mergeTags,
-  normaliseName,
-  readTags,
-  registrableDomain,
-  remoteCompany,
-} from './remote-match.ts';
 
 export interface TwentySettings {
   /** `https://api.twenty.com` for Twenty Cloud, or a self-hosted server's address. */
@@ -97,7 +92,7 @@ export class TwentyConnector implements RemoteConnector {
         url.searchParams.set('limit', String(PAGE_SIZE));
         companies = readList(await this.#send(url)).map((record) => this.#company(record));
       }
-      for (const query of batch) results.push(matchRemoteRecords(query, companies));
+      results.push(...matchAmong(batch, companies));
     }
     return results;
   }
@@ -124,7 +119,7 @@ export class TwentyConnector implements RemoteConnector {
     }
     const url = this.#url(`/rest/companies/${encodeURIComponent(companyId)}`);
     const current = readOne(await this.#send(url), 'company');
-    const merged = mergeTags(readTags(current[tagsField]), tags);
+    const merged = unionTags(readTags(current[tagsField]), tags);
     const answer = await this.#send(url, { method: 'PATCH', body: { [tagsField]: this.#tagsValue(merged) } });
     return this.#company(readOne(answer, 'updateCompany'));
   }
@@ -158,7 +153,7 @@ export class TwentyConnector implements RemoteConnector {
     const secondary = Array.isArray(links.secondaryLinks) ? links.secondaryLinks : [];
     const created = typeof record.createdAt === 'string' ? Date.parse(record.createdAt) : Number.NaN;
     const updated = typeof record.updatedAt === 'string' ? Date.parse(record.updatedAt) : Number.NaN;
-    return remoteCompany({
+    return companyFromRecord({
       externalId: record.id,
       name: typeof record.name === 'string' ? record.name : '',
       website: typeof links.primaryLinkUrl === 'string' && links.primaryLinkUrl !== '' ? links.primaryLinkUrl : null,
@@ -181,12 +176,12 @@ export function twentySettingsProblems(settings: TwentySettings, apiKey: string 
   return problems;
 }
 
-/** Broad filters in Twenty's REST filter syntax; `remote-match.ts` decides which record is the company. */
+/** Broad filters in Twenty's REST filter syntax; `matchAmong` (core) decides which record is the company. */
 function filtersFor(query: MatchQuery): string[] {
   const filters: string[] = [];
   const domain = registrableDomain(query.domain);
   if (domain) filters.push(`domainName.primaryLinkUrl[ilike]:${filterString(`%${domain}%`)}`);
-  const name = query.name ? normaliseName(query.name) : '';
+  const name = query.name ? nameWords(query.name) : '';
   if (name.length >= 2) filters.push(`name[ilike]:${filterString(`%${name}%`)}`);
   return filters;
 }
