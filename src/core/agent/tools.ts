@@ -6,7 +6,8 @@
  * whose remote connectors go through the app's egress gate. See README.md to add a tool.
  */
 import { Type, type Static, type TSchema } from 'typebox';
-import type { Company, CompanyDraft, CrmBackend, MatchResult } from '../crm/types.ts';
+import { addSeenCompany } from '../crm/newsletter-company.ts';
+import type { Company, CrmBackend, MatchResult } from '../crm/types.ts';
 import type { LinkCandidate, LinkKind, LinkReport } from '../links/types.ts';
 import { writeCsv } from '../text/spreadsheet-csv.ts';
 
@@ -213,15 +214,13 @@ export const addCompanyTool = defineTool({
   },
   async execute(args, ports, state) {
     const link = state.links.get(args.link_id)!;
-    const draft: CompanyDraft = {
+    const company = await addSeenCompany(ports.crm, {
       name: args.name ?? link.name,
-      website: link.url,
+      url: link.url,
       domain: link.domain,
+      sentence: link.context,
       tags: args.tags ?? [],
-      source: 'sift:newsletter',
-      notes: link.context.slice(0, 300),
-    };
-    const company = await ports.crm.add(draft);
+    });
     state.companies.set(company.id, company);
     return { added: { id: company.id, name: company.name, domain: company.domain, tags: company.tags } };
   },

@@ -2,16 +2,16 @@
  * Writes one row to the CRM. Called only from the confirm dialog's "Add" button: nothing a
  * newsletter says (or a model decides) can write to the CRM without that click.
  */
+import { addSeenCompany } from '../../core/crm/newsletter-company.ts';
 import type { CrmBackend } from '../../core/crm/types.ts';
 import type { ResultRow } from './result-rows.ts';
 
 export async function addRowToCrm(crm: Pick<CrmBackend, 'add' | 'label'>, row: ResultRow): Promise<ResultRow> {
-  const company = await crm.add({
+  const company = await addSeenCompany(crm, {
     name: row.name,
-    website: row.url,
-    domain: row.domain || null,
-    source: 'sift:newsletter',
-    notes: `Seen in a newsletter: “${row.sentence}”`,
+    url: row.url,
+    domain: row.domain,
+    sentence: row.sentence,
   });
   return {
     ...row,
