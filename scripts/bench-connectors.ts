@@ -13,7 +13,7 @@ import { startTwentyServer, twentyCompany } from '../tests/servers/twenty-server
 import type { MatchQuery, MatchResult } from '../src/core/crm/types.ts';
 import { AIRTABLE_DEFAULTS, AirtableConnector } from '../src/net/connectors/airtable.ts';
 import { PIPEDRIVE_DEFAULTS, PipedriveConnector } from '../src/net/connectors/pipedrive.ts';
-import type { RemoteConnector } from '../src/net/connectors/remote-connector.ts';
+import type { RemoteConnector } from '../src/net/connectors/connector.ts';
 import { REST_DEFAULTS, RestConnector } from '../src/net/connectors/rest.ts';
 import { TWENTY_DEFAULTS, TwentyConnector } from '../src/net/connectors/twenty.ts';
 import { EgressGate } from '../src/net/egress.ts';

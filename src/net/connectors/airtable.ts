@@ -4,22 +4,11 @@
  * call it directly. Limit: 5 requests per second per base; a 429 asks for 30 s of quiet.
  */
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
-import { matchAmong } from '../../core/crm/crm-index.ts';
 import { nameWords, registrableDomain } from '../../core/crm/normalise.ts';
-import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../../core/crm/types.ts';
-import {
-  ConnectorError,
-  RequestPacer,
-  checkFromError,
-  isHttpUrl,
-  okCheck,
-  sendJson,
-  type ConnectionCheck,
-  type CrmHints,
-  type Transport,
-} from './connection.ts';
-import { draftWebsite, readTags } from './base.ts';
-import type { RemoteConnector } from './remote-connector.ts';
+import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
+import { draftWebsite, readTags, readTime, RemoteCrmConnector, tagsValue } from './base.ts';
+import { isHttpUrl, RequestPacer, type CrmHints, type Transport } from './connection.ts';
+import { defineConnector } from './connector.ts';
 
 export interface AirtableSettings {
   /** `https://api.airtable.com`; another address only for an enterprise gateway or a test server. */
@@ -52,14 +41,13 @@ const HINTS: CrmHints = {
     'Create a personal access token at airtable.com/create/tokens with the scopes data.records:read and data.records:write and access to this base, then paste it here. (Airtable also answers 403 when the base id belongs to a base the token cannot see.)',
   notFound:
     'Check the base id (starts with “app”, from the base’s URL) and the table name, spelled exactly as in Airtable.',
+  badAnswer: 'Check that the API address is https://api.airtable.com (or your proxy forwards there).',
   defaultBackoffSeconds: 30,
 };
 
 /** Airtable's documented limit: 5 requests per second per base, shared by every connector instance. */
 const pacer = new RequestPacer(5, 1000);
 
-/** Queries per request: the formula rides in the URL, and URLs over ~16k characters are refused. */
-const QUERIES_PER_REQUEST = 10;
 const MAX_PAGES = 3;
 
 interface AirtableRecord {
@@ -68,90 +56,34 @@ interface AirtableRecord {
   fields: Record<string, unknown>;
 }
 
-export class AirtableConnector implements RemoteConnector {
+export class AirtableConnector extends RemoteCrmConnector {
   readonly label: string;
+  /** The formula rides in the URL, and URLs over ~16k characters are refused. */
+  protected override readonly queriesPerSearch = 10;
   readonly #settings: AirtableSettings;
 
-  constructor(
-    settings: AirtableSettings,
-    readonly token: string,
-    readonly transport: Transport,
-  ) {
+  constructor(settings: AirtableSettings, token: string, transport: Transport) {
+    super(transport, {
+      hints: HINTS,
+      pacer,
+      paceKey: () => settings.baseId,
+      authorise: (_url, headers) => void (headers.Authorization = `Bearer ${token}`),
+    });
     this.#settings = settings;
     this.label = `Airtable (${settings.table})`;
   }
 
-  async testConnection(): Promise<ConnectionCheck> {
-    try {
-      const url = this.#tableUrl();
-      url.searchParams.set('maxRecords', '1');
-      for (const field of this.#readFields()) url.searchParams.append('fields[]', field);
-      const body = await this.#send(url, { retryOnRateLimit: false });
-      const records = readRecords(body);
-      return okCheck(
-        `Airtable answered: table “${this.#settings.table}” is readable${records.length === 0 ? ' (it is empty)' : ''}, and the mapped fields exist.`,
-      );
-    } catch (error) {
-      return checkFromError(error);
-    }
+  protected async probe(): Promise<string> {
+    const url = this.#tableUrl();
+    url.searchParams.set('maxRecords', '1');
+    for (const field of this.#readFields()) url.searchParams.append('fields[]', field);
+    const records = this.#records(await this.send(url, { retryOnRateLimit: false }));
+    return `Airtable answered: table “${this.#settings.table}” is readable${records.length === 0 ? ' (it is empty)' : ''}, and the mapped fields exist.`;
   }
 
-  async matchMany(queries: MatchQuery[]): Promise<MatchResult[]> {
-    const results: MatchResult[] = [];
-    for (let start = 0; start < queries.length; start += QUERIES_PER_REQUEST) {
-      const batch = queries.slice(start, start + QUERIES_PER_REQUEST);
-      const clauses = batch.flatMap((query) => this.#clauses(query));
-      const companies = clauses.length === 0 ? [] : await this.#search(clauses);
-      results.push(...matchAmong(batch, companies));
-    }
-    return results;
-  }
-
-  async add(draft: CompanyDraft): Promise<Company> {
-    const { nameField, websiteField, tagsField } = this.#settings;
-    const fields: Record<string, unknown> = { [nameField]: draft.name.trim() };
-    const website = draftWebsite(draft);
-    if (website) fields[websiteField] = website;
-    if (tagsField && draft.tags && draft.tags.length > 0) fields[tagsField] = this.#tagsValue(draft.tags);
-    const body = await this.#send(this.#tableUrl(), {
-      method: 'POST',
-      body: { records: [{ fields }], typecast: true },
-    });
-    const [created] = readRecords(body);
-    if (!created) throw unexpected('the created record');
-    return this.#company(created);
-  }
-
-  async tag(companyId: string, tags: string[]): Promise<Company> {
-    const { tagsField } = this.#settings;
-    if (!tagsField) {
-      throw new ConnectorError(
-        'not-configured',
-        'No tags field is mapped for this Airtable table.',
-        'Add a field for tags in Airtable (a multiple select works best) and enter its name under “Tags field”.',
-      );
-    }
-    const url = this.#recordUrl(companyId);
-    const current = readRecord(await this.#send(url));
-    const merged = unionTags(readTags(current.fields[tagsField]), tags);
-    const body = await this.#send(url, {
-      method: 'PATCH',
-      body: { fields: { [tagsField]: this.#tagsValue(merged) }, typecast: true },
-    });
-    return this.#company(readRecord(body));
-  }
-
-  #send(url: URL, options: { method?: string; body?: unknown; retryOnRateLimit?: boolean } = {}): Promise<unknown> {
-    return pacer.run(this.#settings.baseId, () =>
-      sendJson(this.transport, HINTS, url, {
-        ...options,
-        headers: { Authorization: `Bearer ${this.token}` },
-        retryOnRateLimit: options.retryOnRateLimit ?? true,
-      }),
-    );
-  }
-
-  async #search(clauses: string[]): Promise<Company[]> {
+  protected async candidates(queries: readonly MatchQuery[]): Promise<Company[]> {
+    const clauses = queries.flatMap((query) => this.#clauses(query));
+    if (clauses.length === 0) return [];
     const companies: Company[] = [];
     let offset: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -160,20 +92,50 @@ export class AirtableConnector implements RemoteConnector {
       url.searchParams.set('pageSize', '100');
       for (const field of this.#readFields()) url.searchParams.append('fields[]', field);
       if (offset) url.searchParams.set('offset', offset);
-      const body = await this.#send(url);
-      companies.push(...readRecords(body).map((record) => this.#company(record)));
+      const body = await this.send(url);
+      companies.push(...this.#records(body).map((record) => this.#company(record)));
       offset = (body as { offset?: unknown }).offset as string | undefined;
       if (typeof offset !== 'string') break;
     }
     return companies;
   }
 
-  /** Broad on purpose: `matchAmong` (core) decides which returned record is the company. */
+  async add(draft: CompanyDraft): Promise<Company> {
+    const { nameField, websiteField, tagsField, tagsAs } = this.#settings;
+    const fields: Record<string, unknown> = { [nameField]: draft.name.trim() };
+    const website = draftWebsite(draft);
+    if (website) fields[websiteField] = website;
+    if (tagsField && draft.tags && draft.tags.length > 0) fields[tagsField] = tagsValue(draft.tags, tagsAs);
+    const body = await this.send(this.#tableUrl(), { method: 'POST', body: { records: [{ fields }], typecast: true } });
+    const [created] = this.#records(body);
+    if (!created) throw this.unexpected('the created record');
+    return this.#company(created);
+  }
+
+  async tag(companyId: string, tags: string[]): Promise<Company> {
+    const { tagsField, tagsAs } = this.#settings;
+    if (!tagsField) {
+      throw this.noTagsField(
+        'No tags field is mapped for this Airtable table.',
+        'Add a field for tags in Airtable (a multiple select works best) and enter its name under “Tags field”.',
+      );
+    }
+    const url = this.#recordUrl(companyId);
+    const current = this.#record(await this.send(url));
+    const merged = unionTags(readTags(current.fields[tagsField]), tags);
+    const body = await this.send(url, {
+      method: 'PATCH',
+      body: { fields: { [tagsField]: tagsValue(merged, tagsAs) }, typecast: true },
+    });
+    return this.#company(this.#record(body));
+  }
+
+  /** Broad on purpose: core's matcher decides which returned record is the company. */
   #clauses(query: MatchQuery): string[] {
     const clauses: string[] = [];
     const domain = registrableDomain(query.domain);
     if (domain) clauses.push(`FIND(${formulaString(domain)},LOWER({${this.#settings.websiteField}}))`);
-    const name = query.name ? nameWords(query.name) : '';
+    const name = nameWords(query.name);
     if (name.length >= 2) clauses.push(`FIND(${formulaString(name)},LOWER({${this.#settings.nameField}}))`);
     return clauses;
   }
@@ -181,10 +143,6 @@ export class AirtableConnector implements RemoteConnector {
   #readFields(): string[] {
     const { nameField, websiteField, tagsField } = this.#settings;
     return [nameField, websiteField, ...(tagsField ? [tagsField] : [])];
-  }
-
-  #tagsValue(tags: string[]): string[] | string {
-    return this.#settings.tagsAs === 'list' ? tags : tags.join(', ');
   }
 
   #tableUrl(): URL {
@@ -198,18 +156,31 @@ export class AirtableConnector implements RemoteConnector {
     return url;
   }
 
+  #records(body: unknown): AirtableRecord[] {
+    const records = (body as { records?: unknown } | null)?.records;
+    if (!Array.isArray(records)) throw this.unexpected('a list of records');
+    return records.map((record) => this.#record(record));
+  }
+
+  #record(value: unknown): AirtableRecord {
+    const record = value as Partial<AirtableRecord> | null;
+    if (!record || typeof record.id !== 'string' || typeof record.fields !== 'object' || record.fields === null) {
+      throw this.unexpected('a record with an id and fields');
+    }
+    return record as AirtableRecord;
+  }
+
   #company(record: AirtableRecord): Company {
     const { nameField, websiteField, tagsField } = this.#settings;
     const name = record.fields[nameField];
     const website = record.fields[websiteField];
-    const created = record.createdTime ? Date.parse(record.createdTime) : Number.NaN;
     return companyFromRecord({
       externalId: record.id,
       name: typeof name === 'string' ? name : '',
       website: typeof website === 'string' && website.trim() !== '' ? website.trim() : null,
       tags: tagsField ? readTags(record.fields[tagsField]) : [],
       source: 'airtable',
-      ...(Number.isNaN(created) ? {} : { createdAt: created }),
+      createdAt: readTime(record.createdTime),
     });
   }
 }
@@ -250,24 +221,37 @@ function formulaString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-function readRecords(body: unknown): AirtableRecord[] {
-  const records = (body as { records?: unknown } | null)?.records;
-  if (!Array.isArray(records)) throw unexpected('a list of records');
-  return records.map(readRecord);
-}
+const TAGS_AS = [
+  { value: 'list', label: 'Multiple select' },
+  { value: 'text', label: 'Text (comma-separated)' },
+] as const;
 
-function readRecord(value: unknown): AirtableRecord {
-  const record = value as Partial<AirtableRecord> | null;
-  if (!record || typeof record.id !== 'string' || typeof record.fields !== 'object' || record.fields === null) {
-    throw unexpected('a record with an id and fields');
-  }
-  return record as AirtableRecord;
-}
-
-function unexpected(what: string): ConnectorError {
-  return new ConnectorError(
-    'bad-response',
-    `Airtable’s answer did not contain ${what}.`,
-    'Check that the API address is https://api.airtable.com (or your proxy forwards there).',
-  );
-}
+export const airtable = defineConnector({
+  kind: 'airtable',
+  name: 'Airtable',
+  secretLabel: 'Personal access token',
+  defaults: AIRTABLE_DEFAULTS,
+  fields: [
+    { key: 'apiBase', label: 'API address', input: 'url' },
+    {
+      key: 'baseId',
+      label: 'Base id (or paste the base’s address)',
+      placeholder: 'appXXXXXXXXXXXXXX',
+      testid: 'airtable-base',
+      tidy(settings) {
+        const ids = airtableIdsFromUrl(settings.baseId);
+        if (!ids || ids.baseId === settings.baseId.trim()) return;
+        settings.baseId = ids.baseId;
+        if (ids.table) settings.table = ids.table;
+      },
+    },
+    { key: 'table', label: 'Table', testid: 'airtable-table' },
+    { key: 'nameField', label: 'Name field' },
+    { key: 'websiteField', label: 'Website field' },
+    { key: 'tagsField', label: 'Tags field (optional)' },
+    { key: 'tagsAs', label: 'Tags field type', input: 'choice', choices: TAGS_AS },
+  ],
+  settingsProblems: airtableSettingsProblems,
+  origins: (settings) => [settings.apiBase],
+  create: (settings, secret, transport) => new AirtableConnector(settings, secret ?? '', transport),
+});

@@ -116,7 +116,13 @@ describe('diagnosing answers that are not an API’s', () => {
     return error;
   }
 
-  const hints: CrmHints = { crm: 'Airtable', credentials: 'c', notFound: 'n', defaultBackoffSeconds: 30 };
+  const hints: CrmHints = {
+    crm: 'Airtable',
+    credentials: 'c',
+    notFound: 'n',
+    badAnswer: 'b',
+    defaultBackoffSeconds: 30,
+  };
 
   function transportFor(url: string, timeoutMs?: number): Transport {
     const gate = new EgressGate('http://localhost');

@@ -93,6 +93,8 @@ export interface CrmHints {
   credentials: string;
   /** Next step after a 404. */
   notFound: string;
+  /** Next step when an answer lacks what the CRM documents (the address points elsewhere). */
+  badAnswer: string;
   /** Seconds to wait after a 429 when the CRM sends no readable Retry-After. */
   defaultBackoffSeconds: number;
 }

@@ -12,20 +12,10 @@
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
 import { matchAmong } from '../../core/crm/crm-index.ts';
 import { nameWords, registrableDomain } from '../../core/crm/normalise.ts';
-import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../../core/crm/types.ts';
-import {
-  ConnectorError,
-  RequestPacer,
-  checkFromError,
-  isHttpUrl,
-  okCheck,
-  sendJson,
-  type ConnectionCheck,
-  type CrmHints,
-  type Transport,
-} from './connection.ts';
-import { draftWebsite, readTags } from './base.ts';
-import type { RemoteConnector } from './remote-connector.ts';
+import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
+import { draftWebsite, readTags, readTime, RemoteCrmConnector } from './base.ts';
+import { isHttpUrl, RequestPacer, type CrmHints, type Transport } from './connection.ts';
+import { defineConnector } from './connector.ts';
 
 export interface PipedriveSettings {
   /** `https://api.pipedrive.com` or your company's `https://yourcompany.pipedrive.com`. */
@@ -46,6 +36,7 @@ const HINTS: CrmHints = {
   crm: 'Pipedrive',
   credentials: 'Copy your personal API token from Pipedrive (avatar → Personal preferences → API) and paste it here.',
   notFound: 'Check the address: https://api.pipedrive.com, or https://yourcompany.pipedrive.com.',
+  badAnswer: 'Check the address: it should be https://api.pipedrive.com or https://yourcompany.pipedrive.com.',
   defaultBackoffSeconds: 10,
 };
 
@@ -65,46 +56,40 @@ interface PipedriveOrganization {
   update_time?: unknown;
 }
 
-export class PipedriveConnector implements RemoteConnector {
+export class PipedriveConnector extends RemoteCrmConnector {
   readonly label = 'Pipedrive';
   readonly #settings: PipedriveSettings;
 
-  constructor(
-    settings: PipedriveSettings,
-    readonly apiToken: string,
-    readonly transport: Transport,
-  ) {
+  constructor(settings: PipedriveSettings, apiToken: string, transport: Transport) {
+    super(transport, {
+      hints: HINTS,
+      pacer,
+      paceKey: () => settings.baseUrl,
+      authorise: (url) => url.searchParams.set('api_token', apiToken),
+    });
     this.#settings = settings;
   }
 
-  async testConnection(): Promise<ConnectionCheck> {
-    try {
-      const url = this.#url('/api/v2/organizations');
-      url.searchParams.set('limit', '1');
-      readData(await this.#send(url, { retryOnRateLimit: false }));
-      return okCheck(
-        `Pipedrive answered: organizations are readable with this token.${
-          this.#settings.websiteField ? '' : ' Without a website field, only names are searched.'
-        }`,
-      );
-    } catch (error) {
-      return checkFromError(error);
-    }
+  protected async probe(): Promise<string> {
+    const url = this.#url('/api/v2/organizations');
+    url.searchParams.set('limit', '1');
+    this.#data(await this.send(url, { retryOnRateLimit: false }));
+    return `Pipedrive answered: organizations are readable with this token.${
+      this.#settings.websiteField ? '' : ' Without a website field, only names are searched.'
+    }`;
   }
 
-  async matchMany(queries: MatchQuery[]): Promise<MatchResult[]> {
-    const results: MatchResult[] = [];
-    for (const query of queries) {
-      const found: Company[] = [];
-      const domain = registrableDomain(query.domain);
-      if (domain && this.#settings.websiteField) found.push(...(await this.#search(domain, 'custom_fields', domain)));
-      const name = query.name ? nameWords(query.name) : '';
-      // A domain hit is already `in-crm`; the name search would only add a weaker answer.
-      const domainHit = found.length > 0 && matchAmong([query], found)[0]!.status === 'in-crm';
-      if (!domainHit && name.length >= MIN_TERM) found.push(...(await this.#search(name, 'name', null)));
-      results.push(...matchAmong([query], found));
-    }
-    return results;
+  /** One query at a time: the search endpoint takes one term. */
+  protected async candidates([query]: readonly MatchQuery[]): Promise<Company[]> {
+    const found: Company[] = [];
+    if (!query) return found;
+    const domain = registrableDomain(query.domain);
+    if (domain && this.#settings.websiteField) found.push(...(await this.#search(domain, 'custom_fields', domain)));
+    // A domain hit is already `in-crm`; the name search would only add a weaker answer.
+    const domainHit = found.length > 0 && matchAmong([query], found)[0]!.status === 'in-crm';
+    const name = nameWords(query.name);
+    if (!domainHit && name.length >= MIN_TERM) found.push(...(await this.#search(name, 'name', null)));
+    return found;
   }
 
   async add(draft: CompanyDraft): Promise<Company> {
@@ -115,27 +100,26 @@ export class PipedriveConnector implements RemoteConnector {
     if (tagsField && draft.tags && draft.tags.length > 0) customFields[tagsField] = draft.tags.join(', ');
     const body: Record<string, unknown> = { name: draft.name.trim() };
     if (Object.keys(customFields).length > 0) body.custom_fields = customFields;
-    const answer = await this.#send(this.#url('/api/v2/organizations'), { method: 'POST', body });
-    return this.#company(readOrganization(readData(answer)));
+    const answer = await this.send(this.#url('/api/v2/organizations'), { method: 'POST', body });
+    return this.#company(this.#organization(this.#data(answer)));
   }
 
   async tag(companyId: string, tags: string[]): Promise<Company> {
     const { tagsField } = this.#settings;
     if (!tagsField) {
-      throw new ConnectorError(
-        'not-configured',
+      throw this.noTagsField(
         'No tags field is set for Pipedrive.',
         'Add a text custom field to organizations in Pipedrive and enter its key under “Tags field”.',
       );
     }
     const url = this.#url(`/api/v2/organizations/${encodeURIComponent(companyId)}`);
-    const current = readOrganization(readData(await this.#send(url)));
+    const current = this.#organization(this.#data(await this.send(url)));
     const merged = unionTags(readTags(customFieldsOf(current)[tagsField]), tags);
-    const answer = await this.#send(url, {
+    const answer = await this.send(url, {
       method: 'PATCH',
       body: { custom_fields: { [tagsField]: merged.join(', ') } },
     });
-    return this.#company(readOrganization(readData(answer)));
+    return this.#company(this.#organization(this.#data(answer)));
   }
 
   async #search(term: string, fields: 'name' | 'custom_fields', domain: string | null): Promise<Company[]> {
@@ -143,10 +127,10 @@ export class PipedriveConnector implements RemoteConnector {
     url.searchParams.set('term', term);
     url.searchParams.set('fields', fields);
     url.searchParams.set('limit', '20');
-    const data = readData(await this.#send(url)) as { items?: unknown };
-    if (!Array.isArray(data.items)) throw unexpected('data.items');
+    const data = this.#data(await this.send(url)) as { items?: unknown };
+    if (!Array.isArray(data.items)) throw this.unexpected('data.items');
     return data.items.map((entry) => {
-      const item = readOrganization((entry as { item?: unknown } | null)?.item);
+      const item = this.#organization((entry as { item?: unknown } | null)?.item);
       // Search results list matched custom field values, not keys: the one holding the domain is the website.
       const values = Array.isArray(item.custom_fields) ? item.custom_fields : [];
       const website =
@@ -159,18 +143,22 @@ export class PipedriveConnector implements RemoteConnector {
     });
   }
 
-  async #send(
-    url: URL,
-    options: { method?: string; body?: unknown; retryOnRateLimit?: boolean } = {},
-  ): Promise<unknown> {
-    url.searchParams.set('api_token', this.apiToken);
-    return pacer.run(this.#settings.baseUrl, () =>
-      sendJson(this.transport, HINTS, url, { ...options, retryOnRateLimit: options.retryOnRateLimit ?? true }),
-    );
-  }
-
   #url(path: string): URL {
     return new URL(path, this.#settings.baseUrl);
+  }
+
+  #data(body: unknown): unknown {
+    const answer = body as { success?: unknown; data?: unknown } | null;
+    if (!answer || answer.success !== true || answer.data === undefined) throw this.unexpected('success and data');
+    return answer.data;
+  }
+
+  #organization(value: unknown): PipedriveOrganization {
+    const organization = value as Partial<PipedriveOrganization> | null;
+    if (!organization || (typeof organization.id !== 'number' && typeof organization.id !== 'string')) {
+      throw this.unexpected('an organization with an id');
+    }
+    return organization as PipedriveOrganization;
   }
 
   #company(organization: PipedriveOrganization, websiteFromSearch?: string | null): Company {
@@ -178,16 +166,14 @@ export class PipedriveConnector implements RemoteConnector {
     const { websiteField, tagsField } = this.#settings;
     const stored = websiteField ? custom[websiteField] : undefined;
     const website = websiteFromSearch ?? (typeof stored === 'string' && stored !== '' ? stored : null);
-    const created = typeof organization.add_time === 'string' ? Date.parse(organization.add_time) : Number.NaN;
-    const updated = typeof organization.update_time === 'string' ? Date.parse(organization.update_time) : Number.NaN;
     return companyFromRecord({
       externalId: String(organization.id),
       name: typeof organization.name === 'string' ? organization.name : '',
       website,
       tags: tagsField ? readTags(custom[tagsField]) : [],
       source: 'pipedrive',
-      ...(Number.isNaN(created) ? {} : { createdAt: created }),
-      ...(Number.isNaN(updated) ? {} : { updatedAt: updated }),
+      createdAt: readTime(organization.add_time),
+      updatedAt: readTime(organization.update_time),
     });
   }
 }
@@ -206,24 +192,17 @@ function customFieldsOf(organization: PipedriveOrganization): Record<string, unk
   return custom && typeof custom === 'object' && !Array.isArray(custom) ? (custom as Record<string, unknown>) : {};
 }
 
-function readData(body: unknown): unknown {
-  const answer = body as { success?: unknown; data?: unknown } | null;
-  if (!answer || answer.success !== true || answer.data === undefined) throw unexpected('success and data');
-  return answer.data;
-}
-
-function readOrganization(value: unknown): PipedriveOrganization {
-  const organization = value as Partial<PipedriveOrganization> | null;
-  if (!organization || (typeof organization.id !== 'number' && typeof organization.id !== 'string')) {
-    throw unexpected('an organization with an id');
-  }
-  return organization as PipedriveOrganization;
-}
-
-function unexpected(what: string): ConnectorError {
-  return new ConnectorError(
-    'bad-response',
-    `Pipedrive’s answer did not contain ${what}.`,
-    'Check the address: it should be https://api.pipedrive.com or https://yourcompany.pipedrive.com.',
-  );
-}
+export const pipedrive = defineConnector({
+  kind: 'pipedrive',
+  name: 'Pipedrive',
+  secretLabel: 'API token',
+  defaults: PIPEDRIVE_DEFAULTS,
+  fields: [
+    { key: 'baseUrl', label: 'Address', input: 'url', testid: 'pipedrive-base' },
+    { key: 'websiteField', label: 'Website custom field key (for domain search)' },
+    { key: 'tagsField', label: 'Tags custom field key (optional)' },
+  ],
+  settingsProblems: pipedriveSettingsProblems,
+  origins: (settings) => [settings.baseUrl],
+  create: (settings, secret, transport) => new PipedriveConnector(settings, secret ?? '', transport),
+});

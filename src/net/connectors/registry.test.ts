@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { EgressGate } from '../egress.ts';
 import {
+  CONNECTORS,
+  connectorModule,
   connectorOrigins,
+  createConnector,
   defaultConnectorSettings,
   originsNotAllowed,
   parseConnectorSettings,
+  secretId,
   settingsProblems,
 } from './registry.ts';
 
@@ -50,5 +54,43 @@ describe('connector settings as stored under the key `connectors`', () => {
     expect(settingsProblems(settings, 'pat')).toEqual([
       'The proxy URL is not a URL (it should look like https://sift-proxy.you.workers.dev/).',
     ]);
+  });
+});
+
+describe('the list of connectors, each describing itself', () => {
+  it.each(CONNECTORS.map((module) => [module.name, module.kind] as const))(
+    '%s: its form covers every setting, its choices hold its defaults, and its defaults survive storage',
+    (_name, kind) => {
+      const module = connectorModule(kind);
+      const defaults = module.defaults;
+      expect(module.fields.map((field) => field.key).sort()).toEqual(Object.keys(defaults).sort());
+      for (const field of module.fields) {
+        if (field.input === 'choice')
+          expect(field.choices!.map((choice) => choice.value)).toContain(defaults[field.key]);
+        expect(field.label.trim()).not.toBe('');
+      }
+      expect(module.secretLabel).not.toBe('');
+      const stored = JSON.parse(JSON.stringify({ ...defaultConnectorSettings(), kind }));
+      expect(parseConnectorSettings(stored)).toEqual(stored);
+      expect(secretId(kind)).toBe(`connector:${kind}`);
+    },
+  );
+
+  it('has one module per kind, and the first is the default', () => {
+    expect(new Set(CONNECTORS.map((module) => module.kind)).size).toBe(CONNECTORS.length);
+    expect(defaultConnectorSettings().kind).toBe(CONNECTORS[0].kind);
+  });
+
+  it('builds the chosen connector from its module, with trimmed settings', async () => {
+    const settings = defaultConnectorSettings();
+    settings.kind = 'twenty';
+    settings.twenty.baseUrl = '  https://crm.example.com  ';
+    const gate = new EgressGate('https://app.example');
+    const connector = createConnector(settings, 'key', gate);
+    expect(connector.label).toBe('Twenty');
+    expect(connectorOrigins(settings)).toEqual(['https://crm.example.com']);
+    // The host is not switched on: the connector says so instead of sending anything.
+    expect(await connector.testConnection()).toMatchObject({ status: 'refused' });
+    expect(gate.log.map((record) => record.host)).toEqual(['crm.example.com']);
   });
 });

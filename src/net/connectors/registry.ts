@@ -1,63 +1,57 @@
 /**
- * The list of connectors, their stored settings (settings key `connectors`) and the one function
- * that builds the chosen one. Adding a connector means adding it here; see README.md.
+ * The list of connectors and what Sift does with any of them: their stored settings (settings key
+ * `connectors`), the problems to fix before one is used, the one function that builds the chosen
+ * one, and the origins the egress gate must allow for it. A connector describes itself in its own
+ * module (`ConnectorModule`); adding one is adding it to `CONNECTORS`. See README.md.
  */
 import type { EgressGate } from '../egress.ts';
-import { AIRTABLE_DEFAULTS, AirtableConnector, airtableSettingsProblems, type AirtableSettings } from './airtable.ts';
+import { airtable } from './airtable.ts';
 import { requestOrigin, type Transport } from './connection.ts';
-import {
-  PIPEDRIVE_DEFAULTS,
-  PipedriveConnector,
-  pipedriveSettingsProblems,
-  type PipedriveSettings,
-} from './pipedrive.ts';
-import type { RemoteConnector } from './remote-connector.ts';
-import { REST_DEFAULTS, RestConnector, restSettingsProblems, type RestSettings } from './rest.ts';
-import { TWENTY_DEFAULTS, TwentyConnector, twentySettingsProblems, type TwentySettings } from './twenty.ts';
+import type { ConnectorField, ConnectorModule, RemoteConnector } from './connector.ts';
+import { pipedrive } from './pipedrive.ts';
+import { rest } from './rest.ts';
+import { twenty } from './twenty.ts';
 
-export const CONNECTOR_KINDS = ['airtable', 'twenty', 'pipedrive', 'rest'] as const;
-export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
+/** Every connector, in the order the settings form offers them; the first is the default choice. */
+export const CONNECTORS = [airtable, twenty, pipedrive, rest] as const;
 
-export const CONNECTOR_NAMES: Record<ConnectorKind, string> = {
-  airtable: 'Airtable',
-  twenty: 'Twenty',
-  pipedrive: 'Pipedrive',
-  rest: 'Generic REST API',
-};
-
-/** What the user pastes as the secret, per connector. */
-export const SECRET_LABELS: Record<ConnectorKind, string> = {
-  airtable: 'Personal access token',
-  twenty: 'API key',
-  pipedrive: 'API token',
-  rest: 'Secret (used as {secret} in headers)',
-};
+type Listed = (typeof CONNECTORS)[number];
+export type ConnectorKind = Listed['kind'];
+type SettingsOf<M> = M extends ConnectorModule<string, infer S> ? S : never;
 
 /** The value stored under the settings key `connectors`. Secrets are not in it: see `secretId`. */
-export interface ConnectorSettings {
+export type ConnectorSettings = {
   kind: ConnectorKind;
   /** On: the connector's host is allowed in the egress gate and newsletters are checked against it. */
   enabled: boolean;
   /** Empty for direct calls; see proxy/README.md for the form. */
   proxyUrl: string;
-  airtable: AirtableSettings;
-  twenty: TwentySettings;
-  pipedrive: PipedriveSettings;
-  rest: RestSettings;
+} & { [M in Listed as M['kind']]: SettingsOf<M> };
+
+/** A connector with its settings type set aside: how the registry and the form handle any of them. */
+export type AnyConnectorModule = Omit<ConnectorModule<string, Record<string, string>>, 'fields'> & {
+  fields: readonly ConnectorField<Record<string, string>>[];
+};
+
+export const CONNECTOR_KINDS: readonly ConnectorKind[] = CONNECTORS.map((module) => module.kind);
+
+export function connectorModule(kind: ConnectorKind): AnyConnectorModule {
+  return CONNECTORS.find((module) => module.kind === kind) as unknown as AnyConnectorModule;
+}
+
+/** The chosen connector's own settings, as plain strings (what its module and the form read and write). */
+export function settingsOfKind(
+  settings: ConnectorSettings,
+  kind: ConnectorKind = settings.kind,
+): Record<string, string> {
+  return settings[kind] as unknown as Record<string, string>;
 }
 
 export const CONNECTORS_SETTING_KEY = 'connectors';
 
 export function defaultConnectorSettings(): ConnectorSettings {
-  return {
-    kind: 'airtable',
-    enabled: false,
-    proxyUrl: '',
-    airtable: { ...AIRTABLE_DEFAULTS },
-    twenty: { ...TWENTY_DEFAULTS },
-    pipedrive: { ...PIPEDRIVE_DEFAULTS },
-    rest: { ...REST_DEFAULTS },
-  };
+  const perKind = Object.fromEntries(CONNECTORS.map((module) => [module.kind, { ...module.defaults }]));
+  return { kind: CONNECTORS[0].kind, enabled: false, proxyUrl: '', ...perKind } as ConnectorSettings;
 }
 
 /** Where each connector's secret lives in `src/storage/secrets.ts`. */
@@ -72,35 +66,28 @@ export function secretId(kind: ConnectorKind): string {
 export function parseConnectorSettings(stored: unknown): ConnectorSettings | undefined {
   if (stored === null || typeof stored !== 'object') return undefined;
   const value = stored as Record<string, unknown>;
-  const defaults = defaultConnectorSettings();
-  const settings: ConnectorSettings = {
-    kind: CONNECTOR_KINDS.includes(value.kind as ConnectorKind) ? (value.kind as ConnectorKind) : defaults.kind,
-    enabled: typeof value.enabled === 'boolean' ? value.enabled : defaults.enabled,
-    proxyUrl: typeof value.proxyUrl === 'string' ? value.proxyUrl : defaults.proxyUrl,
-    airtable: mergeKnown(defaults.airtable, value.airtable),
-    twenty: mergeKnown(defaults.twenty, value.twenty),
-    pipedrive: mergeKnown(defaults.pipedrive, value.pipedrive),
-    rest: mergeKnown(defaults.rest, value.rest),
-  };
-  if (!['list', 'text'].includes(settings.airtable.tagsAs)) settings.airtable.tagsAs = 'list';
-  if (!['list', 'text'].includes(settings.twenty.tagsAs)) settings.twenty.tagsAs = 'list';
-  if (!['PATCH', 'PUT', 'POST'].includes(settings.rest.tagMethod)) settings.rest.tagMethod = 'PATCH';
+  const settings = defaultConnectorSettings();
+  if (CONNECTOR_KINDS.includes(value.kind as ConnectorKind)) settings.kind = value.kind as ConnectorKind;
+  if (typeof value.enabled === 'boolean') settings.enabled = value.enabled;
+  if (typeof value.proxyUrl === 'string') settings.proxyUrl = value.proxyUrl;
+  for (const kind of CONNECTOR_KINDS) restoreKnown(connectorModule(kind), settingsOfKind(settings, kind), value[kind]);
   return settings;
 }
 
-function mergeKnown<T extends object>(defaults: T, stored: unknown): T {
-  const merged = { ...defaults };
-  if (stored === null || typeof stored !== 'object') return merged;
-  for (const key of Object.keys(defaults) as (keyof T)[]) {
-    const candidate = (stored as Record<string, unknown>)[key as string];
-    if (typeof candidate === typeof defaults[key]) merged[key] = candidate as T[keyof T];
+function restoreKnown(module: AnyConnectorModule, into: Record<string, string>, stored: unknown): void {
+  if (stored === null || typeof stored !== 'object') return;
+  for (const key of Object.keys(into)) {
+    const candidate = (stored as Record<string, unknown>)[key];
+    if (typeof candidate !== typeof into[key]) continue;
+    const choices = module.fields.find((field) => field.key === key)?.choices;
+    if (choices && !choices.some((choice) => choice.value === candidate)) continue;
+    into[key] = candidate as string;
   }
-  return merged;
 }
 
 /** What the user must fix before the connector can be tested or switched on; empty when none. */
 export function settingsProblems(settings: ConnectorSettings, secret: string | null): string[] {
-  const problems = kindProblems(settings, secret);
+  const problems = connectorModule(settings.kind).settingsProblems(settingsOfKind(settings), secret);
   if (settings.proxyUrl.trim() !== '') {
     try {
       const proxy = new URL(settings.proxyUrl.trim());
@@ -112,19 +99,6 @@ export function settingsProblems(settings: ConnectorSettings, secret: string | n
   return problems;
 }
 
-function kindProblems(settings: ConnectorSettings, secret: string | null): string[] {
-  switch (settings.kind) {
-    case 'airtable':
-      return airtableSettingsProblems(settings.airtable, secret);
-    case 'twenty':
-      return twentySettingsProblems(settings.twenty, secret);
-    case 'pipedrive':
-      return pipedriveSettingsProblems(settings.pipedrive, secret);
-    case 'rest':
-      return restSettingsProblems(settings.rest);
-  }
-}
-
 /** Builds the chosen connector. Call `settingsProblems` first: this assumes usable settings. */
 export function createConnector(
   settings: ConnectorSettings,
@@ -133,22 +107,10 @@ export function createConnector(
 ): RemoteConnector {
   const proxyUrl = settings.proxyUrl.trim();
   const transport: Transport = { gate, proxyUrl: proxyUrl === '' ? null : proxyUrl };
-  switch (settings.kind) {
-    case 'airtable':
-      return new AirtableConnector(trimAll(settings.airtable), secret ?? '', transport);
-    case 'twenty':
-      return new TwentyConnector(trimAll(settings.twenty), secret ?? '', transport);
-    case 'pipedrive':
-      return new PipedriveConnector(trimAll(settings.pipedrive), secret ?? '', transport);
-    case 'rest':
-      return new RestConnector(trimAll(settings.rest), secret, transport);
-  }
-}
-
-function trimAll<T extends object>(settings: T): T {
-  return Object.fromEntries(
-    Object.entries(settings).map(([key, value]) => [key, typeof value === 'string' ? value.trim() : value]),
-  ) as T;
+  const trimmed = Object.fromEntries(
+    Object.entries(settingsOfKind(settings)).map(([key, value]) => [key, value.trim()]),
+  );
+  return connectorModule(settings.kind).create(trimmed, secret, transport);
 }
 
 /**
@@ -157,22 +119,8 @@ function trimAll<T extends object>(settings: T): T {
  */
 export function connectorOrigins(settings: ConnectorSettings): string[] {
   const proxy = settings.proxyUrl.trim() || null;
-  const targets = (() => {
-    switch (settings.kind) {
-      case 'airtable':
-        return [settings.airtable.apiBase];
-      case 'twenty':
-        return [settings.twenty.baseUrl];
-      case 'pipedrive':
-        return [settings.pipedrive.baseUrl];
-      case 'rest': {
-        const { searchByDomainUrl, searchByNameUrl, createUrl, tagUrl } = settings.rest;
-        return [searchByDomainUrl, searchByNameUrl, createUrl, tagUrl].filter((url) => url.trim() !== '');
-      }
-    }
-  })();
   const origins = new Set<string>();
-  for (const target of targets) {
+  for (const target of connectorModule(settings.kind).origins(settingsOfKind(settings))) {
     try {
       origins.add(requestOrigin(proxy, target.trim().replace(/\{\w+\}/g, 'x')));
     } catch {

@@ -7,22 +7,11 @@
  * text, so a company name cannot change the shape of a request.
  */
 import { companyFromRecord } from '../../core/crm/company.ts';
-import { matchAmong } from '../../core/crm/crm-index.ts';
 import { registrableDomain } from '../../core/crm/normalise.ts';
-import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../../core/crm/types.ts';
-import {
-  ConnectorError,
-  RequestPacer,
-  checkFromError,
-  isHttpUrl,
-  okCheck,
-  sendJson,
-  type ConnectionCheck,
-  type CrmHints,
-  type Transport,
-} from './connection.ts';
-import { draftWebsite, readTags } from './base.ts';
-import type { RemoteConnector } from './remote-connector.ts';
+import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
+import { draftWebsite, readTags, RemoteCrmConnector } from './base.ts';
+import { ConnectorError, isHttpUrl, RequestPacer, type Transport } from './connection.ts';
+import { defineConnector } from './connector.ts';
 
 export interface RestSettings {
   /** Shown in the UI and in evidence: `Our CRM`. */
@@ -74,42 +63,36 @@ export const REST_DEFAULTS: RestSettings = {
 /** An unknown API's limit: 10 requests per second; a 429 is waited out once. */
 const pacer = new RequestPacer(10, 1000);
 
-export class RestConnector implements RemoteConnector {
+export class RestConnector extends RemoteCrmConnector {
   readonly label: string;
   readonly #settings: RestSettings;
-  readonly #hints: CrmHints;
 
-  constructor(
-    settings: RestSettings,
-    readonly secret: string | null,
-    readonly transport: Transport,
-  ) {
+  constructor(settings: RestSettings, secret: string | null, transport: Transport) {
+    const label = settings.label.trim() || 'REST CRM';
+    super(transport, {
+      hints: {
+        crm: label,
+        credentials: 'Check the secret and the headers: the API must accept them (use {secret} where the key goes).',
+        notFound: 'Check the search URL template: the server has nothing at that path.',
+        badAnswer: 'Check the paths above: they must point into the API’s answers.',
+        defaultBackoffSeconds: 30,
+      },
+      pacer,
+      paceKey: (url) => url.origin,
+      authorise: (_url, headers) => Object.assign(headers, parseHeaders(settings.headers, secret)),
+    });
     this.#settings = settings;
-    this.label = settings.label.trim() || 'REST CRM';
-    this.#hints = {
-      crm: this.label,
-      credentials: 'Check the secret and the headers: the API must accept them (use {secret} where the key goes).',
-      notFound: 'Check the search URL template: the server has nothing at that path.',
-      defaultBackoffSeconds: 30,
-    };
+    this.label = label;
   }
 
-  async testConnection(): Promise<ConnectionCheck> {
-    try {
-      const query: MatchQuery = this.#settings.searchByDomainUrl ? { domain: 'example.com' } : { name: 'Example' };
-      const records = await this.#search(query, false);
-      return okCheck(
-        `${this.label} answered a test search with a list of ${records.length} record${records.length === 1 ? '' : 's'}.`,
-      );
-    } catch (error) {
-      return checkFromError(error);
-    }
+  protected async probe(): Promise<string> {
+    const query: MatchQuery = this.#settings.searchByDomainUrl ? { domain: 'example.com' } : { name: 'Example' };
+    const records = await this.#search(query, false);
+    return `${this.label} answered a test search with a list of ${records.length} record${records.length === 1 ? '' : 's'}.`;
   }
 
-  async matchMany(queries: MatchQuery[]): Promise<MatchResult[]> {
-    const results: MatchResult[] = [];
-    for (const query of queries) results.push(...matchAmong([query], await this.#search(query)));
-    return results;
+  protected candidates([query]: readonly MatchQuery[]): Promise<Company[]> {
+    return query ? this.#search(query) : Promise.resolve([]);
   }
 
   async add(draft: CompanyDraft): Promise<Company> {
@@ -122,7 +105,7 @@ export class RestConnector implements RemoteConnector {
       domain: registrableDomain(website) ?? '',
       tags: draft.tags ?? [],
     };
-    const answer = await this.#send(new URL(createUrl), {
+    const answer = await this.send(new URL(createUrl), {
       method: 'POST',
       body: fillBody(createBody, values, 'Create body'),
     });
@@ -133,7 +116,7 @@ export class RestConnector implements RemoteConnector {
     const { tagUrl, tagMethod, tagBody } = this.#settings;
     if (!tagUrl) throw notSupported('Tagging companies', 'Tag URL');
     const url = new URL(fillUrl(tagUrl, { id: companyId }));
-    const answer = await this.#send(url, { method: tagMethod, body: fillBody(tagBody, { tags }, 'Tag body') });
+    const answer = await this.send(url, { method: tagMethod, body: fillBody(tagBody, { tags }, 'Tag body') });
     return this.#company(answer);
   }
 
@@ -146,7 +129,7 @@ export class RestConnector implements RemoteConnector {
     if (name && searchByNameUrl) urls.push(fillUrl(searchByNameUrl, { name }));
     const companies: Company[] = [];
     for (const url of urls) {
-      const list = readPath(await this.#send(new URL(url), { retryOnRateLimit }), resultsPath);
+      const list = readPath(await this.send(new URL(url), { retryOnRateLimit }), resultsPath);
       if (!Array.isArray(list)) {
         throw new ConnectorError(
           'bad-response',
@@ -157,19 +140,6 @@ export class RestConnector implements RemoteConnector {
       companies.push(...list.map((record) => this.#company(record)));
     }
     return companies;
-  }
-
-  async #send(
-    url: URL,
-    options: { method?: string; body?: unknown; retryOnRateLimit?: boolean } = {},
-  ): Promise<unknown> {
-    return pacer.run(url.origin, () =>
-      sendJson(this.transport, this.#hints, url, {
-        ...options,
-        headers: parseHeaders(this.#settings.headers, this.secret),
-        retryOnRateLimit: options.retryOnRateLimit ?? true,
-      }),
-    );
   }
 
   #company(record: unknown): Company {
@@ -296,3 +266,53 @@ function notSupported(what: string, field: string): ConnectorError {
     `Fill in “${field}” in the connector settings.`,
   );
 }
+
+const TEMPLATE_HINT =
+  'Placeholders: {domain} and {name} in search URLs; {name}, {website}, {domain}, {tags} in the create body; {id} in the tag URL and {tags} in its body; {secret} in headers.';
+
+export const rest = defineConnector({
+  kind: 'rest',
+  name: 'Generic REST API',
+  secretLabel: 'Secret (used as {secret} in headers)',
+  defaults: REST_DEFAULTS,
+  fields: [
+    { key: 'label', label: 'Name shown in Sift', prose: true },
+    {
+      key: 'searchByDomainUrl',
+      label: 'Search by domain URL',
+      placeholder: 'https://crm.example.com/api/companies?domain={domain}',
+      testid: 'rest-search-domain',
+    },
+    {
+      key: 'searchByNameUrl',
+      label: 'Search by name URL',
+      placeholder: 'https://crm.example.com/api/companies?q={name}',
+    },
+    { key: 'headers', label: 'Headers (one “Name: value” per line)', input: 'lines' },
+    { key: 'resultsPath', label: 'Path to results', placeholder: 'data.items' },
+    { key: 'idPath', label: 'Path to id' },
+    { key: 'namePath', label: 'Path to name' },
+    { key: 'websitePath', label: 'Path to website' },
+    { key: 'tagsPath', label: 'Path to tags' },
+    { key: 'createUrl', label: 'Create URL (optional)' },
+    { key: 'createBody', label: 'Create body', input: 'lines' },
+    { key: 'createdPath', label: 'Path to the created record' },
+    { key: 'tagUrl', label: 'Tag URL (optional)' },
+    {
+      key: 'tagMethod',
+      label: 'Tag method',
+      input: 'choice',
+      choices: [
+        { value: 'PATCH', label: 'PATCH' },
+        { value: 'PUT', label: 'PUT' },
+        { value: 'POST', label: 'POST' },
+      ],
+    },
+    { key: 'tagBody', label: 'Tag body', input: 'lines' },
+  ],
+  formHint: TEMPLATE_HINT,
+  settingsProblems: (settings) => restSettingsProblems(settings),
+  origins: ({ searchByDomainUrl, searchByNameUrl, createUrl, tagUrl }) =>
+    [searchByDomainUrl, searchByNameUrl, createUrl, tagUrl].filter((url) => url.trim() !== ''),
+  create: (settings, secret, transport) => new RestConnector(settings, secret, transport),
+});

@@ -120,3 +120,37 @@ describe('ConnectorSettingsState with a local server speaking Airtable’s docum
     );
   });
 });
+
+describe('ConnectorSettingsState renders any connector from its description', () => {
+  it('edits the chosen connector’s fields by key and lets the connector tidy them', async () => {
+    const gate = new EgressGate('http://localhost:4403');
+    const state = new ConnectorSettingsState(memory(gate).deps);
+    await state.load();
+    expect(state.module.name).toBe('Airtable');
+    state.setField('baseId', `https://airtable.com/${BASE}/tblCOMPANIES00001/viwGRID000000001`);
+    expect(state.values.baseId).toContain('https://');
+    state.fieldChanged('baseId');
+    expect(state.settings.airtable).toMatchObject({ baseId: BASE, table: 'tblCOMPANIES00001' });
+
+    await state.chooseKind('rest');
+    expect(state.module.secretLabel).toBe('Secret (used as {secret} in headers)');
+    state.setField('searchByDomainUrl', 'https://crm.example.com/s?d={domain}');
+    expect(state.settings.rest.searchByDomainUrl).toBe('https://crm.example.com/s?d={domain}');
+    expect(state.settings.airtable.baseId).toBe(BASE);
+  });
+
+  it('says “Saved.” after a save, until the next action', async () => {
+    const gate = new EgressGate('http://localhost:4403');
+    const store = memory(gate);
+    const state = new ConnectorSettingsState(store.deps);
+    await state.load();
+    state.setField('table', 'Startups');
+    await state.save();
+    expect(state.savedNote).toBe('Saved.');
+    expect(store.saved().airtable.table).toBe('Startups');
+    await state.setEnabled(true);
+    expect(state.savedNote).toBe('');
+    expect(state.settings.enabled).toBe(false);
+    expect(state.check).toMatchObject({ status: 'not-configured' });
+  });
+});

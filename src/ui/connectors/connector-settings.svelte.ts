@@ -7,21 +7,22 @@
  * "Confirm add" after showing exactly what will be written.
  */
 import type { CompanyDraft, MatchResult } from '../../core/crm/types.ts';
-import { airtableIdsFromUrl } from '../../net/connectors/airtable.ts';
 import { checkFromError, ConnectorError, type ConnectionCheck } from '../../net/connectors/connection.ts';
+import type { RemoteConnector } from '../../net/connectors/connector.ts';
 import {
   CONNECTORS_SETTING_KEY,
+  connectorModule,
   connectorOrigins,
   createConnector,
-  originsNotAllowed,
   defaultConnectorSettings,
+  originsNotAllowed,
   parseConnectorSettings,
   secretId,
+  settingsOfKind,
   settingsProblems,
   type ConnectorKind,
   type ConnectorSettings,
 } from '../../net/connectors/registry.ts';
-import type { RemoteConnector } from '../../net/connectors/remote-connector.ts';
 import { egress, type EgressGate } from '../../net/egress.ts';
 import { forgetSecret, loadSecret, saveSecret } from '../../storage/secrets.ts';
 import { loadSetting, saveSetting } from '../../storage/settings.ts';
@@ -54,6 +55,8 @@ export class ConnectorSettingsState {
   check = $state.raw<ConnectionCheck | null>(null);
   /** A storage failure or similar, said plainly. */
   error = $state<string | null>(null);
+  /** "Saved." after the user's Save, until the next action. */
+  savedNote = $state('');
 
   lookupDomain = $state('');
   lookupName = $state('');
@@ -63,6 +66,13 @@ export class ConnectorSettingsState {
   added = $state<string | null>(null);
 
   readonly problems = $derived(settingsProblems(this.settings, this.secret.trim() || null));
+  /** The chosen connector's description: its name, secret label and form fields. */
+  readonly module = $derived(connectorModule(this.settings.kind));
+
+  /** The chosen connector's own settings, as the form shows them. */
+  get values(): Readonly<Record<string, string>> {
+    return settingsOfKind(this.settings);
+  }
 
   readonly #deps: ConnectorSettingsDeps;
   #withdraw: (() => void)[] = [];
@@ -93,17 +103,25 @@ export class ConnectorSettingsState {
     });
   }
 
-  /** A pasted Airtable address becomes the base id (and the table id, when it has one). */
-  tidyAirtableBase(): void {
-    const airtable = this.settings.airtable;
-    const ids = airtableIdsFromUrl(airtable.baseId);
-    if (!ids || ids.baseId === airtable.baseId.trim()) return;
-    airtable.baseId = ids.baseId;
-    if (ids.table) airtable.table = ids.table;
+  /** One field of the chosen connector, as the user types it. */
+  setField(key: string, value: string): void {
+    settingsOfKind(this.settings)[key] = value;
+  }
+
+  /** The user finished changing a field: the connector may tidy it (a pasted address becomes an id). */
+  fieldChanged(key: string): void {
+    this.module.fields.find((field) => field.key === key)?.tidy?.(settingsOfKind(this.settings));
   }
 
   async save(): Promise<void> {
     await this.#run(() => this.#save());
+    if (!this.error) this.savedNote = 'Saved.';
+  }
+
+  /** The on/off switch: on only with usable settings (see `problems`). */
+  async setEnabled(on: boolean): Promise<void> {
+    if (on) await this.switchOn();
+    else await this.switchOff();
   }
 
   async forgetSecret(): Promise<void> {
@@ -239,6 +257,7 @@ export class ConnectorSettingsState {
   async #run(work: () => Promise<void>): Promise<void> {
     this.busy = true;
     this.error = null;
+    this.savedNote = '';
     try {
       await work();
     } catch (error) {
