@@ -85,8 +85,8 @@ export default ts.config(
   { files: ['workers/llm.worker.ts'], rules: forbid(ui) },
   { files: ['src/ui/**', 'src/main.ts'], rules: forbid(webllm) },
   {
-    // The gate itself, and Node-side scripts and tests (local servers, benchmarks), may call fetch directly.
-    files: ['src/net/egress.ts', 'scripts/**', 'tests/**', '**/*.test.ts'],
+    // The gate and the layer that installs it over a realm's fetch, and Node-side scripts and tests (local servers, benchmarks), may call fetch directly.
+    files: ['src/net/egress/gate.ts', 'src/net/egress/global.ts', 'scripts/**', 'tests/**', '**/*.test.ts'],
     rules: { 'no-restricted-globals': 'off', 'no-restricted-properties': 'off' },
   },
 );

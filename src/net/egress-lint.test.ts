@@ -35,7 +35,10 @@ describe('lint keeps requests inside the egress gate', () => {
   });
 
   it('stays quiet for the gate itself, so the rule is about where fetch is called', async () => {
-    expect(await ruleIdsFor("export const r = fetch('/x');", 'src/net/egress.ts')).toEqual([]);
+    expect(await ruleIdsFor("export const r = fetch('/x');", 'src/net/egress/gate.ts')).toEqual([]);
+    expect(await ruleIdsFor("export const r = fetch('/x');", 'src/net/egress/audit.ts')).toContain(
+      'no-restricted-globals',
+    );
     expect(
       await ruleIdsFor(
         "import { egress } from './egress.ts';\nexport const r = egress.fetch('/x');",
