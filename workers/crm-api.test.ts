@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { planFromPreview, previewCsv } from '../src/core/crm/csv/preview.ts';
+import { previewCsv } from '../src/core/crm/csv/preview.ts';
+import { planFromPreview } from '../src/core/crm/csv/types.ts';
 import { CrmStorage } from '../src/storage/crm.ts';
 import { crmApi } from './crm-api.ts';
 

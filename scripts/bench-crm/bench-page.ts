@@ -3,7 +3,7 @@
  * its real IndexedDB, and nothing else. Exposes a few functions on `window.crmBench`.
  */
 import { proxy } from 'comlink';
-import { planFromPreview } from '../../src/core/crm/csv/preview.ts';
+import { planFromPreview } from '../../src/core/crm/csv/types.ts';
 import type { MatchQuery } from '../../src/core/crm/types.ts';
 import { createToolsWorker } from '../../src/ui/workers/tools.ts';
 

@@ -141,6 +141,12 @@ test('bad files get a clear message and leave the CRM as it was', async ({ page 
   await crm.chooseCsv('big.csv', bigCsv(150_000));
   await crm.importAs('replace');
   await expect(crm.progress.locator('progress')).toBeVisible();
+  // Leaving the CRM section and coming back shows the same import, still running, still cancellable.
+  await page.getByTestId('tab-newsletter').click();
+  await expect(crm.panel).toBeHidden();
+  await page.getByTestId('tab-crm').click();
+  await expect(crm.progress.locator('progress')).toBeVisible();
+  await expect(crm.importSection.getByRole('heading')).toHaveText('Import big.csv');
   await page.getByRole('button', { name: 'Cancel import' }).click();
   await expect(crm.importError).toHaveText('Import cancelled. Your CRM is unchanged.');
   await expect(crm.count).toContainText('4 companies');

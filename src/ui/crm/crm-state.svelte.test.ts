@@ -1,13 +1,15 @@
 import { flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { applyPatch, companyFromDraft } from '../../core/crm/company.ts';
 import { CrmIndex, DuplicateDomainError, type SearchPage } from '../../core/crm/crm-index.ts';
 import { companiesToCsv } from '../../core/crm/csv/export.ts';
 import { previewCsv } from '../../core/crm/csv/preview.ts';
 import { readCompaniesCsv } from '../../core/crm/csv/read.ts';
-import type { CsvImportPlan } from '../../core/crm/csv/types.ts';
+import { planFromPreview, type CsvImportPlan } from '../../core/crm/csv/types.ts';
 import type { Company, CompanyDraft } from '../../core/crm/types.ts';
-import { CrmState } from './crm-state.svelte.ts';
+import { render } from 'svelte/server';
+import CrmPanel from './CrmPanel.svelte';
+import { CrmState, crmState } from './crm-state.svelte.ts';
 import type { CrmOverview, ImportMode, ImportProgress, ImportReport, LocalCrmApi } from './local-crm.ts';
 
 /** The worker's behaviour over the real core, in memory: what the panel's state sees. */
@@ -17,6 +19,8 @@ class MemoryCrm implements LocalCrmApi {
   searches: string[] = [];
   /** Lets a test hold a search's answer back to deliver it out of order. */
   gate: Promise<void> | null = null;
+  /** Lets a test hold an import in its saving phase, as a large one is for seconds. */
+  importGate: Promise<void> | null = null;
 
   async open(): Promise<CrmOverview> {
     return { count: this.index.size, lastImport: null };
@@ -57,6 +61,10 @@ class MemoryCrm implements LocalCrmApi {
       now: 3,
       onProgress: ({ fraction, rows }) => onProgress({ phase: 'reading', fraction, rows }),
     });
+    if (this.importGate) {
+      onProgress({ phase: 'saving', fraction: 0.5, rows: read.rows });
+      await this.importGate;
+    }
     if (options.mode === 'replace') this.index = new CrmIndex(read.companies);
     else for (const company of read.companies) this.index.put(company);
     const timings = { readMs: 0, saveMs: 0, indexMs: 0 };
@@ -172,5 +180,72 @@ describe('CrmState', () => {
     release();
     await slow;
     expect(crm.page.companies.map((company) => company.name)).toEqual(['Beta']);
+  });
+
+  it('keeps a running import, its progress and its Cancel, when the panel is left and opened again', async () => {
+    const backend = new MemoryCrm();
+    let release!: () => void;
+    backend.importGate = new Promise((resolve) => (release = resolve));
+    const crm = new CrmState(backend);
+    await crm.open();
+    await crm.chooseFile(hubspot);
+    const running = crm.startImport();
+    await vi.waitFor(() => expect(crm.progress?.phase).toBe('saving'));
+    // Coming back to the CRM section mounts a new panel, which opens the CRM again.
+    await crm.open();
+    expect(crm.importStage).toBe('importing');
+    expect(crm.progressText).toBe('Saving to this browser: 50% (3 rows read)');
+    release();
+    await running;
+    expect(crm.importStage).toBe('done');
+    expect(crm.count).toBe(2);
+  });
+
+  it('searches once the user pauses typing, with the last text typed', async () => {
+    const backend = new MemoryCrm();
+    await backend.add({ name: 'Alpha', domain: 'alpha.com', source: 'manual' });
+    const crm = new CrmState(backend);
+    crm.searchAsTyped('a', 5);
+    crm.searchAsTyped('al', 5);
+    crm.searchAsTyped('alp', 5);
+    await vi.waitFor(() => expect(crm.query).toBe('alp'));
+    expect(backend.searches).toEqual(['alp']);
+  });
+
+  it('exports the CRM as a dated file, or says why it could not', async () => {
+    const backend = new MemoryCrm();
+    await backend.add({ name: 'Alpha', domain: 'alpha.com', source: 'manual' });
+    const crm = new CrmState(backend);
+    const exported = await crm.exportCsv(Date.UTC(2026, 10, 22, 12));
+    expect(exported?.fileName).toMatch(/^sift-2026-11-22-\d{4}-crm\.csv$/);
+    expect(exported?.csv).toContain('Alpha,alpha.com');
+    expect(crm.status).toBe('CSV exported.');
+    backend.exportCsv = async () => {
+      throw new Error('the worker stopped');
+    };
+    expect(await crm.exportCsv()).toBeNull();
+    expect(crm.error).toBe('The export failed: the worker stopped');
+  });
+});
+
+describe('the CRM panel and the page’s one CrmState', () => {
+  it('renders the shared state by default, so a panel mounted again shows the import still running', () => {
+    const text = 'Name,Website\nAcme,acme.com\n';
+    crmState.preview = previewCsv(new TextEncoder().encode(text), text.length);
+    crmState.plan = planFromPreview(crmState.preview);
+    crmState.importStage = 'importing';
+    crmState.progress = { phase: 'reading', fraction: 0.25, rows: 1200 };
+    try {
+      for (let mount = 0; mount < 2; mount++) {
+        const { body } = render(CrmPanel);
+        expect(body).toContain('Reading the file: 25% (1,200 rows read)');
+        expect(body).toContain('Cancel import');
+      }
+    } finally {
+      crmState.importStage = 'idle';
+      crmState.progress = null;
+      crmState.preview = null;
+      crmState.plan = null;
+    }
   });
 });

@@ -1,15 +1,22 @@
 /**
- * The CRM panel's state: the list and its search, the company being edited or deleted, and the CSV
- * import flow (choose a file → preview and mapping → import with progress → report). The newest
- * search wins; an import can be cancelled and leaves the CRM as it was when it fails.
+ * The CRM panel's state: the list and its search, the company being edited or deleted, the CSV
+ * import flow (choose a file → preview and mapping → import with progress → report) and the export.
+ * The newest search wins; an import can be cancelled and leaves the CRM as it was when it fails.
+ *
+ * One instance (`crmState`) lives as long as the page, not the panel: the CRM view is unmounted
+ * when the user switches to another section, and an import running meanwhile must still be there,
+ * with its progress and its Cancel, when they come back.
  */
 import { splitList } from '../../core/crm/company.ts';
 import type { SearchPage } from '../../core/crm/crm-index.ts';
-import type { CompanyField, CsvImportPlan, CsvPreview } from '../../core/crm/csv/types.ts';
+import { planFromPreview, type CompanyField, type CsvImportPlan, type CsvPreview } from '../../core/crm/csv/types.ts';
 import type { Company, CompanyDraft } from '../../core/crm/types.ts';
+import { exportBaseName } from '../results/download.ts';
 import { type ImportMode, type ImportProgress, type ImportReport, localCrm, type LocalCrmApi } from './local-crm.ts';
 
 export const PAGE_SIZE = 100;
+/** A pause in typing this long means the user has typed what they are looking for. */
+const SEARCH_PAUSE_MS = 120;
 
 export type ImportStage = 'idle' | 'reading-preview' | 'preview' | 'importing' | 'done';
 
@@ -88,6 +95,7 @@ export class CrmState {
   importError = $state('');
 
   #searchId = 0;
+  #typing: ReturnType<typeof setTimeout> | undefined;
   #importAbort: AbortController | null = null;
 
   constructor(private readonly crm: LocalCrmApi = localCrm) {}
@@ -131,6 +139,12 @@ export class CrmState {
     } catch (error) {
       if (id === this.#searchId) this.error = messageOf(error);
     }
+  }
+
+  /** As the user types: one search once they pause, not one per keystroke. */
+  searchAsTyped(text: string, pauseMs = SEARCH_PAUSE_MS): void {
+    clearTimeout(this.#typing);
+    this.#typing = setTimeout(() => void this.search(text), pauseMs);
   }
 
   showMore(): Promise<void> {
@@ -231,13 +245,7 @@ export class CrmState {
       const preview = await this.crm.previewCsv(file, delimiter);
       if (this.importFile !== file) return;
       this.preview = preview;
-      this.plan = {
-        mapping: { ...preview.mapping },
-        delimiter: preview.delimiter,
-        encoding: preview.encoding,
-        sepLine: preview.sepLine,
-        source: preview.format === 'generic' || preview.format === 'sift' ? 'csv' : `csv:${preview.format}`,
-      };
+      this.plan = planFromPreview(preview);
       this.importMode = this.count > 0 && preview.format !== 'sift' ? 'merge' : 'replace';
       this.importStage = 'preview';
     } catch (error) {
@@ -303,7 +311,18 @@ export class CrmState {
     this.importError = '';
   }
 
-  exportCsv(): Promise<string> {
-    return this.crm.exportCsv();
+  /** The whole CRM as a CSV file to save (Sift's own columns); null when it failed, and `error` says why. */
+  async exportCsv(now = Date.now()): Promise<{ fileName: string; csv: string } | null> {
+    try {
+      const csv = await this.crm.exportCsv();
+      this.status = 'CSV exported.';
+      return { fileName: `${exportBaseName(now)}-crm.csv`, csv };
+    } catch (error) {
+      this.error = `The export failed: ${messageOf(error)}`;
+      return null;
+    }
   }
 }
+
+/** The page's one CRM panel state: it outlives the panel, so a running import survives a change of section. */
+export const crmState = new CrmState();

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { companyFromDraft } from '../company.ts';
 import type { Company } from '../types.ts';
 import { companiesToCsv } from './export.ts';
-import { planFromPreview, previewCsv } from './preview.ts';
+import { previewCsv } from './preview.ts';
 import { readCompaniesCsv } from './read.ts';
+import { planFromPreview } from './types.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const preview = (text: string) => previewCsv(encode(text), encode(text).length);

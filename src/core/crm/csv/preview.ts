@@ -7,14 +7,7 @@ import Papa from 'papaparse';
 import { formatBytes } from '../../text/byte-size.ts';
 import headerTable from './headers.json';
 import { sniffEncoding } from './sniff.ts';
-import {
-  COMPANY_FIELDS,
-  CsvFileError,
-  type CompanyField,
-  type CsvImportPlan,
-  type CsvMapping,
-  type CsvPreview,
-} from './types.ts';
+import { COMPANY_FIELDS, CsvFileError, type CompanyField, type CsvMapping, type CsvPreview } from './types.ts';
 
 export const MAX_CSV_BYTES = 200 * 1024 * 1024;
 /** How much of a file the preview reads: enough for the header, a sample and a reliable sniff. */
@@ -120,14 +113,4 @@ export function previewCsv(bytes: Uint8Array, totalBytes: number, chosenDelimite
   if (mapping.name === null && mapping.domain === null && mapping.website === null)
     warnings.push('No column looks like a company name or website. Choose the columns below.');
   return { format, formatLabel: label, headers, sample, mapping, delimiter, encoding, sepLine, totalBytes, warnings };
-}
-
-export function planFromPreview(preview: CsvPreview): CsvImportPlan {
-  return {
-    mapping: preview.mapping,
-    delimiter: preview.delimiter,
-    encoding: preview.encoding,
-    sepLine: preview.sepLine,
-    source: preview.format === 'generic' || preview.format === 'sift' ? 'csv' : `csv:${preview.format}`,
-  };
 }

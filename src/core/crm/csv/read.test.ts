@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planFromPreview, previewCsv } from './preview.ts';
+import { previewCsv } from './preview.ts';
 import { readCompaniesCsv } from './read.ts';
-import { type CsvImportPlan, ImportCancelledError } from './types.ts';
+import { type CsvImportPlan, ImportCancelledError, planFromPreview } from './types.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const preview = (text: string) => previewCsv(encode(text), encode(text).length);

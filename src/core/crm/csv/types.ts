@@ -114,3 +114,18 @@ export class ImportCancelledError extends Error {
     super('Import cancelled. Your CRM is unchanged.');
   }
 }
+
+/**
+ * The plan a preview proposes: its mapping (a copy, for the user to change), separator and encoding,
+ * and the source each company records. Here rather than beside `previewCsv`, so the page can make
+ * one without loading the CSV parser.
+ */
+export function planFromPreview(preview: CsvPreview): CsvImportPlan {
+  return {
+    mapping: { ...preview.mapping },
+    delimiter: preview.delimiter,
+    encoding: preview.encoding,
+    sepLine: preview.sepLine,
+    source: preview.format === 'generic' || preview.format === 'sift' ? 'csv' : `csv:${preview.format}`,
+  };
+}
