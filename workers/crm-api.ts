@@ -241,22 +241,6 @@ export const crmApi = {
     const current = await loadedIndex();
     return companiesToCsv(current.search('', 0, current.size).companies);
   },
-
-  /**
-   * For `npm run bench:crm`: matches each query on its own and returns how long each took, in
-   * microseconds, measured here in the worker (a round trip to the page would swamp the lookup).
-   */
-  async timeCompanyLookups(queries: MatchQuery[]): Promise<{ lookupsUs: number[]; allMs: number }> {
-    const current = await loadedIndex();
-    const lookupsUs = queries.map((query) => {
-      const start = performance.now();
-      current.matchCompany(query);
-      return (performance.now() - start) * 1000;
-    });
-    const start = performance.now();
-    current.matchMany(queries);
-    return { lookupsUs, allMs: performance.now() - start };
-  },
 };
 
 /** Existing companies first (they keep their ids), each file row folded into the one owning its domain. */
