@@ -1,7 +1,49 @@
 import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript-eslint';
+
+const WORKERS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'workers');
+
+/**
+ * The page may know a worker's types (`import type { ToolsApi }`), never load its code: a value
+ * import from workers/ would run worker code on the main thread, outside the worker's owner module.
+ * Resolves each relative specifier against the importing file, so `src/ui/workers/` (the owners,
+ * which the page does import) is told apart from the top-level `workers/`.
+ */
+const uiImportsWorkersAsTypes = {
+  meta: {
+    type: 'problem',
+    messages: {
+      value:
+        'UI code may import from workers/ only as types (`import type {{ … }}`): “{{source}}” would load worker code on the page. Talk to the worker through its owner in src/ui/workers/.',
+    },
+    schema: [],
+  },
+  create(context) {
+    const intoWorkers = (specifier) => {
+      if (typeof specifier !== 'string' || !specifier.startsWith('.')) return false;
+      const target = relative(WORKERS_DIR, resolve(dirname(context.filename), specifier));
+      return target !== '' && !target.startsWith('..') && !target.startsWith(sep);
+    };
+    const check = (node, typeOnly) => {
+      const source = node.source?.value;
+      if (!typeOnly && intoWorkers(source)) context.report({ node, messageId: 'value', data: { source } });
+    };
+    const allTypes = (specifiers) =>
+      specifiers.length > 0 &&
+      specifiers.every((specifier) => specifier.importKind === 'type' || specifier.exportKind === 'type');
+    return {
+      ImportDeclaration: (node) => check(node, node.importKind === 'type' || allTypes(node.specifiers)),
+      ExportNamedDeclaration: (node) =>
+        node.source && check(node, node.exportKind === 'type' || allTypes(node.specifiers)),
+      ExportAllDeclaration: (node) => check(node, node.exportKind === 'type'),
+      ImportExpression: (node) => check(node, false),
+    };
+  },
+};
 
 /** Realm boundaries: what each part of the code may import. Types flow freely; code does not. */
 const forbid = (...groups) => ({
@@ -84,6 +126,12 @@ export default ts.config(
   { files: ['workers/**/*.ts'], ignores: ['workers/llm.worker.ts', '**/*.test.ts'], rules: forbid(ui, webllm) },
   { files: ['workers/llm.worker.ts'], rules: forbid(ui) },
   { files: ['src/ui/**', 'src/main.ts'], rules: forbid(webllm) },
+  {
+    files: ['src/ui/**/*.ts', 'src/ui/**/*.svelte', 'src/main.ts'],
+    ignores: ['**/*.test.ts'],
+    plugins: { sift: { rules: { 'ui-imports-workers-as-types': uiImportsWorkersAsTypes } } },
+    rules: { 'sift/ui-imports-workers-as-types': 'error' },
+  },
   {
     // The gate and the layer that installs it over a realm's fetch, and Node-side scripts and tests (local servers, benchmarks), may call fetch directly.
     files: ['src/net/egress/gate.ts', 'src/net/egress/global.ts', 'scripts/**', 'tests/**', '**/*.test.ts'],
