@@ -6,7 +6,7 @@
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
 import { nameWords, registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
-import { draftWebsite, readTags, readTime, RemoteCrmConnector, tagsValue } from './base.ts';
+import { bearer, draftWebsite, readTags, readTime, RemoteCrmConnector, tagsValue } from './base.ts';
 import { isHttpUrl, RequestPacer, type CrmHints, type Transport } from './connection.ts';
 import { defineConnector } from './connector.ts';
 
@@ -67,7 +67,7 @@ export class AirtableConnector extends RemoteCrmConnector {
       hints: HINTS,
       pacer,
       paceKey: () => settings.baseId,
-      authorise: (_url, headers) => void (headers.Authorization = `Bearer ${token}`),
+      authorise: bearer(token),
     });
     this.#settings = settings;
     this.label = `Airtable (${settings.table})`;

@@ -97,6 +97,11 @@ export abstract class RemoteCrmConnector implements RemoteConnector {
   }
 }
 
+/** The usual credential: `Authorization: Bearer <token>`. */
+export function bearer(token: string): ConnectorWire['authorise'] {
+  return (_url, headers) => void (headers.Authorization = `Bearer ${token}`);
+}
+
 /** Tags stored as a list, or as text (`a, b`), read as a list. */
 export function readTags(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((tag): tag is string => typeof tag === 'string' && tag.trim() !== '');

@@ -9,7 +9,7 @@
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
 import { nameWords, registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
-import { draftWebsite, readTags, readTime, RemoteCrmConnector, tagsValue } from './base.ts';
+import { bearer, draftWebsite, readTags, readTime, RemoteCrmConnector, tagsValue } from './base.ts';
 import { isHttpUrl, RequestPacer, type CrmHints, type Transport } from './connection.ts';
 import { defineConnector } from './connector.ts';
 
@@ -56,7 +56,7 @@ export class TwentyConnector extends RemoteCrmConnector {
       hints: HINTS,
       pacer,
       paceKey: () => settings.baseUrl,
-      authorise: (_url, headers) => void (headers.Authorization = `Bearer ${apiKey}`),
+      authorise: bearer(apiKey),
     });
     this.#settings = settings;
   }
