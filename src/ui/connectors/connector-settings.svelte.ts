@@ -139,14 +139,7 @@ export class ConnectorSettingsState {
   async testConnection(): Promise<void> {
     await this.#run(async () => {
       this.check = null;
-      if (this.problems.length > 0) {
-        this.check = new ConnectorError(
-          'not-configured',
-          this.problems.join(' '),
-          'Fill in the fields above.',
-        ).toCheck();
-        return;
-      }
+      if (this.#refusedForProblems()) return;
       const temporary = originsNotAllowed(this.settings, this.#deps.gate).map((origin) =>
         this.#deps.gate.allow(origin, 'connector'),
       );
@@ -160,14 +153,7 @@ export class ConnectorSettingsState {
 
   async switchOn(): Promise<void> {
     await this.#run(async () => {
-      if (this.problems.length > 0) {
-        this.check = new ConnectorError(
-          'not-configured',
-          this.problems.join(' '),
-          'Fill in the fields above.',
-        ).toCheck();
-        return;
-      }
+      if (this.#refusedForProblems()) return;
       this.settings.enabled = true;
       this.#allowHosts();
       await this.#save();
@@ -230,6 +216,13 @@ export class ConnectorSettingsState {
       this.added = `Added “${company.name}” to ${backend.label}${company.externalId ? ` (id ${company.externalId})` : ''}.`;
       this.lookupResult = { status: 'in-crm', company, evidence: [] };
     });
+  }
+
+  /** Settings the user must fix first: shown as the check's diagnosis, and nothing is sent. */
+  #refusedForProblems(): boolean {
+    if (this.problems.length === 0) return false;
+    this.check = new ConnectorError('not-configured', this.problems.join(' '), 'Fill in the fields above.').toCheck();
+    return true;
   }
 
   #connector(): RemoteConnector {
