@@ -10,6 +10,7 @@ import type { ConfirmationRequest, ToolState } from '../../core/agent/tools.ts';
 import type { Trace, TraceStep } from '../../core/agent/trace.ts';
 import type { Company, CrmBackend } from '../../core/crm/types.ts';
 import type { LinkReport } from '../../core/links/types.ts';
+import { NewestRun, type RunTicket } from '../../core/newest-run.ts';
 import type { EngineProgress } from '../job/job-state.svelte.ts';
 
 export interface AskPorts {
@@ -75,8 +76,7 @@ export class AskState {
   );
   announcement = $derived(this.#announce());
 
-  #controller: AbortController | null = null;
-  #runCounter = 0;
+  #runs = new NewestRun();
   #resolvePending: ((yes: boolean) => void) | null = null;
 
   constructor(private readonly clock: () => number = Date.now) {}
@@ -87,11 +87,9 @@ export class AskState {
    */
   async run(ports: AskPorts): Promise<AskResult | null> {
     this.cancel();
-    const controller = new AbortController();
-    this.#controller = controller;
-    const runNumber = ++this.#runCounter;
-    const current = () => runNumber === this.#runCounter && !controller.signal.aborted;
-    const { signal } = controller;
+    const ticket = this.#runs.start();
+    const current = ticket.isCurrent;
+    const { signal } = ticket;
 
     this.answer = null;
     this.reason = null;
@@ -131,7 +129,7 @@ export class AskState {
         state,
         signal,
         now: this.clock,
-        runId: `ask-${runNumber}`,
+        runId: `ask-${ticket.id}`,
         ports: {
           extractLinks: () => ports.extractLinks(signal),
           crm: {
@@ -148,7 +146,7 @@ export class AskState {
               return company;
             },
           },
-          confirm: (request) => this.#confirm(request, runNumber, current),
+          confirm: (request) => this.#confirm(request, ticket),
         },
         onStep: (step) => {
           if (!current()) return;
@@ -167,7 +165,7 @@ export class AskState {
       if (!current()) return null;
       return this.refuse(error instanceof Error ? error.message : String(error));
     } finally {
-      if (this.#controller === controller) this.#controller = null;
+      this.#runs.end(ticket);
     }
   }
 
@@ -186,11 +184,7 @@ export class AskState {
   /** Stops the run now; an open confirmation counts as declined. */
   cancel(): void {
     this.respond(false);
-    const controller = this.#controller;
-    if (!controller) return;
-    this.#controller = null;
-    controller.abort();
-    this.#runCounter += 1;
+    if (!this.#runs.cancel()) return;
     this.status = 'cancelled';
     this.detail = '';
     this.reason = 'Cancelled.';
@@ -201,14 +195,14 @@ export class AskState {
     this.written = [...this.written.filter((known) => known.id !== company.id), company];
   }
 
-  #confirm(request: ConfirmationRequest, run: number, current: () => boolean): Promise<boolean> {
-    if (!current()) return Promise.resolve(false);
+  #confirm(request: ConfirmationRequest, ticket: RunTicket): Promise<boolean> {
+    if (!ticket.isCurrent()) return Promise.resolve(false);
     // Only one write is ever asked at a time; an older question still open is declined.
     this.respond(false);
     this.detail = 'Waiting for your confirmation…';
     return new Promise<boolean>((resolve) => {
-      this.#resolvePending = (yes) => resolve(yes && current());
-      this.pending = { request, run };
+      this.#resolvePending = (yes) => resolve(yes && ticket.isCurrent());
+      this.pending = { request, run: ticket.id };
     });
   }
 

@@ -11,6 +11,7 @@ import type { ToolState } from '../../core/agent/tools.ts';
 import type { Trace, TraceStep } from '../../core/agent/trace.ts';
 import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import type { LinkReport } from '../../core/links/types.ts';
+import { NewestRun } from '../../core/newest-run.ts';
 import type { SavedRun } from '../../storage/history.ts';
 import type { ResultRow } from '../results/result-rows.ts';
 import { describeInput, formatBytes, inputIsEmpty, inputSize, type NewsletterInput } from './newsletter-input.ts';
@@ -98,8 +99,7 @@ export class NewsletterJob {
   /** What a screen reader hears: one line that changes as the run moves on. */
   announcement = $derived(this.#announce());
 
-  #controller: AbortController | null = null;
-  #runCounter = 0;
+  #runs = new NewestRun();
 
   constructor(
     private readonly clock: () => number = Date.now,
@@ -117,11 +117,9 @@ export class NewsletterJob {
    */
   async start(input: NewsletterInput, ports: JobPorts): Promise<FinishedRun | null> {
     this.cancel();
-    const controller = new AbortController();
-    this.#controller = controller;
-    const runNumber = ++this.#runCounter;
-    const current = () => runNumber === this.#runCounter && !controller.signal.aborted;
-    const { signal } = controller;
+    const ticket = this.#runs.start();
+    const current = ticket.isCurrent;
+    const { signal } = ticket;
 
     this.status = 'running';
     this.stages = freshStages();
@@ -166,7 +164,7 @@ export class NewsletterJob {
         engines,
         signal,
         now: this.clock,
-        runId: `newsletter-${runNumber}`,
+        runId: `newsletter-${ticket.id}`,
         ports: {
           extractLinks: async () => {
             stageId = 'links';
@@ -254,17 +252,13 @@ export class NewsletterJob {
       this.#fail(stageId, error);
       return null;
     } finally {
-      if (this.#controller === controller) this.#controller = null;
+      this.#runs.end(ticket);
     }
   }
 
   /** Stops the run now; the worker doing the work is terminated by its owner. */
   cancel(): void {
-    const controller = this.#controller;
-    if (!controller) return;
-    this.#controller = null;
-    controller.abort();
-    this.#runCounter += 1;
+    if (!this.#runs.cancel()) return;
     for (const stage of this.stages) {
       if (stage.status === 'running') {
         stage.status = 'cancelled';
