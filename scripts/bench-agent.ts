@@ -269,9 +269,7 @@ async function runOnce(item: Item, rate: number, seed: number, gates: boolean, k
   try {
     if (item.kind === 'newsletter') {
       const run = await runNewsletterJob({ engines: { primary: engine }, ports, gates, now, runId: item.name });
-      const result = JSON.stringify(
-        run.rows.map((row) => [row.id, row.name, row.crm.status, row.crm.company?.id ?? null]),
-      );
+      const result = JSON.stringify(run.rows.map((row) => [row.id, row.name, row.status, row.companyId]));
       return {
         result,
         unconfirmedWrites: crm.writes.filter((write) => !write.confirmed).length,

@@ -4,7 +4,8 @@
  * Prints numbers; asserts nothing.   npx tsx scripts/bench-results.ts
  */
 import { performance } from 'node:perf_hooks';
-import { rowsToClipboardText, rowsToCsv, rowsToJson, sortRows, type ResultRow } from '../src/ui/results/result-rows.ts';
+import type { ResultRow } from '../src/core/agent/result-row.ts';
+import { rowsToClipboardText, rowsToCsv, rowsToJson, sortRows } from '../src/ui/results/result-rows.ts';
 
 const ROWS = 10_000;
 let seed = 42;

@@ -10,27 +10,8 @@
 import { del, get, set, update } from 'idb-keyval';
 import Type from 'typebox';
 import Value from 'typebox/value';
+import { ResultRowSchema } from '../core/agent/result-row.ts';
 import { store, withQuotaMessage } from './db.ts';
-
-const CrmStatusSchema = Type.Union([Type.Literal('in-crm'), Type.Literal('possible'), Type.Literal('not-in-crm')]);
-
-export const SavedRowSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  url: Type.String(),
-  host: Type.String(),
-  domain: Type.String(),
-  sentence: Type.String(),
-  status: CrmStatusSchema,
-  /** The CRM match's evidence as shown (`domain acme.com`, `name ≈ 0.93 (Acme Robotics)`). */
-  evidence: Type.Array(Type.String()),
-  companyId: Type.Union([Type.String(), Type.Null()]),
-  companyName: Type.Union([Type.String(), Type.Null()]),
-  confidence: Type.Number({ minimum: 0, maximum: 1 }),
-  /** Who decided it is a startup, in words (`rules`, `model, confirmed by a second sample`...). */
-  decidedBy: Type.String(),
-  reason: Type.String(),
-});
 
 export const SavedRunSchema = Type.Object({
   id: Type.String({ minLength: 1 }),
@@ -44,7 +25,8 @@ export const SavedRunSchema = Type.Object({
     stats: Type.Object({ bytes: Type.Number(), occurrences: Type.Number(), ms: Type.Number() }),
     linkCount: Type.Number(),
   }),
-  rows: Type.Array(SavedRowSchema),
+  /** The table's rows: their shape belongs to the agent (src/core/agent/result-row.ts), checked here on the way in and out. */
+  rows: Type.Array(ResultRowSchema),
   /**
    * The run's trace (src/core/agent/trace.ts), so a reopened run shows how it was decided. Its shape
    * belongs to the agent; readers check it before use and treat anything else as "no trace".
@@ -61,8 +43,6 @@ export const RunSummarySchema = Type.Object({
   newCount: Type.Number(),
 });
 
-/** One row of a results table as saved. */
-export type SavedRow = Type.Static<typeof SavedRowSchema>;
 export type SavedRun = Type.Static<typeof SavedRunSchema>;
 /** What the history list shows without loading the run itself. */
 export type RunSummary = Type.Static<typeof RunSummarySchema>;

@@ -53,7 +53,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     const crm = new MemoryCrm([{ name: 'Acme', domain: 'acme.ai' }]);
     const engine = new ScriptedEngine(judgeOracle((id) => truth[id]!));
     const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report, crm) });
-    expect(result.rows.map((row) => [row.id, row.name, row.crm.status, row.decidedBy])).toEqual([
+    expect(result.rows.map((row) => [row.id, row.name, row.status, row.decidedBy])).toEqual([
       ['L1', 'Acme', 'in-crm', 'rules'],
       ['L3', 'Bolt Labs', 'not-in-crm', 'model, confirmed by a second sample'],
       ['L5', 'Quill', 'not-in-crm', 'model, confirmed by a second sample'],

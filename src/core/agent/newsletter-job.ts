@@ -8,10 +8,11 @@
  * decides a link on its own (the rules' leaning would not catch a mistake that agrees with it).
  */
 import { Type, type TSchema } from 'typebox';
-import type { CrmStatus, MatchResult } from '../crm/types.ts';
+import type { MatchResult } from '../crm/types.ts';
 import type { ChatMessage, EngineInfo } from '../engines/engine.ts';
 import type { LinkCandidate, LinkKind, LinkReport } from '../links/types.ts';
 import { runModelStep, type StepEngines } from './model-step.ts';
+import { resultRow, type ResultRow } from './result-row.ts';
 import { ToolState, type ToolPorts } from './tools.ts';
 import { TraceRecorder, traceEngine, type Trace, type TraceStep } from './trace.ts';
 
@@ -46,23 +47,6 @@ export type Decider =
   | 'rules (the model did not pass the gates)'
   | 'rules (no model loaded)';
 
-export interface StartupRow {
-  id: string;
-  name: string;
-  url: string;
-  domain: string;
-  context: string;
-  heading: string;
-  kind: LinkKind;
-  score: number;
-  decidedBy: Decider;
-  crm: {
-    status: CrmStatus;
-    company: { id: string; name: string; domain: string | null } | null;
-    evidence: string[];
-  };
-}
-
 export interface Judgement {
   id: string;
   startup: boolean;
@@ -71,7 +55,8 @@ export interface Judgement {
 }
 
 export interface NewsletterResult {
-  rows: StartupRow[];
+  /** The table's rows, in the newsletter's order. */
+  rows: ResultRow[];
   /** The model's (or the rules') verdict on every uncertain candidate. */
   judgements: Judgement[];
   report: LinkReport;
@@ -198,8 +183,6 @@ export function nameIsGrounded(name: string, link: LinkCandidate): boolean {
   return words.length > 0 && words.every((word) => haystack.includes(word));
 }
 
-const round = (value: number) => Math.round(value * 1000) / 1000;
-
 export async function runNewsletterJob(options: NewsletterJobOptions): Promise<NewsletterResult> {
   const now = options.now ?? Date.now;
   const engine = options.engines.primary ?? options.engines.fallback ?? null;
@@ -280,33 +263,14 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     recorder.tool('tools', 'match model-named companies', started, { checked: renamed.length });
   }
 
-  const rows: StartupRow[] = [...chosen.entries()]
-    .map(([id, pick]) => {
-      const link = state.links.get(id)!;
-      const match = matches.get(id);
+  const rows = [...chosen.entries()]
+    .map(([id, pick]) => ({ link: state.links.get(id)!, pick }))
+    .sort((a, b) => a.link.firstPosition - b.link.firstPosition)
+    .map(({ link, pick }) => {
+      const match = matches.get(link.id);
       if (match?.company) state.companies.set(match.company.id, match.company);
-      return {
-        id,
-        name: pick.name,
-        url: link.url,
-        domain: link.domain,
-        context: link.context,
-        heading: link.heading,
-        kind: link.kind,
-        score: round(link.score),
-        decidedBy: pick.decidedBy,
-        crm: {
-          status: match?.status ?? 'not-in-crm',
-          company: match?.company
-            ? { id: match.company.id, name: match.company.name, domain: match.company.domain }
-            : null,
-          evidence: match?.evidence.map((evidence) => evidence.detail) ?? [],
-        },
-        firstPosition: link.firstPosition,
-      };
-    })
-    .sort((a, b) => a.firstPosition - b.firstPosition)
-    .map(({ firstPosition: _firstPosition, ...row }) => row);
+      return resultRow(link, pick, match);
+    });
 
   const fromModel = judgements.filter((judgement) => judgement.decidedBy.startsWith('model')).length;
   const trace = recorder.finish(

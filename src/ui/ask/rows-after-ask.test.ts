@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Company } from '../../core/crm/types.ts';
-import type { ResultRow } from '../results/result-rows.ts';
+import type { ResultRow } from '../../core/agent/result-row.ts';
 import { rowsAfterAsk } from './rows-after-ask.ts';
 
 function row(id: string, domain: string, status: ResultRow['status'], companyId: string | null = null): ResultRow {

@@ -3,7 +3,7 @@
  * company the user just added: rows whose domain matches a company the Ask wrote become "In CRM".
  */
 import type { Company } from '../../core/crm/types.ts';
-import type { ResultRow } from '../results/result-rows.ts';
+import type { ResultRow } from '../../core/agent/result-row.ts';
 
 export function rowsAfterAsk(rows: readonly ResultRow[], written: readonly Company[], crmLabel: string): ResultRow[] {
   const byDomain = new Map<string, Company>();

@@ -5,7 +5,8 @@
  * watches it through its ports and trace. The tools, the CRM and the engines come in as ports, so
  * the same class runs against the real workers in the app and against plain objects in its test.
  */
-import type { CandidateSplit, NewsletterResult, StartupRow } from '../../core/agent/newsletter-job.ts';
+import type { CandidateSplit, NewsletterResult } from '../../core/agent/newsletter-job.ts';
+import type { ResultRow } from '../../core/agent/result-row.ts';
 import type { StepEngines } from '../../core/agent/model-step.ts';
 import type { ToolState } from '../../core/agent/tools.ts';
 import type { Trace, TraceStep } from '../../core/agent/trace.ts';
@@ -13,7 +14,6 @@ import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.t
 import type { LinkReport } from '../../core/links/types.ts';
 import { NewestRun } from '../../core/newest-run.ts';
 import type { SavedRun } from '../../storage/history.ts';
-import type { ResultRow } from '../results/result-rows.ts';
 import { describeInput, formatBytes, inputIsEmpty, inputSize, type NewsletterInput } from './newsletter-input.ts';
 
 export type StageId = 'reading' | 'links' | 'crm' | 'model';
@@ -225,7 +225,7 @@ export class NewsletterJob {
         this.#skip('model', 'Tools-only mode: ranked by the link tools, no model.');
       }
 
-      const rows = result.rows.map((row) => resultRow(row, result.report));
+      const rows = result.rows;
       this.rows = rows;
       this.trace = result.trace;
       const finished: FinishedRun = {
@@ -351,33 +351,6 @@ function isTrace(value: unknown): value is Trace {
   if (typeof value !== 'object' || value === null) return false;
   const trace = value as Partial<Trace>;
   return typeof trace.id === 'string' && typeof trace.outcome === 'string' && Array.isArray(trace.steps);
-}
-
-function resultRow(row: StartupRow, report: LinkReport): ResultRow {
-  const link = report.links.find((candidate) => candidate.id === row.id);
-  return {
-    id: row.id,
-    name: row.name || row.domain,
-    url: row.url,
-    host: link?.host ?? hostOf(row.url),
-    domain: row.domain,
-    sentence: row.context,
-    status: row.crm.status,
-    evidence: row.crm.evidence,
-    companyId: row.crm.company?.id ?? null,
-    companyName: row.crm.company?.name ?? null,
-    confidence: Math.min(1, Math.max(0, row.score)),
-    decidedBy: row.decidedBy,
-    reason: link?.features.join('; ') ?? '',
-  };
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }
 
 function engineLabel(engines: StepEngines): string {

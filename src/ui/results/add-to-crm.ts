@@ -4,7 +4,7 @@
  */
 import { addSeenCompany } from '../../core/crm/newsletter-company.ts';
 import type { CrmBackend } from '../../core/crm/types.ts';
-import type { ResultRow } from './result-rows.ts';
+import type { ResultRow } from '../../core/agent/result-row.ts';
 
 export async function addRowToCrm(crm: Pick<CrmBackend, 'add' | 'label'>, row: ResultRow): Promise<ResultRow> {
   const company = await addSeenCompany(crm, {

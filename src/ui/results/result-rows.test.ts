@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { evidenceText, rowsToClipboardText, rowsToCsv, rowsToJson, sortRows, type ResultRow } from './result-rows.ts';
+import type { ResultRow } from '../../core/agent/result-row.ts';
+import { evidenceText, rowsToClipboardText, rowsToCsv, rowsToJson, sortRows } from './result-rows.ts';
 import { row } from './test-factories.ts';
 
 describe('evidenceText', () => {

@@ -4,10 +4,7 @@
  */
 import type { CrmStatus } from '../../core/crm/types.ts';
 import { writeCsv } from '../../core/text/spreadsheet-csv.ts';
-import type { SavedRow } from '../../storage/history.ts';
-
-/** One row of the table; its shape is the one history saves (see src/storage/history.ts). */
-export type ResultRow = SavedRow;
+import type { ResultRow } from '../../core/agent/result-row.ts';
 
 export type SortKey = 'confidence' | 'name' | 'status' | 'order';
 export type SortDirection = 'ascending' | 'descending';

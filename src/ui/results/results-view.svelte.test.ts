@@ -1,6 +1,6 @@
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
-import type { ResultRow } from './result-rows.ts';
+import type { ResultRow } from '../../core/agent/result-row.ts';
 import { ResultsView } from './results-view.svelte.ts';
 import { row } from './test-factories.ts';
 

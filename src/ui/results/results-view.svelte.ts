@@ -2,7 +2,8 @@
  * How the person is looking at a results table: new-only filter, sort, dismissed rows. Kept apart
  * from the rows themselves so reopening a run from history starts with a clean view.
  */
-import { isNew, sortRows, type ResultRow, type SortDirection, type SortKey } from './result-rows.ts';
+import type { ResultRow } from '../../core/agent/result-row.ts';
+import { isNew, sortRows, type SortDirection, type SortKey } from './result-rows.ts';
 
 export class ResultsView {
   onlyNew = $state(false);

@@ -1,0 +1,69 @@
+import Value from 'typebox/value';
+import { describe, expect, it } from 'vitest';
+import type { MatchResult } from '../crm/types.ts';
+import { linkCandidate } from './test-factories.ts';
+import { resultRow, ResultRowSchema } from './result-row.ts';
+
+const link = linkCandidate({
+  id: 'L3',
+  domain: 'quillmark.dev',
+  host: 'www.quillmark.dev',
+  url: 'https://www.quillmark.dev/launch',
+  context: 'Quillmark raised a $6M seed.',
+  score: 0.87654,
+  features: ['anchor names a company', 'funding words nearby'],
+});
+
+const inCrm: MatchResult = {
+  status: 'in-crm',
+  company: {
+    id: 'c7',
+    name: 'Quillmark Inc',
+    domain: 'quillmark.dev',
+    aliasDomains: [],
+    website: null,
+    tags: [],
+    source: 'manual',
+    notes: '',
+    externalId: null,
+    createdAt: 0,
+    updatedAt: 0,
+  },
+  evidence: [{ kind: 'domain', detail: 'domain quillmark.dev' }],
+};
+
+describe('resultRow: the row the table shows, built once from the link, the decision and the match', () => {
+  it('carries every field the table, the exports and history need, from the link itself', () => {
+    const row = resultRow(link, { name: 'Quillmark', decidedBy: 'model' }, inCrm);
+    expect(row).toEqual({
+      id: 'L3',
+      name: 'Quillmark',
+      url: 'https://www.quillmark.dev/launch',
+      host: 'www.quillmark.dev',
+      domain: 'quillmark.dev',
+      sentence: 'Quillmark raised a $6M seed.',
+      status: 'in-crm',
+      evidence: ['domain quillmark.dev'],
+      companyId: 'c7',
+      companyName: 'Quillmark Inc',
+      confidence: 0.877,
+      decidedBy: 'model',
+      reason: 'anchor names a company; funding words nearby',
+    });
+    expect(Value.Check(ResultRowSchema, row)).toBe(true);
+  });
+
+  it('is new without a match, named by its domain when no name was found, and its confidence stays in 0..1', () => {
+    const row = resultRow({ ...link, score: 1.4 }, { name: '', decidedBy: 'rules' }, undefined);
+    expect(row).toMatchObject({ name: 'quillmark.dev', status: 'not-in-crm', evidence: [], companyId: null });
+    expect(row.confidence).toBe(1);
+    expect(resultRow({ ...link, score: -0.2 }, { name: 'Q', decidedBy: 'rules' }, undefined).confidence).toBe(0);
+  });
+
+  it('the schema refuses a row that lost a field or carries an unknown status', () => {
+    const row = resultRow(link, { name: 'Quillmark', decidedBy: 'rules' }, undefined);
+    const { host: _host, ...withoutHost } = row;
+    expect(Value.Check(ResultRowSchema, withoutHost)).toBe(false);
+    expect(Value.Check(ResultRowSchema, { ...row, status: 'maybe' })).toBe(false);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * The row the results table shows, defined once where it is produced: the newsletter job emits it,
+ * and the table, the exports, Ask's updates and history carry it unchanged. Storage validates saved
+ * runs against `ResultRowSchema` (src/storage/history.ts).
+ *
+ * Every browser that saved a run holds rows of this shape: DO NOT CHANGE it without a migration in
+ * the history store (a new optional field reads old rows as they are; anything else needs one).
+ */
+import Type from 'typebox';
+import type { CrmStatus, MatchResult } from '../crm/types.ts';
+import type { LinkCandidate } from '../links/types.ts';
+
+export const CrmStatusSchema = Type.Union([
+  Type.Literal('in-crm'),
+  Type.Literal('possible'),
+  Type.Literal('not-in-crm'),
+]);
+
+export const ResultRowSchema = Type.Object({
+  /** The link's id in its run (`L3`). */
+  id: Type.String(),
+  /** The company as the newsletter names it (the model's name when it judged the link). */
+  name: Type.String(),
+  url: Type.String(),
+  host: Type.String(),
+  /** Registrable domain (`acme.com`); what the CRM is matched on. */
+  domain: Type.String(),
+  /** The sentence the link appeared in. */
+  sentence: Type.String(),
+  status: CrmStatusSchema,
+  /** The CRM match's evidence as shown (`domain acme.com`, `name ≈ 0.93 (Acme Robotics)`). */
+  evidence: Type.Array(Type.String()),
+  companyId: Type.Union([Type.String(), Type.Null()]),
+  companyName: Type.Union([Type.String(), Type.Null()]),
+  confidence: Type.Number({ minimum: 0, maximum: 1 }),
+  /** Who decided it is a startup, in words (`rules`, `model, confirmed by a second sample`...). */
+  decidedBy: Type.String(),
+  /** The ranking's features, for the confidence's tooltip. */
+  reason: Type.String(),
+});
+
+export type ResultRow = Type.Static<typeof ResultRowSchema>;
+
+/** The decision about one link: the name it goes by, and who decided it is a startup. */
+export interface RowPick {
+  name: string;
+  decidedBy: string;
+}
+
+const confidenceOf = (score: number) => Math.min(1, Math.max(0, Math.round(score * 1000) / 1000));
+
+/** A startup link, the decision about it and its CRM match, as the table shows it. */
+export function resultRow(link: LinkCandidate, pick: RowPick, match: MatchResult | undefined): ResultRow {
+  const status: CrmStatus = match?.status ?? 'not-in-crm';
+  return {
+    id: link.id,
+    name: pick.name || link.domain,
+    url: link.url,
+    host: link.host,
+    domain: link.domain,
+    sentence: link.context,
+    status,
+    evidence: match?.evidence.map((evidence) => evidence.detail) ?? [],
+    companyId: match?.company?.id ?? null,
+    companyName: match?.company?.name ?? null,
+    confidence: confidenceOf(link.score),
+    decidedBy: pick.decidedBy,
+    reason: link.features.join('; '),
+  };
+}
