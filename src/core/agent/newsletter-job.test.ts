@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScriptedEngine } from '../engines/scripted.ts';
+import type { NewsletterStageEvent } from './job-stages.ts';
 import { judgeOracle, requestedIds } from './oracles.ts';
 import { nameIsGrounded, planBatches, runNewsletterJob, splitCandidates } from './newsletter-job.ts';
 import { linkCandidate, linkReport, MemoryCrm, testPorts } from './test-factories.ts';
@@ -144,6 +145,35 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     ]);
     expect(judged[3]).toMatchObject({ engine: { id: 'large', size: 'large', location: 'cloud' }, escalated: true });
     expect(large.requests[0]!.messages).toHaveLength(2);
+  });
+
+  it('reports each stage as it starts and ends, with its counts', async () => {
+    const events: NewsletterStageEvent[] = [];
+    const crm = new MemoryCrm([{ name: 'Acme', domain: 'acme.ai' }]);
+    const engine = new ScriptedEngine(judgeOracle((id) => truth[id]!));
+    await runNewsletterJob({
+      engines: { primary: engine },
+      ports: testPorts(report, crm),
+      onStage: (event) => events.push(event),
+    });
+    expect(events).toEqual([
+      { stage: 'links', status: 'running' },
+      {
+        stage: 'links',
+        status: 'done',
+        warnings: [],
+        counts: { links: 5, unwrapped: 0, certain: 1, uncertain: 3, excluded: 1, ms: 1 },
+      },
+      { stage: 'crm', status: 'running', checking: 4, crm: 'test CRM' },
+      { stage: 'crm', status: 'done', counts: { checked: 4, inCrm: 1, possible: 0, notInCrm: 3 } },
+      { stage: 'model', status: 'running', calls: 1, corrected: 0, step: expect.stringMatching(/^judge 3 uncertain/) },
+      { stage: 'model', status: 'running', calls: 2, corrected: 0, step: expect.stringMatching(/^another sample/) },
+      { stage: 'model', status: 'done', counts: { judged: 3, byModel: 3, calls: 2, corrected: 0 } },
+    ]);
+
+    const toolsOnly: NewsletterStageEvent[] = [];
+    await runNewsletterJob({ engines: { primary: null }, ports: testPorts(report), onStage: (e) => toolsOnly.push(e) });
+    expect(toolsOnly.at(-1)).toEqual({ stage: 'model', status: 'skipped', uncertain: 3 });
   });
 
   it('works without a model: the rules decide and say so', async () => {

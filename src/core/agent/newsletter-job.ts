@@ -11,6 +11,7 @@ import { Type, type TSchema } from 'typebox';
 import type { MatchResult } from '../crm/types.ts';
 import type { ChatMessage, EngineInfo } from '../engines/engine.ts';
 import type { LinkCandidate, LinkKind, LinkReport } from '../links/types.ts';
+import type { NewsletterStageEvent } from './job-stages.ts';
 import { runModelStep, type StepEngines } from './model-step.ts';
 import { resultRow, type ResultRow } from './result-row.ts';
 import { ToolState, type ToolPorts } from './tools.ts';
@@ -73,6 +74,8 @@ export interface NewsletterJobOptions {
   now?: () => number;
   runId?: string;
   onStep?: (step: TraceStep) => void;
+  /** Each stage as it starts, moves and ends, with its counts. */
+  onStage?: (event: NewsletterStageEvent) => void;
 }
 
 export interface CandidateSplit {
@@ -186,6 +189,9 @@ export function nameIsGrounded(name: string, link: LinkCandidate): boolean {
 export async function runNewsletterJob(options: NewsletterJobOptions): Promise<NewsletterResult> {
   const now = options.now ?? Date.now;
   const engine = options.engines.primary ?? options.engines.fallback ?? null;
+  const stage = options.onStage ?? (() => undefined);
+  let modelCalls = 0;
+  let corrected = 0;
   const recorder = new TraceRecorder(
     {
       id: options.runId ?? `newsletter-${now()}`,
@@ -195,10 +201,17 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
       fallback: traceEngine(options.engines.fallback?.info),
     },
     now,
-    options.onStep,
+    (step) => {
+      options.onStep?.(step);
+      if (step.engine === null) return;
+      modelCalls += 1;
+      if (step.gates.some((gate) => !gate.ok)) corrected += 1;
+      stage({ stage: 'model', status: 'running', calls: modelCalls, corrected, step: step.label });
+    },
   );
   const state = new ToolState();
 
+  stage({ stage: 'links', status: 'running' });
   let started = recorder.now();
   const report = await options.ports.extractLinks();
   state.setReport(report);
@@ -215,18 +228,36 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     uncertain: split.uncertain.map((link) => link.id),
     excluded: split.excluded.length,
   });
+  stage({
+    stage: 'links',
+    status: 'done',
+    warnings: report.warnings,
+    counts: {
+      links: report.links.length,
+      unwrapped: report.links.filter((link) => link.tracker !== null).length,
+      certain: split.certain.length,
+      uncertain: split.uncertain.length,
+      excluded: split.excluded.length,
+      ms: report.stats.ms,
+    },
+  });
 
   started = recorder.now();
   const considered = [...split.certain, ...split.uncertain];
+  stage({ stage: 'crm', status: 'running', checking: considered.length, crm: options.ports.crm.label });
   const matches = new Map<string, MatchResult>();
   const found = await options.ports.crm.matchMany(considered.map((link) => ({ domain: link.domain, name: link.name })));
   considered.forEach((link, index) => {
     const match = found[index];
     if (match) matches.set(link.id, match);
   });
-  recorder.tool('tools', `match against ${options.ports.crm.label}`, started, {
-    checked: considered.length,
-    inCrm: [...matches.values()].filter((match) => match.status === 'in-crm').length,
+  const inCrm = found.filter((match) => match.status === 'in-crm').length;
+  const possible = found.filter((match) => match.status === 'possible').length;
+  recorder.tool('tools', `match against ${options.ports.crm.label}`, started, { checked: considered.length, inCrm });
+  stage({
+    stage: 'crm',
+    status: 'done',
+    counts: { checked: considered.length, inCrm, possible, notInCrm: found.length - inCrm - possible },
   });
 
   const judgements = engine
@@ -239,6 +270,17 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
         name: link.name,
         decidedBy: 'rules (no model loaded)',
       }));
+
+  const byModel = judgements.filter((judgement) => judgement.decidedBy.startsWith('model')).length;
+  if (engine) {
+    stage({
+      stage: 'model',
+      status: 'done',
+      counts: { judged: judgements.length, byModel, calls: modelCalls, corrected },
+    });
+  } else {
+    stage({ stage: 'model', status: 'skipped', uncertain: split.uncertain.length });
+  }
 
   const chosen = new Map<string, { name: string; decidedBy: Decider }>();
   for (const link of split.certain) chosen.set(link.id, { name: link.name, decidedBy: 'rules' });
@@ -272,9 +314,8 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
       return resultRow(link, pick, match);
     });
 
-  const fromModel = judgements.filter((judgement) => judgement.decidedBy.startsWith('model')).length;
   const trace = recorder.finish(
-    `${rows.length} startups (${split.certain.length} by rules, ${judgements.length} judged, ${fromModel} by the model)`,
+    `${rows.length} startups (${split.certain.length} by rules, ${judgements.length} judged, ${byModel} by the model)`,
   );
   return { rows, judgements, report, state, trace };
 }

@@ -5,7 +5,8 @@
  * watches it through its ports and trace. The tools, the CRM and the engines come in as ports, so
  * the same class runs against the real workers in the app and against plain objects in its test.
  */
-import type { CandidateSplit, NewsletterResult } from '../../core/agent/newsletter-job.ts';
+import type { NewsletterStageEvent } from '../../core/agent/job-stages.ts';
+import type { NewsletterResult } from '../../core/agent/newsletter-job.ts';
 import type { ResultRow } from '../../core/agent/result-row.ts';
 import type { StepEngines } from '../../core/agent/model-step.ts';
 import type { ToolState } from '../../core/agent/tools.ts';
@@ -14,9 +15,24 @@ import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.t
 import type { LinkReport } from '../../core/links/types.ts';
 import { NewestRun } from '../../core/newest-run.ts';
 import type { SavedRun } from '../../storage/history.ts';
-import { describeInput, formatBytes, inputIsEmpty, inputSize, type NewsletterInput } from './newsletter-input.ts';
+import { describeInput, inputIsEmpty, type NewsletterInput } from './newsletter-input.ts';
+import {
+  NO_CRM_SET_UP,
+  NOTHING_TO_READ,
+  PREPARING_MODEL,
+  STAGE_LABELS,
+  TOOLS_ONLY,
+  count,
+  crmDetail,
+  crmRunningDetail,
+  linksDetail,
+  modelDetail,
+  modelReadyDetail,
+  modelRunningDetail,
+  readingDetail,
+  type StageId,
+} from './stage-wording.ts';
 
-export type StageId = 'reading' | 'links' | 'crm' | 'model';
 export type StageStatus = 'waiting' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
 
 export interface Stage {
@@ -50,13 +66,6 @@ export type RunMode = SavedRun['mode'];
 
 /** A finished run, exactly as history saves it. */
 export type FinishedRun = SavedRun;
-
-const STAGE_LABELS: Record<StageId, string> = {
-  reading: 'Reading the newsletter',
-  links: 'Finding and unwrapping links',
-  crm: 'Checking the CRM',
-  model: 'Model check',
-};
 
 /** The agent (and its schemas) loads on the first run, not with the first screen. */
 let agentModule: Promise<typeof import('../../core/agent/newsletter-job.ts')> | undefined;
@@ -135,13 +144,13 @@ export class NewsletterJob {
 
     try {
       this.#begin('reading');
-      if (inputIsEmpty(input)) throw new Error('There is nothing to read yet: paste a newsletter or choose a file.');
-      const { runNewsletterJob, splitCandidates } = await loadAgent();
+      if (inputIsEmpty(input)) throw new Error(NOTHING_TO_READ);
+      const { runNewsletterJob } = await loadAgent();
       if (!current()) return null;
       this.#finish('reading', readingDetail(input));
 
       stageId = 'model';
-      this.#begin('model', 'Getting the model ready…');
+      this.#begin('model', PREPARING_MODEL);
       const engines = await ports.engines(signal, ({ text, progress }) => {
         if (!current()) return;
         const stage = this.stage('model');
@@ -149,81 +158,34 @@ export class NewsletterJob {
         stage.progress = progress;
       });
       if (!current()) return null;
-      const withModel = Boolean(engines.primary ?? engines.fallback);
-      this.mode = withModel ? 'model' : 'tools-only';
+      this.mode = engines.primary || engines.fallback ? 'model' : 'tools-only';
       const modelStage = this.stage('model');
       modelStage.status = 'waiting';
       modelStage.progress = null;
-      modelStage.detail = withModel ? `${engineLabel(engines)} is ready.` : '';
+      modelStage.detail = modelReadyDetail(engines);
 
-      const crm = ports.crm ?? NO_CRM;
-      let crmCalls = 0;
-      let modelCalls = 0;
-      let rejected = 0;
       const result: NewsletterResult = await runNewsletterJob({
         engines,
         signal,
         now: this.clock,
         runId: `newsletter-${ticket.id}`,
         ports: {
-          extractLinks: async () => {
-            stageId = 'links';
-            this.#begin('links');
-            const report = await ports.extractLinks(input, signal);
-            if (current()) {
-              this.warnings = report.warnings;
-              this.#finish('links', linksDetail(report, splitCandidates(report.links)));
-            }
-            return report;
-          },
-          crm: {
-            label: crm.label,
-            add: (draft) => crm.add(draft),
-            tag: (companyId, tags) => crm.tag(companyId, tags),
-            matchMany: async (queries) => {
-              // The first lookup is the CRM stage; a later one re-checks names the model gave.
-              const first = crmCalls++ === 0;
-              if (first) {
-                stageId = 'crm';
-                this.#begin('crm', `Matching ${count(queries.length, 'candidate')} against ${crm.label}…`);
-              }
-              const matches = await crm.matchMany(queries);
-              if (first && current()) {
-                if (ports.crm) this.#finish('crm', crmDetail(matches));
-                else this.#skip('crm', 'No CRM set up yet: every company shows as new.');
-              }
-              if (first) stageId = 'model';
-              return matches;
-            },
-          },
+          extractLinks: () => ports.extractLinks(input, signal),
+          crm: ports.crm ?? NO_CRM,
           // The newsletter job never writes; a write could only come from the table, after a confirm.
           confirm: async () => false,
         },
         onStep: (step) => {
+          if (current()) this.traceSteps = [...this.traceSteps, step];
+        },
+        onStage: (event) => {
           if (!current()) return;
-          this.traceSteps = [...this.traceSteps, step];
-          if (step.engine === null) return;
-          modelCalls += 1;
-          if (step.gates.some((gate) => !gate.ok)) rejected += 1;
-          const stage = this.stage('model');
-          stage.status = 'running';
-          stage.detail = `${count(modelCalls, 'model call')}${rejected ? `, ${rejected} corrected` : ''} (${step.label})`;
+          // A failure is the failure of the stage that was running (or, after the CRM, of the model check).
+          stageId = event.status === 'done' && event.stage === 'crm' ? 'model' : event.stage;
+          this.#show(event, ports.crm !== null);
         },
       });
       if (!current()) return null;
-
-      if (withModel) {
-        const judged = result.judgements.length;
-        const byModel = result.judgements.filter((judgement) => judgement.decidedBy.startsWith('model')).length;
-        this.#finish(
-          'model',
-          judged === 0
-            ? 'Nothing uncertain: the rules were sure about every link.'
-            : `${count(judged, 'uncertain link')} judged, ${byModel} settled by the model, ${count(modelCalls, 'call')}${rejected ? `, ${rejected} corrected` : ''}.`,
-        );
-      } else {
-        this.#skip('model', 'Tools-only mode: ranked by the link tools, no model.');
-      }
 
       const rows = result.rows;
       this.rows = rows;
@@ -302,6 +264,26 @@ export class NewsletterJob {
     this.toolState = null;
   }
 
+  /** One event of the job as the progress list shows it. */
+  #show(event: NewsletterStageEvent, hasCrm: boolean): void {
+    switch (event.stage) {
+      case 'links':
+        if (event.status === 'running') return this.#begin('links');
+        this.warnings = event.warnings;
+        return this.#finish('links', linksDetail(event.counts));
+      case 'crm':
+        if (event.status === 'running') return this.#begin('crm', crmRunningDetail(event.checking, event.crm));
+        return hasCrm ? this.#finish('crm', crmDetail(event.counts)) : this.#skip('crm', NO_CRM_SET_UP);
+      case 'model':
+        if (event.status === 'running') {
+          return this.#begin('model', modelRunningDetail(event.calls, event.corrected, event.step));
+        }
+        return event.status === 'done'
+          ? this.#finish('model', modelDetail(event.counts))
+          : this.#skip('model', TOOLS_ONLY);
+    }
+  }
+
   #begin(id: StageId, detail = ''): void {
     const stage = this.stage(id);
     stage.status = 'running';
@@ -351,36 +333,6 @@ function isTrace(value: unknown): value is Trace {
   if (typeof value !== 'object' || value === null) return false;
   const trace = value as Partial<Trace>;
   return typeof trace.id === 'string' && typeof trace.outcome === 'string' && Array.isArray(trace.steps);
-}
-
-function engineLabel(engines: StepEngines): string {
-  const engine = engines.primary ?? engines.fallback;
-  return engine ? engine.info.model : 'No model';
-}
-
-function readingDetail(input: NewsletterInput): string {
-  const size = formatBytes(inputSize(input));
-  if (input.kind === 'file') return `${input.name}, ${size}.`;
-  return input.kind === 'html' ? `${size} of pasted HTML (links kept).` : `${size} of pasted text.`;
-}
-
-function linksDetail(report: LinkReport, { certain, uncertain }: CandidateSplit): string {
-  const unwrapped = report.links.filter((link) => link.tracker !== null).length;
-  const parts = [`${count(report.links.length, 'distinct link')} in ${report.stats.ms.toFixed(0)} ms`];
-  if (unwrapped > 0) parts.push(`${unwrapped} unwrapped from trackers`);
-  parts.push(`${certain.length} sure startups, ${uncertain.length} uncertain`);
-  return `${parts.join(', ')}.`;
-}
-
-function crmDetail(matches: MatchResult[]): string {
-  const inCrm = matches.filter((match) => match.status === 'in-crm').length;
-  const possible = matches.filter((match) => match.status === 'possible').length;
-  const fresh = matches.length - inCrm - possible;
-  return `${inCrm} in the CRM, ${possible} possible, ${fresh} new.`;
-}
-
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export const newsletterJob = new NewsletterJob();
