@@ -124,6 +124,26 @@ describe('extractLinks', () => {
   });
 });
 
+describe('extractLinks with the format the page knows', () => {
+  // Headers first and an anchor after: sniffed, this reads as an email with no body.
+  const pastedHtml =
+    'From: Weekly <news@weekly.example>\nSubject: Issue 3\n\n<p><a href="https://quillmark.example/">Quillmark</a> raised.</p>';
+
+  it('takes a told format as is instead of detecting it again', async () => {
+    const sniffed = await extractLinks(pastedHtml);
+    expect(sniffed.format).toBe('eml');
+    const told = await extractLinks(pastedHtml, { format: 'html' });
+    expect(told.format).toBe('html');
+    expect(told.links.map((link) => [link.host, link.text])).toEqual([['quillmark.example', 'Quillmark']]);
+  });
+
+  it('takes it for bytes too, and a file without a known type is still detected', async () => {
+    const bytes = new TextEncoder().encode(pastedHtml);
+    expect((await extractLinks(bytes, { format: 'html' })).format).toBe('html');
+    expect((await extractLinks(bytes, { fileName: 'issue.dat' })).format).toBe('eml');
+  });
+});
+
 describe('extractLinks on bad input', () => {
   it('cuts a 20 MB paste at the limit, says so, and keeps the links before the cut', async () => {
     const paragraph = '<p>Acme raised money. <a href="https://acme.example/">Acme</a></p>\n';

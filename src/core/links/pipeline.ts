@@ -22,6 +22,11 @@ import { unwrapParsed } from './unwrap/index.ts';
 export interface ExtractLinksOptions {
   /** The dropped file's name: its extension decides the format before any sniffing. */
   fileName?: string;
+  /**
+   * The format when the caller knows it (the page knows a paste is HTML): taken as is, nothing is detected
+   * again. Left out for a file without a known type or a plain paste, whose format is detected.
+   */
+  format?: InputFormat;
   /** Input beyond this many bytes is not read (a warning says so). */
   maxBytes?: number;
 }
@@ -94,7 +99,7 @@ export async function extractLinks(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const source = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
   const bytes = typeof source === 'string' ? source.length : source.byteLength;
-  const decoded = decodeInput(source, maxBytes, options.fileName);
+  const decoded = decodeInput(source, maxBytes, options.fileName, options.format);
   const warnings = decoded.warnings;
   let format: InputFormat = decoded.format;
 
@@ -106,8 +111,8 @@ export async function extractLinks(
     position += part.links.length;
   };
 
-  // A message exported as JSON (Gmail API and mail tools) is read like the email it is.
-  const message = format === 'eml' || decoded.binary ? null : readMessageJson(decoded.text());
+  // A message exported as JSON (Gmail API and mail tools) is read like the email it is; a told format is not.
+  const message = options.format || format === 'eml' || decoded.binary ? null : readMessageJson(decoded.text());
   if (message) {
     format = 'eml';
     senderHosts.push(...message.senderHosts);

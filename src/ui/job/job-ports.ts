@@ -19,7 +19,8 @@ export function extractLinksInWorker(input: NewsletterInput, signal: AbortSignal
       const bytes = new Uint8Array(input.bytes.slice(0));
       return tools.extractLinks(transfer(bytes, [bytes.buffer]), { fileName: input.name });
     }
-    return tools.extractLinks(input.kind === 'html' ? input.html : input.text);
+    // The page knows an HTML paste is HTML: the format crosses with it. Typed text is detected in the worker.
+    return input.kind === 'html' ? tools.extractLinks(input.html, { format: 'html' }) : tools.extractLinks(input.text);
   }, signal);
 }
 

@@ -66,10 +66,16 @@ export interface DecodedInput {
 }
 
 /**
- * Cut the input to `maxBytes`, say whether it is binary, detect its format from the file name or its head, and
- * decode it. Never throws; every repair is a warning in words the user understands.
+ * Cut the input to `maxBytes`, say whether it is binary, take its format as `told` (what the page already knows,
+ * such as an HTML paste) or else detect it from the file name or its head, and decode it. Never throws; every
+ * repair is a warning in words the user understands.
  */
-export function decodeInput(input: string | Uint8Array, maxBytes: number, fileName?: string): DecodedInput {
+export function decodeInput(
+  input: string | Uint8Array,
+  maxBytes: number,
+  fileName?: string,
+  told?: InputFormat,
+): DecodedInput {
   const warnings: string[] = [];
   if (typeof input === 'string') {
     let text = input;
@@ -82,7 +88,7 @@ export function decodeInput(input: string | Uint8Array, maxBytes: number, fileNa
     }
     const binary = text.slice(0, SNIFF_BYTES).includes('\u0000');
     if (binary) warnings.push('The input contains binary data; only the web addresses found in it were read.');
-    const format = binary ? 'text' : detectFormat(text, fileName);
+    const format = binary ? 'text' : (told ?? detectFormat(text, fileName));
     return { format, text: () => text, bytes: null, warnings, binary };
   }
   let bytes = input;
@@ -96,10 +102,12 @@ export function decodeInput(input: string | Uint8Array, maxBytes: number, fileNa
   if (binary) {
     warnings.push('The file looks like binary data, not a newsletter; only the web addresses found in it were read.');
   }
-  // A known extension decides the format without the head; decoding it would be a second pass over 16 kB.
+  // A told format or a known extension decides without the head; decoding it would be a second pass over 16 kB.
   const format = binary
     ? 'text'
-    : (formatByName(fileName) ?? detectFormat(new TextDecoder().decode(bytes.subarray(0, SNIFF_BYTES)), fileName));
+    : (told ??
+      formatByName(fileName) ??
+      detectFormat(new TextDecoder().decode(bytes.subarray(0, SNIFF_BYTES)), fileName));
   let text: string | null = null;
   const decode = (): string => {
     if (text !== null) return text;
