@@ -12,7 +12,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Value } from 'typebox/value';
 import { runAsk } from '../src/core/agent/ask.ts';
-import { nameIsGrounded, runNewsletterJob, splitCandidates } from '../src/core/agent/newsletter-job.ts';
+import { splitCandidates } from '../src/core/agent/candidates.ts';
+import { nameIsGrounded } from '../src/core/agent/judge-gate.ts';
+import { runNewsletterJob } from '../src/core/agent/newsletter-job.ts';
 import { judgeOracle, planOracle } from '../src/core/agent/oracles.ts';
 import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../src/core/agent/test-factories.ts';
 import { callSchema, type ToolCall } from '../src/core/agent/tool-calls.ts';
@@ -23,6 +25,7 @@ import type { Company, MatchQuery, MatchResult } from '../src/core/crm/types.ts'
 import { NoisyEngine, type NoiseKind } from '../src/core/engines/noisy.ts';
 import { ScriptedEngine, type ScriptedResponder } from '../src/core/engines/scripted.ts';
 import type { LinkCandidate, LinkReport } from '../src/core/links/types.ts';
+import { judgeUngated } from './bench-agent/ungated.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpusDir = resolve(process.env['SIFT_CORPUS'] ?? join(here, '../../shared/corpus'));
@@ -268,7 +271,13 @@ async function runOnce(item: Item, rate: number, seed: number, gates: boolean, k
   const now = () => clock++;
   try {
     if (item.kind === 'newsletter') {
-      const run = await runNewsletterJob({ engines: { primary: engine }, ports, gates, now, runId: item.name });
+      const run = await runNewsletterJob({
+        engines: { primary: engine },
+        ports,
+        now,
+        runId: item.name,
+        ...(gates ? {} : { judge: judgeUngated }),
+      });
       const result = JSON.stringify(run.rows.map((row) => [row.id, row.name, row.status, row.companyId]));
       return {
         result,

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ScriptedEngine } from '../engines/scripted.ts';
 import type { NewsletterStageEvent } from './job-stages.ts';
 import { judgeOracle, requestedIds } from './oracles.ts';
-import { nameIsGrounded, planBatches, runNewsletterJob, splitCandidates } from './newsletter-job.ts';
+import { splitCandidates } from './candidates.ts';
+import { planBatches } from './judge-batches.ts';
+import { nameIsGrounded } from './judge-gate.ts';
+import { runNewsletterJob } from './newsletter-job.ts';
 import { linkCandidate, linkReport, MemoryCrm, testPorts } from './test-factories.ts';
 
 const links = [

@@ -7,7 +7,7 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mutate, noiseKinds } from '../engines/noisy.ts';
-import { judgementSchema } from './newsletter-job.ts';
+import { judgementSchema } from './judge-prompt.ts';
 import { AnswerSchema, callSchema, turnSchema } from './tool-calls.ts';
 import { tools, ToolState } from './tools.ts';
 import { linkCandidate, linkReport } from './test-factories.ts';

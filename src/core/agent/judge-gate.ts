@@ -1,0 +1,86 @@
+/**
+ * One sample of the model's verdicts on a batch of links, through the gates: constrained to the
+ * batch's schema (gate 1), validated (gate 2), and every name checked against the newsletter
+ * (gate 3: the model may not invent a company). A verdict that passes is kept, so a repair asks
+ * only about the ids still pending.
+ */
+import type { MatchResult } from '../crm/types.ts';
+import type { LinkCandidate } from '../links/types.ts';
+import { judgeMaxTokens } from './judge-batches.ts';
+import { candidateLine, judgeMessages, judgementSchema } from './judge-prompt.ts';
+import { runModelStep, type StepEngines } from './model-step.ts';
+import type { TraceRecorder } from './trace.ts';
+
+export interface Verdict {
+  startup: boolean;
+  name: string;
+}
+
+/** What judging needs from the run: the engines, the CRM matches (shown in the prompt) and the trace. */
+export interface JudgeContext {
+  engines: StepEngines;
+  matches: ReadonlyMap<string, MatchResult>;
+  recorder: TraceRecorder;
+  signal?: AbortSignal | undefined;
+}
+
+/** A name passes gate 3 only if the newsletter or the domain backs it: the model may not invent one. */
+export function nameIsGrounded(name: string, link: LinkCandidate): boolean {
+  const fold = (text: string) =>
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
+  const haystack = fold(`${link.text} ${link.context} ${link.heading} ${link.name}`);
+  const domainLabel = fold(link.domain.split('.')[0] ?? '').replace(/[^a-z0-9]/g, '');
+  const compact = fold(name).replace(/[^a-z0-9]/g, '');
+  if (!compact) return false;
+  if (domainLabel.length >= 3 && (compact.includes(domainLabel) || domainLabel.includes(compact))) return true;
+  const words = fold(name)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length >= 2);
+  return words.length > 0 && words.every((word) => haystack.includes(word));
+}
+
+const range = (ids: readonly string[]) => (ids.length > 1 ? `${ids[0]}…${ids[ids.length - 1]}` : (ids[0] ?? ''));
+
+/** The verdicts that passed the gates, by link id; an id missing from the map never passed. */
+export async function sampleBatch(
+  ids: readonly string[],
+  links: ReadonlyMap<string, LinkCandidate>,
+  context: JudgeContext,
+  kind: 'judge' | 'vote',
+  seed: number,
+): Promise<Map<string, Verdict>> {
+  const accepted = new Map<string, Verdict>();
+  const lines = ids.map((id) => candidateLine(links.get(id)!, context.matches.get(id)));
+  const pending = () => ids.filter((id) => !accepted.has(id));
+  await runModelStep<Map<string, Verdict>>(
+    {
+      kind,
+      label:
+        kind === 'judge'
+          ? `judge ${ids.length} uncertain links (${range(ids)})`
+          : `another sample for ${ids.length > 3 ? `${ids.length} links (${range(ids)})` : ids.join(', ')}`,
+      messages: judgeMessages(lines, ids),
+      schema: () => judgementSchema(pending()),
+      maxTokens: () => judgeMaxTokens(pending().length),
+      temperature: kind === 'vote' ? 0.5 : 0,
+      seed,
+      check(value) {
+        const answer = value as Record<string, Verdict>;
+        const errors: string[] = [];
+        for (const id of pending()) {
+          const verdict = answer[id]!;
+          if (!verdict.startup || nameIsGrounded(verdict.name, links.get(id)!)) accepted.set(id, verdict);
+          else errors.push(`${id}: the name "${verdict.name}" does not appear in its text, sentence or domain`);
+        }
+        return errors.length ? { errors } : { errors: [], value: accepted };
+      },
+    },
+    context.engines,
+    context.recorder,
+    context.signal,
+  );
+  return accepted;
+}
