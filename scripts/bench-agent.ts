@@ -25,7 +25,7 @@ import type { Company, MatchQuery, MatchResult } from '../src/core/crm/types.ts'
 import { NoisyEngine, type NoiseKind } from '../src/core/engines/noisy.ts';
 import { ScriptedEngine, type ScriptedResponder } from '../src/core/engines/scripted.ts';
 import type { LinkCandidate, LinkReport } from '../src/core/links/types.ts';
-import { judgeUngated } from './bench-agent/ungated.ts';
+import { judgeUngated, ungatedTurn } from './bench-agent/ungated.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpusDir = resolve(process.env['SIFT_CORPUS'] ?? join(here, '../../shared/corpus'));
@@ -291,7 +291,7 @@ async function runOnce(item: Item, rate: number, seed: number, gates: boolean, k
       instruction: item.instruction!,
       engines: { primary: engine },
       ports,
-      gates,
+      ...(gates ? {} : { takeTurn: ungatedTurn }),
       now,
       runId: item.name,
     });

@@ -1,12 +1,16 @@
 /**
- * The benchmark's comparison: raw use of the model's output, with no gate, no repair and no vote.
+ * The benchmark's comparison: raw use of the model's output, with no gate, no repair, no vote and no
+ * confirmation, for the newsletter job and for Ask.
  * Only bench:agent uses it, to show what the gates are worth; the app never does.
  */
+import { turnMaxTokens, type AskTurn } from '../../src/core/agent/ask.ts';
 import type { JudgeUncertain } from '../../src/core/agent/judge-votes.ts';
 import { judgeMaxTokens, planBatches } from '../../src/core/agent/judge-batches.ts';
 import type { Verdict } from '../../src/core/agent/judge-gate.ts';
 import { candidateLine, judgeMessages, judgementSchema } from '../../src/core/agent/judge-prompt.ts';
-import { traceEngine } from '../../src/core/agent/trace.ts';
+import { canonicalJson, readTurn, turnSchema } from '../../src/core/agent/tool-calls.ts';
+import { toolByName } from '../../src/core/agent/tools.ts';
+import { completionFields } from '../../src/core/agent/trace.ts';
 
 /** Every batch asked once; whatever parses is taken, and a link the answer lacks is "not a startup". */
 export const judgeUngated: JudgeUncertain = async (uncertain, { engines, matches, recorder, signal }) => {
@@ -29,24 +33,11 @@ export const judgeUngated: JudgeUncertain = async (uncertain, { engines, matches
       signal ? { signal } : undefined,
     );
     const raw = completion.choices[0].message.content;
-    recorder.add({
+    recorder.record({
       kind: 'judge',
       label: `judge ${ids.length} uncertain links (ungated)`,
-      engine: traceEngine(engine.info),
-      attempt: 0,
-      repairOf: null,
-      escalated: false,
-      promptTokens: completion.usage.prompt_tokens,
-      outputTokens: completion.usage.completion_tokens,
-      finishReason: completion.choices[0].finish_reason,
-      raw,
-      gates: [],
-      repairs: [],
-      call: null,
-      result: null,
-      error: null,
       startedAt,
-      durationMs: recorder.now() - startedAt,
+      ...completionFields(engine.info, completion),
     });
     const answer = JSON.parse(raw) as Record<string, Partial<Verdict>>;
     for (const id of ids) {
@@ -60,4 +51,35 @@ export const judgeUngated: JudgeUncertain = async (uncertain, { engines, matches
     }
   }
   return judgements;
+};
+
+/**
+ * No gates for Ask: whatever the engine says is parsed strictly and executed, writes included,
+ * without asking the user.
+ */
+export const ungatedTurn: AskTurn = async (messages, state, options, recorder) => {
+  const engine = (options.engines.primary ?? options.engines.fallback)!;
+  const startedAt = recorder.now();
+  const completion = await engine.chat.completions.create(
+    {
+      messages,
+      max_tokens: turnMaxTokens,
+      response_format: { type: 'json_object', schema: JSON.stringify(turnSchema(state.report ? state : null)) },
+    },
+    options.signal ? { signal: options.signal } : undefined,
+  );
+  const turn = readTurn(JSON.parse(completion.choices[0].message.content));
+  recorder.record({
+    kind: 'plan',
+    label: 'choose the next tool call (ungated)',
+    startedAt,
+    ...completionFields(engine.info, completion),
+    call: turn.kind === 'call' ? turn.call : null,
+  });
+  if (turn.kind === 'answer') return { kind: 'stop', outcome: 'answered', answer: turn.answer, reason: null };
+  const tool = toolByName(turn.call.tool);
+  if (!tool) throw new Error(`unknown tool ${turn.call.tool}`);
+  const result = await tool.execute(turn.call.arguments as never, options.ports, state);
+  state.executed.set(canonicalJson(turn.call), result);
+  return { kind: 'continue', call: turn.call, response: result };
 };

@@ -27,8 +27,11 @@ export interface AskOptions {
   state?: ToolState;
   /** Model turns allowed before the plan is stopped as runaway. */
   stepBudget?: number;
-  /** Off only in the benchmark, to show what raw execution of the model's output does. */
-  gates?: boolean;
+  /**
+   * How one turn is decided and run: through the gates and votes (the default, and what the app
+   * always uses). The benchmark passes raw execution of the model's output to compare.
+   */
+  takeTurn?: AskTurn;
   signal?: AbortSignal;
   now?: () => number;
   runId?: string;
@@ -47,7 +50,8 @@ export interface AskResult {
 }
 
 export const defaultStepBudget = 16;
-const outputTokens = 200;
+/** The answer's token limit for one planning turn. */
+export const turnMaxTokens = 200;
 
 export function askSystemPrompt(): string {
   return [
@@ -89,7 +93,7 @@ export async function runAsk(options: AskOptions): Promise<AskResult> {
     { role: 'user', content: options.instruction.slice(0, 2000) },
   ];
   const budget = options.stepBudget ?? defaultStepBudget;
-  const run = options.gates === false ? ungatedTurn : gatedTurn;
+  const run = options.takeTurn ?? gatedTurn;
   try {
     for (let turn = 0; turn < budget; turn++) {
       const outcome = await run(messages, state, options, recorder, turn);
@@ -106,9 +110,18 @@ export async function runAsk(options: AskOptions): Promise<AskResult> {
   return finish('step budget exhausted', null, `no answer after ${budget} turns`);
 }
 
-type TurnOutcome =
+export type TurnOutcome =
   | { kind: 'continue'; call: ToolCall; response: unknown }
   | { kind: 'stop'; outcome: AskOutcome; answer: string | null; reason: string | null };
+
+/** One turn of the plan: decide the next call (or the answer) and run it. */
+export type AskTurn = (
+  messages: ChatMessage[],
+  state: ToolState,
+  options: AskOptions,
+  recorder: TraceRecorder,
+  turnIndex: number,
+) => Promise<TurnOutcome>;
 
 async function decide(
   messages: ChatMessage[],
@@ -124,7 +137,7 @@ async function decide(
       label: kind === 'plan' ? 'choose the next tool call' : 'second opinion on a decisive turn',
       messages,
       schema: () => turnSchema(state.report ? state : null),
-      maxTokens: () => outputTokens,
+      maxTokens: () => turnMaxTokens,
       explain: (value) => explainTurn(value, state.report ? state : null),
       temperature: kind === 'vote' ? 0.5 : 0,
       seed,
@@ -152,13 +165,7 @@ async function decide(
 
 const isDecisive = (turn: PlannedTurn) => turn.kind === 'answer' || toolByName(turn.call.tool)!.decisive;
 
-async function gatedTurn(
-  messages: ChatMessage[],
-  state: ToolState,
-  options: AskOptions,
-  recorder: TraceRecorder,
-  turnIndex: number,
-): Promise<TurnOutcome> {
+const gatedTurn: AskTurn = async (messages, state, options, recorder, turnIndex) => {
   const first = await decide(messages, state, options, recorder, 'plan', turnIndex * 10);
   if (!first.ok) return { kind: 'stop', outcome: 'undecided', answer: null, reason: first.errors.join('; ') };
   let turn = first.value;
@@ -203,7 +210,7 @@ async function gatedTurn(
     recordExecution(recorder, call, gates, null, message, startedAt);
     return { kind: 'continue', call, response };
   }
-}
+};
 
 /**
  * First to lead by k (MAKER's voting): samples until one turn has k more votes than any other, at
@@ -247,72 +254,5 @@ function recordExecution(
   error: string | null,
   startedAt: number,
 ): void {
-  recorder.add({
-    kind: 'execute',
-    label: `run ${call.tool}`,
-    engine: null,
-    attempt: 0,
-    repairOf: null,
-    escalated: false,
-    promptTokens: 0,
-    outputTokens: 0,
-    finishReason: null,
-    raw: '',
-    gates,
-    repairs: [],
-    call,
-    result,
-    error,
-    startedAt,
-    durationMs: recorder.now() - startedAt,
-  });
-}
-
-/**
- * No gates: whatever the engine says is parsed strictly and executed, writes included, without
- * asking. Exists only so the benchmark can show what the gates are worth; the app never uses it.
- */
-async function ungatedTurn(
-  messages: ChatMessage[],
-  state: ToolState,
-  options: AskOptions,
-  recorder: TraceRecorder,
-): Promise<TurnOutcome> {
-  const engine = (options.engines.primary ?? options.engines.fallback)!;
-  const startedAt = recorder.now();
-  const completion = await engine.chat.completions.create(
-    {
-      messages,
-      max_tokens: outputTokens,
-      response_format: { type: 'json_object', schema: JSON.stringify(turnSchema(state.report ? state : null)) },
-    },
-    options.signal ? { signal: options.signal } : undefined,
-  );
-  const raw = completion.choices[0].message.content;
-  const turn = readTurn(JSON.parse(raw));
-  recorder.add({
-    kind: 'plan',
-    label: 'choose the next tool call (ungated)',
-    engine: traceEngine(engine.info),
-    attempt: 0,
-    repairOf: null,
-    escalated: false,
-    promptTokens: completion.usage.prompt_tokens,
-    outputTokens: completion.usage.completion_tokens,
-    finishReason: completion.choices[0].finish_reason,
-    raw,
-    gates: [],
-    repairs: [],
-    call: turn.kind === 'call' ? turn.call : null,
-    result: null,
-    error: null,
-    startedAt,
-    durationMs: recorder.now() - startedAt,
-  });
-  if (turn.kind === 'answer') return { kind: 'stop', outcome: 'answered', answer: turn.answer, reason: null };
-  const tool = toolByName(turn.call.tool);
-  if (!tool) throw new Error(`unknown tool ${turn.call.tool}`);
-  const result = await tool.execute(turn.call.arguments as never, options.ports, state);
-  state.executed.set(canonicalJson(turn.call), result);
-  return { kind: 'continue', call: turn.call, response: result };
+  recorder.record({ kind: 'execute', label: `run ${call.tool}`, startedAt, gates, call, result, error });
 }

@@ -10,7 +10,7 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { ChatCompletion, ChatEngine, ChatMessage, ChatCompletionRequest } from '../engines/engine.ts';
 import { parseModelOutput } from './model-output.ts';
-import { traceEngine, type GateVerdict, type TraceRecorder, type TraceStepKind } from './trace.ts';
+import { completionFields, traceEngine, type GateVerdict, type TraceRecorder, type TraceStepKind } from './trace.ts';
 
 export const maxRepairs = 2;
 
@@ -130,24 +130,19 @@ export async function runModelStep<T>(
           }
         }
       }
-      const step = recorder.add({
+      const step = recorder.record({
         kind: spec.kind,
         label: attempt ? `${spec.label} (repair ${attempt})` : spec.label,
-        engine: traceEngine(engine.info),
+        startedAt,
+        ...(completion ? completionFields(engine.info, completion) : { engine: traceEngine(engine.info) }),
         attempt,
         repairOf,
         escalated: engineIndex > 0,
-        promptTokens: completion?.usage.prompt_tokens ?? 0,
-        outputTokens: completion?.usage.completion_tokens ?? 0,
         finishReason: finish,
-        raw,
         gates,
         repairs,
-        call: null,
         result: accepted?.value !== undefined ? accepted.value : (parsedValue ?? null),
         error: errors.length ? errors.join('; ') : null,
-        startedAt,
-        durationMs: recorder.now() - startedAt,
       });
       lastIndex = step.index;
       if (errors.length === 0 && accepted?.value !== undefined) {

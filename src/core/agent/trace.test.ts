@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TraceRecorder, traceToJson, traceTotals } from './trace.ts';
+import { completionFields, TraceRecorder, traceToJson, traceTotals } from './trace.ts';
 
 function recorder() {
   let clock = 100;
@@ -13,17 +13,12 @@ const modelStep = (location: 'on-device' | 'cloud', ok: boolean) => ({
   kind: 'judge' as const,
   label: 'judge',
   engine: { id: location, model: 'm', size: location === 'cloud' ? ('large' as const) : ('small' as const), location },
-  attempt: 0,
-  repairOf: null,
   escalated: location === 'cloud',
   promptTokens: 100,
   outputTokens: 10,
   finishReason: 'stop',
   raw: '{}',
   gates: [{ gate: 'schema' as const, ok, detail: ok ? 'valid' : 'bad' }],
-  repairs: [],
-  call: null,
-  result: null,
   error: ok ? null : 'bad',
   startedAt: 0,
   durationMs: 3,
@@ -40,17 +35,56 @@ describe('the trace', () => {
     );
     const started = trace.now();
     trace.tool('tools', 'extract links', started, { links: 3 });
-    trace.add(modelStep('on-device', true));
+    trace.record(modelStep('on-device', true));
     expect(trace.trace.steps[0]).toMatchObject({ index: 0, engine: null, durationMs: 10, result: { links: 3 } });
     expect(seen).toEqual([0, 1]);
     expect(trace.finish('answered')).toMatchObject({ outcome: 'answered', finishedAt: 40 });
   });
 
+  it('builds every step in one place: what happened is given, the rest takes its "nothing happened" value', () => {
+    const trace = recorder();
+    const started = trace.now();
+    const step = trace.record({
+      kind: 'plan',
+      label: 'choose',
+      startedAt: started,
+      ...completionFields(
+        { id: 'e', model: 'qwen', size: 'small', location: 'on-device', contextWindow: 4096 },
+        {
+          id: 'c',
+          model: 'qwen',
+          choices: [{ index: 0, message: { role: 'assistant', content: '{"answer":"ok"}' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 40, completion_tokens: 6, total_tokens: 46 },
+        },
+      ),
+    });
+    expect(step).toEqual({
+      index: 0,
+      kind: 'plan',
+      label: 'choose',
+      engine: { id: 'e', model: 'qwen', size: 'small', location: 'on-device' },
+      attempt: 0,
+      repairOf: null,
+      escalated: false,
+      promptTokens: 40,
+      outputTokens: 6,
+      finishReason: 'stop',
+      raw: '{"answer":"ok"}',
+      gates: [],
+      repairs: [],
+      call: null,
+      result: null,
+      error: null,
+      startedAt: started,
+      durationMs: 5,
+    });
+  });
+
   it('totals model calls, tokens and rejections by where they ran', () => {
     const trace = recorder();
-    trace.add(modelStep('on-device', false));
-    trace.add(modelStep('on-device', true));
-    trace.add(modelStep('cloud', true));
+    trace.record(modelStep('on-device', false));
+    trace.record(modelStep('on-device', true));
+    trace.record(modelStep('cloud', true));
     expect(traceTotals(trace.trace)).toEqual({
       modelCalls: 3,
       promptTokens: 300,
@@ -65,7 +99,7 @@ describe('the trace', () => {
 
   it('exports as versioned JSON that round-trips', () => {
     const trace = recorder();
-    trace.add(modelStep('on-device', true));
+    trace.record(modelStep('on-device', true));
     const json = JSON.parse(traceToJson(trace.finish('done')));
     expect(json).toMatchObject({ format: 'sift-trace', version: 1, id: 'run-1', totals: { modelCalls: 1 } });
     expect(json.steps).toEqual(trace.trace.steps);

@@ -2,7 +2,7 @@
  * The trace of one run: every model call and every tool execution, with each gate's verdict. Plain
  * JSON-serialisable data, so it can be kept with the run, sent across a worker boundary and exported.
  */
-import type { EngineInfo } from '../engines/engine.ts';
+import type { ChatCompletion, EngineInfo } from '../engines/engine.ts';
 
 export type GateName = 'constrained' | 'schema' | 'state' | 'policy';
 
@@ -90,6 +90,24 @@ export function traceTotals(trace: Trace): TraceTotals {
   return totals;
 }
 
+/** What a step says; the rest of a TraceStep has defaults (see `TraceRecorder.record`). */
+export type StepFields = Pick<TraceStep, 'kind' | 'label' | 'startedAt'> &
+  Partial<Omit<TraceStep, 'index' | 'kind' | 'label' | 'startedAt'>>;
+
+/** A model call's part of a step: where it ran, its tokens, how it ended and what it said. */
+export function completionFields(
+  info: EngineInfo,
+  completion: ChatCompletion,
+): Pick<TraceStep, 'engine' | 'promptTokens' | 'outputTokens' | 'finishReason' | 'raw'> {
+  return {
+    engine: traceEngine(info),
+    promptTokens: completion.usage.prompt_tokens,
+    outputTokens: completion.usage.completion_tokens,
+    finishReason: completion.choices[0].finish_reason,
+    raw: completion.choices[0].message.content,
+  };
+}
+
 /** Builds a trace step by step; `onStep` lets the UI show the run live. */
 export class TraceRecorder {
   readonly trace: Trace;
@@ -110,18 +128,14 @@ export class TraceRecorder {
     return this.#now();
   }
 
-  add(step: Omit<TraceStep, 'index'>): TraceStep {
-    const full: TraceStep = { ...step, index: this.trace.steps.length };
-    this.trace.steps.push(full);
-    this.#onStep?.(full);
-    return full;
-  }
-
-  /** Records a deterministic step (no engine) that took from `startedAt` until now. */
-  tool(kind: TraceStepKind, label: string, startedAt: number, result: unknown, error: string | null = null): TraceStep {
-    return this.add({
-      kind,
-      label,
+  /**
+   * Records a step that began at `startedAt` and ends now. Only what happened is given; every other
+   * field takes its "nothing happened" value (no engine, no tokens, no gates, no call), so a step is
+   * built in this one place.
+   */
+  record(fields: StepFields): TraceStep {
+    const step: TraceStep = {
+      index: this.trace.steps.length,
       engine: null,
       attempt: 0,
       repairOf: null,
@@ -133,11 +147,19 @@ export class TraceRecorder {
       gates: [],
       repairs: [],
       call: null,
-      result,
-      error,
-      startedAt,
-      durationMs: this.#now() - startedAt,
-    });
+      result: null,
+      error: null,
+      ...fields,
+      durationMs: fields.durationMs ?? this.#now() - fields.startedAt,
+    };
+    this.trace.steps.push(step);
+    this.#onStep?.(step);
+    return step;
+  }
+
+  /** Records a deterministic step (no engine) that took from `startedAt` until now. */
+  tool(kind: TraceStepKind, label: string, startedAt: number, result: unknown, error: string | null = null): TraceStep {
+    return this.record({ kind, label, startedAt, result, error });
   }
 
   finish(outcome: string): Trace {
