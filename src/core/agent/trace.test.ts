@@ -91,8 +91,8 @@ describe('the trace', () => {
       outputTokens: 30,
       rejected: 1,
       byLocation: {
-        'on-device': { calls: 2, promptTokens: 200, outputTokens: 20 },
-        cloud: { calls: 1, promptTokens: 100, outputTokens: 10 },
+        'on-device': { calls: 2, promptTokens: 200, outputTokens: 20, durationMs: 6 },
+        cloud: { calls: 1, promptTokens: 100, outputTokens: 10, durationMs: 3 },
       },
     });
   });

@@ -62,32 +62,78 @@ export interface Trace {
   steps: TraceStep[];
 }
 
+/** One model call of a run: what the trace panel's totals and the run summary both count. */
+export interface ModelCall {
+  engine: TraceEngine;
+  promptTokens: number;
+  outputTokens: number;
+  durationMs: number;
+  /** A gate rejected its output. */
+  rejected: boolean;
+}
+
+/** Calls, tokens and time added up; each view of a run groups these its own way. */
+export interface CallTally {
+  calls: number;
+  promptTokens: number;
+  outputTokens: number;
+  durationMs: number;
+}
+
+export const emptyTally = (): CallTally => ({ calls: 0, promptTokens: 0, outputTokens: 0, durationMs: 0 });
+
+export function addCall(tally: CallTally, call: Pick<ModelCall, 'promptTokens' | 'outputTokens' | 'durationMs'>): void {
+  tally.calls += 1;
+  tally.promptTokens += call.promptTokens;
+  tally.outputTokens += call.outputTokens;
+  tally.durationMs += call.durationMs;
+}
+
+/** The run's model calls, in order; deterministic steps are not calls. */
+export function modelCalls(trace: Pick<Trace, 'steps'>): ModelCall[] {
+  return trace.steps.flatMap((step) =>
+    step.engine
+      ? [
+          {
+            engine: step.engine,
+            promptTokens: step.promptTokens,
+            outputTokens: step.outputTokens,
+            durationMs: step.durationMs,
+            rejected: step.gates.some((gate) => !gate.ok),
+          },
+        ]
+      : [],
+  );
+}
+
 export interface TraceTotals {
   modelCalls: number;
   promptTokens: number;
   outputTokens: number;
   rejected: number;
-  byLocation: Partial<Record<EngineInfo['location'], { calls: number; promptTokens: number; outputTokens: number }>>;
+  byLocation: Partial<Record<EngineInfo['location'], CallTally>>;
 }
 
 export function traceEngine(info: EngineInfo | null | undefined): TraceEngine | null {
   return info ? { id: info.id, model: info.model, size: info.size, location: info.location } : null;
 }
 
-export function traceTotals(trace: Trace): TraceTotals {
-  const totals: TraceTotals = { modelCalls: 0, promptTokens: 0, outputTokens: 0, rejected: 0, byLocation: {} };
-  for (const step of trace.steps) {
-    if (!step.engine) continue;
-    totals.modelCalls++;
-    totals.promptTokens += step.promptTokens;
-    totals.outputTokens += step.outputTokens;
-    if (step.gates.some((gate) => !gate.ok)) totals.rejected++;
-    const where = (totals.byLocation[step.engine.location] ??= { calls: 0, promptTokens: 0, outputTokens: 0 });
-    where.calls++;
-    where.promptTokens += step.promptTokens;
-    where.outputTokens += step.outputTokens;
+export function traceTotals(trace: Pick<Trace, 'steps'>): TraceTotals {
+  const all = emptyTally();
+  const byLocation: TraceTotals['byLocation'] = {};
+  let rejected = 0;
+  for (const call of modelCalls(trace)) {
+    addCall(all, call);
+    addCall((byLocation[call.engine.location] ??= emptyTally()), call);
+    if (call.rejected) rejected += 1;
   }
-  return totals;
+  return {
+    modelCalls: all.calls,
+    promptTokens: all.promptTokens,
+    outputTokens: all.outputTokens,
+    rejected,
+    byLocation,
+  };
 }
 
 /** What a step says; the rest of a TraceStep has defaults (see `TraceRecorder.record`). */

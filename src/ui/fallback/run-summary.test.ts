@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceStep } from '../../core/agent/trace.ts';
-import {
-  callsFromTrace,
-  DEFAULT_PRICES,
-  formatCost,
-  parsePrices,
-  summariseRun,
-  type CallRecord,
-} from './run-summary.ts';
+import { modelCalls, type TraceStep } from '../../core/agent/trace.ts';
+import { DEFAULT_PRICES, formatCost, parsePrices, summariseRun, type CallRecord } from './run-summary.ts';
 
 const small = {
   id: 'webllm:qwen3-1.7b',
@@ -19,7 +12,8 @@ const groq = { id: 'openai-compatible:groq', model: 'openai/gpt-oss-20b', size: 
 const ollama = { id: 'openai-compatible:ollama', model: 'qwen3:30b', size: 'large', location: 'on-premises' } as const;
 const call = (engine: CallRecord['engine'], prompt: number, output: number, durationMs = 100): CallRecord => ({
   engine,
-  usage: { prompt_tokens: prompt, completion_tokens: output },
+  promptTokens: prompt,
+  outputTokens: output,
   durationMs,
 });
 
@@ -71,14 +65,16 @@ describe('summariseRun', () => {
   });
 });
 
-describe('callsFromTrace', () => {
-  it('keeps model calls and skips deterministic steps', () => {
+describe('the summary of a trace', () => {
+  it('counts the model calls the trace gives and skips deterministic steps', () => {
     const step = (engine: TraceStep['engine'], promptTokens: number) =>
-      ({ engine, promptTokens, outputTokens: 5, durationMs: 12 }) as TraceStep;
-    expect(callsFromTrace({ steps: [step(null, 0), step(small, 40), step(groq, 60)] })).toEqual([
-      call(small, 40, 5, 12),
-      call(groq, 60, 5, 12),
+      ({ engine, promptTokens, outputTokens: 5, durationMs: 12, gates: [] }) as unknown as TraceStep;
+    const calls = modelCalls({ steps: [step(null, 0), step(small, 40), step(groq, 60)] });
+    expect(calls).toEqual([
+      { ...call(small, 40, 5, 12), rejected: false },
+      { ...call(groq, 60, 5, 12), rejected: false },
     ]);
+    expect(summariseRun(calls, DEFAULT_PRICES).total).toMatchObject({ calls: 2, promptTokens: 100, durationMs: 24 });
   });
 });
 

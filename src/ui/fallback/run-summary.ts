@@ -4,13 +4,10 @@
  * Built from per-call records, so it works from the agent's trace or from any list of calls.
  */
 import type { EngineInfo } from '../../core/engines/engine.ts';
-import type { Trace } from '../../core/agent/trace.ts';
+import { addCall, emptyTally, type CallTally, type ModelCall } from '../../core/agent/trace.ts';
 
-export interface CallRecord {
-  engine: Pick<EngineInfo, 'id' | 'model' | 'size' | 'location'>;
-  usage: { prompt_tokens: number; completion_tokens: number };
-  durationMs: number;
-}
+/** A call as the summary reads it: the agent's trace gives these (`modelCalls`). */
+export type CallRecord = Pick<ModelCall, 'engine' | 'promptTokens' | 'outputTokens' | 'durationMs'>;
 
 /** USD per million tokens. `model` matches an engine's model name, case-insensitively. */
 export interface PriceRow {
@@ -37,11 +34,7 @@ export const PRICES_SETTING_KEY = 'prices';
 
 export type Place = 'device' | 'off-device';
 
-export interface SummaryCell {
-  calls: number;
-  promptTokens: number;
-  outputTokens: number;
-  durationMs: number;
+export interface SummaryCell extends CallTally {
   /** Null when some call in the cell ran on a model with no price in the table. */
   cost: number | null;
   models: string[];
@@ -67,23 +60,13 @@ function costOf(call: CallRecord, prices: readonly PriceRow[]): number | null {
   if (placeOf(call.engine.location) === 'device') return 0;
   const row = priceFor(call.engine.model, prices);
   if (!row) return call.engine.location === 'on-premises' ? 0 : null;
-  return (call.usage.prompt_tokens * row.inputPerMTok + call.usage.completion_tokens * row.outputPerMTok) / 1e6;
+  return (call.promptTokens * row.inputPerMTok + call.outputTokens * row.outputPerMTok) / 1e6;
 }
 
-const emptyCell = (): SummaryCell => ({
-  calls: 0,
-  promptTokens: 0,
-  outputTokens: 0,
-  durationMs: 0,
-  cost: 0,
-  models: [],
-});
+const emptyCell = (): SummaryCell => ({ ...emptyTally(), cost: 0, models: [] });
 
 function add(cell: SummaryCell, call: CallRecord, cost: number | null): void {
-  cell.calls += 1;
-  cell.promptTokens += call.usage.prompt_tokens;
-  cell.outputTokens += call.usage.completion_tokens;
-  cell.durationMs += call.durationMs;
+  addCall(cell, call);
   cell.cost = cell.cost === null || cost === null ? null : cell.cost + cost;
   if (!cell.models.includes(call.engine.model)) cell.models.push(call.engine.model);
 }
@@ -113,28 +96,12 @@ export function summariseRun(
   if (row) {
     const local = calls.filter((call) => placeOf(call.engine.location) === 'device');
     const cost = local.reduce(
-      (sum, call) =>
-        sum + (call.usage.prompt_tokens * row.inputPerMTok + call.usage.completion_tokens * row.outputPerMTok) / 1e6,
+      (sum, call) => sum + (call.promptTokens * row.inputPerMTok + call.outputTokens * row.outputPerMTok) / 1e6,
       0,
     );
     saved = { reference: row.model, cost };
   }
   return { cells, total, saved };
-}
-
-/** The agent's trace as per-call records: one per model call, deterministic steps skipped. */
-export function callsFromTrace(trace: Pick<Trace, 'steps'>): CallRecord[] {
-  return trace.steps.flatMap((step) =>
-    step.engine
-      ? [
-          {
-            engine: step.engine,
-            usage: { prompt_tokens: step.promptTokens, completion_tokens: step.outputTokens },
-            durationMs: step.durationMs,
-          },
-        ]
-      : [],
-  );
 }
 
 /** Reads back a stored price table; a malformed row is dropped, never a crash. */
