@@ -4,7 +4,9 @@ import { planOracle } from '../../core/agent/oracles.ts';
 import { linkCandidate, linkReport, MemoryCrm } from '../../core/agent/test-factories.ts';
 import type { ToolCall } from '../../core/agent/tool-calls.ts';
 import { ToolState } from '../../core/agent/tools.ts';
+import type { Company } from '../../core/crm/types.ts';
 import { ScriptedEngine } from '../../core/engines/scripted.ts';
+import { NewsletterJob } from '../job/job-state.svelte.ts';
 import { AskState, NO_MODEL_FOR_ASK, type AskPorts } from './ask-state.svelte.ts';
 
 const report = linkReport([
@@ -46,7 +48,8 @@ describe('AskState', () => {
     const ask = new AskState(() => 0);
     ask.instruction = 'tag the robotics startups newsletter-nov';
     const { crm, ports } = parts(tagTidewater);
-    const running = ask.run(ports);
+    const written: Company[] = [];
+    const running = ask.run({ ...ports, onWrite: (company) => written.push(company) });
     const pending = await pendingOf(ask);
     expect(pending.request.tool).toBe('tag_company');
     expect(pending.request.summary).toBe('Tag Tidewater Robotics with newsletter-nov');
@@ -57,7 +60,7 @@ describe('AskState', () => {
     expect(ask.status).toBe('answered');
     expect(ask.answer).toBe('Tagged Tidewater Robotics.');
     expect(ask.writes).toBe(1);
-    expect(ask.written.map((company) => [company.id, company.tags])).toEqual([['c-tide', ['newsletter-nov']]]);
+    expect(written.map((company) => [company.id, company.tags])).toEqual([['c-tide', ['newsletter-nov']]]);
     expect(crm.companies.get('c-tide')!.tags).toEqual(['newsletter-nov']);
     const executed = ask.trace!.steps.filter((step) => step.kind === 'execute');
     expect(executed.map((step) => step.call?.tool)).toEqual(['extract_links', 'lookup_company', 'tag_company']);
@@ -201,5 +204,35 @@ describe('AskState', () => {
     } finally {
       cleanup();
     }
+  });
+
+  it("asks about the newsletter job's input with its ports, and each confirmed write updates its table", async () => {
+    const { crm, ports } = parts([
+      { tool: 'extract_links', arguments: {} },
+      { tool: 'add_company', arguments: { link_id: 'L1', tags: [] } },
+    ]);
+    const input = { kind: 'text' as const, text: 'Tidewater Robotics https://tidewaterrobotics.io/' };
+    crm.companies.clear();
+    const job = new NewsletterJob({
+      ports: async () => ({ extractLinks: async () => structuredClone(report), crm, engines: ports.engines }),
+    });
+    await job.start(input);
+    expect(job.rows.map((row) => [row.id, row.status])).toEqual([['L1', 'not-in-crm']]);
+
+    const ask = new AskState(() => 0);
+    ask.instruction = 'add Tidewater';
+    const running = ask.askAbout(input, job);
+    await pendingOf(ask);
+    expect(ask.crmLabel).toBe('test CRM');
+    ask.respond(true);
+    expect((await running)?.outcome).toBe('answered');
+    expect(job.rows[0]).toMatchObject({
+      status: 'in-crm',
+      evidence: ['written to test CRM by Ask (domain tidewaterrobotics.io)'],
+    });
+
+    const noCrm = new NewsletterJob({ ports: async () => ({ ...(await job.ports()), crm: null }) });
+    expect(await ask.askAbout(input, noCrm)).toBeNull();
+    expect(ask.reason).toMatch(/Ask needs a CRM/);
   });
 });

@@ -11,7 +11,9 @@ import type { Trace, TraceStep } from '../../core/agent/trace.ts';
 import type { Company, CrmBackend } from '../../core/crm/types.ts';
 import type { LinkReport } from '../../core/links/types.ts';
 import { NewestRun, type RunTicket } from '../../core/newest-run.ts';
-import type { EngineProgress } from '../job/job-state.svelte.ts';
+import type { EngineProgress, JobPorts } from '../job/job-ports.ts';
+import type { NewsletterJob } from '../job/job-state.svelte.ts';
+import type { NewsletterInput } from '../job/newsletter-input.ts';
 
 export interface AskPorts {
   /** The links of the newsletter being asked about (the tools worker in the app). */
@@ -21,6 +23,8 @@ export interface AskPorts {
   engines(signal: AbortSignal, onProgress: (progress: EngineProgress) => void): Promise<StepEngines>;
   /** The newsletter run's state on this same input, when there is one: its links and companies carry over. */
   previous: ToolState | null;
+  /** A write the user confirmed and the CRM accepted, as the company now stands. */
+  onWrite?: (company: Company) => void;
 }
 
 export type AskStatus = 'idle' | 'preparing' | 'running' | 'answered' | 'undecided' | 'failed' | 'cancelled';
@@ -54,8 +58,8 @@ export class AskState {
   pending = $state.raw<PendingConfirmation | null>(null);
   /** Writes the user confirmed and the CRM accepted in the last run. */
   writes = $state(0);
-  /** The companies as those writes left them. */
-  written = $state.raw<Company[]>([]);
+  /** The CRM the confirmation dialog names. */
+  crmLabel = $state('your CRM');
   running = $derived(this.status === 'preparing' || this.status === 'running');
   /** The finished trace, or while the run is going a trace of the steps so far (the panel shows both). */
   shownTrace = $derived<Trace | null>(
@@ -82,6 +86,29 @@ export class AskState {
   constructor(private readonly clock: () => number = Date.now) {}
 
   /**
+   * Asks about the newsletter `input`, with the same ports as the newsletter job and starting from
+   * its run when it read this same input. Each confirmed write updates the job's table at once.
+   */
+  async askAbout(input: NewsletterInput, job: NewsletterJob): Promise<AskResult | null> {
+    let ports: JobPorts;
+    try {
+      ports = await job.ports();
+    } catch (error) {
+      return this.refuse(`Ask could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const crm = ports.crm;
+    if (!crm) return this.refuse('Ask needs a CRM to look companies up and write to: set one up in the CRM view.');
+    this.crmLabel = crm.label;
+    return this.run({
+      extractLinks: (signal) => ports.extractLinks(input, signal),
+      crm,
+      engines: ports.engines,
+      previous: job.toolStateFor(input),
+      onWrite: (company) => job.companyWritten(company, crm.label),
+    });
+  }
+
+  /**
    * Runs the instruction. Resolves with the agent's result, or null when the run could not start,
    * was cancelled or was replaced by a newer one (the reason is in `reason`).
    */
@@ -96,7 +123,6 @@ export class AskState {
     this.trace = null;
     this.steps = [];
     this.writes = 0;
-    this.written = [];
     const instruction = this.instruction.trim();
     if (instruction === '')
       return this.refuse('Type an instruction first, for example “tag the robotics startups newsletter-nov”.');
@@ -135,16 +161,8 @@ export class AskState {
           crm: {
             label: ports.crm.label,
             matchMany: (queries) => ports.crm.matchMany(queries),
-            add: async (draft) => {
-              const company = await ports.crm.add(draft);
-              if (current()) this.#wrote(company);
-              return company;
-            },
-            tag: async (companyId, tags) => {
-              const company = await ports.crm.tag(companyId, tags);
-              if (current()) this.#wrote(company);
-              return company;
-            },
+            add: async (draft) => this.#wrote(await ports.crm.add(draft), ports, current()),
+            tag: async (companyId, tags) => this.#wrote(await ports.crm.tag(companyId, tags), ports, current()),
           },
           confirm: (request) => this.#confirm(request, ticket),
         },
@@ -190,9 +208,11 @@ export class AskState {
     this.reason = 'Cancelled.';
   }
 
-  #wrote(company: Company): void {
-    this.writes += 1;
-    this.written = [...this.written.filter((known) => known.id !== company.id), company];
+  #wrote(company: Company, ports: AskPorts, current: boolean): Company {
+    // The CRM has it whether or not the run is still current: the table must say so either way.
+    ports.onWrite?.(company);
+    if (current) this.writes += 1;
+    return company;
   }
 
   #confirm(request: ConfirmationRequest, ticket: RunTicket): Promise<boolean> {

@@ -12,6 +12,9 @@ function mapStorage(): HistoryStorage & { save(run: SavedRun): void; failDeletes
       runs.set(run.id, run);
       index = indexWithRun(index, run).index;
     },
+    async saveRun(run) {
+      this.save(run);
+    },
     listRuns: async () => index,
     loadRun: async (id) => runs.get(id),
     async deleteRun(id) {
@@ -59,5 +62,14 @@ describe('RunHistory', () => {
     await history.remove('a');
     expect(history.runs.map((entry) => entry.id)).toEqual(['a']);
     expect(history.problem).toBe('That run was not deleted: the disk is read-only');
+  });
+
+  it('saves a run and lists it at once, newest first', async () => {
+    const storage = mapStorage();
+    storage.save(run('a', 1));
+    const history = new RunHistory(storage);
+    await history.save(run('b', 2));
+    expect(history.runs.map((entry) => entry.id)).toEqual(['b', 'a']);
+    expect((await storage.loadRun('b'))?.title).toBe('Issue b');
   });
 });

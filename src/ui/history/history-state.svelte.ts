@@ -8,6 +8,7 @@ export interface HistoryStorage {
   listRuns(): Promise<RunSummary[]>;
   loadRun(id: string): Promise<SavedRun | undefined>;
   deleteRun(id: string): Promise<void>;
+  saveRun(run: SavedRun): Promise<void>;
 }
 
 export class RunHistory {
@@ -45,6 +46,12 @@ export class RunHistory {
     await this.refresh();
     this.problem = problem;
     return null;
+  }
+
+  /** Keeps a run (new, or changed since) and lists it; a failure is thrown for the caller to report. */
+  async save(run: SavedRun): Promise<void> {
+    await this.storage.saveRun(run);
+    await this.refresh();
   }
 
   async remove(id: string): Promise<void> {

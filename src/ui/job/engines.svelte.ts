@@ -9,7 +9,7 @@ import { findPreset } from '../../net/fallback/presets.ts';
 import { deviceState } from '../device/device-state.svelte.ts';
 import { fallbackState } from '../fallback/fallback-state.svelte.ts';
 import { modelState } from '../model/model-state.svelte.ts';
-import type { EngineProgress } from './job-state.svelte.ts';
+import type { EngineProgress } from './job-ports.ts';
 
 /** Why the run will have no model, in words for the banner; null when a model will take part. */
 export function noModelReason(): string | null {

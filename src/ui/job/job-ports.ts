@@ -1,14 +1,33 @@
 /**
- * Connects a newsletter run to the real parts: the link tools in the shared tools worker, the CRM
- * the user has, and the engines (on-device model, fallback, or none). The run itself (job-state)
- * knows none of them.
+ * What a newsletter run (and an Ask about it) needs from the outside, and the app's real parts
+ * behind it: the link tools in the shared tools worker, the CRM the user has, and the engines
+ * (on-device model, fallback, or none). The state classes know only the `JobPorts` shape, so
+ * their tests use plain objects.
  */
 import { transfer } from 'comlink';
+import type { StepEngines } from '../../core/agent/model-step.ts';
 import type { CrmBackend } from '../../core/crm/types.ts';
 import type { LinkReport } from '../../core/links/types.ts';
+import { localCrm } from '../crm/local-crm.ts';
 import { toolsWorker } from '../workers/instances.ts';
-import type { JobPorts } from './job-state.svelte.ts';
+import { enginesForRun } from './engines.svelte.ts';
 import type { NewsletterInput } from './newsletter-input.ts';
+
+export interface EngineProgress {
+  text: string;
+  progress: number | null;
+}
+
+export interface JobPorts {
+  extractLinks(input: NewsletterInput, signal: AbortSignal): Promise<LinkReport>;
+  /** Null when no CRM is set up yet: every row is then "new". Written to only after the user confirms. */
+  crm: CrmBackend | null;
+  /**
+   * The engines for the model step, once ready (a model may need loading first, with progress).
+   * Both null means tools-only mode: the deterministic ranking decides.
+   */
+  engines(signal: AbortSignal, onProgress: (progress: EngineProgress) => void): Promise<StepEngines>;
+}
 
 /** Runs link extraction in the tools worker; aborting terminates the worker (it restarts lazily). */
 export function extractLinksInWorker(input: NewsletterInput, signal: AbortSignal): Promise<LinkReport> {
@@ -24,6 +43,15 @@ export function extractLinksInWorker(input: NewsletterInput, signal: AbortSignal
   }, signal);
 }
 
-export function jobPorts(parts: { crm: CrmBackend | null; engines: JobPorts['engines'] }): JobPorts {
-  return { extractLinks: extractLinksInWorker, crm: parts.crm, engines: parts.engines };
+/** A CRM connector the user switched on wins; otherwise the local CRM (empty until filled). */
+async function crmForRun(): Promise<CrmBackend> {
+  // The connectors' code loads after the first screen: most people use the local CRM.
+  const { connectorSettings } = await import('../connectors/connector-settings.svelte.ts');
+  if (!connectorSettings.loaded) await connectorSettings.load();
+  return connectorSettings.backend() ?? localCrm;
+}
+
+/** The app's ports, built fresh for each run: the CRM or the model may have changed since the last one. */
+export async function appJobPorts(): Promise<JobPorts> {
+  return { extractLinks: extractLinksInWorker, crm: await crmForRun(), engines: enginesForRun };
 }

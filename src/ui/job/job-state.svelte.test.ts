@@ -1,9 +1,11 @@
 import { flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import { ScriptedEngine } from '../../core/engines/scripted.ts';
 import type { LinkCandidate, LinkReport } from '../../core/links/types.ts';
-import { NewsletterJob, type JobPorts } from './job-state.svelte.ts';
+import { MemoryCrm } from '../../core/agent/test-factories.ts';
+import type { JobPorts } from './job-ports.ts';
+import { NewsletterJob, type FinishedRun } from './job-state.svelte.ts';
 import type { NewsletterInput } from './newsletter-input.ts';
 
 const html: NewsletterInput = {
@@ -96,10 +98,7 @@ function deferred<T>() {
 
 describe('NewsletterJob', () => {
   it('tools-only: the rules pick the startups, the CRM marks what it knows, each stage reports', async () => {
-    const job = new NewsletterJob(
-      () => 1000,
-      () => 'run-1',
-    );
+    const job = new NewsletterJob({ clock: () => 1000, newId: () => 'run-1' });
     const crm = crmKnowingQuillmark();
     const finished = await job.start(html, ports({ crm }));
 
@@ -172,8 +171,7 @@ describe('NewsletterJob', () => {
         return pending.promise;
       },
     });
-    await Promise.resolve();
-    await Promise.resolve();
+    await vi.waitFor(() => expect(job.stage('links').status).toBe('running'));
     flushSync();
     expect(job.running).toBe(true);
     expect(job.stage('reading').status).toBe('done');
@@ -216,21 +214,69 @@ describe('NewsletterJob', () => {
     expect(job.error).toMatch(/nothing to read/);
   });
 
-  it('reopens a saved run and updates a row after it was added to the CRM', async () => {
-    const job = new NewsletterJob();
-    const finished = await job.start(html, ports());
+  it('reopens a saved run, with its trace and the CRM its ports name', async () => {
+    const crm = crmKnowingQuillmark();
+    const job = new NewsletterJob({ ports: async () => ports({ crm }) });
+    const finished = await job.start(html);
     job.reset();
     expect(job.rows).toEqual([]);
+    expect(job.crm).toBe(crm);
+    job.crm = null;
     job.reopen(finished!);
     expect(job.status).toBe('done');
+    expect(job.rows).toEqual(finished!.rows);
     // The saved trace comes back with the run: a reopened table still shows how it was decided.
     expect(job.trace).toEqual(finished!.trace);
     expect(job.trace?.steps.length).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(job.crm).toBe(crm));
     job.reopen({ ...finished!, trace: { steps: 'damaged' } });
     expect(job.trace).toBeNull();
-    job.reopen(finished!);
+  });
+
+  it('keeps the rows in one place and saves every change to history', async () => {
+    const saved: FinishedRun[] = [];
+    const crm = new MemoryCrm();
+    const job = new NewsletterJob({
+      ports: async () => ports({ crm }),
+      history: { save: async (run) => void saved.push(run) },
+    });
+    const finished = await job.start(html);
+    expect(saved).toEqual([finished]);
+
+    // Added from the table: the row says so, and history keeps the run as it now reads.
     const tidewater = job.rows[1]!;
-    job.updateRow({ ...tidewater, status: 'in-crm' });
-    expect(job.run?.rows[1]?.status).toBe('in-crm');
+    const added = await job.addToCrm(tidewater);
+    expect(added).toMatchObject({ id: 'L2', status: 'in-crm', companyName: 'Tidewater' });
+    expect(crm.companies.size).toBe(1);
+    expect(job.rows[1]).toEqual(added);
+    expect(job.run?.rows[1]).toEqual(added);
+    expect(saved.at(-1)?.rows[1]).toEqual(added);
+
+    // Written by an Ask: the row of that company changes the same way.
+    job.companyWritten(await crm.add({ name: 'Maybe', domain: 'maybe.app', source: 'test' }), 'test CRM');
+    expect(job.rows[2]).toMatchObject({
+      status: 'in-crm',
+      evidence: ['written to test CRM by Ask (domain maybe.app)'],
+    });
+    expect(saved).toHaveLength(3);
+    expect(saved.at(-1)?.rows[2]?.status).toBe('in-crm');
+  });
+
+  it('says when history could not be saved, and a run whose ports fail says why', async () => {
+    const problems: string[] = [];
+    const job = new NewsletterJob({
+      ports: async () => ports(),
+      history: { save: () => Promise.reject(new Error('the disk is full')) },
+      report: (problem) => problems.push(problem),
+    });
+    expect(await job.start(html)).not.toBeNull();
+    expect(problems).toEqual(['This run was not saved to history: the disk is full']);
+
+    const broken = new NewsletterJob({ ports: () => Promise.reject(new Error('the CRM settings are damaged')) });
+    expect(await broken.start(html)).toBeNull();
+    expect(broken.stage('reading')).toMatchObject({
+      status: 'failed',
+      detail: 'The run could not start: the CRM settings are damaged',
+    });
   });
 });

@@ -1,65 +1,30 @@
 /**
- * One newsletter run, from the pasted input to the table: the stages a person watches (reading,
- * links, CRM, model), their live counts, cancel, and the rows. The pipeline itself is the agent's
- * `runNewsletterJob` (rules decide the sure cases, the model judges the uncertain ones); this class
- * watches it through its ports and trace. The tools, the CRM and the engines come in as ports, so
- * the same class runs against the real workers in the app and against plain objects in its test.
+ * One newsletter run, from the pasted input to the table: the stages a person watches, cancel, and
+ * the finished run whose rows the table shows. The pipeline itself is the agent's `runNewsletterJob`
+ * (rules decide the sure cases, the model judges the uncertain ones); this class shows the stages it
+ * reports and keeps what it returns. The rows live in one place, `run`: adding a company to the CRM
+ * or an Ask's write changes them there, and every change is saved to history.
  */
-import type { NewsletterStageEvent } from '../../core/agent/job-stages.ts';
 import type { NewsletterResult } from '../../core/agent/newsletter-job.ts';
 import type { ResultRow } from '../../core/agent/result-row.ts';
-import type { StepEngines } from '../../core/agent/model-step.ts';
 import type { ToolState } from '../../core/agent/tools.ts';
 import type { Trace, TraceStep } from '../../core/agent/trace.ts';
-import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
-import type { LinkReport } from '../../core/links/types.ts';
+import type { Company, CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import { NewestRun } from '../../core/newest-run.ts';
 import type { SavedRun } from '../../storage/history.ts';
+import { rowsAfterAsk } from '../ask/rows-after-ask.ts';
+import { addRowToCrm } from '../results/add-to-crm.ts';
+import type { JobPorts } from './job-ports.ts';
 import { describeInput, inputIsEmpty, type NewsletterInput } from './newsletter-input.ts';
 import {
-  NO_CRM_SET_UP,
   NOTHING_TO_READ,
   PREPARING_MODEL,
-  STAGE_LABELS,
-  TOOLS_ONLY,
   count,
-  crmDetail,
-  crmRunningDetail,
-  linksDetail,
-  modelDetail,
   modelReadyDetail,
-  modelRunningDetail,
   readingDetail,
   type StageId,
 } from './stage-wording.ts';
-
-export type StageStatus = 'waiting' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
-
-export interface Stage {
-  id: StageId;
-  label: string;
-  status: StageStatus;
-  /** Live counts in words ("42 links, 9 look like startups"). */
-  detail: string;
-  /** 0..1 when the stage can tell (a model download), else null. */
-  progress: number | null;
-}
-
-export interface EngineProgress {
-  text: string;
-  progress: number | null;
-}
-
-export interface JobPorts {
-  extractLinks(input: NewsletterInput, signal: AbortSignal): Promise<LinkReport>;
-  /** Null when no CRM is set up yet: every row is then "new". Written to only after the user confirms. */
-  crm: CrmBackend | null;
-  /**
-   * The engines for the model step, once ready (a model may need loading first, with progress).
-   * Both null means tools-only mode: the deterministic ranking decides.
-   */
-  engines(signal: AbortSignal, onProgress: (progress: EngineProgress) => void): Promise<StepEngines>;
-}
+import { StageList, type Stage } from './stages.svelte.ts';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 export type RunMode = SavedRun['mode'];
@@ -67,19 +32,24 @@ export type RunMode = SavedRun['mode'];
 /** A finished run, exactly as history saves it. */
 export type FinishedRun = SavedRun;
 
+/** Where finished runs, and each later change to their rows, are kept (history in the app). */
+export interface RunArchive {
+  save(run: FinishedRun): Promise<void>;
+}
+
+export interface JobDeps {
+  clock?: () => number;
+  newId?: () => string;
+  /** The app's ports, fetched for each run (and for a reopened run's CRM). */
+  ports?: () => Promise<JobPorts>;
+  history?: RunArchive;
+  /** A problem the user must hear about that is not the run's own failure (history not saved). */
+  report?: (message: string) => void;
+}
+
 /** The agent (and its schemas) loads on the first run, not with the first screen. */
 let agentModule: Promise<typeof import('../../core/agent/newsletter-job.ts')> | undefined;
 const loadAgent = () => (agentModule ??= import('../../core/agent/newsletter-job.ts'));
-
-function freshStages(): Stage[] {
-  return (['reading', 'links', 'crm', 'model'] as const).map((id) => ({
-    id,
-    label: STAGE_LABELS[id],
-    status: 'waiting',
-    detail: '',
-    progress: null,
-  }));
-}
 
 /** Stands in when no CRM is set up: it knows no company, so every row is new. */
 export const NO_CRM: CrmBackend = {
@@ -90,88 +60,103 @@ export const NO_CRM: CrmBackend = {
   tag: () => Promise.reject(new Error('No CRM is set up.')),
 };
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 export class NewsletterJob {
   status = $state<RunStatus>('idle');
-  stages = $state<Stage[]>(freshStages());
+  readonly progress = new StageList();
   mode = $state<RunMode>('tools-only');
-  rows = $state.raw<ResultRow[]>([]);
   warnings = $state.raw<string[]>([]);
   error = $state<string | null>(null);
   /** Every tool run and model call of the current run, live. */
   trace = $state.raw<Trace | null>(null);
   traceSteps = $state.raw<TraceStep[]>([]);
-  /** The finished run as it was saved (or reopened from history). */
+  /** The finished run as it was saved (or reopened from history): the one place its rows live. */
   run = $state.raw<FinishedRun | null>(null);
-  /** The finished run's tool state and the input it read: Ask starts from it on the same newsletter. */
-  toolState = $state.raw<{ input: NewsletterInput; state: ToolState } | null>(null);
+  rows = $derived<readonly ResultRow[]>(this.run?.rows ?? []);
+  /** Where "Add" writes for the run shown; null when no CRM is set up. */
+  crm = $state.raw<CrmBackend | null>(null);
   running = $derived(this.status === 'running');
   /** What a screen reader hears: one line that changes as the run moves on. */
   announcement = $derived(this.#announce());
 
   #runs = new NewestRun();
+  /** The finished run's tool state and the input it read: Ask starts from it on the same newsletter. */
+  #toolState: { input: NewsletterInput; state: ToolState } | null = null;
+  readonly #clock: () => number;
+  readonly #newId: () => string;
+  readonly #deps: JobDeps;
 
-  constructor(
-    private readonly clock: () => number = Date.now,
-    private readonly newId: () => string = () => crypto.randomUUID(),
-  ) {}
+  constructor(deps: JobDeps = {}) {
+    this.#deps = deps;
+    this.#clock = deps.clock ?? Date.now;
+    this.#newId = deps.newId ?? (() => crypto.randomUUID());
+  }
+
+  get stages(): Stage[] {
+    return this.progress.list;
+  }
 
   stage(id: StageId): Stage {
-    return this.stages.find((stage) => stage.id === id)!;
+    return this.progress.get(id);
+  }
+
+  /** The ports a run uses; Ask about the same newsletter uses the same ones. */
+  ports(): Promise<JobPorts> {
+    if (!this.#deps.ports) return Promise.reject(new Error('This newsletter job has no ports to run with.'));
+    return this.#deps.ports();
+  }
+
+  /** The finished run's tool state when it read this same input, for Ask to start from. */
+  toolStateFor(input: NewsletterInput): ToolState | null {
+    return this.#toolState && this.#toolState.input === input ? this.#toolState.state : null;
   }
 
   /**
-   * Runs the whole job. The newest call wins: starting again cancels the previous run, and a
-   * cancelled run's late results are dropped. Resolves with the finished run, or null when it
-   * was cancelled or failed (the reason is in `error`).
+   * Runs the whole job and saves the finished run to history. The newest call wins: starting again
+   * cancels the previous run, and a cancelled run's late results are dropped. Resolves with the
+   * finished run, or null when it was cancelled or failed (the reason is in `error`).
    */
-  async start(input: NewsletterInput, ports: JobPorts): Promise<FinishedRun | null> {
+  async start(input: NewsletterInput, ports?: JobPorts): Promise<FinishedRun | null> {
     this.cancel();
     const ticket = this.#runs.start();
     const current = ticket.isCurrent;
     const { signal } = ticket;
 
     this.status = 'running';
-    this.stages = freshStages();
-    this.rows = [];
+    this.progress.reset();
     this.warnings = [];
     this.error = null;
     this.run = null;
-    this.toolState = null;
+    this.#toolState = null;
     this.trace = null;
     this.traceSteps = [];
-    const startedAt = this.clock();
-    let stageId: StageId = 'reading';
+    const startedAt = this.#clock();
 
     try {
-      this.#begin('reading');
+      this.progress.begin('reading');
       if (inputIsEmpty(input)) throw new Error(NOTHING_TO_READ);
-      const { runNewsletterJob } = await loadAgent();
+      const [{ runNewsletterJob }, used] = await Promise.all([loadAgent(), ports ?? this.#portsForRun()]);
       if (!current()) return null;
-      this.#finish('reading', readingDetail(input));
+      this.crm = used.crm;
+      this.progress.finish('reading', readingDetail(input));
 
-      stageId = 'model';
-      this.#begin('model', PREPARING_MODEL);
-      const engines = await ports.engines(signal, ({ text, progress }) => {
-        if (!current()) return;
-        const stage = this.stage('model');
-        stage.detail = text;
-        stage.progress = progress;
+      this.progress.begin('model', PREPARING_MODEL);
+      const engines = await used.engines(signal, ({ text, progress }) => {
+        if (current()) this.progress.progress('model', text, progress);
       });
       if (!current()) return null;
       this.mode = engines.primary || engines.fallback ? 'model' : 'tools-only';
-      const modelStage = this.stage('model');
-      modelStage.status = 'waiting';
-      modelStage.progress = null;
-      modelStage.detail = modelReadyDetail(engines);
+      this.progress.wait('model', modelReadyDetail(engines));
 
       const result: NewsletterResult = await runNewsletterJob({
         engines,
         signal,
-        now: this.clock,
+        now: this.#clock,
         runId: `newsletter-${ticket.id}`,
         ports: {
-          extractLinks: () => ports.extractLinks(input, signal),
-          crm: ports.crm ?? NO_CRM,
+          extractLinks: () => used.extractLinks(input, signal),
+          crm: used.crm ?? NO_CRM,
           // The newsletter job never writes; a write could only come from the table, after a confirm.
           confirm: async () => false,
         },
@@ -180,21 +165,18 @@ export class NewsletterJob {
         },
         onStage: (event) => {
           if (!current()) return;
-          // A failure is the failure of the stage that was running (or, after the CRM, of the model check).
-          stageId = event.status === 'done' && event.stage === 'crm' ? 'model' : event.stage;
-          this.#show(event, ports.crm !== null);
+          if (event.stage === 'links' && event.status === 'done') this.warnings = event.warnings;
+          this.progress.show(event, used.crm !== null);
         },
       });
       if (!current()) return null;
 
-      const rows = result.rows;
-      this.rows = rows;
       this.trace = result.trace;
       const finished: FinishedRun = {
-        id: this.newId(),
+        id: this.#newId(),
         title: describeInput(input),
         startedAt,
-        finishedAt: this.clock(),
+        finishedAt: this.#clock(),
         mode: this.mode,
         report: {
           format: result.report.format,
@@ -202,16 +184,17 @@ export class NewsletterJob {
           stats: result.report.stats,
           linkCount: result.report.links.length,
         },
-        rows,
+        rows: result.rows,
         trace: result.trace,
       };
       this.run = finished;
-      this.toolState = { input, state: result.state };
+      this.#toolState = { input, state: result.state };
       this.status = 'done';
+      await this.#save(finished, 'This run was not saved to history');
       return finished;
     } catch (error) {
       if (!current()) return null;
-      this.#fail(stageId, error);
+      this.#fail(error);
       return null;
     } finally {
       this.#runs.end(ticket);
@@ -221,96 +204,88 @@ export class NewsletterJob {
   /** Stops the run now; the worker doing the work is terminated by its owner. */
   cancel(): void {
     if (!this.#runs.cancel()) return;
-    for (const stage of this.stages) {
-      if (stage.status === 'running') {
-        stage.status = 'cancelled';
-        stage.progress = null;
-      }
-    }
+    this.progress.cancelRunning();
     this.status = 'cancelled';
   }
 
   /** Shows a past run again (from history) without running anything. */
   reopen(run: FinishedRun): void {
     this.cancel();
-    this.stages = freshStages();
-    this.rows = run.rows;
+    this.progress.reset();
     this.warnings = run.report.warnings;
     this.mode = run.mode;
     this.error = null;
     this.trace = isTrace(run.trace) ? run.trace : null;
     this.traceSteps = [];
     this.run = run;
-    this.toolState = null;
+    this.#toolState = null;
     this.status = 'done';
+    // A reopened table still needs to know where "Add" would write.
+    if (this.#deps.ports) {
+      this.#deps.ports().then(
+        (ports) => (this.crm = ports.crm),
+        (error: unknown) => this.#deps.report?.(`Your CRM could not be reached: ${messageOf(error)}`),
+      );
+    }
   }
 
-  /** Replaces one row after the user acted on it (added to the CRM). */
-  updateRow(updated: ResultRow): void {
-    this.rows = this.rows.map((row) => (row.id === updated.id ? updated : row));
-    if (this.run) this.run = { ...this.run, rows: this.rows };
+  /**
+   * Writes a row's company to the CRM (the user confirmed it) and marks the row as in the CRM.
+   * Throws with the reason when the write fails; the row is then unchanged.
+   */
+  async addToCrm(row: ResultRow): Promise<ResultRow> {
+    if (!this.crm) throw new Error('No CRM is set up: add one in the CRM view first.');
+    const updated = await addRowToCrm(this.crm, row);
+    this.#changeRows(this.rows.map((known) => (known.id === updated.id ? updated : known)));
+    return updated;
+  }
+
+  /** A company an Ask wrote: rows of that company now say they are in the CRM. */
+  companyWritten(company: Company, crmLabel: string): void {
+    const changed = rowsAfterAsk(this.rows, [company], crmLabel);
+    if (changed.length > 0) {
+      this.#changeRows(this.rows.map((row) => changed.find((next) => next.id === row.id) ?? row));
+    }
   }
 
   reset(): void {
     this.cancel();
     this.status = 'idle';
-    this.stages = freshStages();
-    this.rows = [];
+    this.progress.reset();
     this.warnings = [];
     this.error = null;
     this.trace = null;
     this.traceSteps = [];
     this.run = null;
-    this.toolState = null;
+    this.#toolState = null;
   }
 
-  /** One event of the job as the progress list shows it. */
-  #show(event: NewsletterStageEvent, hasCrm: boolean): void {
-    switch (event.stage) {
-      case 'links':
-        if (event.status === 'running') return this.#begin('links');
-        this.warnings = event.warnings;
-        return this.#finish('links', linksDetail(event.counts));
-      case 'crm':
-        if (event.status === 'running') return this.#begin('crm', crmRunningDetail(event.checking, event.crm));
-        return hasCrm ? this.#finish('crm', crmDetail(event.counts)) : this.#skip('crm', NO_CRM_SET_UP);
-      case 'model':
-        if (event.status === 'running') {
-          return this.#begin('model', modelRunningDetail(event.calls, event.corrected, event.step));
-        }
-        return event.status === 'done'
-          ? this.#finish('model', modelDetail(event.counts))
-          : this.#skip('model', TOOLS_ONLY);
+  async #portsForRun(): Promise<JobPorts> {
+    try {
+      return await this.ports();
+    } catch (error) {
+      throw new Error(`The run could not start: ${messageOf(error)}`, { cause: error });
     }
   }
 
-  #begin(id: StageId, detail = ''): void {
-    const stage = this.stage(id);
-    stage.status = 'running';
-    stage.detail = detail;
-    stage.progress = null;
+  #changeRows(rows: ResultRow[]): void {
+    if (!this.run) return;
+    this.run = { ...this.run, rows };
+    void this.#save(this.run, 'History was not updated');
   }
 
-  #finish(id: StageId, detail: string): void {
-    const stage = this.stage(id);
-    stage.status = 'done';
-    stage.detail = detail;
-    stage.progress = null;
+  async #save(run: FinishedRun, problem: string): Promise<void> {
+    if (!this.#deps.history) return;
+    try {
+      await this.#deps.history.save(run);
+    } catch (error) {
+      this.#deps.report?.(`${problem}: ${messageOf(error)}`);
+    }
   }
 
-  #skip(id: StageId, detail: string): void {
-    const stage = this.stage(id);
-    stage.status = 'skipped';
-    stage.detail = detail;
-    stage.progress = null;
-  }
-
-  #fail(id: StageId, error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    const stage = this.stage(id);
-    stage.status = 'failed';
-    stage.detail = message;
-    stage.progress = null;
+  #fail(error: unknown): void {
+    const message = messageOf(error);
+    this.progress.fail(message);
     this.error = message;
     this.status = 'failed';
   }
@@ -323,7 +298,7 @@ export class NewsletterJob {
       const fresh = this.rows.filter((row) => row.status === 'not-in-crm').length;
       return `Done: ${count(this.rows.length, 'startup')}, ${fresh} new.`;
     }
-    const stage = this.stages.find((item) => item.status === 'running');
+    const stage = this.progress.running();
     return stage ? `${stage.label}. ${stage.detail}` : '';
   }
 }
@@ -334,5 +309,3 @@ function isTrace(value: unknown): value is Trace {
   const trace = value as Partial<Trace>;
   return typeof trace.id === 'string' && typeof trace.outcome === 'string' && Array.isArray(trace.steps);
 }
-
-export const newsletterJob = new NewsletterJob();
