@@ -1,8 +1,14 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { E2E_DIST } from './scripts/test-hooks.ts';
 
-export default defineConfig({
+/**
+ * `vite build` is the production build. `vite build --mode e2e` is the end-to-end tests' build, into
+ * its own folder: the same app plus the test hooks (the scripted test engine), which sit behind
+ * `import.meta.env.MODE === 'e2e'` and so are left out of the production bundle altogether.
+ */
+export default defineConfig(({ mode }) => ({
   // Relative asset URLs: dist/ works from any sub-path of any static host, with no rewrites.
   base: './',
   plugins: [
@@ -71,10 +77,10 @@ export default defineConfig({
     format: 'es',
   },
   build: {
-    // SIFT_DIST lets parallel test runs build side by side without overwriting each other.
-    outDir: process.env.SIFT_DIST ?? 'dist',
+    // SIFT_DIST and SIFT_E2E_DIST let parallel runs build side by side without overwriting each other.
+    outDir: mode === 'e2e' ? (process.env.SIFT_E2E_DIST ?? E2E_DIST) : (process.env.SIFT_DIST ?? 'dist'),
     target: 'es2022',
     // WebLLM's worker chunk is ~6 MB by design; it loads only when a model is used.
     chunkSizeWarningLimit: 8000,
   },
-});
+}));

@@ -2,12 +2,14 @@
  * `npm run bench:bundle`: builds for production and measures what the first screen costs.
  * "Initial" is the JavaScript index.html loads before anything else: its module entry and every
  * chunk it preloads. Workers and lazily imported chunks (WebLLM above all) are not initial.
- * Last line: {"initial_js_gzip_kb": N, "total_js_gzip_kb": N, "largest_chunk": "..."}
+ * Last line: {"initial_js_gzip_kb": N, "total_js_gzip_kb": N, "largest_chunk": "...", "test_hooks": N}
+ * (`test_hooks`: test-only hooks found in the production bundle; anything but 0 is a bug).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { findTestHooks } from './test-hooks.ts';
 
 const dist = process.env.SIFT_DIST ?? 'dist';
 if (!process.argv.includes('--no-build')) {
@@ -53,10 +55,13 @@ for (const { file, kb } of sizes) {
 }
 const initialKb = [...initial].reduce((sum, file) => sum + gzipKb(file), 0);
 const totalKb = sizes.reduce((sum, { kb }) => sum + kb, 0);
+const hooks = findTestHooks(dist);
+for (const { hook, file } of hooks) console.log(`test hook in the production bundle: ${hook} (${file})`);
 console.log(
   JSON.stringify({
     initial_js_gzip_kb: round(initialKb),
     total_js_gzip_kb: round(totalKb),
     largest_chunk: sizes[0]?.file ?? '',
+    test_hooks: hooks.length,
   }),
 );

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { couldNotObtainChromium, obtainChromium } from './find-chromium.ts';
+import { E2E_DIST } from './test-hooks.ts';
 
 interface Tally {
   passed: number;
@@ -76,16 +77,20 @@ addReport('unit tests (vitest)', unitReport, unitOk, (json) => {
   };
 });
 
+// The production build: what users get. It must build, and carry no test hook.
+const built = run('npx', ['vite', 'build']);
+if (!built) {
+  total.failed += 1;
+  failures.push('production build (vite build)');
+}
+
 const { choice: chromium, attempts } = obtainChromium();
 if (!chromium) {
   console.error(`\n${couldNotObtainChromium(attempts)}`);
   total.failed += 1;
   failures.push('end-to-end tests (no Chromium)');
-} else if (!run('npx', ['vite', 'build', '--mode', 'e2e'])) {
-  // The e2e mode is the production build plus what only tests may reach (the benchmark's scripted engines).
-  total.failed += 1;
-  failures.push('test build (vite build --mode e2e)');
 } else {
+  // Playwright builds the e2e build itself (`vite build --mode e2e`, see playwright.config.ts) and serves it.
   console.log(`Chromium for end-to-end tests: ${chromium.path} (${chromium.source})`);
   const e2eReport = join(reportDir, 'e2e.json');
   const e2eOk = run('npx', ['playwright', 'test'], { SIFT_E2E_REPORT: e2eReport });
@@ -93,6 +98,18 @@ if (!chromium) {
     const { stats } = json as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
     return { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
   });
+}
+
+if (built) {
+  // The hook names must be in the e2e build (else the check proves nothing) and nowhere in the production one.
+  // Playwright has just made the e2e build; without Chromium it did not run, and a build left from before may be stale.
+  const e2eBuilt = chromium !== null && existsSync(join(process.env.SIFT_E2E_DIST ?? E2E_DIST, 'index.html'));
+  if (e2eBuilt || run('npx', ['vite', 'build', '--mode', 'e2e', '--logLevel', 'warn'])) {
+    check('no test hooks in the production build', 'npx', ['tsx', 'scripts/test-hooks.ts']);
+  } else {
+    total.failed += 1;
+    failures.push('e2e build (vite build --mode e2e)');
+  }
 }
 
 if (failures.length > 0) console.log(`\nFailed: ${failures.join('; ')}`);

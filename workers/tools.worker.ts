@@ -9,18 +9,8 @@ import { expose } from 'comlink';
 import { extractLinks } from '../src/core/links/pipeline.ts';
 import { crmApi } from './crm-api.ts';
 
-const diagnostics = {
-  ping: (): 'pong' => 'pong',
-  /** Lets the crash-recovery path be exercised from end-to-end tests. */
-  crashForTest: (): void => {
-    setTimeout(() => {
-      throw new Error('deliberate crash requested by a test');
-    });
-  },
-};
-
 const api = {
-  ...diagnostics,
+  ping: (): 'pong' => 'pong',
   ...crmApi,
   /** Link intelligence: a pasted or dropped newsletter to a ranked LinkReport (src/core/links). */
   extractLinks,

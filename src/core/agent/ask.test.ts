@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ScriptedEngine } from '../engines/scripted.ts';
 import { runAsk } from './ask.ts';
-import { planOracle } from './oracles.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from './test-factories.ts';
+import { planOracle } from '../../../tests/support/oracles.ts';
+import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../../tests/support/agent-factories.ts';
 
 const report = linkReport([
   linkCandidate({ id: 'L1', domain: 'acme.ai', name: 'Acme', context: 'Acme raised $5M for GPU clouds.' }),

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ScriptedEngine } from '../engines/scripted.ts';
 import type { NewsletterStageEvent } from './job-stages.ts';
-import { judgeOracle, requestedIds } from './oracles.ts';
+import { judgeOracle, requestedIds } from '../../../tests/support/oracles.ts';
 import { splitCandidates } from './candidates.ts';
 import { planBatches } from './judge-batches.ts';
 import { nameIsGrounded } from './judge-gate.ts';
 import { runNewsletterJob } from './newsletter-job.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from './test-factories.ts';
+import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../../tests/support/agent-factories.ts';
 
 const links = [
   linkCandidate({ id: 'L1', domain: 'acme.ai', name: 'Acme', score: 0.95, context: 'Acme raised $5M.' }),

@@ -1,7 +1,7 @@
 import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import type { MatchResult } from '../crm/types.ts';
-import { linkCandidate } from './test-factories.ts';
+import { linkCandidate } from '../../../tests/support/agent-factories.ts';
 import { resultRow, ResultRowSchema } from './result-row.ts';
 
 const link = linkCandidate({

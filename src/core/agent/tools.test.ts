@@ -11,7 +11,7 @@ import {
   tools,
   ToolState,
 } from './tools.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from './test-factories.ts';
+import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../../tests/support/agent-factories.ts';
 
 const report = linkReport([
   linkCandidate({ id: 'L1', domain: 'acme.ai', name: 'Acme', score: 0.9, context: 'Acme raised $5M.' }),

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../../tests/servers/http.ts';
 import { startOpenAICompatibleServer, type ChatBody } from '../../../tests/servers/openai-compatible.ts';
 import { runNewsletterJob } from '../../core/agent/newsletter-job.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../core/agent/test-factories.ts';
+import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../../tests/support/agent-factories.ts';
 import { ScriptedEngine } from '../../core/engines/scripted.ts';
 import { EgressGate } from '../egress.ts';
 import { OpenAICompatibleEngine } from './openai-compatible.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAsk } from '../../core/agent/ask.ts';
 import { runNewsletterJob } from '../../core/agent/newsletter-job.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../core/agent/test-factories.ts';
+import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../../tests/support/agent-factories.ts';
 import { testEngineFromPage } from './test-engine.ts';
 
 const report = linkReport([

@@ -1,8 +1,9 @@
 /**
- * A test-only way for end-to-end tests to put a ScriptedEngine into the production build, so the
- * newsletter job and Ask can run in real Chromium without model weights. It reads
- * `globalThis.__SIFT_TEST_ENGINE__`, which only Playwright's `page.addInitScript` sets before the
- * app's scripts run; nothing in the UI, the URL or storage can set it, so a user cannot switch it on.
+ * A test-only way for end-to-end tests to put a ScriptedEngine into the app, so the newsletter job
+ * and Ask can run in real Chromium without model weights. It reads `globalThis.__SIFT_TEST_ENGINE__`,
+ * which only Playwright's `page.addInitScript` sets before the app's scripts run. Only the e2e build
+ * (`vite build --mode e2e`) contains this module: the production build leaves it and every mention
+ * of the hook out (`scripts/test-hooks.ts` checks), so no user can switch it on.
  *
  * The script is plain data (it crosses from the test into the page as JSON):
  * - `outputs`: raw outputs played back first, in order (to show the gates rejecting and repairing);
@@ -13,7 +14,7 @@
  */
 import type { EngineInfo, ChatEngine } from '../../core/engines/engine.ts';
 import { ScriptedEngine, type ScriptedReply } from '../../core/engines/scripted.ts';
-import { judgeOracle, planOracle, requestedIds, requestedLinks } from '../../core/agent/oracles.ts';
+import { judgeOracle, planOracle, requestedIds, requestedLinks } from '../../../tests/support/oracles.ts';
 import type { ToolCall } from '../../core/agent/tool-calls.ts';
 
 export interface TestEngineScript {

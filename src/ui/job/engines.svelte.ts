@@ -11,9 +11,18 @@ import { fallbackState } from '../fallback/fallback-state.svelte.ts';
 import { modelState } from '../model/model-state.svelte.ts';
 import type { EngineProgress } from './job-ports.ts';
 
+/**
+ * An end-to-end test put a scripted engine in the page (src/ui/engine/test-engine.ts). Only the e2e
+ * build (`vite build --mode e2e`) can say yes: in a production build this folds to `false` and the
+ * test engine's code is left out of the bundle.
+ */
+export function scriptedTestEngine(): boolean {
+  return import.meta.env.MODE === 'e2e' && globalThis.__SIFT_TEST_ENGINE__ !== undefined;
+}
+
 /** Why the run will have no model, in words for the banner; null when a model will take part. */
 export function noModelReason(): string | null {
-  if (globalThis.__SIFT_TEST_ENGINE__) return null;
+  if (scriptedTestEngine()) return null;
   if (modelState.engine || modelState.status === 'loading') return null;
   if (fallbackState.config.enabled) return null;
   const probe = deviceState.probe;
@@ -47,9 +56,8 @@ export async function enginesForRun(
   signal: AbortSignal,
   onProgress: (progress: EngineProgress) => void,
 ): Promise<StepEngines> {
-  // Only an end-to-end test sets this (page.addInitScript); see src/ui/engine/test-engine.ts.
   let injected = null;
-  if (globalThis.__SIFT_TEST_ENGINE__) {
+  if (import.meta.env.MODE === 'e2e' && scriptedTestEngine()) {
     const { testEngineFromPage } = await import('../engine/test-engine.ts');
     injected = testEngineFromPage();
   }

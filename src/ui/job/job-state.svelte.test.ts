@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import { ScriptedEngine } from '../../core/engines/scripted.ts';
 import type { LinkCandidate, LinkReport } from '../../core/links/types.ts';
-import { MemoryCrm } from '../../core/agent/test-factories.ts';
+import { MemoryCrm } from '../../../tests/support/agent-factories.ts';
 import type { JobPorts } from './job-ports.ts';
 import { NewsletterJob, type FinishedRun } from './job-state.svelte.ts';
 import type { NewsletterInput } from './newsletter-input.ts';

@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import type { ResultRow } from '../../core/agent/result-row.ts';
 import { evidenceText, rowsToClipboardText, rowsToCsv, rowsToJson, sortRows } from './result-rows.ts';
-import { row } from './test-factories.ts';
+import { row } from '../../../tests/support/result-row.ts';
 
 describe('evidenceText', () => {
   it('joins the match evidence, and says plainly when a new row matched nothing', () => {

@@ -2,7 +2,7 @@ import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import type { ResultRow } from '../../core/agent/result-row.ts';
 import { ResultsView } from './results-view.svelte.ts';
-import { row } from './test-factories.ts';
+import { row } from '../../../tests/support/result-row.ts';
 
 describe('ResultsView', () => {
   it('filters to new rows, sorts, dismisses and follows new rows from its source', () => {

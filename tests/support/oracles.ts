@@ -3,9 +3,9 @@
  * benchmark wraps them in a NoisyEngine; tests use them as a model that never errs. They read the
  * request the way a model would (the ids in the schema, the tool responses in the conversation).
  */
-import type { ChatCompletionRequest } from '../engines/engine.ts';
-import type { ScriptedResponder } from '../engines/scripted.ts';
-import { canonicalJson, type ToolCall } from './tool-calls.ts';
+import type { ChatCompletionRequest } from '../../src/core/engines/engine.ts';
+import type { ScriptedResponder } from '../../src/core/engines/scripted.ts';
+import { canonicalJson, type ToolCall } from '../../src/core/agent/tool-calls.ts';
 
 /** The ids a judgement request asks about: the required keys of its schema. */
 export function requestedIds(request: ChatCompletionRequest): string[] {

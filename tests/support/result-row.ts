@@ -1,5 +1,5 @@
 /** A small typed factory for result rows in unit tests. */
-import type { ResultRow } from '../../core/agent/result-row.ts';
+import type { ResultRow } from '../../src/core/agent/result-row.ts';
 
 export function row(overrides: Partial<ResultRow> = {}): ResultRow {
   return {

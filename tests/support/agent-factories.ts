@@ -3,9 +3,9 @@
  * like the link pipeline's, and an in-memory CRM backend that records every write (and whether the
  * user had confirmed it) so a test can prove nothing was written behind the user's back.
  */
-import type { Company, CompanyDraft, CrmBackend, MatchQuery, MatchResult } from '../crm/types.ts';
-import type { LinkCandidate, LinkReport } from '../links/types.ts';
-import type { ConfirmationRequest, ToolPorts } from './tools.ts';
+import type { Company, CompanyDraft, CrmBackend, MatchQuery, MatchResult } from '../../src/core/crm/types.ts';
+import type { LinkCandidate, LinkReport } from '../../src/core/links/types.ts';
+import type { ConfirmationRequest, ToolPorts } from '../../src/core/agent/tools.ts';
 
 export function linkCandidate(overrides: Partial<LinkCandidate> & { id: string }): LinkCandidate {
   const domain = overrides.domain ?? `${overrides.id.toLowerCase()}.example`;
