@@ -30,6 +30,22 @@ export function linkCandidate(overrides: Partial<LinkCandidate> & { id: string }
   };
 }
 
+/** A CRM company; its website follows its domain unless given. */
+export function company(fields: Pick<Company, 'name' | 'domain'> & Partial<Company>): Company {
+  return {
+    id: 'c1',
+    aliasDomains: [],
+    website: fields.domain ? `https://${fields.domain}/` : null,
+    tags: [],
+    source: 'manual',
+    notes: '',
+    externalId: null,
+    createdAt: 0,
+    updatedAt: 0,
+    ...fields,
+  };
+}
+
 export function linkReport(links: LinkCandidate[]): LinkReport {
   return { format: 'html', links, warnings: [], stats: { bytes: 1000, occurrences: links.length, ms: 1 } };
 }
@@ -53,21 +69,10 @@ export class MemoryCrm implements CrmBackend {
     for (const company of seed) this.#store(company);
   }
 
-  #store(company: Pick<Company, 'name' | 'domain'> & Partial<Company>): Company {
-    let id = company.id;
-    while (id === undefined || (company.id === undefined && this.companies.has(id))) id = `c${this.#nextId++}`;
-    const full: Company = {
-      id,
-      aliasDomains: [],
-      website: company.domain ? `https://${company.domain}/` : null,
-      tags: [],
-      source: 'manual',
-      notes: '',
-      externalId: null,
-      createdAt: 0,
-      updatedAt: 0,
-      ...company,
-    };
+  #store(fields: Pick<Company, 'name' | 'domain'> & Partial<Company>): Company {
+    let id = fields.id;
+    while (id === undefined || (fields.id === undefined && this.companies.has(id))) id = `c${this.#nextId++}`;
+    const full = company({ ...fields, id });
     this.companies.set(full.id, full);
     return full;
   }

@@ -1,7 +1,7 @@
 import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import type { MatchResult } from '../crm/types.ts';
-import { linkCandidate } from '../../../tests/support/agent-factories.ts';
+import { company, linkCandidate } from '../../../tests/support/agent-factories.ts';
 import { resultRow, ResultRowSchema } from './result-row.ts';
 
 const link = linkCandidate({
@@ -16,19 +16,7 @@ const link = linkCandidate({
 
 const inCrm: MatchResult = {
   status: 'in-crm',
-  company: {
-    id: 'c7',
-    name: 'Quillmark Inc',
-    domain: 'quillmark.dev',
-    aliasDomains: [],
-    website: null,
-    tags: [],
-    source: 'manual',
-    notes: '',
-    externalId: null,
-    createdAt: 0,
-    updatedAt: 0,
-  },
+  company: company({ id: 'c7', name: 'Quillmark Inc', domain: 'quillmark.dev' }),
   evidence: [{ kind: 'domain', detail: 'domain quillmark.dev' }],
 };
 

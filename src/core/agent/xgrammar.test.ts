@@ -10,7 +10,7 @@ import { mutate, noiseKinds } from '../engines/noisy.ts';
 import { judgementSchema } from './judge-prompt.ts';
 import { AnswerSchema, callSchema, turnSchema } from './tool-calls.ts';
 import { tools, ToolState } from './tools.ts';
-import { linkCandidate, linkReport } from '../../../tests/support/agent-factories.ts';
+import { company, linkCandidate, linkReport } from '../../../tests/support/agent-factories.ts';
 
 interface XGrammar {
   Grammar: { fromJSONSchema(schema: string): Promise<unknown> };
@@ -30,19 +30,7 @@ beforeAll(async () => {
 
 const state = new ToolState();
 state.setReport(linkReport([linkCandidate({ id: 'L1' }), linkCandidate({ id: 'L2' }), linkCandidate({ id: 'L12' })]));
-state.companies.set('c7', {
-  id: 'c7',
-  name: 'Acme',
-  domain: 'acme.ai',
-  aliasDomains: [],
-  website: null,
-  tags: [],
-  source: 'manual',
-  notes: '',
-  externalId: null,
-  createdAt: 0,
-  updatedAt: 0,
-});
+state.companies.set('c7', company({ id: 'c7', name: 'Acme', domain: 'acme.ai', website: null }));
 
 const validExamples: Record<string, unknown[]> = {
   extract_links: [{ tool: 'extract_links', arguments: {} }],

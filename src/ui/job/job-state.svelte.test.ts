@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import { ScriptedEngine } from '../../core/engines/scripted.ts';
 import type { LinkCandidate, LinkReport } from '../../core/links/types.ts';
-import { MemoryCrm } from '../../../tests/support/agent-factories.ts';
+import { company, MemoryCrm } from '../../../tests/support/agent-factories.ts';
 import type { JobPorts } from './job-ports.ts';
 import { NewsletterJob, type FinishedRun } from './job-state.svelte.ts';
 import type { NewsletterInput } from './newsletter-input.ts';
@@ -60,19 +60,7 @@ function crmKnowingQuillmark(): CrmBackend & { queries: MatchQuery[] } {
         query.domain === 'quillmark.dev'
           ? {
               status: 'in-crm',
-              company: {
-                id: 'c1',
-                name: 'Quillmark Inc',
-                domain: 'quillmark.dev',
-                aliasDomains: [],
-                website: null,
-                tags: [],
-                source: 'manual',
-                notes: '',
-                externalId: null,
-                createdAt: 0,
-                updatedAt: 0,
-              },
+              company: company({ id: 'c1', name: 'Quillmark Inc', domain: 'quillmark.dev', website: null }),
               evidence: [{ kind: 'domain', detail: 'domain quillmark.dev' }],
             }
           : { status: 'not-in-crm', company: null, evidence: [] },
