@@ -347,6 +347,8 @@ test.describe('the newsletter experience', () => {
   });
 
   test('main screens have no serious or critical accessibility violations, in light and dark', async ({ page }) => {
+    // Ten axe scans of whole screens: on a busy two-core machine each takes 5–10 s, so one minute is too short.
+    test.slow();
     const app = new SiftApp(page);
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
