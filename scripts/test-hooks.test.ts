@@ -25,11 +25,14 @@ describe('test hooks stay out of the production build', () => {
       'index.html': '<script src="./assets/index-1.js"></script>',
       'assets/index-1.js': 'if(globalThis.__SIFT_TEST_ENGINE__)import("./chunk-2.js")',
       'assets/test-engine-2.js': 'const e={id:"test:scripted"}',
+      'assets/scripted-bench-engines-3.js': 'const ids=["scripted-oracle","scripted-wrong"]',
     });
 
   it('finds a hook by its global, its string or its chunk name', () => {
     expect(findTestHooks(e2eBuild())).toEqual([
       { hook: '__SIFT_TEST_ENGINE__', file: 'assets/index-1.js' },
+      { hook: 'scripted-oracle', file: 'assets/scripted-bench-engines-3.js' },
+      { hook: 'scripted-bench-engines', file: 'assets/scripted-bench-engines-3.js' },
       { hook: 'test:scripted', file: 'assets/test-engine-2.js' },
       { hook: 'test-engine', file: 'assets/test-engine-2.js' },
     ]);

@@ -20,6 +20,9 @@ export const TEST_HOOKS = [
   'test:scripted',
   // The chunk the test engine would be split into.
   'test-engine',
+  // The benchmark's scripted engines (src/core/bench/scripted-bench-engines.ts): their ids and their chunk.
+  'scripted-oracle',
+  'scripted-bench-engines',
 ] as const;
 
 export interface FoundHook {

@@ -44,18 +44,24 @@ export function nameIsGrounded(name: string, link: LinkCandidate): boolean {
 
 const range = (ids: readonly string[]) => (ids.length > 1 ? `${ids[0]}…${ids[ids.length - 1]}` : (ids[0] ?? ''));
 
-/** The verdicts that passed the gates, by link id; an id missing from the map never passed. */
+export interface BatchSample {
+  /** The verdicts that passed the gates, by link id; an id missing from the map never passed. */
+  verdicts: Map<string, Verdict>;
+  /** Why the rest did not pass (the last attempt's errors); empty when every id passed. */
+  errors: string[];
+}
+
 export async function sampleBatch(
   ids: readonly string[],
   links: ReadonlyMap<string, LinkCandidate>,
   context: JudgeContext,
   kind: 'judge' | 'vote',
   seed: number,
-): Promise<Map<string, Verdict>> {
+): Promise<BatchSample> {
   const accepted = new Map<string, Verdict>();
   const lines = ids.map((id) => candidateLine(links.get(id)!, context.matches.get(id)));
   const pending = () => ids.filter((id) => !accepted.has(id));
-  await runModelStep<Map<string, Verdict>>(
+  const outcome = await runModelStep<Map<string, Verdict>>(
     {
       kind,
       label:
@@ -82,5 +88,5 @@ export async function sampleBatch(
     context.recorder,
     context.signal,
   );
-  return accepted;
+  return { verdicts: accepted, errors: outcome.ok ? [] : outcome.errors };
 }

@@ -49,14 +49,14 @@ export const judgeByVote: JudgeUncertain = async (uncertain, context) => {
   const judgements: Judgement[] = [];
   for (const [batchIndex, ids] of batches.entries()) {
     const seed = batchIndex * 100;
-    const first = await sampleBatch(ids, links, context, 'judge', seed);
+    const first = (await sampleBatch(ids, links, context, 'judge', seed)).verdicts;
     const answered = ids.filter((id) => first.has(id));
     const second = answered.length
-      ? await sampleBatch(answered, links, context, 'vote', seed + 30)
+      ? (await sampleBatch(answered, links, context, 'vote', seed + 30)).verdicts
       : new Map<string, Verdict>();
     const split = answered.filter((id) => second.has(id) && second.get(id)!.startup !== first.get(id)!.startup);
     const third = split.length
-      ? await sampleBatch(split, links, context, 'vote', seed + 60)
+      ? (await sampleBatch(split, links, context, 'vote', seed + 60)).verdicts
       : new Map<string, Verdict>();
     for (const id of ids) judgements.push(combine(links.get(id)!, first.get(id), second.get(id), third.get(id)));
   }

@@ -6,7 +6,7 @@ import { splitCandidates } from './candidates.ts';
 import { planBatches } from './judge-batches.ts';
 import { nameIsGrounded } from './judge-gate.ts';
 import { runNewsletterJob } from './newsletter-job.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../../tests/support/agent-factories.ts';
+import { linkCandidate, linkReport, MemoryCrm, sandboxPorts } from '../bench/sandbox.ts';
 
 const links = [
   linkCandidate({ id: 'L1', domain: 'acme.ai', name: 'Acme', score: 0.95, context: 'Acme raised $5M.' }),
@@ -56,7 +56,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
   it('asks about the uncertain links only, in compact lines, with ids constrained to the batch', async () => {
     const crm = new MemoryCrm([{ name: 'Acme', domain: 'acme.ai' }]);
     const engine = new ScriptedEngine(judgeOracle((id) => truth[id]!));
-    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report, crm) });
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: sandboxPorts(report, crm) });
     expect(result.rows.map((row) => [row.id, row.name, row.status, row.decidedBy])).toEqual([
       ['L1', 'Acme', 'in-crm', 'rules'],
       ['L3', 'Bolt Labs', 'not-in-crm', 'model, confirmed by a second sample'],
@@ -82,7 +82,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
       '{"L3":{"startup":true,"name":"Bolt"},"L4":{"startup":false,"name":"Blog"},"L5":{"startup":false,"name":"Quill"}}',
       '{"L3":{"startup":true,"name":"Bolt Labs"},"L4":{"startup":true,"name":"Blog"}}',
     ]);
-    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: sandboxPorts(report) });
     expect(requestedIds(engine.requests[2]!)).toEqual(['L3', 'L4']);
     expect(result.judgements.map((judgement) => [judgement.id, judgement.startup, judgement.decidedBy])).toEqual([
       ['L3', true, 'model, by a majority of three samples'],
@@ -99,7 +99,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
       'x',
       'x',
     ]);
-    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: sandboxPorts(report) });
     expect(result.judgements[0]).toEqual({
       id: 'L3',
       startup: true,
@@ -110,7 +110,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
 
   it('keeps the rules where the model never passes the gates', async () => {
     const engine = new ScriptedEngine(['{"L3":', 'nope', '{"L9":{"startup":true,"name":"X"}}']);
-    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: sandboxPorts(report) });
     expect(result.judgements.map((judgement) => [judgement.id, judgement.startup, judgement.decidedBy])).toEqual([
       ['L3', true, 'rules (the model did not pass the gates)'],
       ['L4', true, 'rules (the model did not pass the gates)'],
@@ -125,7 +125,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
       '{"L5":{"startup":true,"name":"Quill"}}',
       '{"L3":{"startup":true,"name":"Bolt"},"L4":{"startup":false,"name":"Blog"},"L5":{"startup":true,"name":"Quill"}}',
     ]);
-    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: sandboxPorts(report) });
     expect(requestedIds(engine.requests[1]!)).toEqual(['L5']);
     expect(result.trace.steps[3]!.gates.at(-1)).toMatchObject({ gate: 'state', ok: false });
     expect(result.trace.steps[3]!.gates.at(-1)!.detail).toContain('"Zenith Robotics" does not appear');
@@ -138,7 +138,10 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
       judgeOracle((id) => truth[id]!),
       { id: 'large', size: 'large', location: 'cloud' },
     );
-    const result = await runNewsletterJob({ engines: { primary: small, fallback: large }, ports: testPorts(report) });
+    const result = await runNewsletterJob({
+      engines: { primary: small, fallback: large },
+      ports: sandboxPorts(report),
+    });
     expect(result.rows.map((row) => row.id)).toEqual(['L1', 'L3', 'L5']);
     const judged = result.trace.steps.filter((step) => step.engine);
     expect(judged.slice(0, 3).map((step) => [step.engine!.location, step.escalated, step.attempt])).toEqual([
@@ -156,7 +159,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     const engine = new ScriptedEngine(judgeOracle((id) => truth[id]!));
     await runNewsletterJob({
       engines: { primary: engine },
-      ports: testPorts(report, crm),
+      ports: sandboxPorts(report, crm),
       onStage: (event) => events.push(event),
     });
     expect(events).toEqual([
@@ -175,12 +178,16 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     ]);
 
     const toolsOnly: NewsletterStageEvent[] = [];
-    await runNewsletterJob({ engines: { primary: null }, ports: testPorts(report), onStage: (e) => toolsOnly.push(e) });
+    await runNewsletterJob({
+      engines: { primary: null },
+      ports: sandboxPorts(report),
+      onStage: (e) => toolsOnly.push(e),
+    });
     expect(toolsOnly.at(-1)).toEqual({ stage: 'model', status: 'skipped', uncertain: 3 });
   });
 
   it('works without a model: the rules decide and say so', async () => {
-    const result = await runNewsletterJob({ engines: { primary: null }, ports: testPorts(report) });
+    const result = await runNewsletterJob({ engines: { primary: null }, ports: sandboxPorts(report) });
     expect(result.rows.map((row) => row.id)).toEqual(['L1', 'L3', 'L4']);
     expect(result.judgements.every((judgement) => judgement.decidedBy === 'rules (no model loaded)')).toBe(true);
   });

@@ -1,7 +1,7 @@
 import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import type { MatchResult } from '../crm/types.ts';
-import { company, linkCandidate } from '../../../tests/support/agent-factories.ts';
+import { company, linkCandidate } from '../bench/sandbox.ts';
 import { resultRow, ResultRowSchema } from './result-row.ts';
 
 const link = linkCandidate({

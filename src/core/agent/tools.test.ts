@@ -11,7 +11,7 @@ import {
   tools,
   ToolState,
 } from './tools.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../../tests/support/agent-factories.ts';
+import { linkCandidate, linkReport, MemoryCrm, sandboxPorts } from '../bench/sandbox.ts';
 
 const report = linkReport([
   linkCandidate({ id: 'L1', domain: 'acme.ai', name: 'Acme', score: 0.9, context: 'Acme raised $5M.' }),
@@ -20,7 +20,7 @@ const report = linkReport([
 ]);
 
 async function extracted(crm = new MemoryCrm([{ name: 'Acme', domain: 'acme.ai' }])) {
-  const ports = testPorts(report, crm);
+  const ports = sandboxPorts(report, crm);
   const state = new ToolState();
   await extractLinksTool.execute({}, ports, state);
   return { ports, state, crm };
@@ -47,7 +47,7 @@ describe('the tool registry', () => {
   });
 
   it('extract_links fills the run state and summarises by kind', async () => {
-    const ports = testPorts(report);
+    const ports = sandboxPorts(report);
     const state = new ToolState();
     const result = (await extractLinksTool.execute({}, ports, state)) as { links: number; by_kind: object };
     expect(result).toMatchObject({ links: 3, by_kind: { startup: 2, social: 1 } });
@@ -56,7 +56,7 @@ describe('the tool registry', () => {
 
   it('every other tool refuses to run before extract_links', async () => {
     const state = new ToolState();
-    const ports = testPorts(report);
+    const ports = sandboxPorts(report);
     expect(await listCandidatesTool.check({}, state, ports)).toEqual(['no links yet: call extract_links first']);
     expect(await lookupCompanyTool.check({ link_id: 'L1' }, state, ports)).toEqual([
       'no links yet: call extract_links first',

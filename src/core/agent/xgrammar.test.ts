@@ -10,7 +10,7 @@ import { mutate, noiseKinds } from '../engines/noisy.ts';
 import { judgementSchema } from './judge-prompt.ts';
 import { AnswerSchema, callSchema, turnSchema } from './tool-calls.ts';
 import { tools, ToolState } from './tools.ts';
-import { company, linkCandidate, linkReport } from '../../../tests/support/agent-factories.ts';
+import { company, linkCandidate, linkReport } from '../bench/sandbox.ts';
 
 interface XGrammar {
   Grammar: { fromJSONSchema(schema: string): Promise<unknown> };

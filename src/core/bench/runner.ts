@@ -7,8 +7,8 @@
  */
 import { runAsk } from '../agent/ask.ts';
 import { AbortedError, runModelStep, type StepEngines } from '../agent/model-step.ts';
-import { candidateLine, judgeMessages, judgementSchema, nameIsGrounded } from '../agent/newsletter-job.ts';
-import { MemoryCrm, testPorts } from '../agent/test-factories.ts';
+import { sampleBatch } from '../agent/judge-gate.ts';
+import { MemoryCrm, sandboxPorts } from './sandbox.ts';
 import { TraceRecorder, type Trace } from '../agent/trace.ts';
 import type { DeviceProbe } from '../device.ts';
 import type { ChatEngine, EngineInfo } from '../engines/engine.ts';
@@ -22,7 +22,6 @@ import { summarize, type CategorySummary } from './summary.ts';
 
 /** Enough for the longest right answer (BFCL's parallel items ask for up to 8 calls). */
 export const bfclMaxTokens = 600;
-const judgeTokensPerLink = 24;
 
 export interface ItemResult {
   id: string;
@@ -259,8 +258,6 @@ async function runBfclItem(
   return { correct: result.valid, error: result.error ?? null, trace, output: toPlain(value) };
 }
 
-type Verdicts = Record<string, { startup: boolean; name: string }>;
-
 async function runJudgeItem(
   judge: JudgeItem,
   engines: StepEngines,
@@ -270,34 +267,15 @@ async function runJudgeItem(
   const ids = judge.links.map((link) => link.id);
   const links = new Map(judge.links.map((link) => [link.id, link]));
   const recorder = recorderFor(judge, engines, now);
-  // The newsletter job's own prompt, schema and gate 3 (a startup's name must be grounded in its link).
-  const outcome = await runModelStep<Verdicts>(
-    {
-      kind: 'judge',
-      label: `judge ${ids.join(', ')}`,
-      messages: judgeMessages(
-        judge.links.map((link) => candidateLine(link, undefined)),
-        ids,
-      ),
-      schema: () => judgementSchema(ids),
-      maxTokens: () => ids.length * judgeTokensPerLink + 16,
-      temperature: 0,
-      check(value) {
-        const verdicts = value as Verdicts;
-        const errors = ids
-          .filter((id) => verdicts[id]!.startup && !nameIsGrounded(verdicts[id]!.name, links.get(id)!))
-          .map((id) => `${id}: the name "${verdicts[id]!.name}" does not appear in its text, sentence or domain`);
-        return errors.length ? { errors } : { errors: [], value: verdicts };
-      },
-    },
-    engines,
-    recorder,
-    signal,
-  );
-  const trace = recorder.finish(outcome.ok ? 'answered' : 'undecided');
-  if (!outcome.ok) return { correct: false, error: outcome.errors.join('; '), trace, output: null };
-  const result = checkJudgement(judge, outcome.value);
-  return { correct: result.valid, error: result.error ?? null, trace, output: outcome.value };
+  // The newsletter job's own first sample of a batch: its prompt, schema, answer budget and gates
+  // (gate 3: a startup's name must be grounded in its link). The invented links have no CRM match.
+  const sample = await sampleBatch(ids, links, { engines, matches: new Map(), recorder, signal }, 'judge', 0);
+  const answered = ids.every((id) => sample.verdicts.has(id));
+  const trace = recorder.finish(answered ? 'answered' : 'undecided');
+  if (!answered) return { correct: false, error: sample.errors.join('; '), trace, output: null };
+  const verdicts = Object.fromEntries(ids.map((id) => [id, sample.verdicts.get(id)!]));
+  const result = checkJudgement(judge, verdicts);
+  return { correct: result.valid, error: result.error ?? null, trace, output: verdicts };
 }
 
 async function runAskItem(
@@ -308,7 +286,7 @@ async function runAskItem(
 ): Promise<ItemOutcome> {
   const { ask } = item;
   // An in-memory CRM seeded for the item: the benchmark never touches the user's own CRM.
-  const ports = testPorts(ask.report, new MemoryCrm(ask.crm), true);
+  const ports = sandboxPorts(ask.report, new MemoryCrm(ask.crm), true);
   const result = await runAsk({
     instruction: ask.instruction,
     engines,

@@ -7,8 +7,8 @@
  * they answer exactly what the runner sends.
  */
 import { askSystemPrompt } from '../agent/ask.ts';
-import { candidateLine, judgeMessages } from '../agent/newsletter-job.ts';
-import { planOracle } from '../agent/oracles.ts';
+import { candidateLine, judgeMessages } from '../agent/judge-prompt.ts';
+import { planOracle } from '../../../tests/support/oracles.ts';
 import type { ToolCall } from '../agent/tool-calls.ts';
 import type { ChatMessage } from '../engines/engine.ts';
 import { ScriptedEngine, type ScriptedResponder } from '../engines/scripted.ts';

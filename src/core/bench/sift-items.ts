@@ -6,7 +6,7 @@
  */
 import type { Company } from '../crm/types.ts';
 import type { LinkCandidate, LinkReport } from '../links/types.ts';
-import { linkCandidate, linkReport } from '../agent/test-factories.ts';
+import { linkCandidate, linkReport } from './sandbox.ts';
 import { tools } from '../agent/tools.ts';
 import { standardizeString, type AnswerCall, type FunctionDoc, type ParamDoc } from './ast-checker.ts';
 

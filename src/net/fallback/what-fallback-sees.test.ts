@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../../tests/servers/http.ts';
 import { startOpenAICompatibleServer, type ChatBody } from '../../../tests/servers/openai-compatible.ts';
 import { runNewsletterJob } from '../../core/agent/newsletter-job.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../../tests/support/agent-factories.ts';
+import { linkCandidate, linkReport, MemoryCrm, sandboxPorts } from '../../core/bench/sandbox.ts';
 import { ScriptedEngine } from '../../core/engines/scripted.ts';
 import { EgressGate } from '../egress.ts';
 import { OpenAICompatibleEngine } from './openai-compatible.ts';
@@ -75,7 +75,7 @@ describe('what a fallback sees', () => {
 
     const result = await runNewsletterJob({
       engines: { primary: failing, fallback },
-      ports: testPorts(linkReport(links), crm),
+      ports: sandboxPorts(linkReport(links), crm),
     });
 
     expect(server.requests.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { planOracle } from '../../../tests/support/oracles.ts';
-import { linkCandidate, linkReport, MemoryCrm } from '../../../tests/support/agent-factories.ts';
+import { linkCandidate, linkReport, MemoryCrm } from '../../core/bench/sandbox.ts';
 import type { ToolCall } from '../../core/agent/tool-calls.ts';
 import { ToolState } from '../../core/agent/tools.ts';
 import type { Company } from '../../core/crm/types.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAsk } from '../../core/agent/ask.ts';
 import { runNewsletterJob } from '../../core/agent/newsletter-job.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../../../tests/support/agent-factories.ts';
+import { linkCandidate, linkReport, MemoryCrm, sandboxPorts } from '../../core/bench/sandbox.ts';
 import { testEngineFromPage } from './test-engine.ts';
 
 const report = linkReport([
@@ -22,7 +22,7 @@ describe('testEngineFromPage: the engine end-to-end tests inject', () => {
     globalThis.__SIFT_TEST_ENGINE__ = { judgeByDomain: { 'acme.ai': { startup: true, name: 'Acme' } } };
     const engine = testEngineFromPage()!;
     expect(engine.info).toMatchObject({ id: 'test:scripted', location: 'test' });
-    const result = await runNewsletterJob({ engines: { primary: engine }, ports: testPorts(report) });
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: sandboxPorts(report) });
     expect(result.rows.map((row) => [row.id, row.name])).toEqual([['L1', 'Acme']]);
   });
 
@@ -34,7 +34,7 @@ describe('testEngineFromPage: the engine end-to-end tests inject', () => {
     };
     const engine = testEngineFromPage()!;
     expect(engine.info.contextWindow).toBe(2048);
-    const ports = testPorts(report, new MemoryCrm());
+    const ports = sandboxPorts(report, new MemoryCrm());
     const result = await runAsk({ instruction: 'how many links?', engines: { primary: engine }, ports });
     expect(result.answer).toBe('Two links.');
     expect(result.trace.steps[0]!.gates.find((gate) => gate.gate === 'schema')?.ok).toBe(false);
@@ -47,7 +47,7 @@ describe('testEngineFromPage under repair', () => {
       outputs: ['not json'],
       judgeByDomain: { 'acme.ai': { startup: true, name: 'Acme' } },
     };
-    const result = await runNewsletterJob({ engines: { primary: testEngineFromPage()! }, ports: testPorts(report) });
+    const result = await runNewsletterJob({ engines: { primary: testEngineFromPage()! }, ports: sandboxPorts(report) });
     expect(result.rows.map((row) => [row.id, row.name])).toEqual([['L1', 'Acme']]);
     expect(result.trace.steps.filter((step) => step.kind === 'judge').map((step) => step.error === null)).toEqual([
       false,

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
 import { ScriptedEngine } from '../../core/engines/scripted.ts';
 import type { LinkCandidate, LinkReport } from '../../core/links/types.ts';
-import { company, MemoryCrm } from '../../../tests/support/agent-factories.ts';
+import { company, MemoryCrm } from '../../core/bench/sandbox.ts';
 import type { JobPorts } from './job-ports.ts';
 import { NewsletterJob, type FinishedRun } from './job-state.svelte.ts';
 import type { NewsletterInput } from './newsletter-input.ts';

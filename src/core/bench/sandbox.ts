@@ -1,11 +1,12 @@
 /**
- * Small typed factories for the agent's tests and benchmarks: link candidates and reports shaped
- * like the link pipeline's, and an in-memory CRM backend that records every write (and whether the
- * user had confirmed it) so a test can prove nothing was written behind the user's back.
+ * The benchmark's sandbox: invented newsletters' links shaped like the link pipeline's, and an
+ * in-memory CRM that records every write (and whether the user had confirmed it), so a benchmark
+ * run in the app never reads a real newsletter or touches the user's CRM. The agent's tests use the
+ * same pieces to prove nothing was written behind the user's back.
  */
-import type { Company, CompanyDraft, CrmBackend, MatchQuery, MatchResult } from '../../src/core/crm/types.ts';
-import type { LinkCandidate, LinkReport } from '../../src/core/links/types.ts';
-import type { ConfirmationRequest, ToolPorts } from '../../src/core/agent/tools.ts';
+import type { Company, CompanyDraft, CrmBackend, MatchQuery, MatchResult } from '../crm/types.ts';
+import type { LinkCandidate, LinkReport } from '../links/types.ts';
+import type { ConfirmationRequest, ToolPorts } from '../agent/tools.ts';
 
 export function linkCandidate(overrides: Partial<LinkCandidate> & { id: string }): LinkCandidate {
   const domain = overrides.domain ?? `${overrides.id.toLowerCase()}.example`;
@@ -56,7 +57,7 @@ export interface CrmWrite {
   confirmed: boolean;
 }
 
-/** Matches by exact domain (in-crm) or exact case-folded name (possible); enough for agent tests. */
+/** Matches by exact domain (in-crm) or exact case-folded name (possible): enough for invented newsletters. */
 export class MemoryCrm implements CrmBackend {
   readonly label = 'test CRM';
   readonly companies = new Map<string, Company>();
@@ -138,13 +139,13 @@ export class MemoryCrm implements CrmBackend {
   }
 }
 
-export interface TestPorts extends ToolPorts {
+export interface SandboxPorts extends ToolPorts {
   crm: MemoryCrm;
   confirmations: ConfirmationRequest[];
 }
 
 /** Ports over a fixed report and a MemoryCrm; `answer` is what the user says to each confirmation. */
-export function testPorts(report: LinkReport, crm = new MemoryCrm(), answer = true): TestPorts {
+export function sandboxPorts(report: LinkReport, crm = new MemoryCrm(), answer = true): SandboxPorts {
   const confirmations: ConfirmationRequest[] = [];
   return {
     crm,
