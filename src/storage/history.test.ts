@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { row } from '../../tests/support/result-row.ts';
 import {
   HISTORY_LIMIT,
   indexWithRun,
@@ -18,22 +19,8 @@ function savedRun(overrides: Partial<SavedRun> = {}): SavedRun {
     mode: 'tools-only',
     report: { format: 'html', warnings: [], stats: { bytes: 10, occurrences: 2, ms: 1 }, linkCount: 2 },
     rows: [
-      {
-        id: 'L1',
-        name: 'Quillmark',
-        url: 'https://quillmark.dev/',
-        host: 'quillmark.dev',
-        domain: 'quillmark.dev',
-        sentence: 'Quillmark raised a seed.',
-        status: 'not-in-crm',
-        evidence: [],
-        companyId: null,
-        companyName: null,
-        confidence: 0.8,
-        decidedBy: 'rules',
-        reason: '',
-      },
-      {
+      row({ sentence: 'Quillmark raised a seed.', reason: '' }),
+      row({
         id: 'L2',
         name: 'Tidewater',
         url: 'https://tidewater.io/',
@@ -45,9 +32,8 @@ function savedRun(overrides: Partial<SavedRun> = {}): SavedRun {
         companyId: 'c1',
         companyName: 'Tidewater',
         confidence: 0.9,
-        decidedBy: 'rules',
         reason: '',
-      },
+      }),
     ],
     ...overrides,
   };
