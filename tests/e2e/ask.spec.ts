@@ -107,6 +107,8 @@ async function crmTags(page: Page): Promise<Map<string, string>> {
   const crm = new CrmPanel(page);
   await new SiftApp(page).show('crm');
   await crm.panel.waitFor();
+  // The panel re-reads the CRM each time it opens; rows read before that are the previous visit's.
+  await expect(crm.panel).not.toHaveAttribute('aria-busy', 'true');
   const rows = await crm.rows.all();
   const tags = new Map<string, string>();
   for (const row of rows) {

@@ -201,6 +201,21 @@ describe('CrmState', () => {
     expect(crm.count).toBe(2);
   });
 
+  it('is busy while it re-reads the CRM on opening, so rows written elsewhere meanwhile are never shown stale', async () => {
+    const backend = new MemoryCrm();
+    const crm = new CrmState(backend);
+    await crm.open();
+    await backend.add({ name: 'Written by Ask', domain: 'ask.example' });
+    let release!: () => void;
+    backend.gate = new Promise((resolve) => (release = resolve));
+    const opening = crm.open();
+    expect(crm.refreshing).toBe(true);
+    release();
+    await opening;
+    expect(crm.refreshing).toBe(false);
+    expect(crm.page.companies.map((company) => company.name)).toContain('Written by Ask');
+  });
+
   it('searches once the user pauses typing, with the last text typed', async () => {
     const backend = new MemoryCrm();
     await backend.add({ name: 'Alpha', domain: 'alpha.com', source: 'manual' });

@@ -70,6 +70,8 @@ const PHASE_LABEL: Record<ImportProgress['phase'], string> = {
 export class CrmState {
   count = $state(0);
   opened = $state(false);
+  /** True while the panel re-reads the CRM on opening: other views (Ask, Add) may have written since. */
+  refreshing = $state(false);
   query = $state('');
   page = $state.raw<SearchPage>({ total: 0, companies: [] });
   /** A problem with the list or an edit, shown in an alert. */
@@ -117,6 +119,7 @@ export class CrmState {
   });
 
   async open(): Promise<void> {
+    this.refreshing = true;
     try {
       const overview = await this.crm.open();
       this.count = overview.count;
@@ -124,6 +127,8 @@ export class CrmState {
       await this.search(this.query);
     } catch (error) {
       this.error = `Your CRM could not be opened: ${messageOf(error)}`;
+    } finally {
+      this.refreshing = false;
     }
   }
 
