@@ -205,7 +205,7 @@ describe('CrmState', () => {
     const backend = new MemoryCrm();
     const crm = new CrmState(backend);
     await crm.open();
-    await backend.add({ name: 'Written by Ask', domain: 'ask.example' });
+    await backend.add({ name: 'Written by Ask', domain: 'ask.example', source: 'ask' });
     let release!: () => void;
     backend.gate = new Promise((resolve) => (release = resolve));
     const opening = crm.open();
