@@ -14,7 +14,7 @@ import { judgeByRules, judgeByVote, type Decider, type Judgement, type JudgeUnce
 import type { StepEngines } from './model-step.ts';
 import { resultRow, type ResultRow } from './result-row.ts';
 import { ToolState, type ToolPorts } from './tools.ts';
-import { TraceRecorder, traceEngine, type Trace, type TraceStep } from './trace.ts';
+import { TraceRecorder, gateRejected, traceEngine, type Trace, type TraceStep } from './trace.ts';
 
 export interface NewsletterResult {
   /** The table's rows, in the newsletter's order. */
@@ -61,7 +61,7 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
       options.onStep?.(step);
       if (step.engine === null) return;
       modelCalls += 1;
-      if (step.gates.some((gate) => !gate.ok)) corrected += 1;
+      if (gateRejected(step)) corrected += 1;
       stage({ stage: 'model', status: 'running', calls: modelCalls, corrected, step: step.label });
     },
   );

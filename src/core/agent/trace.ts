@@ -89,6 +89,9 @@ export function addCall(tally: CallTally, call: Pick<ModelCall, 'promptTokens' |
   tally.durationMs += call.durationMs;
 }
 
+/** A gate said no to this step (a model output rejected, or a call the policy refused). */
+export const gateRejected = (step: Pick<TraceStep, 'gates'>): boolean => step.gates.some((gate) => !gate.ok);
+
 /** The run's model calls, in order; deterministic steps are not calls. */
 export function modelCalls(trace: Pick<Trace, 'steps'>): ModelCall[] {
   return trace.steps.flatMap((step) =>
@@ -99,7 +102,7 @@ export function modelCalls(trace: Pick<Trace, 'steps'>): ModelCall[] {
             promptTokens: step.promptTokens,
             outputTokens: step.outputTokens,
             durationMs: step.durationMs,
-            rejected: step.gates.some((gate) => !gate.ok),
+            rejected: gateRejected(step),
           },
         ]
       : [],
