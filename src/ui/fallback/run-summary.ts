@@ -56,11 +56,15 @@ export function priceFor(model: string, prices: readonly PriceRow[]): PriceRow |
   return prices.find((row) => row.model.toLowerCase() === wanted);
 }
 
+/** What the call's tokens cost at a row's prices. */
+const costAt = (call: CallRecord, row: PriceRow): number =>
+  (call.promptTokens * row.inputPerMTok + call.outputTokens * row.outputPerMTok) / 1e6;
+
 function costOf(call: CallRecord, prices: readonly PriceRow[]): number | null {
   if (placeOf(call.engine.location) === 'device') return 0;
   const row = priceFor(call.engine.model, prices);
   if (!row) return call.engine.location === 'on-premises' ? 0 : null;
-  return (call.promptTokens * row.inputPerMTok + call.outputTokens * row.outputPerMTok) / 1e6;
+  return costAt(call, row);
 }
 
 const emptyCell = (): SummaryCell => ({ ...emptyTally(), cost: 0, models: [] });
@@ -95,10 +99,7 @@ export function summariseRun(
   let saved: RunSummary['saved'] = null;
   if (row) {
     const local = calls.filter((call) => placeOf(call.engine.location) === 'device');
-    const cost = local.reduce(
-      (sum, call) => sum + (call.promptTokens * row.inputPerMTok + call.outputTokens * row.outputPerMTok) / 1e6,
-      0,
-    );
+    const cost = local.reduce((sum, call) => sum + costAt(call, row), 0);
     saved = { reference: row.model, cost };
   }
   return { cells, total, saved };
