@@ -123,14 +123,8 @@ export class NewsletterJob {
     const current = ticket.isCurrent;
     const { signal } = ticket;
 
+    this.#clear();
     this.status = 'running';
-    this.progress.reset();
-    this.warnings = [];
-    this.error = null;
-    this.run = null;
-    this.#toolState = null;
-    this.trace = null;
-    this.traceSteps = [];
     const startedAt = this.#clock();
 
     try {
@@ -250,7 +244,12 @@ export class NewsletterJob {
 
   reset(): void {
     this.cancel();
+    this.#clear();
     this.status = 'idle';
+  }
+
+  /** Nothing of the last run is shown any more. */
+  #clear(): void {
     this.progress.reset();
     this.warnings = [];
     this.error = null;
