@@ -14,6 +14,7 @@ import { NewestRun, type RunTicket } from '../../core/newest-run.ts';
 import type { EngineProgress, JobPorts } from '../job/job-ports.ts';
 import type { NewsletterJob } from '../job/job-state.svelte.ts';
 import type { NewsletterInput } from '../job/newsletter-input.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export interface AskPorts {
   /** The links of the newsletter being asked about (the tools worker in the app). */
@@ -94,7 +95,7 @@ export class AskState {
     try {
       ports = await job.ports();
     } catch (error) {
-      return this.refuse(`Ask could not start: ${error instanceof Error ? error.message : String(error)}`);
+      return this.refuse(`Ask could not start: ${messageOf(error)}`);
     }
     const crm = ports.crm;
     if (!crm) return this.refuse('Ask needs a CRM to look companies up and write to: set one up in the CRM view.');
@@ -181,7 +182,7 @@ export class AskState {
       return result;
     } catch (error) {
       if (!current()) return null;
-      return this.refuse(error instanceof Error ? error.message : String(error));
+      return this.refuse(messageOf(error));
     } finally {
       this.#runs.end(ticket);
     }

@@ -13,6 +13,7 @@ import { planFromPreview, type CompanyField, type CsvImportPlan, type CsvPreview
 import type { Company, CompanyDraft } from '../../core/crm/types.ts';
 import { exportBaseName } from '../results/download.ts';
 import { type ImportMode, type ImportProgress, type ImportReport, localCrm, type LocalCrmApi } from './local-crm.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export const PAGE_SIZE = 100;
 /** A pause in typing this long means the user has typed what they are looking for. */
@@ -55,10 +56,6 @@ export function draftFromForm(form: CompanyForm): CompanyDraft {
     notes: form.notes,
     source: 'manual',
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 const PHASE_LABEL: Record<ImportProgress['phase'], string> = {

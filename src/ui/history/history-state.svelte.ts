@@ -3,6 +3,7 @@
  * Map where the app uses IndexedDB (src/storage/history.ts).
  */
 import type { RunSummary, SavedRun } from '../../storage/history.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export interface HistoryStorage {
   listRuns(): Promise<RunSummary[]>;
@@ -23,7 +24,7 @@ export class RunHistory {
       this.runs = await this.storage.listRuns();
       this.problem = '';
     } catch (error) {
-      this.problem = `History could not be read: ${message(error)}`;
+      this.problem = `History could not be read: ${messageOf(error)}`;
     } finally {
       this.loaded = true;
     }
@@ -40,7 +41,7 @@ export class RunHistory {
       }
       problem = 'That run could not be opened: it was deleted or its saved data is damaged.';
     } catch (error) {
-      problem = `That run could not be opened: ${message(error)}`;
+      problem = `That run could not be opened: ${messageOf(error)}`;
     }
     // The list may be out of date (deleted in another tab): refresh it, then say what went wrong.
     await this.refresh();
@@ -61,11 +62,7 @@ export class RunHistory {
       await this.storage.deleteRun(id);
     } catch (error) {
       this.runs = before;
-      this.problem = `That run was not deleted: ${message(error)}`;
+      this.problem = `That run was not deleted: ${messageOf(error)}`;
     }
   }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -25,6 +25,7 @@ import {
   type StageId,
 } from './stage-wording.ts';
 import { StageList, type Stage } from './stages.svelte.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 export type RunMode = SavedRun['mode'];
@@ -59,8 +60,6 @@ export const NO_CRM: CrmBackend = {
   add: () => Promise.reject(new Error('No CRM is set up: import or add companies in the CRM view first.')),
   tag: () => Promise.reject(new Error('No CRM is set up.')),
 };
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class NewsletterJob {
   status = $state<RunStatus>('idle');
