@@ -199,3 +199,19 @@ describe('normaliseModelBaseUrl', () => {
     expect(() => normaliseModelBaseUrl(input)).toThrow(message);
   });
 });
+
+describe('normaliseModelBaseUrl and plain http://', () => {
+  const page = 'https://team.example/tools/sift/';
+  it('allows http:// only where the page can reach it: this machine, or Sift’s own origin', () => {
+    expect(normaliseModelBaseUrl('http://localhost:8080/models', page)).toBe('http://localhost:8080/models/');
+    expect(normaliseModelBaseUrl('http://127.0.0.1:9000/m/', page)).toBe('http://127.0.0.1:9000/m/');
+    expect(normaliseModelBaseUrl('./models/', 'http://sift.lan/')).toBe('http://sift.lan/models/');
+  });
+
+  it('refuses http:// to another machine, saying the policy blocks it and what works instead', () => {
+    const lan = () => normaliseModelBaseUrl('http://192.168.1.20:8000/models/', page);
+    expect(lan).toThrow(ModelBaseUrlError);
+    expect(lan).toThrow(/security policy and the browser's mixed-content rule/);
+    expect(lan).toThrow(/https:\/\/.*\.\/models\//);
+  });
+});

@@ -9,6 +9,7 @@
  * `tensor-cache.json` and the progress bar shows it once a download starts.
  */
 import type { DeviceProbe } from '../device.ts';
+import { WEBLLM_GPU_MINIMUMS } from './gpu-requirements.ts';
 
 export type Quantization = 'q4f16_1' | 'q4f32_1';
 
@@ -198,9 +199,9 @@ export function findModel(id: string): CatalogueEntry | undefined {
   return CATALOGUE.find((entry) => entry.id === id);
 }
 
-/** WebLLM asks for a 1 GiB buffer and binding and falls back to these; below them nothing loads. */
-const MIN_BUFFER = 256 * 2 ** 20;
-const MIN_BINDING = 128 * 2 ** 20;
+/** WebLLM asks for a 1 GiB buffer and binding and falls back to its minimums; below them nothing loads. */
+const MIN_BUFFER = WEBLLM_GPU_MINIMUMS.maxBufferSize;
+const MIN_BINDING = WEBLLM_GPU_MINIMUMS.maxStorageBufferBindingSize;
 const FULL_LIMIT = 2 ** 30;
 
 /** Best tool use first; the choice walks down until a model fits the device. */
@@ -296,13 +297,35 @@ export function normaliseModelBaseUrl(input: string, pageBase?: string): string 
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ModelBaseUrlError(`The model base URL must start with https:// (or http:// on your own network).`);
+    throw new ModelBaseUrlError('The model base URL must start with https://.');
+  }
+  if (url.protocol === 'http:' && !plainHttpReachable(url, pageBase)) {
+    throw new ModelBaseUrlError(
+      `Sift cannot fetch from ${url.origin}: plain http:// is blocked by the page's security policy and the ` +
+        `browser's mixed-content rule except on this machine (localhost, 127.0.0.1) or Sift's own address. ` +
+        `Serve the folder over https://, or put it beside Sift (e.g. ./models/).`,
+    );
   }
   if (url.search || url.hash) {
     throw new ModelBaseUrlError('The model base URL must be a plain folder address, without ? or #.');
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url.href;
+}
+
+/**
+ * Plain http:// that the page can reach: its Content-Security-Policy (`connect-src 'self' https:
+ * http://localhost:* http://127.0.0.1:*`, see index.html) allows only these, and a browser treats
+ * localhost and 127.0.0.1 as secure, so an https:// page may fetch from them (mixed content).
+ */
+function plainHttpReachable(url: URL, pageBase: string | undefined): boolean {
+  if (url.hostname === 'localhost' || url.hostname === '127.0.0.1') return true;
+  if (!pageBase) return false;
+  try {
+    return new URL(pageBase).origin === url.origin;
+  } catch {
+    return false;
+  }
 }
 
 /** WebLLM's `AppConfig` for one catalogue model, every URL absolute. */

@@ -7,7 +7,8 @@
  *   "Finish loading on WebGPU - <gpu>"
  */
 
-export type LoadPhase = 'download' | 'cache' | 'shaders' | 'ready' | 'starting';
+/** `starting` covers the worker's GPU probe; `warmup` the short call that prepares the grammar. */
+export type LoadPhase = 'download' | 'cache' | 'shaders' | 'warmup' | 'ready' | 'starting';
 
 export interface LoadProgress {
   phase: LoadPhase;

@@ -10,8 +10,10 @@ export type ModelProblemKind =
   | 'gpu-limits'
   | 'shader-f16'
   | 'device-lost'
+  | 'model-lost'
   | 'storage-full'
   | 'download-failed'
+  | 'download-corrupt'
   | 'blocked'
   | 'not-a-model'
   | 'cancelled'
@@ -32,7 +34,44 @@ export interface ExplainContext {
   fallbackConfigured?: boolean;
 }
 
+/** Why a model that was ready stopped being usable. */
+export type ModelLossReason = 'device-lost' | 'hung' | 'worker-crashed';
+
+/**
+ * The loaded model is gone: the GPU device was lost (WebLLM then unloads the model and answers
+ * later calls with `ModelNotLoadedError`), the GPU stopped answering and Sift stopped the worker,
+ * or the worker crashed. Reloading brings it back from the browser cache.
+ */
+export class ModelLostError extends Error {
+  override name = 'ModelLostError';
+  constructor(
+    readonly reason: ModelLossReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * WebLLM's ways of saying the model it had is gone, as they reach the page (strings): its own
+ * `ModelNotLoadedError` after a device loss unloaded it, `DeviceLostError`, and WebGPU's
+ * "Device lost"/"Device is lost" operation errors from a generation in flight.
+ */
+const LOSS =
+  /ModelLostError|\bModelNotLoadedError|WorkerEngineModelNotLoadedError|DeviceLostError|device (is |was )?lost/i;
+
+export function isModelLoss(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return LOSS.test(text);
+}
+
 const RULES: { kind: ModelProblemKind; test: RegExp }[] = [
+  // Sift's own errors first: their messages are free text that may contain other rules' words.
+  { kind: 'gpu-limits', test: /^GpuUnsuitableError\b/ },
+  { kind: 'model-lost', test: /^ModelLostError\b/ },
+  { kind: 'storage-full', test: /^StorageFullError\b/ },
+  { kind: 'download-corrupt', test: /^DownloadSizeError\b/ },
+  { kind: 'not-a-model', test: /^NotAModelError\b/ },
   { kind: 'cancelled', test: /\bAbortError\b|\bcancell?ed\b/i },
   { kind: 'blocked', test: /EgressRefusedError|blocked a request/i },
   { kind: 'no-webgpu', test: /WebGPUNotAvailableError|navigator\.gpu/i },
@@ -40,6 +79,7 @@ const RULES: { kind: ModelProblemKind; test: RegExp }[] = [
   { kind: 'gpu-limits', test: /Cannot initialize runtime because of requested max/i },
   { kind: 'shader-f16', test: /ShaderF16SupportError|shader-f16|FeatureSupportError/i },
   { kind: 'storage-full', test: /QuotaExceededError|StorageFullError|quota/i },
+  { kind: 'model-lost', test: /\bModelNotLoadedError|WorkerEngineModelNotLoadedError/ },
   { kind: 'device-lost', test: /DeviceLostError|device (was )?lost|out of memory|\bOOM\b/i },
   { kind: 'not-a-model', test: /NotAModelError|WebAssembly|CompileError|LinkError|magic word|is not a function/i },
   { kind: 'download-failed', test: /DownloadError|Failed to fetch|NetworkError|Cache\.add|HTTP \d{3}|Cannot fetch/i },
@@ -49,9 +89,13 @@ export function classifyModelError(raw: string): ModelProblemKind {
   return RULES.find((rule) => rule.test.test(raw))?.kind ?? 'unknown';
 }
 
+/** Errors whose message Sift wrote for people (with the numbers that matter) serve as the title. */
+const SELF_EXPLAINING = new Set(['StorageFullError', 'GpuUnsuitableError', 'DownloadSizeError', 'ModelLostError']);
+
 export function explainModelError(error: unknown, context: ExplainContext = {}): ModelProblem {
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const kind = classifyModelError(detail);
+  const ownWords = error instanceof Error && SELF_EXPLAINING.has(error.name) ? error.message : undefined;
   const fallback = context.fallbackConfigured
     ? 'Use the fallback model you switched on in Settings.'
     : 'Switch on a fallback model in Settings (your own server or a cloud endpoint).';
@@ -84,7 +128,7 @@ export function explainModelError(error: unknown, context: ExplainContext = {}):
     case 'gpu-limits':
       return {
         kind,
-        title: 'This GPU’s buffer limits are too small for the model runtime.',
+        title: ownWords ?? 'This GPU’s limits are too small for the model runtime.',
         nextSteps: [smaller, fallback, toolsOnly],
         detail,
       };
@@ -102,10 +146,22 @@ export function explainModelError(error: unknown, context: ExplainContext = {}):
         nextSteps: [smaller, 'Close other tabs that use the GPU, then load again.', fallback, toolsOnly],
         detail,
       };
+    case 'model-lost':
+      return {
+        kind,
+        title: ownWords ?? 'The GPU dropped the model, so it is no longer loaded.',
+        nextSteps: [
+          'Press “Reload model”: the files are in the browser cache, so nothing is downloaded again.',
+          'If it happens again, close other tabs or apps that use the GPU, or pick a smaller model.',
+          fallback,
+          toolsOnly,
+        ],
+        detail,
+      };
     case 'storage-full':
       return {
         kind,
-        title: 'The browser has no room left to store the model.',
+        title: ownWords ?? 'The browser has no room left to store the model.',
         nextSteps: [
           'Delete cached models you no longer use (listed below), or free space in the browser’s site data.',
           smaller,
@@ -119,6 +175,17 @@ export function explainModelError(error: unknown, context: ExplainContext = {}):
         nextSteps: [
           'Check the connection (or the model base URL, if you host the weights) and load again: finished files are kept.',
           fallback,
+          toolsOnly,
+        ],
+        detail,
+      };
+    case 'download-corrupt':
+      return {
+        kind,
+        title: ownWords ?? 'A model file arrived different from the model’s listing, so Sift stored none of it.',
+        nextSteps: [
+          'Load again: finished files are kept and only the damaged one is fetched again.',
+          'If you host the weights, mirror them again with `npm run models:mirror`.',
           toolsOnly,
         ],
         detail,

@@ -77,3 +77,95 @@ export function readTensorCache(text: string, where: string): TensorShard[] {
 export function tokenizerFileWebLLMReads(summary: ChatConfigSummary): string | undefined {
   return ['tokenizer.json', 'tokenizer.model'].find((file) => summary.tokenizerFiles.includes(file));
 }
+
+/** The four bytes every WebAssembly module starts with: `\0asm`. */
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/** Refuses a model library whose first bytes are not WebAssembly's (an error page, a wrong file). */
+export function checkLibraryHeader(firstBytes: Uint8Array, where: string): void {
+  if (WASM_MAGIC.every((byte, index) => firstBytes[index] === byte)) return;
+  const shown = new TextDecoder().decode(firstBytes.subarray(0, 24)).replace(/\s+/g, ' ');
+  throw new NotAModelError(
+    `${where} is not WebAssembly (it starts with “${shown}”), so it is not a model library.` +
+      (looksLikeHtml(firstBytes) ? ' The server answered with a web page instead.' : ''),
+  );
+}
+
+/** An HTML page where a file was expected: a host's "not found" page served with status 200. */
+export function looksLikeHtml(firstBytes: Uint8Array): boolean {
+  const start = new TextDecoder().decode(firstBytes.subarray(0, 64)).trimStart().toLowerCase();
+  return start.startsWith('<!doctype html') || start.startsWith('<html') || start.startsWith('<head');
+}
+
+/**
+ * Checks a tokenizer before it is stored: `tokenizer.json` must be a Hugging Face tokenizer (JSON
+ * with a `model`), `tokenizer.model` (SentencePiece, binary) must at least not be a web page.
+ */
+export function checkTokenizer(file: string, body: Uint8Array, where: string): void {
+  if (file.endsWith('.json')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(body));
+    } catch {
+      throw new NotAModelError(`${where} is not JSON, so it is not the model’s tokenizer.`);
+    }
+    if (!asRecord(asRecord(parsed)?.model)) {
+      throw new NotAModelError(`${where} has no "model" section, so it is not a tokenizer.`);
+    }
+    return;
+  }
+  if (body.byteLength === 0 || looksLikeHtml(body)) {
+    throw new NotAModelError(
+      `${where} is ${body.byteLength === 0 ? 'empty' : 'a web page'}, not the model’s tokenizer.`,
+    );
+  }
+}
+
+/** A model's entries in WebLLM's three caches, keyed by the files' URLs. */
+export interface ModelCacheKeys {
+  model: string[];
+  config: string[];
+  wasm: string[];
+}
+
+/**
+ * The cache entries to remove when deleting `modelId`: its weights and tokenizer (`webllm/model`)
+ * and config (`webllm/config`) under every host it came from, found by the `<id>/resolve/` part of
+ * their URLs, and its library (`webllm/wasm`) unless another model still in the cache uses the same
+ * one (several models share a library). Needs no network: it works on cache keys only.
+ */
+export function cacheEntriesOfModel(
+  modelId: string,
+  keys: ModelCacheKeys,
+  libraryOf: (modelId: string) => string | undefined,
+): ModelCacheKeys {
+  const marker = `/${modelId}/resolve/`;
+  const othersStillCached = new Set<string>();
+  for (const url of keys.model) {
+    const other = modelIdOfWeightUrl(url);
+    if (other && other !== modelId) othersStillCached.add(other);
+  }
+  const keptLibraries = new Set([...othersStillCached].map(libraryOf).filter((lib) => lib !== undefined));
+  const library = libraryOf(modelId);
+  return {
+    model: keys.model.filter((url) => url.includes(marker)),
+    config: keys.config.filter((url) => url.includes(marker)),
+    wasm: library ? keys.wasm.filter((url) => fileNameOf(url) === library && !keptLibraries.has(library)) : [],
+  };
+}
+
+/** `…/<model id>/resolve/<revision>/<file>` → the model id. */
+export function modelIdOfWeightUrl(url: string): string | undefined {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  return /\/([^/]+)\/resolve\/[^/]+\/[^/]+$/.exec(path)?.[1];
+}
+
+function fileNameOf(url: string): string {
+  const path = url.split(/[?#]/)[0]!;
+  return path.slice(path.lastIndexOf('/') + 1);
+}
