@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeModelFiles, startModelHub, type ModelHub } from '../tests/servers/model-hub.ts';
+import { HTML_PAGE_200, fakeModelFiles, startModelHub, type ModelHub } from '../tests/servers/model-hub.ts';
 import { mirrorModel } from './models-mirror.ts';
 
 const MODEL = 'Qwen3-0.6B-q4f32_1-MLC';
@@ -79,6 +79,20 @@ describe('models:mirror against a local server laid out like the model hub (127.
       await expect(mirrorModel({ ...options(), hub: `${broken.url}mlc-ai/` })).rejects.toThrow(/not JSON/);
     } finally {
       await broken.close();
+    }
+  });
+
+  it('refuses a library host that answers with an error page (HTML, status 200), and keeps no copy of it', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'sift-mirror-html-'));
+    const host = await startModelHub({ files, faults: { [`mlc-ai/libs/${LIB}`]: [HTML_PAGE_200] } });
+    try {
+      await expect(
+        mirrorModel({ ...options(), dir: other, hub: `${host.url}mlc-ai/`, libHost: `${host.url}mlc-ai/libs/` }),
+      ).rejects.toThrow(/is not WebAssembly.*web page/);
+      await expect(stat(join(other, 'libs', LIB))).rejects.toThrow();
+    } finally {
+      await host.close();
+      await rm(other, { recursive: true, force: true });
     }
   });
 });

@@ -11,7 +11,7 @@
  * temporary name and renamed when complete, so an interrupted run never leaves a truncated shard.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,6 +21,8 @@ import { CATALOGUE, DEFAULT_MODEL_HOST, DEFAULT_MODEL_LIB_HOST, findModel } from
 import {
   CHAT_CONFIG_FILE,
   TENSOR_CACHE_FILE,
+  checkLibraryHeader,
+  checkTokenizer,
   readChatConfig,
   readTensorCache,
   tokenizerFileWebLLMReads,
@@ -120,7 +122,20 @@ export async function mirrorModel(options: MirrorOptions): Promise<MirrorSummary
   if (!required) {
     throw new MirrorError(`${options.modelId}: tokenizer_files names neither tokenizer.json nor tokenizer.model.`);
   }
-  const jobs: { url: string; target: string; expected?: number; optional: boolean }[] = [
+  // The same checks the browser makes before it caches these files: a mirror must not serve an error page.
+  const checkFile = async (job: { url: string; target: string; kind?: 'tokenizer' | 'library' }) => {
+    if (!job.kind) return;
+    const body = new Uint8Array(await readFile(job.target));
+    if (job.kind === 'library') checkLibraryHeader(body.subarray(0, 64), job.url);
+    else checkTokenizer(job.target, body, job.url);
+  };
+  const jobs: {
+    url: string;
+    target: string;
+    expected?: number;
+    optional: boolean;
+    kind?: 'tokenizer' | 'library';
+  }[] = [
     ...shards.map((shard) => ({
       url: new URL(shard.dataPath, source).href,
       target: join(modelDir, shard.dataPath),
@@ -131,8 +146,14 @@ export async function mirrorModel(options: MirrorOptions): Promise<MirrorSummary
       url: new URL(file, source).href,
       target: join(modelDir, file),
       optional: file !== required,
+      ...(file === required ? { kind: 'tokenizer' as const } : {}),
     })),
-    { url: new URL(lib, libHost).href, target: join(resolve(options.dir), 'libs', lib), optional: false },
+    {
+      url: new URL(lib, libHost).href,
+      target: join(resolve(options.dir), 'libs', lib),
+      optional: false,
+      kind: 'library' as const,
+    },
   ];
 
   const total = shards.reduce((sum, shard) => sum + shard.nbytes, 0);
@@ -151,6 +172,12 @@ export async function mirrorModel(options: MirrorOptions): Promise<MirrorSummary
       if (job.expected !== undefined && bytes !== job.expected) {
         await rm(job.target, { force: true });
         throw new MirrorError(`${job.url} has ${bytes} bytes; tensor-cache.json says ${job.expected}.`);
+      }
+      try {
+        await checkFile(job);
+      } catch (error) {
+        await rm(job.target, { force: true });
+        throw error;
       }
       summary.downloadedBytes += bytes;
       summary.files += 1;
