@@ -45,6 +45,12 @@ export interface ChatUsage {
   decode_tokens_per_s?: number;
   prefill_tokens_per_s?: number;
   e2e_latency_s?: number;
+  /** Seconds from the request to the first token: mostly prefill (WebLLM's `time_to_first_token_s`). */
+  time_to_first_token_s?: number;
+  time_per_output_token_s?: number;
+  /** Seconds spent setting up the output grammar; near zero when the same grammar was used last. */
+  grammar_init_s?: number;
+  grammar_per_token_s?: number;
 }
 
 export interface ChatCompletion {

@@ -1,53 +1,35 @@
 import type {
-  ChatCompletion as WebLLMCompletion,
   ChatCompletionChunk as WebLLMChunk,
   ChatCompletionRequest as WebLLMRequest,
+  CompletionUsage as WebLLMUsage,
 } from '@mlc-ai/web-llm';
 import { describe, expect, it } from 'vitest';
-import { collectStream } from '../../core/engines/engine.ts';
-import { WebLLMEngine, type ModelWorker } from './webllm-engine.ts';
+import { collectStream, type ChatUsage } from '../../core/engines/engine.ts';
+import { WARM_UP_SCHEMA, WebLLMEngine, type ModelWorker } from './webllm-engine.ts';
 
-/** Stands in for the model worker: records requests and answers like WebLLM 0.2.86 does. */
+/** WebLLM 0.2.86's `usage.extra` for a call with a grammar (lib L18490–18505). */
+const EXTRA: WebLLMUsage['extra'] = {
+  e2e_latency_s: 0.5,
+  prefill_tokens_per_s: 300,
+  decode_tokens_per_s: 42.5,
+  time_to_first_token_s: 0.04,
+  time_per_output_token_s: 0.02,
+  grammar_init_s: 1.25,
+  grammar_per_token_s: 0.001,
+};
+
+/** Stands in for the model worker: records requests and streams the way WebLLM 0.2.86 does. */
 class RecordingWorker implements ModelWorker {
   requests: WebLLMRequest[] = [];
-  interrupts = 0;
-  #release: (() => void) | undefined;
+  signals: (AbortSignal | undefined)[] = [];
+  extra: Partial<WebLLMUsage['extra']> = EXTRA;
 
-  constructor(private readonly holdUntilInterrupted = false) {}
+  constructor(private readonly pieces = ['{"ok"', ':true}']) {}
 
-  async chatCompletion(request: WebLLMRequest): Promise<WebLLMCompletion> {
+  async generate(request: WebLLMRequest, options: { signal?: AbortSignal }): Promise<AsyncIterable<WebLLMChunk>> {
     this.requests.push(request);
-    if (this.holdUntilInterrupted) await new Promise<void>((resolve) => (this.#release = resolve));
-    return {
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      created: 0,
-      model: 'Qwen3-0.6B-q4f16_1-MLC',
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: '{"ok":true}' },
-          finish_reason: this.interrupts > 0 ? 'abort' : 'stop',
-          logprobs: null,
-        },
-      ],
-      usage: {
-        prompt_tokens: 12,
-        completion_tokens: 5,
-        total_tokens: 17,
-        extra: {
-          e2e_latency_s: 0.5,
-          prefill_tokens_per_s: 300,
-          decode_tokens_per_s: 42.5,
-          time_to_first_token_s: 0.04,
-          time_per_output_token_s: 0.02,
-        },
-      },
-    };
-  }
-
-  async chatCompletionStream(request: WebLLMRequest): Promise<AsyncIterable<WebLLMChunk>> {
-    this.requests.push(request);
+    this.signals.push(options.signal);
+    const { pieces, extra } = this;
     const chunk = (content: string, finish: WebLLMChunk['choices'][number]['finish_reason']): WebLLMChunk => ({
       id: 's-1',
       object: 'chat.completion.chunk',
@@ -56,30 +38,20 @@ class RecordingWorker implements ModelWorker {
       choices: [{ index: 0, delta: { content, role: 'assistant' }, finish_reason: finish, logprobs: null }],
     });
     return (async function* () {
-      yield chunk('{"a"', null);
-      yield chunk(':1}', 'stop');
+      for (const [index, piece] of pieces.entries()) {
+        // The worker stops a generation whose signal was aborted (see LlmWorker.generate).
+        if (options.signal?.aborted) {
+          yield chunk('', 'abort');
+          break;
+        }
+        yield chunk(piece, index === pieces.length - 1 ? 'stop' : null);
+      }
       yield {
         ...chunk('', null),
         choices: [],
-        usage: {
-          prompt_tokens: 3,
-          completion_tokens: 2,
-          total_tokens: 5,
-          extra: {
-            e2e_latency_s: 1,
-            prefill_tokens_per_s: 10,
-            decode_tokens_per_s: 20,
-            time_to_first_token_s: 0.1,
-            time_per_output_token_s: 0.05,
-          },
-        },
+        usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, extra: extra as WebLLMUsage['extra'] },
       };
     })();
-  }
-
-  interruptGenerate(): void {
-    this.interrupts += 1;
-    this.#release?.();
   }
 }
 
@@ -98,7 +70,7 @@ describe('WebLLMEngine', () => {
     });
   });
 
-  it('sends the JSON schema and max_tokens, and turns Qwen3 thinking off by default', async () => {
+  it('sends the JSON schema and max_tokens, streamed with usage, and turns Qwen3 thinking off by default', async () => {
     const worker = new RecordingWorker();
     const engine = new WebLLMEngine(worker, qwen3);
     await engine.chat.completions.create({
@@ -107,7 +79,9 @@ describe('WebLLMEngine', () => {
     });
     expect(worker.requests[0]).toMatchObject({
       max_tokens: 64,
-      stream: false,
+      // Even a non-streaming call streams from the worker, so the watchdog sees every token.
+      stream: true,
+      stream_options: { include_usage: true },
       response_format: { type: 'json_object', schema: '{"type":"object"}' },
       extra_body: { enable_thinking: false },
     });
@@ -126,8 +100,10 @@ describe('WebLLMEngine', () => {
     await expect(engine.chat.completions.create({ ...ask, max_tokens: 0 })).rejects.toThrow(/max_tokens/);
   });
 
-  it('reports usage with decode and prefill tokens per second', async () => {
-    const completion = await new WebLLMEngine(new RecordingWorker(), qwen3).chat.completions.create(ask);
+  it('carries WebLLM’s timings on the usage: first token, prefill and decode speed, grammar set-up', async () => {
+    const heard: ChatUsage[] = [];
+    const engine = new WebLLMEngine(new RecordingWorker(), qwen3, { onUsage: (usage) => heard.push(usage) });
+    const completion = await engine.chat.completions.create(ask);
     expect(completion.usage).toEqual({
       prompt_tokens: 12,
       completion_tokens: 5,
@@ -135,19 +111,35 @@ describe('WebLLMEngine', () => {
       decode_tokens_per_s: 42.5,
       prefill_tokens_per_s: 300,
       e2e_latency_s: 0.5,
+      time_to_first_token_s: 0.04,
+      time_per_output_token_s: 0.02,
+      grammar_init_s: 1.25,
+      grammar_per_token_s: 0.001,
     });
     expect(completion.choices[0].message.content).toBe('{"ok":true}');
+    expect(completion.model).toBe('Qwen3-0.6B-q4f16_1-MLC');
+    expect(heard).toEqual([completion.usage]);
   });
 
-  it('turns an abort into interruptGenerate and a finish_reason of abort, keeping the model loaded', async () => {
-    const worker = new RecordingWorker(true);
+  it('drops timings WebLLM could not measure (it divides by zero tokens)', async () => {
+    const worker = new RecordingWorker();
+    worker.extra = { ...EXTRA, decode_tokens_per_s: NaN, grammar_per_token_s: Infinity };
+    const { usage } = await new WebLLMEngine(worker, qwen3).chat.completions.create(ask);
+    expect(usage).not.toHaveProperty('decode_tokens_per_s');
+    expect(usage).not.toHaveProperty('grammar_per_token_s');
+    expect(usage.prefill_tokens_per_s).toBe(300);
+  });
+
+  it('passes the abort signal to the worker, and an aborted call finishes with "abort"', async () => {
+    const worker = new RecordingWorker(['{"a"', ':1', '}']);
     const controller = new AbortController();
-    const pending = new WebLLMEngine(worker, qwen3).chat.completions.create(ask, { signal: controller.signal });
-    await Promise.resolve();
-    controller.abort();
-    const completion = await pending;
-    expect(worker.interrupts).toBe(1);
-    expect(completion.choices[0].finish_reason).toBe('abort');
+    const chunks = await new WebLLMEngine(worker, qwen3).chat.completions.create(
+      { ...ask, stream: true },
+      { signal: controller.signal },
+    );
+    const completion = await collectStream(chunks, () => controller.abort());
+    expect(worker.signals[0]).toBe(controller.signal);
+    expect(completion.choices[0]).toMatchObject({ message: { content: '{"a"' }, finish_reason: 'abort' });
   });
 
   it('does not call the model at all when the signal is already aborted', async () => {
@@ -160,13 +152,47 @@ describe('WebLLMEngine', () => {
   });
 
   it('streams deltas and puts usage on the last chunk', async () => {
-    const worker = new RecordingWorker();
+    const worker = new RecordingWorker(['{"a"', ':1}']);
     const chunks = await new WebLLMEngine(worker, qwen3).chat.completions.create({ ...ask, stream: true });
     const deltas: string[] = [];
     const completion = await collectStream(chunks, (text) => deltas.push(text));
-    expect(worker.requests[0]).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(deltas).toEqual(['{"a"', ':1}']);
     expect(completion.choices[0]).toMatchObject({ message: { content: '{"a":1}' }, finish_reason: 'stop' });
-    expect(completion.usage.decode_tokens_per_s).toBe(20);
+    expect(completion.usage.time_to_first_token_s).toBe(0.04);
+  });
+
+  it('warms the grammar with one short constrained call and reports what it measured, not as a call of the person’s', async () => {
+    const worker = new RecordingWorker(['{"ready":true}']);
+    const heard: ChatUsage[] = [];
+    const warm = await new WebLLMEngine(worker, qwen3, { onUsage: (usage) => heard.push(usage) }).warmUp();
+    expect(worker.requests).toHaveLength(1);
+    expect(worker.requests[0]).toMatchObject({
+      max_tokens: 16,
+      temperature: 0,
+      response_format: { type: 'json_object' },
+    });
+    expect(JSON.parse(worker.requests[0]!.response_format!.schema!)).toMatchObject({ required: ['ready'] });
+    expect(warm.usage.grammar_init_s).toBe(1.25);
+    expect(warm.seconds).toBeGreaterThanOrEqual(0);
+    expect(heard).toEqual([]);
+  });
+});
+
+describe('the warm-up schema under XGrammar (what WebLLM compiles it with)', () => {
+  it('compiles, and accepts the answer it asks for', async () => {
+    // A UMD bundle that reads `location` when it loads; in Node there is none.
+    const global = globalThis as {
+      location?: unknown;
+      xgrammar?: {
+        Grammar: { fromJSONSchema(schema: string): Promise<unknown> };
+        Testings: { isGrammarAcceptString(grammar: unknown, input: string): Promise<boolean> };
+      };
+    };
+    global.location ??= { href: 'file:///' };
+    await import('@mlc-ai/web-xgrammar');
+    const { Grammar, Testings } = global.xgrammar!;
+    const grammar = await Grammar.fromJSONSchema(WARM_UP_SCHEMA);
+    expect(await Testings.isGrammarAcceptString(grammar, '{"ready": true}')).toBe(true);
+    expect(await Testings.isGrammarAcceptString(grammar, '{"ready": "yes"}')).toBe(false);
   });
 });

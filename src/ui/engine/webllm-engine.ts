@@ -1,32 +1,55 @@
 /**
  * The on-device model as a `ChatEngine`: requests go to WebLLM in the model worker. It adds what
  * the agent relies on: `max_tokens` always set, Qwen3's thinking off unless asked for, an
- * AbortSignal turned into `interruptGenerate` (the model stays loaded), and usage with tokens/s.
+ * AbortSignal passed down (the worker stops the generation; the model stays loaded), and usage with
+ * WebLLM's timings. Every call streams from the worker, even a non-streaming one, so the worker's
+ * watchdog sees each token (see `src/ui/workers/llm.ts`).
  */
 import type {
-  ChatCompletion as WebLLMCompletion,
   ChatCompletionChunk as WebLLMChunk,
   ChatCompletionRequest as WebLLMRequest,
   CompletionUsage as WebLLMUsage,
 } from '@mlc-ai/web-llm';
 import type { CatalogueEntry } from '../../core/engines/catalogue.ts';
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionRequest,
-  ChatEngine,
-  ChatUsage,
-  EngineInfo,
-  FinishReason,
-  RequestOptions,
+import {
+  collectStream,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  type ChatEngine,
+  type ChatUsage,
+  type EngineInfo,
+  type FinishReason,
+  type RequestOptions,
 } from '../../core/engines/engine.ts';
 
 /** The part of the model worker this engine uses; `LlmWorker` provides it, tests may fake it. */
 export interface ModelWorker {
-  chatCompletion(request: WebLLMRequest & { stream?: false }): Promise<WebLLMCompletion>;
-  chatCompletionStream(request: WebLLMRequest & { stream: true }): Promise<AsyncIterable<WebLLMChunk>>;
-  interruptGenerate(): void;
+  generate(
+    request: WebLLMRequest & { stream: true },
+    options: { signal?: AbortSignal },
+  ): Promise<AsyncIterable<WebLLMChunk>>;
 }
+
+export interface WebLLMEngineOptions {
+  /** Hears the usage (tokens and timings) of every finished call, for the model panel. */
+  onUsage?: (usage: ChatUsage) => void;
+}
+
+/** What the warm-up call after a load measured. */
+export interface WarmUp {
+  /** Wall-clock seconds of the whole call, as the person waited for it. */
+  seconds: number;
+  usage: ChatUsage;
+}
+
+/** A one-field schema: enough to make WebLLM build XGrammar's token table, which takes seconds once. */
+export const WARM_UP_SCHEMA = JSON.stringify({
+  type: 'object',
+  properties: { ready: { type: 'boolean' } },
+  required: ['ready'],
+  additionalProperties: false,
+});
 
 export class WebLLMEngine implements ChatEngine {
   readonly info: EngineInfo;
@@ -35,6 +58,7 @@ export class WebLLMEngine implements ChatEngine {
   constructor(
     private readonly worker: ModelWorker,
     private readonly model: Pick<CatalogueEntry, 'id' | 'contextWindow'>,
+    private readonly options: WebLLMEngineOptions = {},
   ) {
     this.info = {
       id: `webllm:${model.id}`,
@@ -43,11 +67,31 @@ export class WebLLMEngine implements ChatEngine {
       size: 'small',
       contextWindow: model.contextWindow,
     };
-    const create = ((request: ChatCompletionRequest, options?: RequestOptions) =>
+    const create = ((request: ChatCompletionRequest, requestOptions?: RequestOptions) =>
       request.stream
-        ? this.#stream(request, options)
-        : this.#complete(request, options)) as ChatEngine['chat']['completions']['create'];
+        ? this.#stream(request, requestOptions)
+        : this.#complete(request, requestOptions)) as ChatEngine['chat']['completions']['create'];
     this.chat = { completions: { create } };
+  }
+
+  /**
+   * One short grammar-constrained call, made right after a load: the first call with a grammar
+   * makes WebLLM build XGrammar's token table from the whole vocabulary, so the person's first
+   * real request does not wait for that. Returns what it measured.
+   */
+  async warmUp(): Promise<WarmUp> {
+    const started = Date.now();
+    const completion = await this.#complete(
+      {
+        messages: [{ role: 'user', content: 'Reply with {"ready": true}.' }],
+        response_format: { type: 'json_object', schema: WARM_UP_SCHEMA },
+        max_tokens: 16,
+        temperature: 0,
+      },
+      undefined,
+      false,
+    );
+    return { seconds: (Date.now() - started) / 1000, usage: completion.usage };
   }
 
   #toWebLLM(request: ChatCompletionRequest): WebLLMRequest {
@@ -61,7 +105,8 @@ export class WebLLMEngine implements ChatEngine {
       })) as WebLLMRequest['messages'],
       max_tokens: request.max_tokens,
     };
-    if (request.response_format) out.response_format = { type: 'json_object', schema: request.response_format.schema };
+    // Passed as it is: WebLLM reads `json_object` (with `schema`) and `grammar` (with `grammar`).
+    if (request.response_format) out.response_format = { ...request.response_format };
     if (request.temperature !== undefined) out.temperature = request.temperature;
     if (request.top_p !== undefined) out.top_p = request.top_p;
     if (request.seed !== undefined) out.seed = request.seed;
@@ -73,92 +118,60 @@ export class WebLLMEngine implements ChatEngine {
     return out;
   }
 
-  /** Interrupts generation on abort; returns the function that stops listening. */
-  #onAbort(signal: AbortSignal | undefined): () => void {
-    if (!signal) return () => undefined;
-    const interrupt = () => this.worker.interruptGenerate();
-    signal.addEventListener('abort', interrupt, { once: true });
-    return () => signal.removeEventListener('abort', interrupt);
+  async #complete(request: ChatCompletionRequest, options?: RequestOptions, report = true): Promise<ChatCompletion> {
+    const completion = await collectStream(await this.#stream(request, options, false));
+    const result: ChatCompletion = {
+      ...completion,
+      id: completion.id || `webllm-${crypto.randomUUID()}`,
+      model: this.model.id,
+    };
+    if (report) this.options.onUsage?.(result.usage);
+    return result;
   }
 
-  async #complete(request: ChatCompletionRequest, options?: RequestOptions): Promise<ChatCompletion> {
-    const webllmRequest = { ...this.#toWebLLM(request), stream: false as const };
-    if (options?.signal?.aborted) return this.#aborted();
-    const stop = this.#onAbort(options?.signal);
-    try {
-      const completion = await this.worker.chatCompletion(webllmRequest);
-      const choice = completion.choices[0];
-      return {
-        id: completion.id,
-        model: this.model.id,
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', content: choice?.message.content ?? '' },
-            finish_reason: finishReason(choice?.finish_reason),
-          },
-        ],
-        usage: usageOf(completion.usage),
-      };
-    } finally {
-      stop();
-    }
-  }
-
-  async #stream(request: ChatCompletionRequest, options?: RequestOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
+  async #stream(
+    request: ChatCompletionRequest,
+    options?: RequestOptions,
+    report = true,
+  ): Promise<AsyncIterable<ChatCompletionChunk>> {
     const webllmRequest = {
       ...this.#toWebLLM(request),
       stream: true as const,
       stream_options: { include_usage: true },
     };
     const signal = options?.signal;
-    if (signal?.aborted) {
-      const aborted = this.#aborted();
-      return (async function* () {
-        yield {
-          id: aborted.id,
-          model: aborted.model,
-          choices: [{ index: 0 as const, delta: {}, finish_reason: 'abort' as const }],
-          usage: aborted.usage,
-        };
-      })();
-    }
-    const stop = this.#onAbort(signal);
-    let chunks: AsyncIterable<WebLLMChunk>;
-    try {
-      chunks = await this.worker.chatCompletionStream(webllmRequest);
-    } catch (error) {
-      stop();
-      throw error;
-    }
+    if (signal?.aborted) return this.#aborted();
+    const chunks = await this.worker.generate(webllmRequest, signal ? { signal } : {});
     const model = this.model.id;
+    const onUsage = report ? this.options.onUsage : undefined;
     return (async function* () {
-      try {
-        for await (const chunk of chunks) {
-          yield {
-            id: chunk.id,
-            model,
-            choices: chunk.choices.map((choice) => ({
-              index: 0 as const,
-              delta: choice.delta.content ? { content: choice.delta.content } : {},
-              finish_reason: choice.finish_reason ? finishReason(choice.finish_reason) : null,
-            })),
-            ...(chunk.usage ? { usage: usageOf(chunk.usage) } : {}),
-          };
-        }
-      } finally {
-        stop();
+      for await (const chunk of chunks) {
+        const usage = chunk.usage ? usageOf(chunk.usage) : undefined;
+        if (usage) onUsage?.(usage);
+        yield {
+          id: chunk.id,
+          model,
+          choices: chunk.choices.map((choice) => ({
+            index: 0 as const,
+            delta: choice.delta.content ? { content: choice.delta.content } : {},
+            finish_reason: choice.finish_reason ? finishReason(choice.finish_reason) : null,
+          })),
+          ...(usage ? { usage } : {}),
+        };
       }
     })();
   }
 
-  #aborted(): ChatCompletion {
-    return {
-      id: `aborted-${crypto.randomUUID()}`,
-      model: this.model.id,
-      choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'abort' }],
-      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-    };
+  #aborted(): AsyncIterable<ChatCompletionChunk> {
+    const model = this.model.id;
+    return (async function* () {
+      yield {
+        id: `aborted-${crypto.randomUUID()}`,
+        model,
+        choices: [{ index: 0 as const, delta: {}, finish_reason: 'abort' as const }],
+        usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+      };
+    })();
   }
 }
 
@@ -175,16 +188,26 @@ function finishReason(reason: string | null | undefined): FinishReason {
   }
 }
 
-function usageOf(usage: WebLLMUsage | undefined): ChatUsage {
-  if (!usage) return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-  const extra = usage.extra;
+function usageOf(usage: WebLLMUsage): ChatUsage {
   const out: ChatUsage = {
     prompt_tokens: usage.prompt_tokens,
     completion_tokens: usage.completion_tokens,
     total_tokens: usage.total_tokens,
   };
-  if (typeof extra?.decode_tokens_per_s === 'number') out.decode_tokens_per_s = extra.decode_tokens_per_s;
-  if (typeof extra?.prefill_tokens_per_s === 'number') out.prefill_tokens_per_s = extra.prefill_tokens_per_s;
-  if (typeof extra?.e2e_latency_s === 'number') out.e2e_latency_s = extra.e2e_latency_s;
+  const extra = usage.extra as Partial<WebLLMUsage['extra']> | undefined;
+  const timings = [
+    'decode_tokens_per_s',
+    'prefill_tokens_per_s',
+    'e2e_latency_s',
+    'time_to_first_token_s',
+    'time_per_output_token_s',
+    'grammar_init_s',
+    'grammar_per_token_s',
+  ] as const;
+  // WebLLM divides by zero tokens in places (NaN, Infinity); those are not measurements.
+  for (const name of timings) {
+    const value = extra?.[name];
+    if (typeof value === 'number' && Number.isFinite(value)) out[name] = value;
+  }
   return out;
 }
