@@ -1,9 +1,11 @@
+import type { ChatCompletionChunk } from '@mlc-ai/web-llm';
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import type { DeviceProbe } from '../../core/device.ts';
 import type { AppConfigForModel } from '../../core/engines/catalogue.ts';
+import { ModelLostError } from '../../core/engines/model-errors.ts';
 import type { CachedModel, DownloadProgress } from '../../../workers/llm.worker.ts';
-import type { LoadCallbacks } from '../workers/llm.ts';
+import type { LoadCallbacks, LostListener } from '../workers/llm.ts';
 import { ModelState, parseModelSettings, type ModelSettings, type ModelStateDeps } from './model-state.svelte.ts';
 
 const GiB = 2 ** 30;
@@ -58,13 +60,43 @@ class ScriptedWorker {
   async storageEstimate() {
     return { usageBytes: 10, quotaBytes: 100, persisted: true };
   }
-  async chatCompletion(): Promise<never> {
-    throw new Error('not used');
+  generated = 0;
+  #lost: LostListener[] = [];
+  /** Answers like WebLLM's stream: one piece of JSON, then the usage chunk with its timings. */
+  async generate(): Promise<AsyncIterable<ChatCompletionChunk>> {
+    this.generated += 1;
+    const base = { id: 'g', object: 'chat.completion.chunk' as const, created: 0, model: 'm' };
+    return (async function* () {
+      yield {
+        ...base,
+        choices: [{ index: 0, delta: { content: '{"ready":true}' }, finish_reason: 'stop' as const, logprobs: null }],
+      };
+      yield {
+        ...base,
+        choices: [],
+        usage: {
+          prompt_tokens: 20,
+          completion_tokens: 6,
+          total_tokens: 26,
+          extra: {
+            e2e_latency_s: 2,
+            prefill_tokens_per_s: 250,
+            decode_tokens_per_s: 30,
+            time_to_first_token_s: 1.6,
+            time_per_output_token_s: 0.03,
+            grammar_init_s: 1.5,
+          },
+        },
+      };
+    })();
   }
-  async chatCompletionStream(): Promise<never> {
-    throw new Error('not used');
+  onLost(listener: LostListener) {
+    this.#lost.push(listener);
+    return () => undefined;
   }
-  interruptGenerate() {}
+  lose(error: ModelLostError) {
+    for (const listener of this.#lost) listener(error);
+  }
 }
 
 function setup(stored: ModelSettings = {}) {
@@ -167,6 +199,45 @@ describe('ModelState', () => {
     expect(state.persisted).toBe(true);
   });
 
+  it('warms the grammar with one call after loading, and keeps what it and each later call measured', async () => {
+    const { state, worker } = setup();
+    state.applyProbe(probe());
+    const loading = state.load();
+    worker.finish();
+    await loading;
+    expect(worker.generated).toBe(1);
+    expect(state.warmUp?.usage).toMatchObject({ grammar_init_s: 1.5, time_to_first_token_s: 1.6 });
+    expect(state.lastCall).toBeNull();
+    await state.engine!.chat.completions.create({ messages: [{ role: 'user', content: 'x' }], max_tokens: 8 });
+    expect(state.lastCall).toMatchObject({ prefill_tokens_per_s: 250, decode_tokens_per_s: 30 });
+  });
+
+  it('turns a lost model into the "lost" state: no engine, a plain explanation, and a reload that brings it back', async () => {
+    const { state, worker } = setup();
+    state.applyProbe(probe());
+    const loading = state.load();
+    // A loss while loading is the load's own failure to report, not a lost ready model.
+    worker.lose(new ModelLostError('device-lost', 'ignored'));
+    expect(state.status).toBe('loading');
+    worker.finish();
+    await loading;
+    expect(state.status).toBe('ready');
+    worker.lose(
+      new ModelLostError('hung', 'The GPU stopped answering (nothing for 30 s), so Sift stopped the model worker.'),
+    );
+    expect(state.status).toBe('lost');
+    expect(state.engine).toBeNull();
+    expect(state.problem).toMatchObject({ kind: 'model-lost', title: expect.stringMatching(/stopped answering/) });
+    expect(state.problem?.nextSteps[0]).toMatch(/Reload model.*nothing is downloaded again/);
+    const reloading = state.load();
+    expect(state.status).toBe('loading');
+    worker.finish();
+    await reloading;
+    expect(state.status).toBe('ready');
+    expect(state.problem).toBeNull();
+    expect(worker.loads).toHaveLength(2);
+  });
+
   it('cancel terminates the worker and says so, and the late rejection changes nothing', async () => {
     const { state, worker } = setup();
     state.applyProbe(probe());
@@ -210,5 +281,11 @@ describe('parseModelSettings', () => {
     });
     expect(parseModelSettings({ modelId: 'gone-model', modelBaseUrl: 'not a url' })).toEqual({});
     expect(parseModelSettings('garbage')).toBeUndefined();
+  });
+
+  it('keeps a stored http:// address only where the page can still reach it', () => {
+    const stored = { modelBaseUrl: 'http://sift.lan/models/' };
+    expect(parseModelSettings(stored, 'http://sift.lan/')).toEqual(stored);
+    expect(parseModelSettings(stored, 'https://team.example/')).toEqual({});
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The on-device model's state for the page: which model (the device's default until the person
  * picks one), where its files come from, loading with progress per phase, cancelling, the cached
- * models, and what went wrong in words a person can act on. The loaded engine is `engine`.
+ * models, the speed it measured, and what went wrong in words a person can act on. The loaded
+ * engine is `engine`; when the GPU drops the model it becomes null and the status `lost`.
  */
 import {
   CATALOGUE,
@@ -15,13 +16,14 @@ import {
   type CatalogueEntry,
 } from '../../core/engines/catalogue.ts';
 import { TransferRate, parseWebLLMProgress, type LoadPhase } from '../../core/engines/load-progress.ts';
+import type { ChatUsage } from '../../core/engines/engine.ts';
 import { explainModelError, type ModelProblem } from '../../core/engines/model-errors.ts';
 import type { DeviceProbe } from '../../core/device.ts';
 import type { CachedModel, DownloadProgress, StorageReport } from '../../../workers/llm.worker.ts';
 import { egress } from '../../net/egress.ts';
 import { loadSetting, saveSetting } from '../../storage/settings.ts';
 import { llmWorker, type LlmWorker } from '../workers/llm.ts';
-import { WebLLMEngine } from '../engine/webllm-engine.ts';
+import { WebLLMEngine, type WarmUp } from '../engine/webllm-engine.ts';
 import { fallbackState } from '../fallback/fallback-state.svelte.ts';
 
 export const MODEL_SETTINGS_KEY = 'model';
@@ -33,14 +35,15 @@ export interface ModelSettings {
   modelBaseUrl?: string;
 }
 
-export function parseModelSettings(stored: unknown): ModelSettings | undefined {
+/** `pageBase` lets a stored same-origin http:// address stay valid (see `normaliseModelBaseUrl`). */
+export function parseModelSettings(stored: unknown, pageBase?: string): ModelSettings | undefined {
   if (typeof stored !== 'object' || stored === null) return undefined;
   const { modelId, modelBaseUrl } = stored as Record<string, unknown>;
   const settings: ModelSettings = {};
   if (typeof modelId === 'string' && findModel(modelId)) settings.modelId = modelId;
   if (typeof modelBaseUrl === 'string') {
     try {
-      settings.modelBaseUrl = normaliseModelBaseUrl(modelBaseUrl);
+      settings.modelBaseUrl = normaliseModelBaseUrl(modelBaseUrl, pageBase);
     } catch {
       // A stored value that no longer validates is dropped rather than breaking the panel.
     }
@@ -58,19 +61,13 @@ export interface LoadView {
   step?: { done: number; of: number };
 }
 
-export type ModelStatus = 'idle' | 'loading' | 'ready' | 'failed';
+/** `lost`: a model was ready, then the GPU dropped it (device lost, hung, worker crashed). */
+export type ModelStatus = 'idle' | 'loading' | 'ready' | 'failed' | 'lost';
 
 export interface ModelStateDeps {
   worker: Pick<
     LlmWorker,
-    | 'load'
-    | 'terminate'
-    | 'listCached'
-    | 'deleteModel'
-    | 'storageEstimate'
-    | 'chatCompletion'
-    | 'chatCompletionStream'
-    | 'interruptGenerate'
+    'load' | 'terminate' | 'listCached' | 'deleteModel' | 'storageEstimate' | 'generate' | 'onLost'
   >;
   settings: {
     load: () => Promise<ModelSettings>;
@@ -99,6 +96,10 @@ export class ModelState {
   /** The loaded model as a ChatEngine; null until a load finishes. */
   engine = $state.raw<WebLLMEngine | null>(null);
   probe = $state.raw<DeviceProbe | null>(null);
+  /** What the short call after the last load measured (grammar set-up above all). */
+  warmUp = $state.raw<WarmUp | null>(null);
+  /** Tokens and timings of the model's latest call. */
+  lastCall = $state.raw<ChatUsage | null>(null);
 
   selected = $derived(this.selectedId ? (findModel(this.selectedId) ?? null) : null);
   suggested = $derived(this.probe ? chooseDefaultModel(this.probe) : null);
@@ -109,7 +110,16 @@ export class ModelState {
   #withdraw: (() => void)[] = [];
   #rate = new TransferRate();
 
-  constructor(private readonly deps: ModelStateDeps) {}
+  constructor(private readonly deps: ModelStateDeps) {
+    deps.worker.onLost((error) => {
+      // A load in progress reports its own failure; only a model that was ready can be lost.
+      if (this.status !== 'ready') return;
+      this.engine = null;
+      this.status = 'lost';
+      this.progress = null;
+      this.problem = explainModelError(error, { fallbackConfigured: this.deps.fallbackConfigured() });
+    });
+  }
 
   readonly catalogue: readonly CatalogueEntry[] = CATALOGUE;
 
@@ -166,6 +176,7 @@ export class ModelState {
     this.status = 'loading';
     this.problem = null;
     this.engine = null;
+    this.warmUp = null;
     this.progress = { phase: 'starting', fraction: 0 };
     this.#rate.reset();
     void this.deps.persistStorage().then(
@@ -188,7 +199,12 @@ export class ModelState {
         controller.signal,
       );
       if (this.#controller !== controller) return;
-      this.engine = new WebLLMEngine(this.deps.worker, entry);
+      const engine = new WebLLMEngine(this.deps.worker, entry, { onUsage: (usage) => (this.lastCall = usage) });
+      this.progress = { phase: 'warmup', fraction: 0 };
+      const warmUp = await engine.warmUp();
+      if (this.#controller !== controller) return;
+      this.warmUp = warmUp;
+      this.engine = engine;
       this.status = 'ready';
       this.progress = { phase: 'ready', fraction: 1 };
     } catch (error) {
@@ -223,12 +239,15 @@ export class ModelState {
   }
 
   async deleteCached(modelId: string): Promise<void> {
-    const entry = findModel(modelId);
     if (this.engine?.info.model === modelId) {
       this.engine = null;
       this.status = 'idle';
     }
-    await this.deps.worker.deleteModel(modelId, entry ? this.appConfig(entry) : undefined);
+    try {
+      await this.deps.worker.deleteModel(modelId);
+    } catch (error) {
+      this.problem = explainModelError(error, { fallbackConfigured: this.deps.fallbackConfigured() });
+    }
     await this.refreshCached();
   }
 
@@ -267,7 +286,7 @@ export class ModelState {
 export const modelState = new ModelState({
   worker: llmWorker,
   settings: {
-    load: () => loadSetting(MODEL_SETTINGS_KEY, parseModelSettings, {}),
+    load: () => loadSetting(MODEL_SETTINGS_KEY, (stored) => parseModelSettings(stored, document.baseURI), {}),
     save: (settings) => saveSetting(MODEL_SETTINGS_KEY, settings),
   },
   allowHost: (url, purpose) => egress.allow(url, purpose),
