@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeShortfalls, gpuShortfalls, WEBLLM_GPU_MINIMUMS, type WorkerGpuReport } from './gpu-requirements.ts';
+import { gpuReport } from './gpu-report-factory.ts';
+import { describeShortfalls, gpuShortfalls, WEBLLM_GPU_MINIMUMS } from './gpu-requirements.ts';
 
 /** SwiftShader in Chromium reports exactly WebLLM's minimum for the two shader limits. */
-const swiftShader: WorkerGpuReport = {
-  webgpu: true,
-  adapter: true,
-  limits: {
-    maxBufferSize: 2 ** 30,
-    maxStorageBufferBindingSize: 2 ** 30,
-    maxComputeWorkgroupStorageSize: 32768,
-    maxStorageBuffersPerShaderStage: 10,
-  },
-  features: ['subgroups'],
-  description: 'google swiftshader',
-};
+const swiftShader = gpuReport({ features: ['subgroups'] });
 
 describe('gpuShortfalls (WebLLM 0.2.86 detectGPUDevice, lib L4775–4818)', () => {
   it('has WebLLM’s numbers', () => {

@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk } from '@mlc-ai/web-llm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildAppConfig, findModel } from '../../core/engines/catalogue.ts';
+import { gpuReport } from '../../core/engines/gpu-report-factory.ts';
 import type { WorkerGpuReport } from '../../core/engines/gpu-requirements.ts';
 import { ModelLostError } from '../../core/engines/model-errors.ts';
 import { LlmWorker, LlmWorkerError, NoModelLoadedError, type WatchdogTimes } from './llm.ts';
@@ -12,18 +13,7 @@ type Message = { kind: string; uuid: string; content: unknown };
 const WEBLLM_NOT_LOADED =
   'ModelNotLoadedError: Model not loaded before trying to complete ChatCompletionRequest. Please ensure you have called MLCEngine.reload(model) to load the model before initiating APIs, or initialize your engine using CreateMLCEngine() with a valid model configuration.';
 
-const GOOD_GPU: WorkerGpuReport = {
-  webgpu: true,
-  adapter: true,
-  limits: {
-    maxBufferSize: 2 ** 30,
-    maxStorageBufferBindingSize: 2 ** 30,
-    maxComputeWorkgroupStorageSize: 32768,
-    maxStorageBuffersPerShaderStage: 10,
-  },
-  features: ['shader-f16'],
-  description: 'test GPU',
-};
+const GOOD_GPU = gpuReport({ features: ['shader-f16'], description: 'test GPU' });
 
 /**
  * Stands in for the model worker, answering the way `WebWorkerMLCEngineHandler` (0.2.86) and Sift's
