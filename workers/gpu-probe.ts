@@ -59,3 +59,23 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
   }
 }
+
+type AdapterClassLike = { prototype: { requestDevice(descriptor?: GPUDeviceDescriptor): Promise<GPUDevice> } };
+
+/**
+ * Calls `onLost` when a GPU device created in this realm is lost, by wrapping `requestDevice`:
+ * WebLLM holds its device privately, so this is the only way to watch it. A device destroyed on
+ * purpose (WebLLM does so on unload and reload) is not a loss. Some platforms never settle
+ * `device.lost`; the page's watchdog covers those.
+ */
+export function watchLostDevices(adapterClass: AdapterClassLike | undefined, onLost: (message: string) => void): void {
+  if (!adapterClass) return;
+  const requestDevice = adapterClass.prototype.requestDevice;
+  adapterClass.prototype.requestDevice = async function (this: unknown, descriptor?: GPUDeviceDescriptor) {
+    const device = await requestDevice.call(this, descriptor);
+    void device.lost.then((info) => {
+      if (info.reason !== 'destroyed') onLost(info.message);
+    });
+    return device;
+  };
+}

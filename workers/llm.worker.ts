@@ -33,12 +33,16 @@ import {
   tokenizerFileWebLLMReads,
 } from '../src/core/engines/model-files.ts';
 import { egress, installWorkerEgressGate } from '../src/net/egress.ts';
-import { probeWorkerGpu } from './gpu-probe.ts';
+import { probeWorkerGpu, watchLostDevices } from './gpu-probe.ts';
 
 // Before any handler exists: every fetch and Cache.add in this worker (WebLLM's downloads
 // included) goes through the gate, which follows the hosts the page allows.
 installWorkerEgressGate(self);
-reportLostDevices();
+// WebLLM keeps its GPU device to itself and, when the device is lost, unloads the model without
+// telling anyone (lib/index.js L18303–18308): the page hears of it from here at once.
+watchLostDevices((self as { GPUAdapter?: typeof GPUAdapter }).GPUAdapter, (message) =>
+  self.postMessage({ kind: 'sift:deviceLost', uuid: '', content: { message } } satisfies SiftDeviceLostMessage),
+);
 
 /** Progress of Sift's own download step, in bytes. */
 export interface DownloadProgress {
@@ -110,27 +114,6 @@ class RetryableError extends Error {
 }
 
 const handler = new WebWorkerMLCEngineHandler();
-
-/**
- * WebLLM keeps its GPU device to itself and, when the device is lost, unloads the model without
- * telling anyone (lib/index.js L18303–18308). Watching every device this worker creates lets the
- * page hear of it at once; the page's watchdog covers platforms where `device.lost` never settles.
- */
-function reportLostDevices(): void {
-  const adapterClass = (self as { GPUAdapter?: typeof GPUAdapter }).GPUAdapter;
-  if (!adapterClass) return;
-  const requestDevice = adapterClass.prototype.requestDevice;
-  adapterClass.prototype.requestDevice = async function (this: GPUAdapter, descriptor?: GPUDeviceDescriptor) {
-    const device = await requestDevice.call(this, descriptor);
-    void device.lost.then((info) => {
-      // WebLLM destroys its device itself on unload and reload: that is not a loss.
-      if (info.reason === 'destroyed') return;
-      const message: SiftDeviceLostMessage = { kind: 'sift:deviceLost', uuid: '', content: { message: info.message } };
-      self.postMessage(message);
-    });
-    return device;
-  };
-}
 
 /** The page decided which hosts serve the model; this realm's gate learns the same. */
 function allowModelHosts(appConfig: AppConfigForModel): void {
