@@ -229,14 +229,17 @@ test('once a model was used online, the service worker keeps the model engine’
   await expect.poll(engineCached).toBe(true);
 });
 
-test('an error page served with status 200 (HTML) for the tokenizer or the library is refused before it is cached, and the next load fetches only that file', async ({
+test('an error page served with status 200 (HTML) for the config, the tokenizer or the library is refused before it is cached, and the next load fetches only that file', async ({
   page,
 }) => {
+  const config = `${FOLDER}mlc-chat-config.json`;
   const tokenizer = `${FOLDER}tokenizer.json`;
   const library = `models/libs/${LIB}`;
   hub = await startModelHub({
     files: fakeModelFiles('models', MODEL, { shards: 2, shardBytes: 100_000, libName: LIB }),
     faults: {
+      // The config is read before anything else is fetched.
+      [config]: [HTML_PAGE_200],
       // A host's "not found" page, labelled as HTML…
       [tokenizer]: [HTML_PAGE_200],
       // …and one labelled as a binary file: only the `\0asm` check catches it.
@@ -247,8 +250,14 @@ test('an error page served with status 200 (HTML) for the tokenizer or the libra
   const error = page.getByTestId('model-error');
 
   await page.getByTestId('model-load').click();
+  await expect(error.locator('code')).toContainText(`${hub.url}${config} is not JSON`);
+  expect(hub.requests.map((request) => request.path)).toEqual([config]);
+  expect((await cachedPaths(page)).config).toEqual([]);
+
+  await page.getByTestId('model-load').click();
   await expect(error).toContainText('not a model this version of Sift can run');
   await expect(error.locator('code')).toContainText(/answered with a web page|is not WebAssembly/);
+  expect((await cachedPaths(page)).config).toEqual([config]);
   // Four files download at once, so both error pages were answered in this load; neither was kept.
   expect(hub.requests.filter((request) => request.path === tokenizer)).toHaveLength(1);
   expect(hub.requests.filter((request) => request.path === library)).toHaveLength(1);
@@ -364,11 +373,13 @@ test('when the browser refuses to store a shard (quota), Sift says there is no r
     return (await navigator.storage.estimate()).usage ?? 0;
   });
   // Chromium's quota for this origin, lowered: writes fail for real. (Its storage.estimate() does not
-  // show such an override, so Sift's own check before the download lets it start.)
+  // show such an override, so Sift's own check before the download lets it start.) The room left is
+  // less than one shard: Chromium checks each write against what is already stored, so parallel
+  // writes that each fit would all be let through together.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Storage.overrideQuotaForOrigin', {
     origin: new URL(page.url()).origin,
-    quotaSize: usage + 3_000_000,
+    quotaSize: usage + 1_000_000,
   });
   await page.getByTestId('model-load').click();
   const error = page.getByTestId('model-error');
@@ -452,4 +463,57 @@ test('deleting one of two cached models that share a model library keeps the lib
   await expect(page.getByTestId('cached-none')).toBeVisible();
   cached = await cachedPaths(page);
   expect(cached).toEqual({ model: [], config: [], wasm: [] });
+});
+
+test.describe('the model worker’s own GPU probe, before any download', () => {
+  // The worker's script is changed on its way in, so no service worker may serve it from its cache.
+  test.use({ serviceWorkers: 'block' });
+
+  /** Runs first in the model worker: its adapter reports limits below WebLLM 0.2.86's minimums. */
+  const LOW_LIMITS = `{
+    const real = Object.getOwnPropertyDescriptor(GPUAdapter.prototype, 'limits').get;
+    Object.defineProperty(GPUAdapter.prototype, 'limits', {
+      configurable: true,
+      get() {
+        const limits = real.call(this);
+        return {
+          maxBufferSize: limits.maxBufferSize,
+          maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+          maxComputeWorkgroupStorageSize: 16384,
+          maxStorageBuffersPerShaderStage: 8,
+        };
+      },
+    });
+  }\n`;
+  /** Runs first in the model worker: WebGPU offered to the page but not to workers, as Firefox can. */
+  const NO_WORKER_WEBGPU = `delete WorkerNavigator.prototype.gpu;\n`;
+
+  test('a worker whose GPU limits are below WebLLM’s, or that has no WebGPU, is refused before anything is fetched, saying what it lacks', async ({
+    page,
+  }) => {
+    hub = await startModelHub({
+      files: fakeModelFiles('models', MODEL, { shards: 2, shardBytes: 100_000, libName: LIB }),
+    });
+    let prelude = LOW_LIMITS;
+    await page.route(/\/llm\.worker-[\w-]+\.js$/, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: prelude + (await response.text()) });
+    });
+    await pointAtLocalHub(page, hub);
+    const error = page.getByTestId('model-error');
+
+    await page.getByTestId('model-load').click();
+    await expect(error.locator('strong')).toHaveText(
+      /^Nothing was downloaded: this device’s GPU( \(.+\))? lacks enough workgroup storage \(16 KB per shader, WebLLM needs 32 KB\); enough storage buffers per shader stage \(8, WebLLM needs 10\)\.$/,
+    );
+    await expect(error).toContainText('Pick a smaller model');
+    await expect(error.locator('code')).toContainText('GpuUnsuitableError');
+
+    prelude = NO_WORKER_WEBGPU;
+    await page.getByTestId('model-load').click();
+    await expect(error.locator('strong')).toContainText(
+      'lacks WebGPU inside a Web Worker, where Sift runs the model (Firefox switches it on separately: dom.webgpu.workers.enabled',
+    );
+    expect(hub.requests).toEqual([]);
+  });
 });
