@@ -210,6 +210,12 @@ describe('ModelState', () => {
     expect(state.lastCall).toBeNull();
     await state.engine!.chat.completions.create({ messages: [{ role: 'user', content: 'x' }], max_tokens: 8 });
     expect(state.lastCall).toMatchObject({ prefill_tokens_per_s: 250, decode_tokens_per_s: 30 });
+    // A new load forgets the speed of the old one's calls.
+    const reloading = state.load();
+    expect(state.lastCall).toBeNull();
+    worker.finish();
+    await reloading;
+    expect(state.warmUp).not.toBeNull();
   });
 
   it('turns a lost model into the "lost" state: no engine, a plain explanation, and a reload that brings it back', async () => {

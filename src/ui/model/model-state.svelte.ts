@@ -177,6 +177,8 @@ export class ModelState {
     this.problem = null;
     this.engine = null;
     this.warmUp = null;
+    // The last call's speed was another load's (perhaps another model's).
+    this.lastCall = null;
     this.progress = { phase: 'starting', fraction: 0 };
     this.#rate.reset();
     void this.deps.persistStorage().then(
