@@ -88,7 +88,7 @@ describe('checkRoomForDownload', () => {
     const check = () => checkRoomForDownload(1400 * MB, { usageBytes: 200 * MB, quotaBytes: 1000 * MB }, formatBytes);
     expect(check).toThrow(StorageFullError);
     expect(check).toThrow(
-      'This model needs about 1.37 GB more storage, but the browser lets this site use only 800 MB more (200 MB used of 1000 MB). Nothing was downloaded.',
+      'This model needs about 1.4 GB more storage, but the browser lets this site use only 800 MB more (200 MB used of 1000 MB). Nothing was downloaded.',
     );
   });
 });
