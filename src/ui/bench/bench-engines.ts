@@ -8,7 +8,7 @@ import type { BenchItem } from '../../core/bench/items.ts';
 import type { ChatEngine } from '../../core/engines/engine.ts';
 import { builtInModel } from '../built-in/built-in-model.svelte.ts';
 import { fallbackState } from '../fallback/fallback-state.svelte.ts';
-import { enginesForRun, noModelReason } from '../job/engines.svelte.ts';
+import { builtInForRuns, enginesForRun, noModelReason } from '../job/engines.svelte.ts';
 import { modelState } from '../model/model-state.svelte.ts';
 
 export interface BenchEngineChoice {
@@ -22,6 +22,8 @@ const testEngines: BenchEngineChoice[] = [
 ];
 
 function currentLabel(): string {
+  const builtIn = builtInForRuns();
+  if (builtIn) return `Sift’s model: ${builtIn.info.model} (on this device)`;
   if (modelState.engine) return `Sift’s model: ${modelState.engine.info.model} (on this device)`;
   if (fallbackState.config.enabled) return `Sift’s model: ${fallbackState.config.model} (fallback)`;
   return 'Sift’s model (none loaded yet)';

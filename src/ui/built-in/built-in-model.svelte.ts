@@ -21,6 +21,11 @@ export class BuiltInModel {
   progress = $state<number | null>(null);
   problem = $state<string | null>(null);
   engine = $state.raw<BuiltInEngine | null>(null);
+  /**
+   * The person chose it in the model panel for Sift's newsletter runs and Ask. A load for the
+   * Benchmark alone leaves this false, so measuring a model never changes which one checks runs.
+   */
+  inUse = $state(false);
   /** The API exists in this browser (it may still say the model is unavailable). */
   present = $derived(this.availability !== null && this.availability !== 'unavailable');
 
@@ -70,8 +75,21 @@ export class BuiltInModel {
     }
   }
 
+  /** Loads it (from a click) and makes it the on-device model of Sift's runs. */
+  async use(): Promise<BuiltInEngine | null> {
+    const engine = await this.load();
+    this.inUse = engine !== null;
+    return engine;
+  }
+
+  /** Runs go back to the WebLLM model; the session stays, so the Benchmark can still measure it. */
+  stopUsing(): void {
+    this.inUse = false;
+  }
+
   /** Stops waiting for the download (Chrome may finish it in the background) or unloads the model. */
   cancel(): void {
+    this.inUse = false;
     this.#controller?.abort();
     this.#controller = null;
     this.engine?.destroy();

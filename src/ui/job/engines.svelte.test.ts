@@ -1,9 +1,12 @@
+import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { installFakeLanguageModel } from '../../../tests/fakes/language-model.ts';
 import { NO_WEBGPU, type DeviceProbe } from '../../core/device.ts';
 import { FALLBACK_OFF, configFromPreset } from '../../net/fallback/config.ts';
+import { builtInModel } from '../built-in/built-in-model.svelte.ts';
 import { deviceState } from '../device/device-state.svelte.ts';
 import { fallbackState } from '../fallback/fallback-state.svelte.ts';
-import { noModelReason, offeredFallback } from './engines.svelte.ts';
+import { builtInForRuns, enginesForRun, noModelReason, offeredFallback } from './engines.svelte.ts';
 
 const gpu: DeviceProbe = {
   webgpu: true,
@@ -16,6 +19,8 @@ const gpu: DeviceProbe = {
 };
 
 afterEach(() => {
+  builtInModel.cancel();
+  delete (globalThis as { LanguageModel?: unknown }).LanguageModel;
   deviceState.probe = null;
   fallbackState.config = FALLBACK_OFF;
   fallbackState.hasKey = false;
@@ -45,5 +50,38 @@ describe('offeredFallback', () => {
     expect(offeredFallback()?.label).toContain(new URL(ollama.baseUrl).host);
     fallbackState.config = { ...ollama, enabled: true };
     expect(offeredFallback()).toBeNull();
+  });
+});
+
+describe("Chrome's built-in model as the run's engine", () => {
+  const runEngines = () => enginesForRun(new AbortController().signal, () => undefined);
+
+  it('is the primary engine once chosen for runs, even without the page’s WebGPU, and the banner goes', async () => {
+    installFakeLanguageModel({ availability: 'available' });
+    deviceState.probe = { ...NO_WEBGPU, problem: 'This browser does not offer WebGPU.' };
+    await builtInModel.check();
+
+    const engine = await builtInModel.use();
+    expect(engine?.info.id).toBe('built-in:chrome');
+    expect(builtInForRuns()).toBe(engine);
+    expect(noModelReason()).toBeNull();
+    expect(await runEngines()).toEqual({ primary: engine, fallback: null });
+
+    builtInModel.stopUsing();
+    expect(noModelReason()).toBe('This browser does not offer WebGPU.');
+    expect(await runEngines()).toEqual({ primary: null, fallback: null });
+  });
+
+  it('is not used by runs when only the Benchmark loaded it, nor after it is unloaded', async () => {
+    installFakeLanguageModel({ availability: 'available' });
+    deviceState.probe = gpu;
+    expect(await builtInModel.load()).not.toBeNull();
+    expect(builtInForRuns()).toBeNull();
+    expect((await runEngines()).primary).toBeNull();
+
+    await builtInModel.use();
+    builtInModel.cancel();
+    expect(builtInForRuns()).toBeNull();
+    expect(noModelReason()).toMatch(/No on-device model is loaded yet/);
   });
 });

@@ -1,11 +1,14 @@
 /**
- * Which engines a newsletter run uses, and what the page says about it. The on-device model when one
- * is loaded (waiting, with its progress, while it loads); the fallback the user switched on; else
- * tools-only mode with a banner that says why and offers the fallback when one is configured.
+ * Which engines a newsletter run (and Ask) uses, and what the page says about it. The on-device
+ * model: Chrome's built-in model when the person chose it in the model panel, else the WebLLM model
+ * when one is loaded (waiting, with its progress, while it loads); the fallback the user switched on;
+ * else tools-only mode with a banner that says why and offers the fallback when one is configured.
  */
 import type { StepEngines } from '../../core/agent/model-step.ts';
 import { NO_WEBGPU } from '../../core/device.ts';
+import type { BuiltInEngine } from '../../core/engines/built-in.ts';
 import { findPreset } from '../../net/fallback/presets.ts';
+import { builtInModel } from '../built-in/built-in-model.svelte.ts';
 import { deviceState } from '../device/device-state.svelte.ts';
 import { fallbackState } from '../fallback/fallback-state.svelte.ts';
 import { modelState } from '../model/model-state.svelte.ts';
@@ -20,9 +23,18 @@ export function scriptedTestEngine(): boolean {
   return import.meta.env.MODE === 'e2e' && globalThis.__SIFT_TEST_ENGINE__ !== undefined;
 }
 
+/**
+ * Chrome's built-in model when the person chose it for runs and it is loaded. It needs no WebGPU of
+ * the page's (Chrome runs it), so it is used even where the WebLLM model could not run.
+ */
+export function builtInForRuns(): BuiltInEngine | null {
+  return builtInModel.inUse ? builtInModel.engine : null;
+}
+
 /** Why the run will have no model, in words for the banner; null when a model will take part. */
 export function noModelReason(): string | null {
   if (scriptedTestEngine()) return null;
+  if (builtInForRuns()) return null;
   if (modelState.engine || modelState.status === 'loading') return null;
   if (fallbackState.config.enabled) return null;
   const probe = deviceState.probe;
@@ -61,7 +73,8 @@ export async function enginesForRun(
     const { testEngineFromPage } = await import('../engine/test-engine.ts');
     injected = testEngineFromPage();
   }
-  if (!injected && modelState.status === 'loading') await waitForModel(signal, onProgress);
+  const builtIn = builtInForRuns();
+  if (!injected && !builtIn && modelState.status === 'loading') await waitForModel(signal, onProgress);
   // The fallback engines' HTTP clients load on the first run, not with the first screen.
   const [{ chooseEngines }, settings] = await Promise.all([
     import('../../net/fallback/choose.ts'),
@@ -70,7 +83,8 @@ export async function enginesForRun(
   const choice = chooseEngines(settings, deviceState.probe ?? NO_WEBGPU);
   // An injected test engine stands in for the on-device model; the user's fallback stays as chosen.
   if (injected) return { primary: injected, fallback: choice.fallback };
-  return { primary: choice.primary, fallback: choice.fallback };
+  // chooseEngines gates its local engine on the page's WebGPU, which Chrome's own model does not use.
+  return { primary: builtIn ?? choice.primary, fallback: choice.fallback };
 }
 
 function waitForModel(signal: AbortSignal, onProgress: (progress: EngineProgress) => void): Promise<void> {
