@@ -5,7 +5,9 @@
  * be downloaded here, and the failure they cause is part of what is tested.
  */
 import type { Page, Request } from '@playwright/test';
+import { installFakeLanguageModel, type FakeLanguageModelRecord } from '../fakes/language-model.ts';
 import { HTML_PAGE_200, fakeModelFiles, startModelHub, type ModelHub } from '../servers/model-hub.ts';
+import { SiftApp } from './pages/sift-app.ts';
 import { expect, test } from './fixtures.ts';
 
 const MODEL = 'Qwen3-0.6B-q4f32_1-MLC';
@@ -515,5 +517,63 @@ test.describe('the model worker’s own GPU probe, before any download', () => {
       'lacks WebGPU inside a Web Worker, where Sift runs the model (Firefox switches it on separately: dom.webgpu.workers.enabled',
     );
     expect(hub.requests).toEqual([]);
+  });
+});
+
+test.describe('Chrome’s built-in model in the model panel (a fake LanguageModel that follows the Prompt API)', () => {
+  test('this Chromium has none: the panel says unavailable and what would offer it, with nothing to load or benchmark', async ({
+    page,
+  }) => {
+    const app = new SiftApp(page);
+    await app.open();
+    await app.show('settings');
+    const status = page.getByTestId('model-built-in').getByTestId('built-in-status');
+    await expect(status).toHaveAttribute('data-availability', 'unavailable');
+    await expect(status.getByTestId('built-in-state')).toContainText('Chrome 148 or later');
+    await expect(status.getByTestId('built-in-load')).toHaveCount(0);
+    await expect(status.getByTestId('built-in-benchmark')).toHaveCount(0);
+  });
+
+  test('downloadable, then Chrome’s download after a click; a newsletter job runs on it and the egress meter stays at zero', async ({
+    page,
+    consoleWatch,
+  }) => {
+    await page.addInitScript(installFakeLanguageModel, { availability: 'downloadable', downloadSteps: 4, stepMs: 250 });
+    const app = new SiftApp(page);
+    await app.open();
+    await app.show('settings');
+    const builtIn = page.getByTestId('model-built-in');
+    const status = builtIn.getByTestId('built-in-status');
+    await expect(status).toHaveAttribute('data-availability', 'downloadable');
+    await expect(status.getByTestId('built-in-state')).toContainText('Sift downloads nothing itself');
+
+    await status.getByTestId('built-in-load').click();
+    await expect(status.getByTestId('built-in-progress')).toContainText(/Chrome is downloading the model: \d+%/);
+    await expect(status.getByTestId('built-in-ready')).toContainText('Gemini Nano');
+    await expect(status).toHaveAttribute('data-availability', 'available');
+    await expect(status.getByTestId('built-in-in-use')).toContainText('Newsletter runs and Ask use it');
+
+    // "Benchmark this model" selects it in the Benchmark view.
+    await status.getByTestId('built-in-benchmark').click();
+    await expect(page.getByTestId('bench-engine')).toHaveValue('built-in');
+
+    await app.show('newsletter');
+    await expect(page.getByTestId('engine-status')).toContainText('Gemini Nano');
+    await expect(page.getByTestId('tools-only-banner')).toHaveCount(0);
+    await app.trySample();
+    await app.run();
+    await expect(app.progress).toHaveAttribute('data-status', 'done');
+    await expect(app.rows.first()).toBeVisible();
+
+    const record = await page.evaluate(
+      () => (globalThis as unknown as { __fakeLanguageModel: FakeLanguageModelRecord }).__fakeLanguageModel,
+    );
+    // The job's model steps went to Chrome's model, each constrained by the step's JSON Schema.
+    expect(record.prompts.length).toBeGreaterThan(0);
+    for (const prompt of record.prompts) expect(prompt.responseConstraint).toMatchObject({ type: expect.any(String) });
+    // Chrome fetches its model itself: the page sent nothing anywhere.
+    await expect(page.getByTestId('egress-requests')).toHaveText('0');
+    await expect(page.getByTestId('egress-bytes')).toHaveText('0 B');
+    expect(consoleWatch.errors).toEqual([]);
   });
 });
