@@ -5,7 +5,11 @@
  * be downloaded here, and the failure they cause is part of what is tested.
  */
 import type { Page, Request } from '@playwright/test';
-import { installFakeLanguageModel, type FakeLanguageModelRecord } from '../fakes/language-model.ts';
+import {
+  installFakeLanguageModel,
+  type FakeLanguageModelOptions,
+  type FakeLanguageModelRecord,
+} from '../fakes/language-model.ts';
 import { HTML_PAGE_200, fakeModelFiles, startModelHub, type ModelHub } from '../servers/model-hub.ts';
 import { SiftApp } from './pages/sift-app.ts';
 import { expect, test } from './fixtures.ts';
@@ -538,7 +542,8 @@ test.describe('Chrome’s built-in model in the model panel (a fake LanguageMode
     page,
     consoleWatch,
   }) => {
-    await page.addInitScript(installFakeLanguageModel, { availability: 'downloadable', downloadSteps: 4, stepMs: 250 });
+    const fake: FakeLanguageModelOptions = { availability: 'downloadable', downloadSteps: 4, stepMs: 250 };
+    await page.addInitScript(installFakeLanguageModel, fake);
     const app = new SiftApp(page);
     await app.open();
     await app.show('settings');
