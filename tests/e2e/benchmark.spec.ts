@@ -60,15 +60,15 @@ test("Chrome's built-in model (a fake LanguageModel): Chrome's download after a 
   const bench = new BenchmarkPage(page);
   await bench.open();
   await bench.engine.selectOption('built-in');
-  const status = page.getByTestId('built-in-status');
+  const status = bench.view.getByTestId('built-in-status');
   await expect(status).toHaveAttribute('data-availability', 'downloadable');
-  await expect(page.getByTestId('built-in-state')).toContainText('Sift downloads nothing itself');
+  await expect(bench.view.getByTestId('built-in-state')).toContainText('Sift downloads nothing itself');
 
   await bench.run.click();
-  await expect(page.getByTestId('built-in-progress')).toContainText(/Chrome is downloading the model: \d+%/);
+  await expect(bench.view.getByTestId('built-in-progress')).toContainText(/Chrome is downloading the model: \d+%/);
   await expect(bench.progressText).toContainText(/\d+ of 20 items/);
   await bench.results.waitFor({ timeout: 60_000 });
-  await expect(page.getByTestId('built-in-ready')).toContainText('Gemini Nano');
+  await expect(bench.view.getByTestId('built-in-ready')).toContainText('Gemini Nano');
   await expect(status).toHaveAttribute('data-availability', 'available');
   await expect(bench.categories).toHaveCount(6);
   // The fake obeys the JSON Schema but knows nothing: every output is valid, few are right.
@@ -101,5 +101,5 @@ test("the built-in model's errors are said in words: a failed download", async (
   await bench.engine.selectOption('built-in');
   await bench.run.click();
   await expect(bench.error).toContainText('could not download its built-in model');
-  await expect(page.getByTestId('built-in-error')).toContainText('22 GB');
+  await expect(bench.view.getByTestId('built-in-error')).toContainText('22 GB');
 });
