@@ -20,7 +20,20 @@ export interface JsonSchemaResponseFormat {
   type: 'json_object';
   /** Always set: WebLLM 0.2.86 crashes compiling a grammar from an absent schema. */
   schema: string;
+  /**
+   * The same constraint as an XGrammar EBNF grammar that allows no free whitespace
+   * (`compactJsonGrammar`). WebLLM compiles a schema with any whitespace allowed, which a small
+   * model spends its token budget on; an engine that takes grammars (WebLLM's
+   * `{type: "grammar"}`) sends this instead of the schema, the others keep to the schema.
+   */
+  grammar?: string;
 }
+
+/**
+ * What WebLLM 0.2.86 puts at the start of a Qwen3 answer when thinking is off: it arrives in
+ * `message.content` (and the first stream chunk) and counts against `max_tokens`.
+ */
+export const qwen3EmptyThinkBlock = '<think>\n\n</think>\n\n';
 
 export interface ChatCompletionRequest {
   messages: ChatMessage[];
@@ -133,14 +146,16 @@ export async function collectStream(
 /**
  * Replays a finished completion as a stream, for engines whose backend answers in one piece:
  * the content in pieces of `pieceLength` characters (whole by default), then a last chunk with
- * the finish reason and usage, exactly as a streaming engine ends.
+ * the finish reason and usage, exactly as a streaming engine ends. A leading empty think block
+ * stays whole in the first piece, as WebLLM sends it.
  */
 export function streamOf(whole: ChatCompletion, pieceLength = Infinity): AsyncIterable<ChatCompletionChunk> {
   const [choice] = whole.choices;
   const content = choice.message.content;
+  const head = content.startsWith(qwen3EmptyThinkBlock) ? qwen3EmptyThinkBlock.length : 0;
   return (async function* () {
-    for (let start = 0; start < content.length; start += pieceLength) {
-      const piece = content.slice(start, start + pieceLength);
+    for (let start = 0; start < content.length; start += start === 0 ? head + pieceLength : pieceLength) {
+      const piece = content.slice(start, start === 0 ? head + pieceLength : start + pieceLength);
       yield {
         id: whole.id,
         model: whole.model,

@@ -1,7 +1,10 @@
 /**
  * A chat engine that plays back outputs it was given and records every request, so tests and the
- * end-to-end suite can drive the agent exactly. Its token counts are estimates (characters / 4):
- * it has no tokenizer, and nothing it reports is a measurement.
+ * end-to-end suite can drive the agent exactly. It answers as the model it names would reach the
+ * agent (realistic-output.ts): a Qwen3 model's answer opens with the empty think block; JSON keeps
+ * the whitespace it was written with, unless the request sends the compact grammar (then there is
+ * none); and given a token measure it stops at `max_tokens` with "length". Without one its token
+ * counts are estimates (characters / 4) and it never cuts.
  */
 import type {
   ChatCompletion,
@@ -12,6 +15,14 @@ import type {
   RequestOptions,
 } from './engine.ts';
 import { oneShotChat } from './engine.ts';
+import {
+  allowsFreeWhitespace,
+  layoutJson,
+  promptTokens,
+  shapeAnswer,
+  type JsonLayout,
+  type TokenMeasure,
+} from './realistic-output.ts';
 
 /** One played-back answer: the text, optionally with the finish reason a real engine would give. */
 export type ScriptedReply = string | { content: string; finish_reason?: FinishReason };
@@ -31,8 +42,12 @@ export const scriptedEngineInfo: EngineInfo = {
   contextWindow: 4096,
 };
 
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+/** How the played-back model writes. */
+export interface ScriptedHabits {
+  /** Lays out replies that are JSON where the request allows free whitespace (as written by default). */
+  layout?: JsonLayout;
+  /** Where the model's tokens are counted and cut (`qwen3Tokens()` in Node, `utf8TokenBound` anywhere). */
+  tokens?: TokenMeasure;
 }
 
 export class ScriptedEngine implements ChatEngine {
@@ -40,9 +55,15 @@ export class ScriptedEngine implements ChatEngine {
   /** Every request received, in order (deep copies: callers may reuse their arrays). */
   readonly requests: ChatCompletionRequest[] = [];
   #next: ScriptedResponder;
+  #habits: ScriptedHabits;
 
-  constructor(replies: readonly ScriptedReply[] | ScriptedResponder, info: Partial<EngineInfo> = {}) {
+  constructor(
+    replies: readonly ScriptedReply[] | ScriptedResponder,
+    info: Partial<EngineInfo> = {},
+    habits: ScriptedHabits = {},
+  ) {
     this.info = { ...scriptedEngineInfo, ...info };
+    this.#habits = habits;
     if (typeof replies === 'function') {
       this.#next = replies;
     } else {
@@ -65,27 +86,38 @@ export class ScriptedEngine implements ChatEngine {
   async #complete(request: ChatCompletionRequest, options?: RequestOptions): Promise<ChatCompletion> {
     const index = this.requests.length;
     this.requests.push(structuredClone(request));
-    if (options?.signal?.aborted) return completion(this.info.model, index, '', 'abort', request);
+    if (options?.signal?.aborted) return this.#completion(index, '', 'abort', 0, request);
     const reply = this.#next(request, index);
-    const content = typeof reply === 'string' ? reply : reply.content;
+    const written = typeof reply === 'string' ? reply : reply.content;
     const finish = typeof reply === 'string' ? 'stop' : (reply.finish_reason ?? 'stop');
-    return completion(this.info.model, index, content, finish, request);
+    const shaped = shapeAnswer(this.#layout(written, request), finish, request, this.info.model, this.#habits.tokens);
+    return this.#completion(index, shaped.content, shaped.finish, shaped.completionTokens, request);
   }
-}
 
-function completion(
-  model: string,
-  index: number,
-  content: string,
-  finishReason: FinishReason,
-  request: ChatCompletionRequest,
-): ChatCompletion {
-  const prompt = estimateTokens(request.messages.map((message) => message.content).join('\n'));
-  const output = estimateTokens(content);
-  return {
-    id: `scripted-${index}`,
-    model,
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason }],
-    usage: { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output },
-  };
+  /** JSON as the grammar lets the model write it; anything else exactly as scripted. */
+  #layout(written: string, request: ChatCompletionRequest): string {
+    const layout = allowsFreeWhitespace(request) ? this.#habits.layout : 'compact';
+    if (!layout) return written;
+    try {
+      return layoutJson(JSON.parse(written), layout);
+    } catch {
+      return written;
+    }
+  }
+
+  #completion(
+    index: number,
+    content: string,
+    finishReason: FinishReason,
+    output: number,
+    request: ChatCompletionRequest,
+  ): ChatCompletion {
+    const prompt = promptTokens(request, this.#habits.tokens);
+    return {
+      id: `scripted-${index}`,
+      model: this.info.model,
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason }],
+      usage: { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output },
+    };
+  }
 }
