@@ -3,17 +3,30 @@
  * mistakes that do not change meaning (curly quotes, a thinking block, a code fence, text after the
  * object). A repaired value is only ever used if it then passes schema validation: the caller
  * decides, this module only reports what it changed.
+ *
+ * Qwen3's empty think block at the very start is not a mistake: WebLLM writes it there itself
+ * whenever thinking is off (engine.ts `qwen3EmptyThinkBlock`), so it is read past as normal output.
+ * The caller keeps the raw text, block included, in the conversation: WebLLM reuses its KV cache
+ * only when the history matches what it generated. The block's tokens count against `max_tokens`
+ * (token-budget.ts `thinkBlockTokens`).
  */
+import { qwen3EmptyThinkBlock } from '../engines/engine.ts';
 
 export type ParsedOutput = { ok: true; value: unknown; repairs: string[] } | { ok: false; error: string };
 
+/** The answer after WebLLM's leading empty think block, which is part of every Qwen3 answer. */
+export function answerText(raw: string): string {
+  return raw.startsWith(qwen3EmptyThinkBlock) ? raw.slice(qwen3EmptyThinkBlock.length) : raw;
+}
+
 export function parseModelOutput(raw: string): ParsedOutput {
+  const answer = answerText(raw);
   try {
-    return { ok: true, value: JSON.parse(raw), repairs: [] };
+    return { ok: true, value: JSON.parse(answer), repairs: [] };
   } catch (error) {
     const strictError = error instanceof Error ? error.message : String(error);
     const repairs: string[] = [];
-    let text = raw;
+    let text = answer;
     const withoutThinking = text.replace(/<think>[\s\S]*?<\/think>/g, '');
     if (withoutThinking !== text) repairs.push('removed a thinking block');
     text = withoutThinking;
