@@ -7,13 +7,24 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mutate, noiseKinds } from '../engines/noisy.ts';
+import { layoutJson } from '../engines/realistic-output.ts';
+import { compactJsonGrammar, UnsupportedSchemaError } from './json-grammar.ts';
 import { judgementSchema } from './judge-prompt.ts';
 import { AnswerSchema, callSchema, turnSchema } from './tool-calls.ts';
-import { tools, ToolState } from './tools.ts';
+import { toolByName, tools, ToolState } from './tools.ts';
 import { company, linkCandidate, linkReport } from '../bench/sandbox.ts';
 
 interface XGrammar {
-  Grammar: { fromJSONSchema(schema: string): Promise<unknown> };
+  Grammar: {
+    fromJSONSchema(
+      schema: string,
+      anyWhitespace?: boolean,
+      indent?: number,
+      separators?: [string, string],
+      strictMode?: boolean,
+    ): Promise<unknown>;
+    fromEBNF(ebnf: string): Promise<unknown>;
+  };
   Testings: { isGrammarAcceptString(grammar: unknown, input: string): Promise<boolean> };
 }
 
@@ -149,5 +160,122 @@ describe('XGrammar compiles every schema the model sees, and is no looser than g
   it('the final answer schema', async () => {
     expect(await accepts(AnswerSchema, '{"answer":"done"}')).toBe(true);
     expect(await accepts(AnswerSchema, `{"answer":"${'x'.repeat(601)}"}`)).toBe(false);
+  });
+});
+
+/** Grammar text → compiled grammar, for the compact grammars (ours and XGrammar's own). */
+const compiled = new Map<string, Promise<unknown>>();
+
+function compile(key: string, build: () => Promise<unknown>): Promise<unknown> {
+  let grammar = compiled.get(key);
+  if (!grammar) compiled.set(key, (grammar = build()));
+  return grammar;
+}
+
+/** Ours: built in TypeScript, compiled by XGrammar from its EBNF. */
+const ours = (schema: TSchema) => {
+  const ebnf = compactJsonGrammar(JSON.parse(JSON.stringify(schema)));
+  return compile(`ours ${ebnf}`, () => xgrammar.Grammar.fromEBNF(ebnf));
+};
+
+/** XGrammar's own converter with no free whitespace: one line, "," and ":" as separators. */
+const theirs = (schema: TSchema) => {
+  const text = JSON.stringify(schema);
+  return compile(`theirs ${text}`, () => xgrammar.Grammar.fromJSONSchema(text, false, -1, [',', ':'], true));
+};
+
+/** Whitespace a model could put inside a valid answer when the grammar lets it (XGrammar allows none around it). */
+function padded(compact: string): string[] {
+  const value = JSON.parse(compact) as unknown;
+  return [
+    layoutJson(value, 'spaced'),
+    layoutJson(value, 'indented'),
+    compact.replace(/\}$/, ' }'),
+    compact.replace(/:/, ': '),
+    compact.replace(/,/, ', '),
+    compact.replace(/^\{/, '{\n  '),
+  ].filter((text) => text !== compact);
+}
+
+/** The schemas the model sees, each with valid answers. */
+function schemasWithExamples(): Array<{ name: string; schema: TSchema; valid: unknown[] }> {
+  const judged = { L3: { startup: true, name: 'Acme Robotics (YC W25)' }, L7: { startup: false, name: 'Medium' } };
+  return [
+    ...tools.flatMap((tool) =>
+      [null, state].map((runState) => ({
+        name: `${tool.name} (${runState ? 'narrowed' : 'plain'})`,
+        schema: callSchema(tool, runState),
+        valid: validExamples[tool.name]!,
+      })),
+    ),
+    { name: 'the final answer', schema: AnswerSchema, valid: [{ answer: 'Tagged 2 companies.' }] },
+    { name: 'a judgement', schema: judgementSchema(['L3', 'L7']), valid: [judged] },
+  ];
+}
+
+describe('the compact grammar: no free whitespace, for every schema the model sees', () => {
+  for (const { name, schema, valid } of schemasWithExamples()) {
+    it(`${name}: XGrammar compiles it, it accepts compact JSON and rejects padded JSON, as XGrammar's own does`, async () => {
+      const grammar = await ours(schema);
+      const reference = await theirs(schema);
+      const anyWhitespace = await compile(`any ${JSON.stringify(schema)}`, () =>
+        xgrammar.Grammar.fromJSONSchema(JSON.stringify(schema)),
+      );
+      for (const example of valid) {
+        const compact = JSON.stringify(example);
+        expect(await xgrammar.Testings.isGrammarAcceptString(grammar, compact), compact).toBe(true);
+        for (const text of padded(compact)) {
+          expect(await xgrammar.Testings.isGrammarAcceptString(grammar, text), text).toBe(false);
+          expect(await xgrammar.Testings.isGrammarAcceptString(reference, text), text).toBe(false);
+          // What WebLLM compiles from the schema alone lets every one of these through.
+          expect(await xgrammar.Testings.isGrammarAcceptString(anyWhitespace, text), text).toBe(true);
+        }
+      }
+      // Right and wrong answers alike: ours accepts exactly what XGrammar's own compact grammar does.
+      for (const text of variants(valid, schema, [0.6])) {
+        const expected = await xgrammar.Testings.isGrammarAcceptString(reference, text);
+        expect(await xgrammar.Testings.isGrammarAcceptString(grammar, text), text).toBe(expected);
+        if (expected) expect(validates(schema, text), text).toBe(true);
+      }
+    }, 60_000);
+  }
+
+  it('the turn schema over every tool and the answer, narrowed to the run: same verdicts as XGrammar', async () => {
+    const schema = turnSchema(state);
+    const grammar = await ours(schema);
+    const reference = await theirs(schema);
+    const valid = [...Object.values(validExamples).flat(), { answer: 'Tagged 2 companies.' }];
+    for (const example of valid) {
+      const text = JSON.stringify(example);
+      expect(await xgrammar.Testings.isGrammarAcceptString(grammar, text), text).toBe(true);
+      expect(await xgrammar.Testings.isGrammarAcceptString(grammar, layoutJson(example, 'spaced')), text).toBe(false);
+    }
+    for (const text of invalidExamples) {
+      expect(await xgrammar.Testings.isGrammarAcceptString(grammar, text), text).toBe(
+        await xgrammar.Testings.isGrammarAcceptString(reference, text),
+      );
+    }
+  }, 60_000);
+
+  it('where ours is stricter than XGrammar 0.1.27, it follows JSON and the validator', async () => {
+    const name = callSchema(toolByName('lookup_company')!, null);
+    // XGrammar refuses any escape inside a length-bounded string; JSON (and gate 2) allow them.
+    const escaped = '{"tool":"lookup_company","arguments":{"name":"Acme \\"Robotics\\""}}';
+    expect(validates(name, escaped)).toBe(true);
+    expect(await xgrammar.Testings.isGrammarAcceptString(await ours(name), escaped)).toBe(true);
+    expect(await xgrammar.Testings.isGrammarAcceptString(await theirs(name), escaped)).toBe(false);
+    // XGrammar lets 1.5 through for a number at most 1; ours stops at the bound.
+    const list = callSchema(toolByName('list_candidates')!, null);
+    const over = '{"tool":"list_candidates","arguments":{"min_score":1.5}}';
+    expect(validates(list, over)).toBe(false);
+    expect(await xgrammar.Testings.isGrammarAcceptString(await ours(list), over)).toBe(false);
+    expect(await xgrammar.Testings.isGrammarAcceptString(await ours(list), over.replace('1.5', '1.0'))).toBe(true);
+  });
+
+  it('refuses a schema it cannot express, naming the keyword', () => {
+    expect(() => compactJsonGrammar({ type: 'string', format: 'uri' })).toThrow(UnsupportedSchemaError);
+    expect(() => compactJsonGrammar({ type: 'string', format: 'uri' })).toThrow('"format"');
+    expect(() => compactJsonGrammar({ type: 'object', additionalProperties: true })).toThrow('additionalProperties');
+    expect(() => compactJsonGrammar({ type: 'string', pattern: 'L[0-9]+' })).toThrow('anchored');
   });
 });

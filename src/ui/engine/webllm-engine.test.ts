@@ -89,6 +89,15 @@ describe('WebLLMEngine', () => {
     expect(worker.requests[1]?.extra_body).toEqual({ enable_thinking: true });
   });
 
+  it('sends the compact grammar in place of the schema when the request carries one', async () => {
+    const worker = new RecordingWorker();
+    await new WebLLMEngine(worker, qwen3).chat.completions.create({
+      ...ask,
+      response_format: { type: 'json_object', schema: '{"type":"boolean"}', grammar: 'root ::= "true" | "false"' },
+    });
+    expect(worker.requests[0]?.response_format).toEqual({ type: 'grammar', grammar: 'root ::= "true" | "false"' });
+  });
+
   it('leaves the thinking switch out for models that are not Qwen3', async () => {
     const worker = new RecordingWorker();
     await new WebLLMEngine(worker, llama).chat.completions.create(ask);

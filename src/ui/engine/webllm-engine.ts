@@ -105,8 +105,12 @@ export class WebLLMEngine implements ChatEngine {
       })) as WebLLMRequest['messages'],
       max_tokens: request.max_tokens,
     };
-    // Passed as it is: WebLLM reads `json_object` (with `schema`) and `grammar` (with `grammar`).
-    if (request.response_format) out.response_format = { ...request.response_format };
+    // The compact grammar when the request carries one (no free whitespace to spend tokens on);
+    // WebLLM takes either a schema or a grammar, never both.
+    if (request.response_format) {
+      const { schema, grammar } = request.response_format;
+      out.response_format = grammar ? { type: 'grammar', grammar } : { type: 'json_object', schema };
+    }
     if (request.temperature !== undefined) out.temperature = request.temperature;
     if (request.top_p !== undefined) out.top_p = request.top_p;
     if (request.seed !== undefined) out.seed = request.seed;
