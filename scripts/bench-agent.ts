@@ -6,6 +6,11 @@
  * (seeded), once with the gates and once without (raw execution of whatever the engine says).
  * A run succeeds when its final result equals the p = 0 run's and nothing was written to the CRM
  * without the user's confirmation. Prints one JSON line last.
+ *
+ * Then, gated, against a model whose mistakes repeat: NoisyEngine with correlation ρ (BENCH_CORRELATIONS,
+ * default 0, 0.5, 1), answering as Qwen3 through WebLLM does (empty think block, JSON laid out as
+ * BENCH_LAYOUT says where the grammar allows whitespace — spaced by default —, cut at max_tokens by
+ * the real tokenizer). Success per job, and for the runs whose mistakes were all detectable.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -22,7 +27,9 @@ import { toolByName } from '../src/core/agent/tools.ts';
 import type { Trace } from '../src/core/agent/trace.ts';
 import { CrmIndex } from '../src/core/crm/crm-index.ts';
 import type { Company, MatchQuery, MatchResult } from '../src/core/crm/types.ts';
-import { NoisyEngine, type NoiseKind } from '../src/core/engines/noisy.ts';
+import { NoisyEngine, type NoiseKind, type NoisyEngineOptions } from '../src/core/engines/noisy.ts';
+import { qwen3Tokens } from '../src/core/engines/qwen3-tokens.ts';
+import type { JsonLayout } from '../src/core/engines/realistic-output.ts';
 import { ScriptedEngine, type ScriptedResponder } from '../src/core/engines/scripted.ts';
 import type { LinkCandidate, LinkReport } from '../src/core/links/types.ts';
 import { judgeUngated, ungatedTurn } from './bench-agent/ungated.ts';
@@ -62,6 +69,8 @@ interface RunOutcome {
   unconfirmedWrites: number;
   invalidExecuted: number;
   noise: NoiseKind[];
+  /** Every mistake made was one a gate can see. */
+  onlyDetectable: boolean;
   error: string | null;
   trace?: Trace;
 }
@@ -263,10 +272,21 @@ function auditTrace(trace: Trace, report: LinkReport, crm: MemoryCrm): number {
   return invalid;
 }
 
-async function runOnce(item: Item, rate: number, seed: number, gates: boolean, keepTrace = false): Promise<RunOutcome> {
+async function runOnce(
+  item: Item,
+  rate: number,
+  seed: number,
+  gates: boolean,
+  keepTrace = false,
+  model: Partial<NoisyEngineOptions> = {},
+): Promise<RunOutcome> {
   const crm = new IndexedCrm(item.crmSeed);
   const ports = sandboxPorts(item.report, crm);
-  const engine = new NoisyEngine(new ScriptedEngine(item.oracle, { id: 'oracle' }), { rate, seed });
+  const engine = new NoisyEngine(new ScriptedEngine(item.oracle, { id: 'oracle' }), { ...model, rate, seed });
+  const mistakes = () => ({
+    noise: engine.noise.map((record) => record.kind),
+    onlyDetectable: engine.noise.every((record) => record.visibility === 'detectable'),
+  });
   let clock = 0;
   const now = () => clock++;
   try {
@@ -283,7 +303,7 @@ async function runOnce(item: Item, rate: number, seed: number, gates: boolean, k
         result,
         unconfirmedWrites: crm.writes.filter((write) => !write.confirmed).length,
         invalidExecuted: gates ? auditTrace(run.trace, item.report, crm) : 0,
-        noise: engine.noise.map((record) => record.kind),
+        ...mistakes(),
         error: null,
       };
     }
@@ -300,7 +320,7 @@ async function runOnce(item: Item, rate: number, seed: number, gates: boolean, k
       result: JSON.stringify([run.outcome, run.answer, crm.snapshot(), run.state.exports]),
       unconfirmedWrites: crm.writes.filter((write) => !write.confirmed).length,
       invalidExecuted: gates ? auditTrace(run.trace, item.report, crm) : 0,
-      noise: engine.noise.map((record) => record.kind),
+      ...mistakes(),
       error: null,
     };
   } catch (error) {
@@ -308,7 +328,7 @@ async function runOnce(item: Item, rate: number, seed: number, gates: boolean, k
       result: 'crashed',
       unconfirmedWrites: crm.writes.filter((write) => !write.confirmed).length,
       invalidExecuted: 0,
-      noise: engine.noise.map((record) => record.kind),
+      ...mistakes(),
       error: error instanceof Error ? error.message : String(error),
     };
   }
@@ -383,5 +403,58 @@ for (const gates of [true, false]) {
     );
   }
 }
+// ---------------------------------------------------------------- correlated mistakes, gated
+
+const correlations = (process.env['BENCH_CORRELATIONS'] ?? '0,0.5,1').split(',').map(Number);
+const qwen3: Partial<NoisyEngineOptions> = {
+  info: { model: 'Qwen3-1.7B-q4f32_1-MLC' },
+  layout: (process.env['BENCH_LAYOUT'] ?? 'spaced') as JsonLayout,
+  tokens: qwen3Tokens(),
+};
+const byCorrelation: Record<string, Record<Item['kind'], Record<string, number>>> = {};
+const detectableSuccess: Record<string, number> = {};
+const share = (good: number, runs: number) => Math.round((good / Math.max(1, runs)) * 1000) / 1000;
+for (const correlation of correlations) {
+  byCorrelation[String(correlation)] = { newsletter: {}, ask: {} };
+  for (const rate of rates.filter((rate) => rate > 0)) {
+    const tally = { newsletter: [0, 0], ask: [0, 0], detectable: [0, 0], undetectable: [0, 0] };
+    const failedWith = new Map<string, number>();
+    for (const [index, item] of items.entries()) {
+      for (let seedIndex = 0; seedIndex < item.seeds; seedIndex++) {
+        const run = await runOnce(item, rate, seedOf(index, rate, seedIndex), true, false, { ...qwen3, correlation });
+        const ok = run.result === baseline.get(index) && run.unconfirmedWrites === 0;
+        const visibility = run.onlyDetectable ? tally.detectable : tally.undetectable;
+        for (const counts of [tally[item.kind], ...(run.noise.length ? [visibility] : [])]) {
+          counts[1]!++;
+          if (ok) counts[0]!++;
+        }
+        if (!ok) {
+          const why = run.error ? 'crashed' : run.unconfirmedWrites ? 'wrote without confirmation' : 'different result';
+          failedWith.set(why, (failedWith.get(why) ?? 0) + 1);
+        }
+        invalidExecuted += run.invalidExecuted;
+      }
+    }
+    byCorrelation[String(correlation)]!.newsletter[String(rate)] = share(tally.newsletter[0]!, tally.newsletter[1]!);
+    byCorrelation[String(correlation)]!.ask[String(rate)] = share(tally.ask[0]!, tally.ask[1]!);
+    if (correlation === 1) detectableSuccess[String(rate)] = share(tally.detectable[0]!, tally.detectable[1]!);
+    const reasons = [...failedWith.entries()].map(([why, count]) => `${why} ${count}`).join(', ');
+    console.log(
+      `gated   ρ=${correlation.toFixed(1)} p=${rate.toFixed(2)}: newsletter ${tally.newsletter[0]}/${tally.newsletter[1]}, ` +
+        `ask ${tally.ask[0]}/${tally.ask[1]}; runs with only detectable mistakes ${tally.detectable[0]}/${tally.detectable[1]}, ` +
+        `with an undetectable one ${tally.undetectable[0]}/${tally.undetectable[1]}` +
+        (reasons ? ` — failures: ${reasons}` : ''),
+    );
+  }
+}
+
 console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
-console.log(JSON.stringify({ success, success_ungated: successUngated, invalid_calls_executed: invalidExecuted }));
+console.log(
+  JSON.stringify({
+    success,
+    success_ungated: successUngated,
+    by_correlation: byCorrelation,
+    detectable_success: detectableSuccess,
+    invalid_calls_executed: invalidExecuted,
+  }),
+);
