@@ -178,37 +178,40 @@ describe('NoisyEngine: mistakes drawn per task', () => {
     for (const [task, kind] of mistakesByTask(engine, reasks.length + 1)) expect(mistaken.get(task)).toBe(kind);
   });
 
-  it('with ρ = 0 re-asks are independent: a wrong link is wrong again only at the base rate', async () => {
+  /** Over 30 seeds: how often a link wrong on the first ask is wrong again on a re-ask (the same way, if `sameKind`). */
+  async function wrongAgain(
+    options: { rate: number; correlation: number },
+    reask: ChatCompletionRequest,
+    sameKind: boolean,
+  ): Promise<number> {
     let firstWrong = 0;
-    let againWrong = 0;
+    let again = 0;
     for (let seed = 0; seed < 30; seed++) {
-      const engine = new NoisyEngine(new ScriptedEngine(judgeOracle), { rate: 0.5, correlation: 0, seed });
+      const engine = new NoisyEngine(new ScriptedEngine(judgeOracle), { ...options, seed });
       await engine.chat.completions.create(judgeRequest(allIds));
-      const first = mistakesByTask(engine, 0);
-      await engine.chat.completions.create(judgeRequest(allIds, { temperature: 0.5, seed: 30 }));
-      const again = mistakesByTask(engine, 1);
+      await engine.chat.completions.create(reask);
+      const [first, second] = [mistakesByTask(engine, 0), mistakesByTask(engine, 1)];
       firstWrong += first.size;
-      againWrong += [...first.keys()].filter((task) => again.has(task)).length;
+      again += [...first].filter(([task, kind]) => second.has(task) && (!sameKind || second.get(task) === kind)).length;
     }
-    expect(againWrong / firstWrong).toBeGreaterThan(0.35);
-    expect(againWrong / firstWrong).toBeLessThan(0.65);
+    return again / firstWrong;
+  }
+
+  it('with ρ = 0 re-asks are independent: a wrong link is wrong again only at the base rate', async () => {
+    const share = await wrongAgain(
+      { rate: 0.5, correlation: 0 },
+      judgeRequest(allIds, { temperature: 0.5, seed: 30 }),
+      false,
+    );
+    expect(share).toBeGreaterThan(0.35);
+    expect(share).toBeLessThan(0.65);
   });
 
   it('with ρ = 0.5 a re-ask repeats the first mistake about half the time, plus chance', async () => {
-    let firstWrong = 0;
-    let repeated = 0;
-    for (let seed = 0; seed < 30; seed++) {
-      const engine = new NoisyEngine(new ScriptedEngine(judgeOracle), { rate: 0.3, correlation: 0.5, seed });
-      await engine.chat.completions.create(judgeRequest(allIds));
-      const first = mistakesByTask(engine, 0);
-      await engine.chat.completions.create(judgeRequest(allIds));
-      const again = mistakesByTask(engine, 1);
-      firstWrong += first.size;
-      repeated += [...first].filter(([task, kind]) => again.get(task) === kind).length;
-    }
     // 0.5 repeats, and a fresh draw is the same kind now and then.
-    expect(repeated / firstWrong).toBeGreaterThan(0.45);
-    expect(repeated / firstWrong).toBeLessThan(0.7);
+    const share = await wrongAgain({ rate: 0.3, correlation: 0.5 }, judgeRequest(allIds), true);
+    expect(share).toBeGreaterThan(0.45);
+    expect(share).toBeLessThan(0.7);
   });
 
   it('an Ask decision is the instruction as typed and the calls made: repairs, votes and rewording repeat its mistake', async () => {

@@ -21,12 +21,12 @@ import type { ChatCompletion, ChatCompletionRequest, ChatEngine, EngineInfo, Req
 import { collectStream, oneShotChat, qwen3EmptyThinkBlock } from './engine.ts';
 import type { FinishReason } from './engine.ts';
 import {
-  allowsFreeWhitespace,
+  layoutFor,
   layoutJson,
   promptTokens,
   shapeAnswer,
   type JsonLayout,
-  type TokenMeasure,
+  type ModelHabits,
 } from './realistic-output.ts';
 
 export const noiseKinds = [
@@ -99,7 +99,8 @@ function seedOf(seed: number, text: string): number {
   return hash;
 }
 
-export interface NoisyEngineOptions {
+/** `layout` defaults to compact; without `tokens` nothing is cut. */
+export interface NoisyEngineOptions extends ModelHabits {
   /** Probability that the model is wrong about one task (a judged link, an Ask decision), 0..1. */
   rate: number;
   /** ρ: probability that a re-ask repeats the task's first draw, 0..1 (0: independent, 1: stubborn). */
@@ -108,10 +109,6 @@ export interface NoisyEngineOptions {
   /** Restricts the mistakes made (all kinds by default). */
   kinds?: readonly NoiseKind[];
   info?: Partial<EngineInfo>;
-  /** How the model lays out JSON where the request allows free whitespace (compact by default). */
-  layout?: JsonLayout;
-  /** Where the model's tokens are counted and cut (`qwen3Tokens()` in Node); without it nothing is cut. */
-  tokens?: TokenMeasure;
 }
 
 interface Draw {
@@ -172,7 +169,7 @@ export class NoisyEngine implements ChatEngine {
     } catch {
       value = undefined;
     }
-    const layout = allowsFreeWhitespace(request) ? (this.#options.layout ?? 'compact') : 'compact';
+    const layout = layoutFor(request, this.#options.layout) ?? 'compact';
     let text = value === undefined ? written : layoutJson(value, layout);
     let finish: FinishReason = choice.finish_reason;
     if (value !== undefined && finish === 'stop') {

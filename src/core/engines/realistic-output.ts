@@ -52,9 +52,20 @@ export function writesEmptyThinkBlock(model: string, request: Pick<ChatCompletio
   return /^Qwen3-/.test(model) && request.extra_body?.enable_thinking !== true;
 }
 
-/** True unless the request carries the compact grammar, which leaves no whitespace to choose. */
-export function allowsFreeWhitespace(request: Pick<ChatCompletionRequest, 'response_format'>): boolean {
-  return !request.response_format?.grammar;
+/** How a test engine's model writes. */
+export interface ModelHabits {
+  /** How it lays out JSON where the request allows free whitespace. */
+  layout?: JsonLayout;
+  /** Where its tokens are counted and cut (`qwen3Tokens()` in Node, `utf8TokenBound` anywhere); without it nothing is cut. */
+  tokens?: TokenMeasure;
+}
+
+/** The model's own layout, unless the request carries the compact grammar, which leaves it none to choose. */
+export function layoutFor(
+  request: Pick<ChatCompletionRequest, 'response_format'>,
+  habit: JsonLayout | undefined,
+): JsonLayout | undefined {
+  return request.response_format?.grammar ? 'compact' : habit;
 }
 
 /** `compact` is `JSON.stringify`; `spaced` is Python's `json.dumps` (", " and ": "); `indented` uses two spaces. */

@@ -15,14 +15,7 @@ import type {
   RequestOptions,
 } from './engine.ts';
 import { oneShotChat } from './engine.ts';
-import {
-  allowsFreeWhitespace,
-  layoutJson,
-  promptTokens,
-  shapeAnswer,
-  type JsonLayout,
-  type TokenMeasure,
-} from './realistic-output.ts';
+import { layoutFor, layoutJson, promptTokens, shapeAnswer, type ModelHabits } from './realistic-output.ts';
 
 /** One played-back answer: the text, optionally with the finish reason a real engine would give. */
 export type ScriptedReply = string | { content: string; finish_reason?: FinishReason };
@@ -42,25 +35,17 @@ export const scriptedEngineInfo: EngineInfo = {
   contextWindow: 4096,
 };
 
-/** How the played-back model writes. */
-export interface ScriptedHabits {
-  /** Lays out replies that are JSON where the request allows free whitespace (as written by default). */
-  layout?: JsonLayout;
-  /** Where the model's tokens are counted and cut (`qwen3Tokens()` in Node, `utf8TokenBound` anywhere). */
-  tokens?: TokenMeasure;
-}
-
 export class ScriptedEngine implements ChatEngine {
   readonly info: EngineInfo;
   /** Every request received, in order (deep copies: callers may reuse their arrays). */
   readonly requests: ChatCompletionRequest[] = [];
   #next: ScriptedResponder;
-  #habits: ScriptedHabits;
+  #habits: ModelHabits;
 
   constructor(
     replies: readonly ScriptedReply[] | ScriptedResponder,
     info: Partial<EngineInfo> = {},
-    habits: ScriptedHabits = {},
+    habits: ModelHabits = {},
   ) {
     this.info = { ...scriptedEngineInfo, ...info };
     this.#habits = habits;
@@ -96,7 +81,8 @@ export class ScriptedEngine implements ChatEngine {
 
   /** JSON as the grammar lets the model write it; anything else exactly as scripted. */
   #layout(written: string, request: ChatCompletionRequest): string {
-    const layout = allowsFreeWhitespace(request) ? this.#habits.layout : 'compact';
+    // Replies are kept as written unless a layout is asked for.
+    const layout = layoutFor(request, this.#habits.layout);
     if (!layout) return written;
     try {
       return layoutJson(JSON.parse(written), layout);
