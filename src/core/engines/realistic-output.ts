@@ -70,17 +70,55 @@ export function layoutFor(
 
 /** `compact` is `JSON.stringify`; `spaced` is Python's `json.dumps` (", " and ": "); `indented` uses two spaces. */
 export function layoutJson(value: unknown, layout: JsonLayout): string {
-  if (layout === 'compact') return JSON.stringify(value);
-  if (layout === 'indented') return JSON.stringify(value, null, 2);
-  const spaced = (node: unknown): string => {
-    if (Array.isArray(node)) return `[${node.map(spaced).join(', ')}]`;
-    if (node && typeof node === 'object') {
-      const entries = Object.entries(node as Record<string, unknown>).filter(([, item]) => item !== undefined);
-      return `{${entries.map(([key, item]) => `${JSON.stringify(key)}: ${spaced(item)}`).join(', ')}}`;
+  return relayoutJson(JSON.stringify(value), layout)!;
+}
+
+/** A JSON text's tokens: strings, punctuation, and numbers and literals exactly as spelled. */
+const jsonTokenPattern = /"(?:[^"\\]|\\.)*"|[{}[\],:]|[^\s{}[\],:"]+/g;
+
+/**
+ * JSON text laid out anew with every token as written: a number keeps its spelling (`1.0` stays a
+ * float to a Python-typed checker, which re-serialising the parsed value would lose). Null when the
+ * text is not JSON.
+ */
+export function relayoutJson(text: string, layout: JsonLayout): string | null {
+  try {
+    JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const tokens = text.match(jsonTokenPattern) ?? [];
+  if (layout === 'compact') return tokens.join('');
+  if (layout === 'spaced')
+    return tokens.map((token) => (token === ',' || token === ':' ? `${token} ` : token)).join('');
+  // As `JSON.stringify(value, null, 2)`: empty containers stay on one line.
+  let out = '';
+  let depth = 0;
+  const newline = () => `\n${'  '.repeat(depth)}`;
+  tokens.forEach((token, index) => {
+    const next = tokens[index + 1];
+    const previous = tokens[index - 1];
+    if (token === '{' || token === '[') {
+      out += token;
+      if (next !== (token === '{' ? '}' : ']')) {
+        depth++;
+        out += newline();
+      }
+    } else if (token === '}' || token === ']') {
+      if (previous !== (token === '}' ? '{' : '[')) {
+        depth--;
+        out += newline();
+      }
+      out += token;
+    } else if (token === ',') {
+      out += `,${newline()}`;
+    } else if (token === ':') {
+      out += ': ';
+    } else {
+      out += token;
     }
-    return JSON.stringify(node);
-  };
-  return spaced(value);
+  });
+  return out;
 }
 
 export interface ShapedAnswer {

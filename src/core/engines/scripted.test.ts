@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectStream, qwen3EmptyThinkBlock, type ChatCompletionRequest as AnyRequest } from './engine.ts';
 import { qwen3Tokens } from './qwen3-tokens.ts';
-import { utf8TokenBound, type TokenMeasure } from './realistic-output.ts';
+import { layoutJson, relayoutJson, utf8TokenBound, type TokenMeasure } from './realistic-output.ts';
 import { ScriptedEngine } from './scripted.ts';
 
 /** A request answered in one piece. */
@@ -96,6 +96,21 @@ describe('ScriptedEngine answers as the model it names', () => {
     }
     const prose = new ScriptedEngine(() => 'Sure: {"L1": "yes"}', {}, { layout: 'compact' });
     expect((await prose.chat.completions.create(grammar)).choices[0].message.content).toBe('Sure: {"L1": "yes"}');
+  });
+
+  it('relays out JSON token by token: numbers keep their spelling, every layout matches its serialiser', async () => {
+    const grammar = judge({ response_format: { type: 'json_object', schema: '{}', grammar: 'root ::= "{}"' } });
+    const floats = new ScriptedEngine(() => '{"x": 1.0, "y": [2.50, 1e5], "z": "a, b: c"}');
+    expect((await floats.chat.completions.create(grammar)).choices[0].message.content).toBe(
+      '{"x":1.0,"y":[2.50,1e5],"z":"a, b: c"}',
+    );
+    const value = { a: [], b: {}, c: [1, { d: 'q"uote\\', e: [true, null] }], f: 'x' };
+    expect(layoutJson(value, 'compact')).toBe(JSON.stringify(value));
+    expect(layoutJson(value, 'indented')).toBe(JSON.stringify(value, null, 2));
+    expect(layoutJson(value, 'spaced')).toBe(
+      '{"a": [], "b": {}, "c": [1, {"d": "q\\"uote\\\\", "e": [true, null]}], "f": "x"}',
+    );
+    expect(relayoutJson('{"a": 1', 'compact')).toBeNull();
   });
 
   it('stops with "length" once the think block and the text reach max_tokens, one token short of the stop', async () => {

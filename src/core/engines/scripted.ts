@@ -15,7 +15,7 @@ import type {
   RequestOptions,
 } from './engine.ts';
 import { oneShotChat } from './engine.ts';
-import { layoutFor, layoutJson, promptTokens, shapeAnswer, type ModelHabits } from './realistic-output.ts';
+import { layoutFor, promptTokens, relayoutJson, shapeAnswer, type ModelHabits } from './realistic-output.ts';
 
 /** One played-back answer: the text, optionally with the finish reason a real engine would give. */
 export type ScriptedReply = string | { content: string; finish_reason?: FinishReason };
@@ -79,16 +79,10 @@ export class ScriptedEngine implements ChatEngine {
     return this.#completion(index, shaped.content, shaped.finish, shaped.completionTokens, request);
   }
 
-  /** JSON as the grammar lets the model write it; anything else exactly as scripted. */
+  /** JSON as the grammar lets the model write it, every value as scripted; anything else exactly as scripted. */
   #layout(written: string, request: ChatCompletionRequest): string {
-    // Replies are kept as written unless a layout is asked for.
     const layout = layoutFor(request, this.#habits.layout);
-    if (!layout) return written;
-    try {
-      return layoutJson(JSON.parse(written), layout);
-    } catch {
-      return written;
-    }
+    return (layout && relayoutJson(written, layout)) ?? written;
   }
 
   #completion(
