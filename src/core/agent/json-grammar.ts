@@ -13,7 +13,8 @@
  * grammar built here, and on every schema the model sees both accept and reject the same strings.
  *
  * Covers the JSON Schema the tools are written in (objects with fixed properties, strings with
- * lengths or simple anchored patterns, enums, consts, booleans, bounded numbers, arrays, anyOf);
+ * lengths or simple anchored patterns, enums, consts, booleans, bounded numbers, arrays, anyOf),
+ * and an object the schema says nothing about (any JSON object, as BFCL's untyped "dict");
  * anything else throws `UnsupportedSchemaError` naming the keyword, so a new tool that needs more
  * fails its XGrammar test instead of silently getting a looser grammar.
  */
@@ -40,6 +41,9 @@ const keywordsByType: Record<string, readonly string[]> = {
 /** One JSON string character: anything but a quote, a backslash or a control character, or an escape. */
 const jsonChar = '[^"\\\\\\x00-\\x1f] | "\\\\" (["\\\\/bfnrt] | "u" [0-9a-fA-F]{4})';
 
+/** Any JSON number. */
+const anyNumber = '"-"? ("0" | [1-9] [0-9]*) ("." [0-9]+)? ([eE] [+\\-]? [0-9]+)?';
+
 export function compactJsonGrammar(schema: unknown): string {
   const rules = new GrammarRules();
   const root = new SchemaCompiler(rules).compile(schema, '#');
@@ -57,6 +61,15 @@ class GrammarRules {
     const name = `${hint}_${this.#byBody.size + 1}`;
     this.#byBody.set(body, name);
     this.#lines.push(`${name} ::= ${body}`);
+    return name;
+  }
+
+  /** A rule under a fixed name, for rules that refer to themselves; written once. */
+  named(name: string, body: string): string {
+    if (!this.#byBody.has(`named ${name}`)) {
+      this.#byBody.set(`named ${name}`, name);
+      this.#lines.push(`${name} ::= ${body}`);
+    }
     return name;
   }
 
@@ -131,6 +144,11 @@ class SchemaCompiler {
       throw new UnsupportedSchemaError(`${path}: only additionalProperties: false is supported`);
     }
     const properties = Object.entries((schema['properties'] ?? {}) as Record<string, unknown>);
+    // JSON Schema lets any member into an object it says nothing about (BFCL's untyped "dict"
+    // parameters); with properties listed, the rest are refused, as WebLLM's strict mode does.
+    if (!properties.length && schema['additionalProperties'] === undefined && schema['required'] === undefined) {
+      return this.#anyObject();
+    }
     const required = new Set((schema['required'] ?? []) as string[]);
     for (const key of required) {
       if (!properties.some(([name]) => name === key))
@@ -157,6 +175,18 @@ class SchemaCompiler {
     const body = first.map((option) => `"{" ${option} "}"`);
     if (!required.size) body.push('"{" "}"');
     return this.rules.name(body.join(' | '), 'object');
+  }
+
+  /** Any JSON object, compact: members of any JSON value. */
+  #anyObject(): string {
+    const char = this.rules.name(jsonChar, 'char');
+    const string = this.rules.name(`"\\"" ${char}* "\\""`, 'string');
+    const number = this.rules.name(anyNumber, 'number');
+    const member = `${string} ":" any_value`;
+    this.rules.named('any_object', `"{" "}" | "{" ${member} ("," ${member})* "}"`);
+    this.rules.named('any_array', '"[" "]" | "[" any_value ("," any_value)* "]"');
+    this.rules.named('any_value', `any_object | any_array | ${string} | ${number} | "true" | "false" | "null"`);
+    return 'any_object';
   }
 
   #string(schema: Schema, path: string): string {
@@ -198,7 +228,7 @@ class SchemaCompiler {
     if (min !== undefined || max !== undefined) {
       throw new UnsupportedSchemaError(`${path}: only whole-number bounds are supported for numbers`);
     }
-    return this.rules.name('"-"? ("0" | [1-9] [0-9]*) ("." [0-9]+)? ([eE] [+\\-]? [0-9]+)?', 'number');
+    return this.rules.name(anyNumber, 'number');
   }
 
   #array(schema: Schema, path: string): string {

@@ -272,6 +272,21 @@ describe('the compact grammar: no free whitespace, for every schema the model se
     expect(await xgrammar.Testings.isGrammarAcceptString(await ours(list), over.replace('1.5', '1.0'))).toBe(true);
   });
 
+  it('an object the schema says nothing about takes any members, compact; listed properties allow no others', async () => {
+    const anything = await ours({ type: 'object' } as unknown as TSchema);
+    for (const text of ['{}', '{"a":1}', '{"a":{"b":[1,"x",null,true]},"c":-2.5e3}'])
+      expect(await xgrammar.Testings.isGrammarAcceptString(anything, text), text).toBe(true);
+    for (const text of ['{"a": 1}', '{"a":[1, 2]}', '[]', '{"a":}'])
+      expect(await xgrammar.Testings.isGrammarAcceptString(anything, text), text).toBe(false);
+    // As WebLLM's strict mode compiles it: properties listed, additionalProperties unsaid, no others.
+    const listed = { type: 'object', properties: { a: { type: 'integer' } } } as unknown as TSchema;
+    for (const text of ['{}', '{"a":1}', '{"a":1,"b":2}']) {
+      expect(await xgrammar.Testings.isGrammarAcceptString(await ours(listed), text), text).toBe(
+        await xgrammar.Testings.isGrammarAcceptString(await theirs(listed), text),
+      );
+    }
+  });
+
   it('refuses a schema it cannot express, naming the keyword', () => {
     expect(() => compactJsonGrammar({ type: 'string', format: 'uri' })).toThrow(UnsupportedSchemaError);
     expect(() => compactJsonGrammar({ type: 'string', format: 'uri' })).toThrow('"format"');
