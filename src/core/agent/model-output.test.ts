@@ -86,10 +86,12 @@ describe("Qwen3's empty think block: normal output, not a repair", () => {
     expect(outcome).toMatchObject({ ok: true, value: { id: 'L2' } });
     expect(recorder.trace.steps.map((step) => step.repairs)).toEqual([[], []]);
     expect(recorder.trace.steps[1]!.gates.find((gate) => gate.gate === 'schema')?.detail).toBe('valid');
-    // WebLLM reuses its KV cache only when the history is what it generated, think block included.
+    // WebLLM reuses its KV cache only when the history is what it generated, think block included
+    // (and no whitespace: the step sends the compact grammar).
     expect(engine.requests[1]!.messages[1]).toEqual({
       role: 'assistant',
-      content: `${qwen3EmptyThinkBlock}{"id": "L9"}`,
+      content: `${qwen3EmptyThinkBlock}{"id":"L9"}`,
     });
+    expect(engine.requests[1]!.messages[1]!.content).toBe(recorder.trace.steps[0]!.raw);
   });
 });

@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { ScriptedEngine, type ScriptedReply } from '../engines/scripted.ts';
-import { maxRepairs, runModelStep, type ModelStepSpec } from './model-step.ts';
+import { compactJsonGrammar } from './json-grammar.ts';
+import { maxRepairs, responseFormatFor, runModelStep, type ModelStepSpec } from './model-step.ts';
 import { TraceRecorder } from './trace.ts';
 
 const Pick = Type.Object({ id: Type.Enum(['L1', 'L2']), startup: Type.Boolean() }, { additionalProperties: false });
@@ -35,18 +36,29 @@ function setup(replies: ScriptedReply[], fallbackReplies?: ScriptedReply[]) {
 }
 
 describe('the gates, one by one', () => {
-  it('gate 1 (constrained): sends the schema as response_format and rejects output cut off at max_tokens', async () => {
+  it('gate 1 (constrained): sends the schema and its compact grammar as response_format and rejects output cut off at max_tokens', async () => {
     const { recorder, primary } = setup([
       { content: '{"id":"L1","sta', finish_reason: 'length' },
       '{"id":"L1","startup":true}',
     ]);
     const outcome = await runModelStep(spec(), { primary }, recorder);
     expect(outcome).toMatchObject({ ok: true, value: { id: 'L1', startup: true } });
-    expect(primary.requests[0]!.response_format).toEqual({ type: 'json_object', schema: JSON.stringify(Pick) });
+    expect(primary.requests[0]!.response_format).toEqual({
+      type: 'json_object',
+      schema: JSON.stringify(Pick),
+      grammar: compactJsonGrammar(JSON.parse(JSON.stringify(Pick))),
+    });
     expect(primary.requests[0]!.max_tokens).toBe(40);
     const [first] = recorder.trace.steps;
     expect(first!.gates).toEqual([expect.objectContaining({ gate: 'constrained', ok: false })]);
     expect(first!.gates[0]!.detail).toMatch(/cut off at 40 tokens/);
+  });
+
+  it('gate 1: a schema the compact grammar cannot express goes as the schema alone, not as a looser grammar', () => {
+    // BFCL's data puts array keywords on an integer; JSON Schema ignores them, json-grammar.ts refuses them.
+    const foreign = Type.Object({ scores: Type.Array(Type.Integer({ minItems: 5 })) });
+    expect(responseFormatFor(foreign)).toEqual({ type: 'json_object', schema: JSON.stringify(foreign) });
+    expect(responseFormatFor(Pick).grammar).toContain('"\\"startup\\""');
   });
 
   it('gate 1: an engine that throws is a rejected attempt, not a crash', async () => {

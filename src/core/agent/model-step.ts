@@ -1,14 +1,22 @@
 /**
  * One model decision under the four gates. The engine's output is (1) constrained by the JSON
- * schema in `response_format`, (2) parsed and validated against the same schema, (3) checked against
- * the run's real state by the caller. Gate 4 (policy: confirmation, no network) belongs to whoever
- * executes the decision. A rejected output is never used: the errors go back to the model (at most
- * `maxRepairs` times), then to the fallback engine, and when that fails too the caller decides
- * deterministically or reports the step undecided.
+ * schema in `response_format` (and its compact grammar, for engines that take one), (2) parsed and
+ * validated against the same schema, (3) checked against the run's real state by the caller.
+ * Gate 4 (policy: confirmation, no network) belongs to whoever executes the decision. A rejected
+ * output is never used: the errors go back to the model (at most `maxRepairs` times), then to the
+ * fallback engine, and when that fails too the caller decides deterministically or reports the
+ * step undecided.
  */
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import type { ChatCompletion, ChatEngine, ChatMessage, ChatCompletionRequest } from '../engines/engine.ts';
+import type {
+  ChatCompletion,
+  ChatEngine,
+  ChatMessage,
+  ChatCompletionRequest,
+  JsonSchemaResponseFormat,
+} from '../engines/engine.ts';
+import { compactJsonGrammar, UnsupportedSchemaError } from './json-grammar.ts';
 import { parseModelOutput } from './model-output.ts';
 import { completionFields, traceEngine, type GateVerdict, type TraceRecorder, type TraceStepKind } from './trace.ts';
 
@@ -68,7 +76,7 @@ export async function runModelStep<T>(
       const schema = spec.schema();
       const request: ChatCompletionRequest & { stream: false } = {
         messages,
-        response_format: { type: 'json_object', schema: JSON.stringify(schema) },
+        response_format: responseFormatFor(schema),
         max_tokens: spec.maxTokens(),
         temperature: spec.temperature ?? 0,
         stream: false,
@@ -158,6 +166,23 @@ export async function runModelStep<T>(
     }
   }
   return { ok: false, errors: lastErrors, stepIndex: lastIndex };
+}
+
+/**
+ * The schema, and the same constraint as a grammar with no free whitespace for engines that take
+ * grammars (WebLLM), so a small model cannot spend `max_tokens` on padding. Every schema of Sift's
+ * own tools and answers has one (xgrammar.test.ts holds them to XGrammar); a schema from elsewhere
+ * that json-grammar.ts cannot express (a benchmark's BFCL function) goes as the schema alone, which
+ * constrains the same values and leaves the whitespace free.
+ */
+export function responseFormatFor(schema: TSchema): JsonSchemaResponseFormat {
+  const text = JSON.stringify(schema);
+  try {
+    return { type: 'json_object', schema: text, grammar: compactJsonGrammar(JSON.parse(text)) };
+  } catch (error) {
+    if (error instanceof UnsupportedSchemaError) return { type: 'json_object', schema: text };
+    throw error;
+  }
 }
 
 export function repairRequest(errors: string[]): string {
