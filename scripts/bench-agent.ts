@@ -8,9 +8,10 @@
  * without the user's confirmation. Prints one JSON line last.
  *
  * Then, gated, against a model whose mistakes repeat: NoisyEngine with correlation ρ (BENCH_CORRELATIONS,
- * default 0, 0.5, 1), answering as Qwen3 through WebLLM does (empty think block, JSON laid out as
- * BENCH_LAYOUT says where the grammar allows whitespace — spaced by default —, cut at max_tokens by
- * the real tokenizer). Success per job, and for the runs whose mistakes were all detectable.
+ * default 0, 0.5, 1), answering as Qwen3 through WebLLM does (empty think block; JSON spaced where a
+ * request leaves whitespace free, compact under the grammar every gated step sends; cut at
+ * max_tokens by the real tokenizer). Success per job, and for the runs whose mistakes were all
+ * detectable. `unconfirmed_writes` counts the gated runs' CRM writes nobody confirmed (all parts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -29,7 +30,6 @@ import { CrmIndex } from '../src/core/crm/crm-index.ts';
 import type { Company, MatchQuery, MatchResult } from '../src/core/crm/types.ts';
 import { NoisyEngine, type NoiseKind, type NoisyEngineOptions } from '../src/core/engines/noisy.ts';
 import { qwen3Tokens } from '../src/core/engines/qwen3-tokens.ts';
-import type { JsonLayout } from '../src/core/engines/realistic-output.ts';
 import { ScriptedEngine, type ScriptedResponder } from '../src/core/engines/scripted.ts';
 import type { LinkCandidate, LinkReport } from '../src/core/links/types.ts';
 import { judgeUngated, ungatedTurn } from './bench-agent/ungated.ts';
@@ -361,6 +361,8 @@ for (const [index, item] of items.entries()) {
 const success: Record<string, number> = {};
 const successUngated: Record<string, number> = {};
 let invalidExecuted = 0;
+let unconfirmedWrites = 0;
+const runsPerRate = items.reduce((sum, item) => sum + item.seeds, 0);
 for (const gates of [true, false]) {
   for (const rate of rates) {
     let runs = 0;
@@ -390,7 +392,10 @@ for (const gates of [true, false]) {
           }
           failedWith.set(why, (failedWith.get(why) ?? 0) + 1);
         }
-        if (gates) invalidExecuted += run.invalidExecuted;
+        if (gates) {
+          invalidExecuted += run.invalidExecuted;
+          unconfirmedWrites += run.unconfirmedWrites;
+        }
       }
     }
     const share = Math.round((good / runs) * 1000) / 1000;
@@ -408,7 +413,7 @@ for (const gates of [true, false]) {
 const correlations = (process.env['BENCH_CORRELATIONS'] ?? '0,0.5,1').split(',').map(Number);
 const qwen3: Partial<NoisyEngineOptions> = {
   info: { model: 'Qwen3-1.7B-q4f32_1-MLC' },
-  layout: (process.env['BENCH_LAYOUT'] ?? 'spaced') as JsonLayout,
+  layout: 'spaced',
   tokens: qwen3Tokens(),
 };
 const byCorrelation: Record<string, Record<Item['kind'], Record<string, number>>> = {};
@@ -433,6 +438,7 @@ for (const correlation of correlations) {
           failedWith.set(why, (failedWith.get(why) ?? 0) + 1);
         }
         invalidExecuted += run.invalidExecuted;
+        unconfirmedWrites += run.unconfirmedWrites;
       }
     }
     byCorrelation[String(correlation)]!.newsletter[String(rate)] = share(tally.newsletter[0]!, tally.newsletter[1]!);
@@ -456,5 +462,7 @@ console.log(
     by_correlation: byCorrelation,
     detectable_success: detectableSuccess,
     invalid_calls_executed: invalidExecuted,
+    unconfirmed_writes: unconfirmedWrites,
+    runs_per_rate: runsPerRate,
   }),
 );
