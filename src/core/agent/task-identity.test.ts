@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { qwen3EmptyThinkBlock } from '../engines/engine.ts';
-import { candidateLine, judgeMessages } from './newsletter-job.ts';
+import { candidateLine, judgeMessages } from './judge-prompt.ts';
 import { candidateTasks, decisionKey, tasksOf } from './task-identity.ts';
-import { linkCandidate } from './test-factories.ts';
+import { linkCandidate } from '../bench/sandbox.ts';
 
 const acme = linkCandidate({
   id: 'L3',

@@ -1,7 +1,7 @@
 import { Value } from 'typebox/value';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { candidateLine, judgeMessages, judgementSchema } from '../agent/newsletter-job.ts';
-import { linkCandidate, linkReport, MemoryCrm, testPorts } from '../agent/test-factories.ts';
+import { candidateLine, judgeMessages, judgementSchema } from '../agent/judge-prompt.ts';
+import { linkCandidate, linkReport, MemoryCrm, sandboxPorts } from '../bench/sandbox.ts';
 import { canonicalJson, turnSchema } from '../agent/tool-calls.ts';
 import { toolByName, ToolState } from '../agent/tools.ts';
 import type { ChatCompletionRequest as AnyRequest, ChatMessage } from './engine.ts';
@@ -273,7 +273,7 @@ describe('NoisyEngine: mistakes drawn per task', () => {
 
 // ------------------------------------------------------------------ kinds and what the gates see
 
-const ports = testPorts(linkReport(links), new MemoryCrm());
+const ports = sandboxPorts(linkReport(links), new MemoryCrm());
 
 /** What the gates say of an Ask turn: the reason it is rejected, or null when it would run. */
 async function gateVerdict(content: string, finish: string, request: ChatCompletionRequest): Promise<string | null> {
