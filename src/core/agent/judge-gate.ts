@@ -73,6 +73,7 @@ export async function sampleBatch(
       maxTokens: () => judgeMaxTokens(pending().length),
       temperature: kind === 'vote' ? 0.5 : 0,
       seed,
+      splitsOnOverflow: true,
       check(value) {
         const answer = value as Record<string, Verdict>;
         const errors: string[] = [];
@@ -89,4 +90,29 @@ export async function sampleBatch(
     context.signal,
   );
   return { verdicts: accepted, errors: outcome.ok ? [] : outcome.errors };
+}
+
+/**
+ * A sample of the whole batch, then of halves of what did not pass, down to single links: one
+ * link the model keeps getting wrong in a way the gates see (or an answer too long for its budget)
+ * costs that link alone, never its batch, and whatever still fails is the rules' to decide.
+ */
+export async function sampleSplitting(
+  ids: readonly string[],
+  links: ReadonlyMap<string, LinkCandidate>,
+  context: JudgeContext,
+  kind: 'judge' | 'vote',
+  seed: number,
+): Promise<Map<string, Verdict>> {
+  const { verdicts } = await sampleBatch(ids, links, context, kind, seed);
+  const pending = ids.filter((id) => !verdicts.has(id));
+  if (!pending.length || ids.length === 1) return verdicts;
+  const middle = Math.ceil(pending.length / 2);
+  const parts = pending.length > 1 ? [pending.slice(0, middle), pending.slice(middle)] : [pending];
+  for (const [index, part] of parts.entries()) {
+    for (const [id, verdict] of await sampleSplitting(part, links, context, kind, seed + 7 * (index + 1))) {
+      verdicts.set(id, verdict);
+    }
+  }
+  return verdicts;
 }

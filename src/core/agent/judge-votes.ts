@@ -7,7 +7,7 @@
 import type { LinkCandidate } from '../links/types.ts';
 import { rulesSayStartup } from './candidates.ts';
 import { planBatches } from './judge-batches.ts';
-import { sampleBatch, type JudgeContext, type Verdict } from './judge-gate.ts';
+import { sampleSplitting, type JudgeContext, type Verdict } from './judge-gate.ts';
 import { candidateLine } from './judge-prompt.ts';
 
 export type Decider =
@@ -49,19 +49,38 @@ export const judgeByVote: JudgeUncertain = async (uncertain, context) => {
   const judgements: Judgement[] = [];
   for (const [batchIndex, ids] of batches.entries()) {
     const seed = batchIndex * 100;
-    const first = (await sampleBatch(ids, links, context, 'judge', seed)).verdicts;
+    const first = await sampleSplitting(ids, links, context, 'judge', seed);
     const answered = ids.filter((id) => first.has(id));
     const second = answered.length
-      ? (await sampleBatch(answered, links, context, 'vote', seed + 30)).verdicts
+      ? await sampleSplitting(answered, links, context, 'vote', seed + 30)
       : new Map<string, Verdict>();
     const split = answered.filter((id) => second.has(id) && second.get(id)!.startup !== first.get(id)!.startup);
     const third = split.length
-      ? (await sampleBatch(split, links, context, 'vote', seed + 60)).verdicts
+      ? await sampleSplitting(split, links, context, 'vote', seed + 60)
       : new Map<string, Verdict>();
     for (const id of ids) judgements.push(combine(links.get(id)!, first.get(id), second.get(id), third.get(id)));
   }
+  recordRulesFallback(judgements, context);
   return judgements;
 };
+
+/**
+ * Where the model kept failing the gates or could not settle a tie, the rules decided: the trace
+ * says so in a step of its own, so nobody reads the verdict as the model's.
+ */
+function recordRulesFallback(judgements: readonly Judgement[], context: JudgeContext): void {
+  const byRules = judgements.filter((judgement) => judgement.decidedBy.startsWith('rules'));
+  if (!byRules.length) return;
+  const ids = byRules.map((judgement) => judgement.id);
+  context.recorder.tool(
+    'fallback',
+    `the rules decide ${ids.length} ${ids.length === 1 ? 'link' : 'links'} the model could not (${ids.length > 6 ? `${ids.slice(0, 6).join(', ')}…` : ids.join(', ')})`,
+    context.recorder.now(),
+    Object.fromEntries(
+      byRules.map((judgement) => [judgement.id, { startup: judgement.startup, decidedBy: judgement.decidedBy }]),
+    ),
+  );
+}
 
 /**
  * The model's verdict stands when two samples agree (or a third breaks their tie); the rules

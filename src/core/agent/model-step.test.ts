@@ -71,20 +71,28 @@ describe('the gates, one by one', () => {
     expect(recorder.trace.steps[0]!.gates[0]!.detail).toContain('GPU device lost');
   });
 
-  it('gate 2 (schema): rejects malformed JSON and values outside the schema, feeding the errors back', async () => {
-    const { recorder, primary } = setup(['{"id" "L1"}', '{"id":"L3","startup":true}', '{"id":"L2","startup":false}']);
+  it('gate 2 (schema): rejects malformed JSON, feeding the parse error back', async () => {
+    const { recorder, primary } = setup(['{"id" "L1"}', '{"id":"L2","startup":false}']);
     const outcome = await runModelStep(spec(), { primary }, recorder);
     expect(outcome).toMatchObject({ ok: true, value: { id: 'L2', startup: false } });
-    const [malformed, outside] = recorder.trace.steps;
-    expect(malformed!.gates[1]).toMatchObject({ gate: 'schema', ok: false });
+    expect(recorder.trace.steps[0]!.gates[1]).toMatchObject({ gate: 'schema', ok: false });
+    expect(primary.requests[1]!.messages.at(-1)!.content).toContain('not valid JSON');
+  });
+
+  it('the repair names the field, the value the model wrote and why it is wrong, with the allowed values', async () => {
+    const { recorder, primary } = setup(['{"id":"L3","startup":"yes"}', '{"id":"L2","startup":false}']);
+    const outcome = await runModelStep(spec(), { primary }, recorder);
+    expect(outcome).toMatchObject({ ok: true, value: { id: 'L2', startup: false } });
+    const [outside] = recorder.trace.steps;
     expect(outside!.gates[1]).toMatchObject({ gate: 'schema', ok: false });
-    expect(outside!.gates[1]!.detail).toContain('/id');
-    expect(outside!.repairOf).toBe(0);
-    // The repair request carries the rejected output and the reasons; the last message is the user's.
-    const repair = primary.requests[2]!.messages;
-    expect(repair.at(-2)).toEqual({ role: 'assistant', content: '{"id":"L3","startup":true}' });
+    expect(recorder.trace.steps[1]!.repairOf).toBe(0);
+    // The repair request carries the rejected output verbatim and the complaint; the last message is the user's.
+    const repair = primary.requests[1]!.messages;
+    expect(repair.at(-2)).toEqual({ role: 'assistant', content: '{"id":"L3","startup":"yes"}' });
     expect(repair.at(-1)!.role).toBe('user');
-    expect(repair.at(-1)!.content).toContain('allowed: L1, L2');
+    const complaint = repair.at(-1)!.content;
+    expect(complaint).toMatch(/\/id: [^\n]*, got "L3" \(allowed: L1, L2\)/);
+    expect(complaint).toMatch(/\/startup: [^\n]*boolean[^\n]*, got "yes"/);
   });
 
   it('gate 2: tolerates curly quotes and trailing text only when the result then validates', async () => {
@@ -130,6 +138,7 @@ describe('the gates, one by one', () => {
   it(`repairs at most ${maxRepairs} times, then escalates to the fallback engine`, async () => {
     const bad = '{"id":"L7","startup":true}';
     const { recorder, primary, fallback } = setup([bad, bad, bad, bad], ['{"id":"L1","startup":true}']);
+    expect(maxRepairs).toBe(1);
     const outcome = await runModelStep(spec(), { primary, fallback }, recorder);
     expect(outcome).toMatchObject({ ok: true, value: { id: 'L1' } });
     expect(primary.requests).toHaveLength(1 + maxRepairs);
@@ -145,7 +154,7 @@ describe('the gates, one by one', () => {
     const { recorder, primary, fallback } = setup([bad, bad, bad], [bad, bad, bad]);
     const outcome = await runModelStep(spec(), { primary, fallback }, recorder);
     expect(outcome).toMatchObject({ ok: false });
-    expect(recorder.trace.steps).toHaveLength(6);
+    expect(recorder.trace.steps).toHaveLength(2 * (1 + maxRepairs));
   });
 
   it('stops at once when the run is aborted', async () => {

@@ -3,9 +3,9 @@
  * schema in `response_format` (and its compact grammar, for engines that take one), (2) parsed and
  * validated against the same schema, (3) checked against the run's real state by the caller.
  * Gate 4 (policy: confirmation, no network) belongs to whoever executes the decision. A rejected
- * output is never used: the errors go back to the model (at most `maxRepairs` times), then to the
- * fallback engine, and when that fails too the caller decides deterministically or reports the
- * step undecided.
+ * output is never used: the exact complaint (which field, which value, why) goes back to the model
+ * once, then the question goes to the fallback engine, and when that fails too the caller decides
+ * deterministically or reports the step undecided.
  */
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
@@ -20,7 +20,12 @@ import { compactJsonGrammar, UnsupportedSchemaError } from './json-grammar.ts';
 import { parseModelOutput } from './model-output.ts';
 import { completionFields, traceEngine, type GateVerdict, type TraceRecorder, type TraceStepKind } from './trace.ts';
 
-export const maxRepairs = 2;
+/**
+ * One repair: a small model that repeats a mistake on a task repeats it after a second complaint
+ * just as often, and every repair grows the conversation; the caller's deterministic answer is
+ * worth more than a third try.
+ */
+export const maxRepairs = 1;
 
 export interface StepEngines {
   primary: ChatEngine | null;
@@ -47,10 +52,25 @@ export interface ModelStepSpec<T> {
   check(value: unknown): Promise<StateCheck<T>> | StateCheck<T>;
   temperature?: number;
   seed?: number;
+  /**
+   * The caller can ask a smaller question (a judge batch splits): an answer cut at `max_tokens` or
+   * a prompt past the context window ends the step at once instead of a repair, which would append
+   * to the same conversation and make it longer still.
+   */
+  splitsOnOverflow?: boolean;
 }
 
 export type StepOutcome<T> =
-  { ok: true; value: T; stepIndex: number; raw: string } | { ok: false; errors: string[]; stepIndex: number | null };
+  | { ok: true; value: T; stepIndex: number; raw: string }
+  | { ok: false; errors: string[]; stepIndex: number | null; overflow?: boolean };
+
+/** WebLLM's error for a prompt longer than the model's context window (by name, or by its message). */
+export function isContextWindowError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'ContextWindowSizeExceededError' || /context window size/i.test(error.message))
+  );
+}
 
 export class AbortedError extends Error {
   override name = 'AbortError';
@@ -86,14 +106,17 @@ export async function runModelStep<T>(
       const startedAt = recorder.now();
       let completion: ChatCompletion | null = null;
       let engineError: string | null = null;
+      let overflow = false;
       try {
         completion = await engine.chat.completions.create(request, signal ? { signal } : undefined);
       } catch (error) {
         if (signal?.aborted) throw new AbortedError();
         engineError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        overflow = isContextWindowError(error);
       }
       const raw = completion?.choices[0].message.content ?? '';
       const finish = completion?.choices[0].finish_reason ?? 'error';
+      overflow ||= finish === 'length';
       const gates: GateVerdict[] = [];
       const errors: string[] = [];
       let repairs: string[] = [];
@@ -157,6 +180,7 @@ export async function runModelStep<T>(
         return { ok: true, value: accepted.value, stepIndex: step.index, raw };
       }
       lastErrors = errors.length ? errors : ['incomplete answer'];
+      if (overflow && spec.splitsOnOverflow) return { ok: false, errors: lastErrors, stepIndex: step.index, overflow };
       repairOf = step.index;
       messages = [
         ...messages,
@@ -206,9 +230,27 @@ export function explainSchemaErrors(schema: TSchema, value: unknown, explain?: (
           : error.keyword === 'enum'
             ? ` (allowed: ${(params['allowedValues'] as unknown[] | undefined)?.slice(0, 12).join(', ')})`
             : '';
-    const message = `${where}: ${error.message}${extra}`;
+    const got = offendingValue(value, error.instancePath, error.keyword);
+    const message = `${where}: ${error.message}${got}${extra}`;
     if (!messages.includes(message)) messages.push(message);
     if (messages.length === 4) break;
   }
   return messages.length ? messages : ['does not match the schema'];
+}
+
+/**
+ * The value a schema error is about, quoted so the model sees what it wrote: `, got "yes"`. Empty
+ * for a missing or extra key (the error names the key) and for a whole object or array.
+ */
+function offendingValue(root: unknown, pointer: string, keyword: string): string {
+  if (keyword === 'required' || keyword === 'additionalProperties') return '';
+  let value: unknown = root;
+  for (const part of pointer.split('/').slice(1)) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (value === null || typeof value !== 'object' || !(key in value)) return '';
+    value = (value as Record<string, unknown>)[key];
+  }
+  if (value !== null && typeof value === 'object') return '';
+  const text = JSON.stringify(value) ?? String(value);
+  return `, got ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
 }

@@ -116,7 +116,63 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
       ['L4', true, 'rules (the model did not pass the gates)'],
       ['L5', false, 'rules (the model did not pass the gates)'],
     ]);
-    expect(engine.requests).toHaveLength(3);
+    // The batch, its halves, then each link alone: each asked once and repaired once, then the rules.
+    expect(engine.requests.map(requestedIds)).toEqual([
+      ['L3', 'L4', 'L5'],
+      ['L3', 'L4', 'L5'],
+      ['L3', 'L4'],
+      ['L3', 'L4'],
+      ['L3'],
+      ['L3'],
+      ['L4'],
+      ['L4'],
+      ['L5'],
+      ['L5'],
+    ]);
+    const fallback = result.trace.steps.find((step) => step.kind === 'fallback')!;
+    expect(fallback.label).toBe('the rules decide 3 links the model could not (L3, L4, L5)');
+    expect(fallback.result).toEqual({
+      L3: { startup: true, decidedBy: 'rules (the model did not pass the gates)' },
+      L4: { startup: true, decidedBy: 'rules (the model did not pass the gates)' },
+      L5: { startup: false, decidedBy: 'rules (the model did not pass the gates)' },
+    });
+    expect(result.rows.find((row) => row.id === 'L3')!.reason).toMatch(
+      /^decided by the rules \(the model did not pass the gates\)/,
+    );
+  });
+
+  it('a link the model keeps answering in broken JSON costs that link alone: the batch splits around it', async () => {
+    const oracle = judgeOracle((id) => truth[id]!);
+    const engine = new ScriptedEngine((request, index) => {
+      const answer = oracle(request, index) as string;
+      return requestedIds(request).includes('L4') ? answer.replace(/"L4":\{/, '"L4":{"startup" true,') : answer;
+    });
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: sandboxPorts(report) });
+    expect(result.judgements.map((judgement) => [judgement.id, judgement.startup, judgement.decidedBy])).toEqual([
+      ['L3', true, 'model, confirmed by a second sample'],
+      ['L4', true, 'rules (the model did not pass the gates)'],
+      ['L5', true, 'model, confirmed by a second sample'],
+    ]);
+    expect(result.trace.steps.find((step) => step.kind === 'fallback')!.label).toBe(
+      'the rules decide 1 link the model could not (L4)',
+    );
+  });
+
+  it('an answer cut at max_tokens splits the batch instead of being repaired in a longer conversation', async () => {
+    const oracle = judgeOracle((id) => truth[id]!);
+    const engine = new ScriptedEngine((request, index) => {
+      const answer = oracle(request, index) as string;
+      return requestedIds(request).length > 1 ? { content: answer.slice(0, 20), finish_reason: 'length' } : answer;
+    });
+    const result = await runNewsletterJob({ engines: { primary: engine }, ports: sandboxPorts(report) });
+    expect(result.rows.map((row) => [row.id, row.decidedBy])).toEqual([
+      ['L1', 'rules'],
+      ['L3', 'model, confirmed by a second sample'],
+      ['L5', 'model, confirmed by a second sample'],
+    ]);
+    // No request ever carries a repair turn: the cut batch is asked again in halves, fresh.
+    expect(engine.requests.every((request) => request.messages.length === 2)).toBe(true);
+    expect(engine.requests.slice(0, 3).map(requestedIds)).toEqual([['L3', 'L4', 'L5'], ['L3', 'L4'], ['L3']]);
   });
 
   it('accepts the grounded part of an answer and re-asks only about an invented name', async () => {
@@ -144,12 +200,11 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     });
     expect(result.rows.map((row) => row.id)).toEqual(['L1', 'L3', 'L5']);
     const judged = result.trace.steps.filter((step) => step.engine);
-    expect(judged.slice(0, 3).map((step) => [step.engine!.location, step.escalated, step.attempt])).toEqual([
+    expect(judged.slice(0, 2).map((step) => [step.engine!.location, step.escalated, step.attempt])).toEqual([
       ['on-device', false, 0],
       ['on-device', false, 1],
-      ['on-device', false, 2],
     ]);
-    expect(judged[3]).toMatchObject({ engine: { id: 'large', size: 'large', location: 'cloud' }, escalated: true });
+    expect(judged[2]).toMatchObject({ engine: { id: 'large', size: 'large', location: 'cloud' }, escalated: true });
     expect(large.requests[0]!.messages).toHaveLength(2);
   });
 

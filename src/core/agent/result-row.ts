@@ -65,6 +65,11 @@ export function resultRow(link: LinkCandidate, pick: RowPick, match: MatchResult
     companyName: match?.company?.name ?? null,
     confidence: confidenceOf(link.score),
     decidedBy: pick.decidedBy,
-    reason: link.features.join('; '),
+    reason: [fallbackNote(pick.decidedBy), ...link.features].filter(Boolean).join('; '),
   };
+}
+
+/** A link the model was asked about but the rules decided says so first in its reason. */
+function fallbackNote(decidedBy: string): string {
+  return decidedBy.startsWith('rules') && decidedBy !== 'rules' ? `decided by the ${decidedBy}` : '';
 }
