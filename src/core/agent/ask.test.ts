@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScriptedEngine } from '../engines/scripted.ts';
-import { runAsk } from './ask.ts';
+import { runAsk, secondOpinionNote } from './ask.ts';
 import { planOracle } from '../../../tests/support/oracles.ts';
 import { linkCandidate, linkReport, MemoryCrm, sandboxPorts } from '../bench/sandbox.ts';
 
@@ -96,8 +96,32 @@ describe('runAsk: planning over tools through the four gates', () => {
     ]);
     const result = await runAsk({ instruction: 'add Bolt', engines: { primary: engine }, ports });
     expect(result.outcome).toBe('undecided');
+    expect(result.reason).toBe(
+      'Could not plan this: the model did not settle on one add_company call in 7 samples, so nothing was changed.',
+    );
     expect(ports.confirmations).toEqual([]);
     expect(ports.crm.writes).toEqual([]);
+    // The votes are asked as a check of the plan, not as the planning prompt again.
+    expect(engine.requests[1]!.messages[0]!.content).not.toContain(secondOpinionNote);
+    expect(engine.requests[2]!.messages[0]!.content).toContain(secondOpinionNote);
+    expect(engine.requests[2]!.messages.slice(1)).toEqual(engine.requests[1]!.messages.slice(1));
+  });
+
+  it('says it could not plan a step the model fails twice, with the complaint, and runs nothing after it', async () => {
+    const ports = sandboxPorts(report);
+    const engine = new ScriptedEngine([
+      call('extract_links'),
+      call('add_company', { link_id: 'L9' }),
+      call('add_company', { link_id: 'L9' }),
+    ]);
+    const result = await runAsk({ instruction: 'add Bolt', engines: { primary: engine }, ports });
+    expect(result.outcome).toBe('undecided');
+    expect(result.reason).toMatch(/^Could not plan this: the model's next step failed its checks twice \(.*L9.*\)\.$/);
+    expect(engine.requests).toHaveLength(3);
+    expect(ports.confirmations).toEqual([]);
+    expect(result.trace.steps.filter((step) => step.kind === 'execute').map((step) => step.call!.tool)).toEqual([
+      'extract_links',
+    ]);
   });
 
   it('executes a decisive turn only once one answer leads the others by two samples', async () => {

@@ -135,7 +135,7 @@ async function decide(
     {
       kind,
       label: kind === 'plan' ? 'choose the next tool call' : 'second opinion on a decisive turn',
-      messages,
+      messages: kind === 'vote' ? secondOpinion(messages) : messages,
       schema: () => turnSchema(state.report ? state : null),
       maxTokens: () => turnMaxTokens,
       explain: (value) => explainTurn(value, state.report ? state : null),
@@ -163,16 +163,30 @@ async function decide(
   );
 }
 
+/**
+ * A vote on a decisive turn is asked as a check of the plan, not as the same prompt again, so a
+ * wording that led the model astray once does not lead every vote the same way.
+ */
+export const secondOpinionNote =
+  'Before the next step, reread the instruction and the tool results above: a change to the CRM or an export must be exactly what the user asked for, and answer only when the instruction is fully done.';
+
+function secondOpinion(messages: ChatMessage[]): ChatMessage[] {
+  const [system, ...rest] = messages;
+  return [{ role: 'system', content: `${system!.content}\n${secondOpinionNote}` }, ...rest];
+}
+
 const isDecisive = (turn: PlannedTurn) => turn.kind === 'answer' || toolByName(turn.call.tool)!.decisive;
 
 const gatedTurn: AskTurn = async (messages, state, options, recorder, turnIndex) => {
   const first = await decide(messages, state, options, recorder, 'plan', turnIndex * 10);
-  if (!first.ok) return { kind: 'stop', outcome: 'undecided', answer: null, reason: first.errors.join('; ') };
+  if (!first.ok) return couldNotPlan(`the model's next step failed its checks twice (${first.errors.join('; ')})`);
   let turn = first.value;
   if (isDecisive(turn)) {
     const agreed = await vote(turn, messages, state, options, recorder, turnIndex);
     if (!agreed) {
-      return { kind: 'stop', outcome: 'undecided', answer: null, reason: 'the model did not agree with itself' };
+      return couldNotPlan(
+        `the model did not settle on one ${turn.kind === 'answer' ? 'final answer' : `${turn.call.tool} call`} in ${maxVotes} samples, so nothing was changed`,
+      );
     }
     turn = agreed;
   }
@@ -211,6 +225,14 @@ const gatedTurn: AskTurn = async (messages, state, options, recorder, turnIndex)
     return { kind: 'continue', call, response };
   }
 };
+
+/**
+ * Ask stops and says so rather than guessing: the rest of the plan is not run, and the reason says
+ * which step failed and why.
+ */
+function couldNotPlan(why: string): TurnOutcome {
+  return { kind: 'stop', outcome: 'undecided', answer: null, reason: `Could not plan this: ${why}.` };
+}
 
 /**
  * First to lead by k (MAKER's voting): samples until one turn has k more votes than any other, at

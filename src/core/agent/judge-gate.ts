@@ -52,12 +52,13 @@ export interface BatchSample {
 }
 
 export async function sampleBatch(
-  ids: readonly string[],
+  batch: readonly string[],
   links: ReadonlyMap<string, LinkCandidate>,
   context: JudgeContext,
   kind: 'judge' | 'vote',
   seed: number,
 ): Promise<BatchSample> {
+  const ids = kind === 'vote' ? reorder(batch, seed) : batch;
   const accepted = new Map<string, Verdict>();
   const lines = ids.map((id) => candidateLine(links.get(id)!, context.matches.get(id)));
   const pending = () => ids.filter((id) => !accepted.has(id));
@@ -115,4 +116,20 @@ export async function sampleSplitting(
     }
   }
   return verdicts;
+}
+
+/**
+ * A vote sees the batch in another order, so it is a different question and not the same prompt
+ * at another temperature: a model swayed by a link's neighbours or place in the list is swayed
+ * differently. Seeded (the same run asks the same questions), and never the order given.
+ */
+export function reorder(ids: readonly string[], seed: number): string[] {
+  const order = [...ids];
+  let state = (seed * 2654435761 + 1) >>> 0;
+  for (let index = order.length - 1; index > 0; index--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const other = state % (index + 1);
+    [order[index], order[other]] = [order[other]!, order[index]!];
+  }
+  return order.every((id, index) => id === ids[index]) ? order.reverse() : order;
 }

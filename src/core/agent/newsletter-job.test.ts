@@ -69,8 +69,12 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     expect(prompt).not.toContain('twitter.com');
     expect(prompt).not.toContain('acme.ai');
     expect(prompt).toContain('L3 bolt.dev | text: Bolt | sentence: Bolt Labs launched an API.');
-    // Every batch is sampled twice; the samples agree, so no third is needed.
-    expect(requestedIds(vote!)).toEqual(['L3', 'L4', 'L5']);
+    // Every batch is sampled twice, the second time in another order; the samples agree, so no third is needed.
+    expect(requestedIds(vote!)).not.toEqual(['L3', 'L4', 'L5']);
+    expect(requestedIds(vote!).sort()).toEqual(['L3', 'L4', 'L5']);
+    expect(vote!.messages[1]!.content.indexOf('L3 bolt.dev')).toBeGreaterThan(
+      vote!.messages[1]!.content.indexOf('L5 '),
+    );
     expect(vote!.temperature).toBeGreaterThan(0);
     expect(engine.requests).toHaveLength(2);
     expect(result.trace.steps.map((step) => step.kind)).toEqual(['tools', 'tools', 'tools', 'judge', 'vote', 'tools']);
@@ -83,7 +87,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
       '{"L3":{"startup":true,"name":"Bolt Labs"},"L4":{"startup":true,"name":"Blog"}}',
     ]);
     const result = await runNewsletterJob({ engines: { primary: engine }, ports: sandboxPorts(report) });
-    expect(requestedIds(engine.requests[2]!)).toEqual(['L3', 'L4']);
+    expect(requestedIds(engine.requests[2]!).sort()).toEqual(['L3', 'L4']);
     expect(result.judgements.map((judgement) => [judgement.id, judgement.startup, judgement.decidedBy])).toEqual([
       ['L3', true, 'model, by a majority of three samples'],
       ['L4', true, 'model, by a majority of three samples'],
