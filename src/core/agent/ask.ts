@@ -6,7 +6,8 @@
  * rarely repeats itself.
  */
 import type { ChatMessage } from '../engines/engine.ts';
-import { AbortedError, runModelStep, type StepEngines } from './model-step.ts';
+import { AbortedError, maxRepairs, runModelStep, type StepEngines } from './model-step.ts';
+import { fullRecovery, type Recovery } from './recovery.ts';
 import {
   canonicalJson,
   describeTools,
@@ -32,6 +33,8 @@ export interface AskOptions {
    * always uses). The benchmark passes raw execution of the model's output to compare.
    */
   takeTurn?: AskTurn;
+  /** All on in the app; bench:agent's ablation switches repairs or votes off in turn. */
+  recovery?: Readonly<Recovery>;
   signal?: AbortSignal;
   now?: () => number;
   runId?: string;
@@ -141,6 +144,7 @@ async function decide(
       explain: (value) => explainTurn(value, state.report ? state : null),
       temperature: kind === 'vote' ? 0.5 : 0,
       seed,
+      repairs: (options.recovery ?? fullRecovery).repair ? maxRepairs : 0,
       async check(value) {
         const turn = readTurn(value);
         if (turn.kind === 'answer') return { errors: [], value: turn };
@@ -181,7 +185,7 @@ const gatedTurn: AskTurn = async (messages, state, options, recorder, turnIndex)
   const first = await decide(messages, state, options, recorder, 'plan', turnIndex * 10);
   if (!first.ok) return couldNotPlan(`the model's next step failed its checks twice (${first.errors.join('; ')})`);
   let turn = first.value;
-  if (isDecisive(turn)) {
+  if (isDecisive(turn) && (options.recovery ?? fullRecovery).votes) {
     const agreed = await vote(turn, messages, state, options, recorder, turnIndex);
     if (!agreed) {
       return couldNotPlan(

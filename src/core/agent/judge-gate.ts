@@ -8,7 +8,8 @@ import type { MatchResult } from '../crm/types.ts';
 import type { LinkCandidate } from '../links/types.ts';
 import { judgeMaxTokens } from './judge-batches.ts';
 import { candidateLine, judgeMessages, judgementSchema } from './judge-prompt.ts';
-import { runModelStep, type StepEngines } from './model-step.ts';
+import { maxRepairs, runModelStep, type StepEngines } from './model-step.ts';
+import { fullRecovery, type Recovery } from './recovery.ts';
 import type { TraceRecorder } from './trace.ts';
 
 export interface Verdict {
@@ -22,6 +23,8 @@ export interface JudgeContext {
   matches: ReadonlyMap<string, MatchResult>;
   recorder: TraceRecorder;
   signal?: AbortSignal | undefined;
+  /** All on in the app; bench:agent's ablation switches each off in turn. */
+  recovery?: Readonly<Recovery>;
 }
 
 /** A name passes gate 3 only if the newsletter or the domain backs it: the model may not invent one. */
@@ -75,6 +78,7 @@ export async function sampleBatch(
       temperature: kind === 'vote' ? 0.5 : 0,
       seed,
       splitsOnOverflow: true,
+      repairs: (context.recovery ?? fullRecovery).repair ? maxRepairs : 0,
       check(value) {
         const answer = value as Record<string, Verdict>;
         const errors: string[] = [];
@@ -107,7 +111,7 @@ export async function sampleSplitting(
 ): Promise<Map<string, Verdict>> {
   const { verdicts } = await sampleBatch(ids, links, context, kind, seed);
   const pending = ids.filter((id) => !verdicts.has(id));
-  if (!pending.length || ids.length === 1) return verdicts;
+  if (!pending.length || ids.length === 1 || !(context.recovery ?? fullRecovery).split) return verdicts;
   const middle = Math.ceil(pending.length / 2);
   const parts = pending.length > 1 ? [pending.slice(0, middle), pending.slice(middle)] : [pending];
   for (const [index, part] of parts.entries()) {

@@ -9,6 +9,7 @@ import { rulesSayStartup } from './candidates.ts';
 import { planBatches } from './judge-batches.ts';
 import { sampleSplitting, type JudgeContext, type Verdict } from './judge-gate.ts';
 import { candidateLine } from './judge-prompt.ts';
+import { fullRecovery } from './recovery.ts';
 
 export type Decider =
   | 'rules'
@@ -17,7 +18,8 @@ export type Decider =
   | 'model, by a majority of three samples'
   | "rules, breaking the model's tie"
   | 'rules (the model did not pass the gates)'
-  | 'rules (no model loaded)';
+  | 'rules (no model loaded)'
+  | 'left out (the model did not pass the gates, and the rules were switched off)';
 
 export interface Judgement {
   id: string;
@@ -51,14 +53,27 @@ export const judgeByVote: JudgeUncertain = async (uncertain, context) => {
     const seed = batchIndex * 100;
     const first = await sampleSplitting(ids, links, context, 'judge', seed);
     const answered = ids.filter((id) => first.has(id));
-    const second = answered.length
-      ? await sampleSplitting(answered, links, context, 'vote', seed + 30)
-      : new Map<string, Verdict>();
+    const second =
+      answered.length && (context.recovery ?? fullRecovery).votes
+        ? await sampleSplitting(answered, links, context, 'vote', seed + 30)
+        : new Map<string, Verdict>();
     const split = answered.filter((id) => second.has(id) && second.get(id)!.startup !== first.get(id)!.startup);
     const third = split.length
       ? await sampleSplitting(split, links, context, 'vote', seed + 60)
       : new Map<string, Verdict>();
-    for (const id of ids) judgements.push(combine(links.get(id)!, first.get(id), second.get(id), third.get(id)));
+    for (const id of ids) {
+      const judgement = combine(links.get(id)!, first.get(id), second.get(id), third.get(id));
+      const leftOut = !first.has(id) && !(context.recovery ?? fullRecovery).rulesFallback;
+      judgements.push(
+        leftOut
+          ? {
+              ...judgement,
+              startup: false,
+              decidedBy: 'left out (the model did not pass the gates, and the rules were switched off)',
+            }
+          : judgement,
+      );
+    }
   }
   recordRulesFallback(judgements, context);
   return judgements;

@@ -58,6 +58,8 @@ export interface ModelStepSpec<T> {
    * to the same conversation and make it longer still.
    */
   splitsOnOverflow?: boolean;
+  /** Repairs allowed before the fallback engine; `maxRepairs` unless the benchmark switches them off. */
+  repairs?: number;
 }
 
 export type StepOutcome<T> =
@@ -91,7 +93,7 @@ export async function runModelStep<T>(
   for (const [engineIndex, engine] of chain.entries()) {
     let messages = spec.messages;
     let repairOf: number | null = null;
-    for (let attempt = 0; attempt <= maxRepairs; attempt++) {
+    for (let attempt = 0; attempt <= (spec.repairs ?? maxRepairs); attempt++) {
       if (signal?.aborted) throw new AbortedError();
       const schema = spec.schema();
       const request: ChatCompletionRequest & { stream: false } = {

@@ -5,7 +5,9 @@ import { judgeOracle, requestedIds } from '../../../tests/support/oracles.ts';
 import { splitCandidates } from './candidates.ts';
 import { planBatches } from './judge-batches.ts';
 import { nameIsGrounded } from './judge-gate.ts';
+import { judgeByVote } from './judge-votes.ts';
 import { runNewsletterJob } from './newsletter-job.ts';
+import { fullRecovery, type Recovery } from './recovery.ts';
 import { linkCandidate, linkReport, MemoryCrm, sandboxPorts } from '../bench/sandbox.ts';
 
 const links = [
@@ -269,5 +271,54 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     expect(nameIsGrounded('bolt', link)).toBe(true);
     expect(nameIsGrounded('Zenith', link)).toBe(false);
     expect(nameIsGrounded('', link)).toBe(false);
+  });
+});
+
+describe('recovery switches (bench:agent ablation): each one off changes what the job does', () => {
+  /** Broken JSON for L4 in every answer that includes it; the rest right. */
+  const stubbornOnL4 = () => {
+    const oracle = judgeOracle((id) => truth[id]!);
+    return new ScriptedEngine((request, index) => {
+      const answer = oracle(request, index) as string;
+      return requestedIds(request).includes('L4') ? answer.replace(/"L4":\{/, '"L4":{"startup" true,') : answer;
+    });
+  };
+  const run = async (recovery: Partial<Recovery>) => {
+    const engine = stubbornOnL4();
+    const result = await runNewsletterJob({
+      engines: { primary: engine },
+      ports: sandboxPorts(report),
+      judge: (uncertain, context) => judgeByVote(uncertain, { ...context, recovery: { ...fullRecovery, ...recovery } }),
+    });
+    return { engine, decided: Object.fromEntries(result.judgements.map((j) => [j.id, j.decidedBy])) };
+  };
+
+  it('all on: L4 alone falls to the rules', async () => {
+    const { decided } = await run({});
+    expect(decided).toEqual({
+      L3: 'model, confirmed by a second sample',
+      L4: 'rules (the model did not pass the gates)',
+      L5: 'model, confirmed by a second sample',
+    });
+  });
+
+  it('split off: the whole batch falls to the rules', async () => {
+    const { decided } = await run({ split: false });
+    expect(new Set(Object.values(decided))).toEqual(new Set(['rules (the model did not pass the gates)']));
+  });
+
+  it('repair off: no request carries a repair turn', async () => {
+    const { engine } = await run({ repair: false });
+    expect(engine.requests.every((request) => request.messages.length === 2)).toBe(true);
+  });
+
+  it('votes off: one sample decides', async () => {
+    const { decided } = await run({ votes: false });
+    expect(decided['L3']).toBe('model');
+  });
+
+  it('rules fallback off: the link the model could not judge is left out', async () => {
+    const { decided } = await run({ rulesFallback: false });
+    expect(decided['L4']).toMatch(/^left out/);
   });
 });
