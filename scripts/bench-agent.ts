@@ -2,16 +2,19 @@
  * bench:agent — how often the agent's final result survives a model that errs.
  *
  * Runs the newsletter job on the labelled corpus (../shared/corpus; skipped with a message when
- * absent) and 30 scripted Ask tasks, with NoisyEngine over an oracle at p = 0, 0.05, 0.1, 0.2
- * (seeded), once with the gates and once without (raw execution of whatever the engine says).
- * A run succeeds when its final result equals the p = 0 run's and nothing was written to the CRM
- * without the user's confirmation. Prints one JSON line last.
+ * absent) and 30 scripted Ask tasks against NoisyEngine over an oracle: per-task mistakes at
+ * p = 0.05, 0.1, 0.2 that repeat on every re-ask with probability ρ (BENCH_CORRELATIONS, default
+ * 0, 0.5, 1), answered as Qwen3 through WebLLM does (empty think block; JSON spaced where a
+ * request leaves whitespace free, compact under the grammar; cut at max_tokens by the real
+ * tokenizer). A run succeeds when its final result equals the p = 0 run's and nothing was written
+ * to the CRM without the user's confirmation.
  *
- * Then, gated, against a model whose mistakes repeat: NoisyEngine with correlation ρ (BENCH_CORRELATIONS,
- * default 0, 0.5, 1), answering as Qwen3 through WebLLM does (empty think block; JSON spaced where a
- * request leaves whitespace free, compact under the grammar every gated step sends; cut at
- * max_tokens by the real tokenizer). Success per job, and for the runs whose mistakes were all
- * detectable. `unconfirmed_writes` counts the gated runs' CRM writes nobody confirmed (all parts).
+ * Gated is the app. Ungated is the fair baseline (bench-agent/ungated.ts: constrained output, a
+ * parse with a try, one retry, execute with the user's confirmation). The ablation runs the gated
+ * agent at ρ = 0.5, p = 0.1 with each recovery mechanism off in turn. `detectable_success` (ρ = 1)
+ * counts runs whose mistakes were all detectable that ended right or honestly declined: Ask said
+ * "Could not plan this", or every link that differs was marked as decided by the rules' fallback.
+ * Prints one JSON line last.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -20,7 +23,9 @@ import { Value } from 'typebox/value';
 import { runAsk } from '../src/core/agent/ask.ts';
 import { splitCandidates } from '../src/core/agent/candidates.ts';
 import { nameIsGrounded } from '../src/core/agent/judge-gate.ts';
+import { judgeByVote } from '../src/core/agent/judge-votes.ts';
 import { runNewsletterJob } from '../src/core/agent/newsletter-job.ts';
+import { fullRecovery, type Recovery } from '../src/core/agent/recovery.ts';
 import { judgeOracle, planOracle } from '../tests/support/oracles.ts';
 import { linkCandidate, linkReport, MemoryCrm, sandboxPorts } from '../src/core/bench/sandbox.ts';
 import { callSchema, type ToolCall } from '../src/core/agent/tool-calls.ts';
@@ -36,7 +41,7 @@ import { judgeUngated, ungatedTurn } from './bench-agent/ungated.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpusDir = resolve(process.env['SIFT_CORPUS'] ?? join(here, '../../shared/corpus'));
-const rates = [0, 0.05, 0.1, 0.2] as const;
+const rates = [0.05, 0.1, 0.2] as const;
 const newsletterSeeds = Number(process.env['BENCH_NEWSLETTER_SEEDS'] ?? 3);
 const askSeeds = Number(process.env['BENCH_ASK_SEEDS'] ?? 8);
 
@@ -71,6 +76,10 @@ interface RunOutcome {
   noise: NoiseKind[];
   /** Every mistake made was one a gate can see. */
   onlyDetectable: boolean;
+  /** The run said what it could not do instead of guessing (see the header). */
+  declined: boolean;
+  /** Newsletter runs: each uncertain link's verdict and who decided it. */
+  judgements?: Map<string, { verdict: string; decidedBy: string }>;
   error: string | null;
   trace?: Trace;
 }
@@ -272,13 +281,16 @@ function auditTrace(trace: Trace, report: LinkReport, crm: MemoryCrm): number {
   return invalid;
 }
 
+type Mode = { gates: true; recovery: Readonly<Recovery> } | { gates: false };
+const gated: Mode = { gates: true, recovery: fullRecovery };
+
 async function runOnce(
   item: Item,
   rate: number,
   seed: number,
-  gates: boolean,
-  keepTrace = false,
-  model: Partial<NoisyEngineOptions> = {},
+  mode: Mode,
+  model: Partial<NoisyEngineOptions>,
+  baseline: Baseline | null,
 ): Promise<RunOutcome> {
   const crm = new IndexedCrm(item.crmSeed);
   const ports = sandboxPorts(item.report, crm);
@@ -287,6 +299,7 @@ async function runOnce(
     noise: engine.noise.map((record) => record.kind),
     onlyDetectable: engine.noise.every((record) => record.visibility === 'detectable'),
   });
+  const unconfirmedWrites = () => crm.writes.filter((write) => !write.confirmed).length;
   let clock = 0;
   const now = () => clock++;
   try {
@@ -296,14 +309,33 @@ async function runOnce(
         ports,
         now,
         runId: item.name,
-        ...(gates ? {} : { judge: judgeUngated }),
+        judge: mode.gates
+          ? (uncertain, context) => judgeByVote(uncertain, { ...context, recovery: mode.recovery })
+          : judgeUngated,
       });
-      const result = JSON.stringify(run.rows.map((row) => [row.id, row.name, row.status, row.companyId]));
+      const judgements = new Map(
+        run.judgements.map((judgement) => [
+          judgement.id,
+          {
+            verdict: JSON.stringify([judgement.startup, judgement.startup ? judgement.name : '']),
+            decidedBy: judgement.decidedBy,
+          },
+        ]),
+      );
+      // Honest: every link judged otherwise than at p = 0 says the rules decided it.
+      const declined =
+        baseline?.judgements !== undefined &&
+        [...judgements].every(
+          ([id, judgement]) =>
+            judgement.verdict === baseline.judgements!.get(id)?.verdict || judgement.decidedBy.startsWith('rules ('),
+        );
       return {
-        result,
-        unconfirmedWrites: crm.writes.filter((write) => !write.confirmed).length,
-        invalidExecuted: gates ? auditTrace(run.trace, item.report, crm) : 0,
+        result: JSON.stringify(run.rows.map((row) => [row.id, row.name, row.status, row.companyId])),
+        unconfirmedWrites: unconfirmedWrites(),
+        invalidExecuted: mode.gates ? auditTrace(run.trace, item.report, crm) : 0,
         ...mistakes(),
+        declined,
+        judgements,
         error: null,
       };
     }
@@ -311,24 +343,25 @@ async function runOnce(
       instruction: item.instruction!,
       engines: { primary: engine },
       ports,
-      ...(gates ? {} : { takeTurn: ungatedTurn }),
+      ...(mode.gates ? { recovery: mode.recovery } : { takeTurn: ungatedTurn }),
       now,
       runId: item.name,
     });
     return {
-      ...(keepTrace ? { trace: run.trace } : {}),
       result: JSON.stringify([run.outcome, run.answer, crm.snapshot(), run.state.exports]),
-      unconfirmedWrites: crm.writes.filter((write) => !write.confirmed).length,
-      invalidExecuted: gates ? auditTrace(run.trace, item.report, crm) : 0,
+      unconfirmedWrites: unconfirmedWrites(),
+      invalidExecuted: mode.gates ? auditTrace(run.trace, item.report, crm) : 0,
       ...mistakes(),
+      declined: run.outcome === 'undecided' && (run.reason ?? '').startsWith('Could not plan this'),
       error: null,
     };
   } catch (error) {
     return {
       result: 'crashed',
-      unconfirmedWrites: crm.writes.filter((write) => !write.confirmed).length,
+      unconfirmedWrites: unconfirmedWrites(),
       invalidExecuted: 0,
       ...mistakes(),
+      declined: false,
       error: error instanceof Error ? error.message : String(error),
     };
   }
@@ -339,6 +372,11 @@ function seedOf(itemIndex: number, rate: number, seedIndex: number): number {
 }
 
 // ---------------------------------------------------------------- main
+
+interface Baseline {
+  result: string;
+  judgements: RunOutcome['judgements'];
+}
 
 const started = performance.now();
 const items = [...(await corpusItems()), ...askItems()];
@@ -351,118 +389,119 @@ if (newsletters.length) {
 }
 console.log(`ask: ${items.length - newsletters.length} scripted tasks`);
 
-const baseline = new Map<number, string>();
-for (const [index, item] of items.entries()) {
-  const run = await runOnce(item, 0, 0, true);
-  if (run.error) throw new Error(`The p = 0 run of ${item.name} failed: ${run.error}`);
-  baseline.set(index, run.result);
-}
-
-const success: Record<string, number> = {};
-const successUngated: Record<string, number> = {};
-let invalidExecuted = 0;
-let unconfirmedWrites = 0;
-const runsPerRate = items.reduce((sum, item) => sum + item.seeds, 0);
-for (const gates of [true, false]) {
-  for (const rate of rates) {
-    let runs = 0;
-    let good = 0;
-    const byKind = { newsletter: [0, 0], ask: [0, 0] };
-    const failedWith = new Map<string, number>();
-    for (const [index, item] of items.entries()) {
-      for (let seedIndex = 0; seedIndex < item.seeds; seedIndex++) {
-        const run = await runOnce(item, rate, seedOf(index, rate, seedIndex), gates);
-        const ok = run.result === baseline.get(index) && run.unconfirmedWrites === 0;
-        runs++;
-        byKind[item.kind][1]!++;
-        if (ok) {
-          good++;
-          byKind[item.kind][0]!++;
-        } else {
-          const why = run.error ? 'crashed' : run.unconfirmedWrites ? 'wrote without confirmation' : 'different result';
-          if (process.env['BENCH_VERBOSE'] && gates && process.env['BENCH_VERBOSE'] === item.name) {
-            const again = await runOnce(item, rate, seedOf(index, rate, seedIndex), gates, true);
-            console.log(again.trace);
-          }
-          if (process.env['BENCH_VERBOSE'] && gates) {
-            console.log(`  ${item.name} seed ${seedIndex}: ${why}; noise ${run.noise.join(', ')}`);
-            console.log(
-              `    got      ${run.error ?? run.result.slice(0, 300)}\n    expected ${baseline.get(index)!.slice(0, 300)}`,
-            );
-          }
-          failedWith.set(why, (failedWith.get(why) ?? 0) + 1);
-        }
-        if (gates) {
-          invalidExecuted += run.invalidExecuted;
-          unconfirmedWrites += run.unconfirmedWrites;
-        }
-      }
-    }
-    const share = Math.round((good / runs) * 1000) / 1000;
-    (gates ? success : successUngated)[String(rate)] = share;
-    const reasons = [...failedWith.entries()].map(([why, count]) => `${why} ${count}`).join(', ');
-    console.log(
-      `${gates ? 'gated  ' : 'ungated'} p=${rate.toFixed(2)}: ${good}/${runs} = ${share.toFixed(3)} ` +
-        `(newsletter ${byKind.newsletter[0]}/${byKind.newsletter[1]}, ask ${byKind.ask[0]}/${byKind.ask[1]})` +
-        (reasons ? ` — failures: ${reasons}` : ''),
-    );
-  }
-}
-// ---------------------------------------------------------------- correlated mistakes, gated
-
-const correlations = (process.env['BENCH_CORRELATIONS'] ?? '0,0.5,1').split(',').map(Number);
 const qwen3: Partial<NoisyEngineOptions> = {
   info: { model: 'Qwen3-1.7B-q4f32_1-MLC' },
   layout: 'spaced',
   tokens: qwen3Tokens(),
 };
-const byCorrelation: Record<string, Record<Item['kind'], Record<string, number>>> = {};
-const detectableSuccess: Record<string, number> = {};
+const baselines = new Map<number, Baseline>();
+for (const [index, item] of items.entries()) {
+  const run = await runOnce(item, 0, 0, gated, qwen3, null);
+  if (run.error) throw new Error(`The p = 0 run of ${item.name} failed: ${run.error}`);
+  baselines.set(index, { result: run.result, judgements: run.judgements });
+}
+const runsPerRate = items.reduce((sum, item) => sum + item.seeds, 0);
 const share = (good: number, runs: number) => Math.round((good / Math.max(1, runs)) * 1000) / 1000;
-for (const correlation of correlations) {
-  byCorrelation[String(correlation)] = { newsletter: {}, ask: {} };
-  for (const rate of rates.filter((rate) => rate > 0)) {
-    const tally = { newsletter: [0, 0], ask: [0, 0], detectable: [0, 0], undetectable: [0, 0] };
-    const failedWith = new Map<string, number>();
-    for (const [index, item] of items.entries()) {
-      for (let seedIndex = 0; seedIndex < item.seeds; seedIndex++) {
-        const run = await runOnce(item, rate, seedOf(index, rate, seedIndex), true, false, { ...qwen3, correlation });
-        const ok = run.result === baseline.get(index) && run.unconfirmedWrites === 0;
+let invalidExecuted = 0;
+let unconfirmedWrites = 0;
+let unconfirmedWritesUngated = 0;
+
+interface Round {
+  newsletter: number;
+  ask: number;
+  detectable: number;
+}
+
+/** Every item at every seed once, at one rate and correlation, in one mode. */
+async function round(label: string, rate: number, correlation: number, mode: Mode): Promise<Round> {
+  const tally = { newsletter: [0, 0], ask: [0, 0], detectable: [0, 0], undetectable: [0, 0] };
+  const failedWith = new Map<string, number>();
+  for (const [index, item] of items.entries()) {
+    const baseline = baselines.get(index)!;
+    for (let seedIndex = 0; seedIndex < item.seeds; seedIndex++) {
+      const run = await runOnce(item, rate, seedOf(index, rate, seedIndex), mode, { ...qwen3, correlation }, baseline);
+      const ok = run.result === baseline.result && run.unconfirmedWrites === 0;
+      tally[item.kind][1]!++;
+      if (ok) tally[item.kind][0]!++;
+      if (run.noise.length) {
         const visibility = run.onlyDetectable ? tally.detectable : tally.undetectable;
-        for (const counts of [tally[item.kind], ...(run.noise.length ? [visibility] : [])]) {
-          counts[1]!++;
-          if (ok) counts[0]!++;
-        }
-        if (!ok) {
-          const why = run.error ? 'crashed' : run.unconfirmedWrites ? 'wrote without confirmation' : 'different result';
-          failedWith.set(why, (failedWith.get(why) ?? 0) + 1);
-        }
+        visibility[1]!++;
+        if (ok || (run.onlyDetectable && run.declined && run.unconfirmedWrites === 0)) visibility[0]!++;
+      }
+      if (!ok) {
+        const why = run.error
+          ? 'crashed'
+          : run.unconfirmedWrites
+            ? 'wrote without confirmation'
+            : run.declined
+              ? 'declined honestly'
+              : 'different result';
+        failedWith.set(why, (failedWith.get(why) ?? 0) + 1);
+        if (process.env['BENCH_VERBOSE'] === item.name)
+          console.log(`  ${item.name} seed ${seedIndex}: ${why}; noise ${run.noise.join(', ')}`);
+      }
+      if (mode.gates) {
         invalidExecuted += run.invalidExecuted;
         unconfirmedWrites += run.unconfirmedWrites;
+      } else {
+        unconfirmedWritesUngated += run.unconfirmedWrites;
       }
     }
-    byCorrelation[String(correlation)]!.newsletter[String(rate)] = share(tally.newsletter[0]!, tally.newsletter[1]!);
-    byCorrelation[String(correlation)]!.ask[String(rate)] = share(tally.ask[0]!, tally.ask[1]!);
-    if (correlation === 1) detectableSuccess[String(rate)] = share(tally.detectable[0]!, tally.detectable[1]!);
-    const reasons = [...failedWith.entries()].map(([why, count]) => `${why} ${count}`).join(', ');
-    console.log(
-      `gated   ρ=${correlation.toFixed(1)} p=${rate.toFixed(2)}: newsletter ${tally.newsletter[0]}/${tally.newsletter[1]}, ` +
-        `ask ${tally.ask[0]}/${tally.ask[1]}; runs with only detectable mistakes ${tally.detectable[0]}/${tally.detectable[1]}, ` +
-        `with an undetectable one ${tally.undetectable[0]}/${tally.undetectable[1]}` +
-        (reasons ? ` — failures: ${reasons}` : ''),
-    );
   }
+  const reasons = [...failedWith.entries()].map(([why, count]) => `${why} ${count}`).join(', ');
+  console.log(
+    `${label.padEnd(22)} ρ=${correlation.toFixed(1)} p=${rate.toFixed(2)}: newsletter ${tally.newsletter[0]}/${tally.newsletter[1]}, ` +
+      `ask ${tally.ask[0]}/${tally.ask[1]}; runs with only detectable mistakes right or declined ${tally.detectable[0]}/${tally.detectable[1]}, ` +
+      `with an undetectable one right ${tally.undetectable[0]}/${tally.undetectable[1]}` +
+      (reasons ? ` — not right: ${reasons}` : ''),
+  );
+  return {
+    newsletter: share(tally.newsletter[0]!, tally.newsletter[1]!),
+    ask: share(tally.ask[0]!, tally.ask[1]!),
+    detectable: share(tally.detectable[0]!, tally.detectable[1]!),
+  };
+}
+
+type ByJob = Record<'newsletter' | 'ask', Record<string, number>>;
+const correlations = (process.env['BENCH_CORRELATIONS'] ?? '0,0.5,1').split(',').map(Number);
+const byCorrelation: Record<string, ByJob> = {};
+const ungated: Record<string, ByJob> = {};
+const detectableSuccess: Record<string, number> = {};
+for (const correlation of correlations) {
+  byCorrelation[String(correlation)] = { newsletter: {}, ask: {} };
+  ungated[String(correlation)] = { newsletter: {}, ask: {} };
+  for (const rate of rates) {
+    for (const mode of [gated, { gates: false } as const]) {
+      const figures = await round(mode.gates ? 'gated' : 'ungated (fair)', rate, correlation, mode);
+      const into = (mode.gates ? byCorrelation : ungated)[String(correlation)]!;
+      into.newsletter[String(rate)] = figures.newsletter;
+      into.ask[String(rate)] = figures.ask;
+      if (mode.gates && correlation === 1) detectableSuccess[String(rate)] = figures.detectable;
+    }
+  }
+}
+
+// Each mechanism off in turn, at ρ = 0.5 and p = 0.1 (the "all on" row is the gated figure there).
+const ablation: Record<string, { newsletter: number; ask: number }> = {};
+const ablationAt = { correlation: 0.5, rate: 0.1 };
+for (const mechanism of Object.keys(fullRecovery) as Array<keyof Recovery>) {
+  const figures = await round(`gated, ${mechanism} off`, ablationAt.rate, ablationAt.correlation, {
+    gates: true,
+    recovery: { ...fullRecovery, [mechanism]: false },
+  });
+  ablation[`${mechanism} off`] = { newsletter: figures.newsletter, ask: figures.ask };
 }
 
 console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
 console.log(
   JSON.stringify({
-    success,
-    success_ungated: successUngated,
     by_correlation: byCorrelation,
     detectable_success: detectableSuccess,
+    ungated,
+    ablation: { at: { rho: ablationAt.correlation, p: ablationAt.rate }, ...ablation },
     invalid_calls_executed: invalidExecuted,
     unconfirmed_writes: unconfirmedWrites,
+    unconfirmed_writes_ungated: unconfirmedWritesUngated,
     runs_per_rate: runsPerRate,
   }),
 );

@@ -107,17 +107,16 @@ describe('runAsk: planning over tools through the four gates', () => {
     expect(engine.requests[2]!.messages.slice(1)).toEqual(engine.requests[1]!.messages.slice(1));
   });
 
-  it('says it could not plan a step the model fails twice, with the complaint, and runs nothing after it', async () => {
+  it('says it could not plan a step the model keeps failing, with the complaint, and runs nothing after it', async () => {
     const ports = sandboxPorts(report);
-    const engine = new ScriptedEngine([
-      call('extract_links'),
-      call('add_company', { link_id: 'L9' }),
-      call('add_company', { link_id: 'L9' }),
-    ]);
+    const wrong = call('add_company', { link_id: 'L9' });
+    const engine = new ScriptedEngine([call('extract_links'), wrong, wrong, wrong, wrong]);
     const result = await runAsk({ instruction: 'add Bolt', engines: { primary: engine }, ports });
     expect(result.outcome).toBe('undecided');
-    expect(result.reason).toMatch(/^Could not plan this: the model's next step failed its checks twice \(.*L9.*\)\.$/);
-    expect(engine.requests).toHaveLength(3);
+    expect(result.reason).toMatch(/^Could not plan this: the model's next step failed its checks \(.*L9.*\)\.$/);
+    // Asked, repaired once, then asked afresh as a check of the plan (no repair turn in it) and repaired once.
+    expect(engine.requests.map((request) => request.messages.length)).toEqual([2, 4, 6, 4, 6]);
+    expect(engine.requests[3]!.messages[0]!.content).toContain(secondOpinionNote);
     expect(ports.confirmations).toEqual([]);
     expect(result.trace.steps.filter((step) => step.kind === 'execute').map((step) => step.call!.tool)).toEqual([
       'extract_links',

@@ -131,14 +131,18 @@ async function decide(
   state: ToolState,
   options: AskOptions,
   recorder: TraceRecorder,
-  kind: 'plan' | 'vote',
+  kind: 'plan' | 'afresh' | 'vote',
   seed: number,
 ) {
   return runModelStep<PlannedTurn>(
     {
-      kind,
-      label: kind === 'plan' ? 'choose the next tool call' : 'second opinion on a decisive turn',
-      messages: kind === 'vote' ? secondOpinion(messages) : messages,
+      kind: kind === 'vote' ? 'vote' : 'plan',
+      label: {
+        plan: 'choose the next tool call',
+        afresh: 'choose the next tool call, asked afresh as a check of the plan',
+        vote: 'second opinion on a decisive turn',
+      }[kind],
+      messages: kind === 'plan' ? messages : secondOpinion(messages),
       schema: () => turnSchema(state.report ? state : null),
       maxTokens: () => turnMaxTokens,
       explain: (value) => explainTurn(value, state.report ? state : null),
@@ -182,10 +186,14 @@ function secondOpinion(messages: ChatMessage[]): ChatMessage[] {
 const isDecisive = (turn: PlannedTurn) => turn.kind === 'answer' || toolByName(turn.call.tool)!.decisive;
 
 const gatedTurn: AskTurn = async (messages, state, options, recorder, turnIndex) => {
-  const first = await decide(messages, state, options, recorder, 'plan', turnIndex * 10);
-  if (!first.ok) return couldNotPlan(`the model's next step failed its checks twice (${first.errors.join('; ')})`);
+  const recovery = options.recovery ?? fullRecovery;
+  let first = await decide(messages, state, options, recorder, 'plan', turnIndex * 10);
+  // A repaired conversation carries the rejected answer; a fresh question in other words does not.
+  if (!first.ok && recovery.afresh)
+    first = await decide(messages, state, options, recorder, 'afresh', turnIndex * 10 + 5);
+  if (!first.ok) return couldNotPlan(`the model's next step failed its checks (${first.errors.join('; ')})`);
   let turn = first.value;
-  if (isDecisive(turn) && (options.recovery ?? fullRecovery).votes) {
+  if (isDecisive(turn) && recovery.votes) {
     const agreed = await vote(turn, messages, state, options, recorder, turnIndex);
     if (!agreed) {
       return couldNotPlan(

@@ -5,6 +5,8 @@
 export interface Recovery {
   /** One repair carrying the exact complaint (model-step). */
   repair: boolean;
+  /** Ask: a step still failing after its repair is asked once more, afresh, as a check of the plan. */
+  afresh: boolean;
   /** A second sample (and a third on disagreement) of every judgement; votes on Ask's decisive turns. */
   votes: boolean;
   /** A judge batch that fails splits down to single links (judge-gate). */
@@ -13,4 +15,10 @@ export interface Recovery {
   rulesFallback: boolean;
 }
 
-export const fullRecovery: Readonly<Recovery> = { repair: true, votes: true, split: true, rulesFallback: true };
+export const fullRecovery: Readonly<Recovery> = {
+  repair: true,
+  afresh: true,
+  votes: true,
+  split: true,
+  rulesFallback: true,
+};
