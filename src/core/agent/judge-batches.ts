@@ -16,7 +16,6 @@ const maxBatchItems = 30;
 /** The answer's token limit for a batch of `items` ids. */
 export const judgeMaxTokens = (items: number): number => items * outputTokensPerItem + 16;
 
-
 /** Splits the uncertain candidates so that each call fits the engine's context window. */
 export function planBatches(lines: readonly { id: string; line: string }[], info: EngineInfo | null): string[][] {
   const window = info?.contextWindow ?? 4096;
