@@ -6,7 +6,7 @@
  * each repeats its answer when asked again. They recognise an item by its opening messages, so
  * they answer exactly what the runner sends.
  */
-import { askSystemPrompt } from '../agent/ask.ts';
+import { askSystemPrompt, secondOpinionNote } from '../agent/ask.ts';
 import { candidateLine, judgeMessages } from '../agent/judge-prompt.ts';
 import { planOracle } from '../../../tests/support/oracles.ts';
 import type { ToolCall } from '../agent/tool-calls.ts';
@@ -57,10 +57,11 @@ function openingMessages(item: BenchItem): ChatMessage[] {
   }
 }
 
+/** The item a request is about; Ask's votes add a note to the system prompt, which says nothing of the item. */
 const openingKey = (messages: readonly ChatMessage[]) =>
   messages
     .slice(0, 2)
-    .map((message) => `${message.role}:${message.content}`)
+    .map((message) => `${message.role}:${message.content.replace(`\n${secondOpinionNote}`, '')}`)
     .join('\n');
 
 function responder(id: ScriptedBenchEngineId, item: BenchItem, position: number): ScriptedResponder {
