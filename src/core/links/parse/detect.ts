@@ -31,7 +31,9 @@ const HTML_MARKUP =
   /<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|table[\s>]|div[\s>]|p[\s>]|a\s+[^>]*href|br\s*\/?>|span[\s>])/i;
 const MARKDOWN_SYNTAX = /\[[^\]\n]+\]\((?:https?:|www\.|\/)|^#{1,6}\s+\S|^\s*[-*]\s+\[/m;
 
-function formatSize(bytes: number): string {
+/** A size for a sentence the user reads: `2.1 GB`, `16.0 MB`, `12 kB`, `80 bytes`. */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1_073_741_824) return `${(bytes / 1_073_741_824).toFixed(1)} GB`;
   if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1)} MB`;
   if (bytes >= 1_024) return `${(bytes / 1_024).toFixed(0)} kB`;
   return `${bytes} bytes`;
