@@ -74,12 +74,10 @@ export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0)
   return -1;
 }
 
-/** Bytes as Latin-1 text: every byte one character, never a decoding error (for headers and separator lines). */
+/** Bytes as Latin-1 text: every byte one character, never a decoding error (separator lines, which are ASCII). */
 export function latin1(bytes: Uint8Array): string {
   let text = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    text += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 8192)));
-  }
+  for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
   return text;
 }
 

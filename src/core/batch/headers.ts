@@ -89,9 +89,14 @@ export function senderOf(block: HeaderBlock): Sender | null {
     const mailbox = firstMailbox(raw);
     if (!mailbox) continue;
     const address = mailbox.address.toLowerCase();
-    return { key: address, name: mailbox.name || address, address, domain: registrableDomain(address) ?? '' };
+    return { key: address, name: mailbox.name || address, address, domain: domainOfAddress(address) };
   }
   return null;
+}
+
+/** The registrable domain of a mail address ('' when it has none); the bare host takes the fast path. */
+export function domainOfAddress(address: string): string {
+  return registrableDomain(address.slice(address.lastIndexOf('@') + 1)) ?? '';
 }
 
 function firstMailbox(raw: string): { name: string; address: string } | null {

@@ -8,7 +8,7 @@
 import newsletterPlatforms from '../links/data/newsletter-platforms.json';
 import { registrableDomain } from '../crm/normalise.ts';
 import platforms from './data/mailing-platforms.json';
-import { firstValue, type HeaderBlock, type Sender } from './headers.ts';
+import { domainOfAddress, firstValue, type HeaderBlock, type Sender } from './headers.ts';
 import type { SkipReason } from './types.ts';
 
 /**
@@ -68,7 +68,7 @@ function domainOfHeader(block: HeaderBlock, name: string): string | null {
   const value = firstValue(block, name);
   if (!value) return null;
   const address = /<([^<>]*@[^<>]*)>/.exec(value)?.[1] ?? value.trim();
-  return registrableDomain(address);
+  return domainOfAddress(address) || null;
 }
 
 /** The platform marks a message carries, with the strongest tier found. */
