@@ -179,7 +179,7 @@ describe('runBatch', () => {
   it('keeps the newsletters before a cut-off end and reads the last one as far as it goes', async () => {
     const whole = mbox([newsletter({ subject: 'One' }), newsletter({ subject: 'Two' })]);
     const files = [batchFile('cut.mbox', whole.slice(0, whole.lastIndexOf('--b1--')))];
-    const events = await collect(runBatch(readSources(files), async (input) => input.meta.cutOff ?? 'whole'));
+    const events = await collect(runBatch(readSources(files), async (input) => input.meta.notes[0] ?? 'whole'));
     expect(results(events)).toEqual(['whole', expect.stringMatching(/cut\.mbox ends inside message 2/)]);
     expect(finished(events).problems).toHaveLength(1);
   });

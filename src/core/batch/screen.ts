@@ -4,6 +4,7 @@
  * for newsletters. The pre-scan and the run both screen through this, so their counts agree.
  */
 import { dateOf, messageIdOf, readHeaderBlock, type Sender, senderOf, subjectOf } from './headers.ts';
+import { mimeDamage } from './mime-check.ts';
 import { judgeMessage, type SignalStrength } from './newsletter-signals.ts';
 import type { DocumentItem, EmailItem, ItemOrigin, SkipReason } from './types.ts';
 
@@ -23,8 +24,8 @@ export interface NewsletterMeta {
   /** How it was recognised: its headers' evidence, or `chosen-file` for a document the user chose. */
   strength: SignalStrength | 'chosen-file';
   signals: string[];
-  /** Set when the message is incomplete, in words. */
-  cutOff?: string;
+  /** What is wrong with the input itself (cut off, a damaged MIME tree), in sentences; [] for most. */
+  notes: string[];
 }
 
 export type Screened =
@@ -54,6 +55,7 @@ export async function screenItem(item: EmailItem | DocumentItem): Promise<Screen
         origin: item.origin,
         strength: 'chosen-file',
         signals: [],
+        notes: [],
       },
     };
   }
@@ -70,7 +72,9 @@ export async function screenItem(item: EmailItem | DocumentItem): Promise<Screen
     origin: item.origin,
     strength: verdict.strength,
     signals: verdict.signals,
+    notes: [],
   };
-  if (item.cutOff) meta.cutOff = item.cutOff;
+  const damage = item.cutOff ?? mimeDamage(item.bytes);
+  if (damage) meta.notes.push(damage);
   return { kind: 'newsletter', meta, bytes: item.bytes, fileName: 'message.eml' };
 }
