@@ -27,3 +27,15 @@ describe('mimeDamage', () => {
     );
   });
 });
+
+describe('mimeDamage on boundary spellings', () => {
+  it.each([
+    ['quoted', 'Content-Type: multipart/mixed; boundary="a b"', 'a b'],
+    ['bare', 'Content-Type: multipart/mixed; Boundary=x-1;', 'x-1'],
+    ['spaced', 'Content-Type: multipart/mixed;\r\n BOUNDARY = "y"', 'y'],
+  ])('reads a %s boundary parameter', (_, header, boundary) => {
+    const message = `${header}\r\n\r\n--${boundary}\r\nContent-Type: text/plain\r\n\r\nhi\r\n`;
+    expect(mimeDamage(bytesOf(message))).toContain(`"${boundary}" never closes`);
+    expect(mimeDamage(bytesOf(`${message}--${boundary}--\r\n`))).toBeNull();
+  });
+});
