@@ -18,6 +18,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StartupMerger } from '../src/core/batch/merge.ts';
 import { skippedCount } from '../src/core/batch/skip-reasons.ts';
+import { seededRandom } from '../src/core/engines/noisy.ts';
 import { batchApi } from '../workers/batch-api.ts';
 
 const SIZES = [1_000, 5_000];
@@ -30,27 +31,6 @@ interface Issue {
   message: Buffer;
   /** Whether it has its own Date header (an .eml); a wrapped file gets the mailbox's date for its slot. */
   dated: boolean;
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? filesUnder(path) : [path];
-    });
-}
-
-/** Seeded, so every run writes the same mailbox (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** An .eml's bytes with its Message-ID header (and folded lines) removed: each copy gets its own. */
@@ -97,7 +77,10 @@ function alternative(slug: string, title: string, html: Buffer, text: Buffer): B
 /** Every issue of the corpus as an email: .eml as they are, the rest wrapped the way their platform would send them. */
 function corpusIssues(raw: string): Issue[] {
   const issues: Issue[] = [];
-  const files = filesUnder(raw);
+  const files = readdirSync(raw, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(raw, name))
+    .filter((path) => statSync(path).isFile())
+    .sort();
   const gmailStems = new Set(
     files.filter((path) => path.endsWith('.gmail-api.json')).map((path) => path.slice(0, -'.gmail-api.json'.length)),
   );
@@ -180,7 +163,7 @@ function escaped(message: Buffer): Buffer {
 
 async function writeMbox(path: string, messages: number, issues: Issue[]): Promise<void> {
   const out = createWriteStream(path);
-  const next = random(17);
+  const next = seededRandom(17);
   let issue = 0;
   const failed = new Promise<never>((_, fail) => out.once('error', fail));
   const write = (chunk: Buffer | string) =>
