@@ -122,6 +122,19 @@ describe('MboxSplitter', () => {
     ]);
   });
 
+  it.each([
+    [1, 'it was the first, so nothing in the file could be read.'],
+    [2, 'the message before it was read.'],
+  ])('says in words what is left when the cut is in the headers of message %i', (cutMessage, ending) => {
+    const whole = mbox(three.slice(0, cutMessage));
+    const cut = whole.slice(0, whole.lastIndexOf('Subject: ') + 5);
+    const outputs = split(cut);
+    expect(texts(outputs)).toHaveLength(cutMessage - 1);
+    expect(problemsOf(outputs).map((problem) => problem.problem)).toEqual([
+      `Inbox.mbox ends inside the headers of message ${cutMessage}: the file was probably cut off. That message was skipped; ${ending}`,
+    ]);
+  });
+
   it('reads a last message cut inside its MIME body as far as it goes, and says so', () => {
     const whole = mbox(three);
     const cut = whole.slice(0, whole.lastIndexOf('--b1--'));

@@ -317,7 +317,7 @@ export class MboxSplitter {
       if (cut === 'headers') {
         this.#out.push({
           kind: 'problem',
-          problem: `${this.#label} ends inside the headers of message ${this.#index}: the file was probably cut off. That message was skipped; the ${this.#index - 1} before it were read.`,
+          problem: `${this.#label} ends inside the headers of message ${this.#index}: the file was probably cut off. That message was skipped; ${readBefore(this.#index - 1)}`,
           fatal: false,
           index: this.#index,
         });
@@ -360,6 +360,13 @@ function cutOffAtEnd(bytes: Uint8Array): 'headers' | 'body' | null {
   const boundary = multipartBoundary(readHeaderBlock(bytes));
   if (boundary && indexOfBytes(bytes, asciiBytes(`--${boundary}--`)) < 0) return 'body';
   return null;
+}
+
+/** The end of the cut-off sentence: what the user still has from that file. */
+function readBefore(count: number): string {
+  if (count === 0) return 'it was the first, so nothing in the file could be read.';
+  if (count === 1) return 'the message before it was read.';
+  return `the ${count.toLocaleString('en-US')} before it were read.`;
 }
 
 const SPLIT_SLICE = 64 * 1024;
