@@ -4,8 +4,8 @@
  * - Apple Mail's "Export Mailbox…" writes a folder `Name.mbox/` holding a file named `mbox` (no extension), plus
  *   `Info.plist` and `table_of_contents`. Its own store keeps one `.emlx` per message.
  * - Thunderbird keeps each folder as an extensionless mbox file (`Inbox`) beside a `.msf` index.
- * - Outlook's `.msg` is a binary compound file, not MIME; `.pst` a database: neither is read (the README says how
- *   to export as `.eml` instead).
+ * - Outlook's `.msg` is a binary compound file, not MIME; `.pst` a database: neither is read, and
+ *   `describeUnsupported` tells the user what to export instead.
  */
 
 export type EntryKind = 'mbox' | 'email' | 'emlx' | 'document' | 'zip' | 'metadata' | 'skip';
