@@ -7,11 +7,14 @@
 import '../src/net/worker-egress.ts';
 import { expose } from 'comlink';
 import { extractLinks } from '../src/core/links/pipeline.ts';
+import { batchApi } from './batch-api.ts';
 import { crmApi } from './crm-api.ts';
 
 const api = {
   ping: (): 'pong' => 'pong',
   ...crmApi,
+  /** Many newsletters at once: mailbox exports, zips, folders, read as streams (src/core/batch). */
+  ...batchApi,
   /** Link intelligence: a pasted or dropped newsletter to a ranked LinkReport (src/core/links). */
   extractLinks,
 };
