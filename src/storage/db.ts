@@ -14,6 +14,7 @@ export const STORE_NAMES = {
   history: { db: 'sift-history', store: 'runs-v1' },
   secrets: { db: 'sift-secrets', store: 'keys-v1' },
   bench: { db: 'sift-bench', store: 'runs-v1' },
+  batch: { db: 'sift-batch', store: 'batches-v1' },
 } as const;
 
 export type StoreName = keyof typeof STORE_NAMES;

@@ -1,0 +1,124 @@
+import 'fake-indexeddb/auto';
+import { get, set } from 'idb-keyval';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { newCheckpoint, markDone } from '../core/batch/checkpoint.ts';
+import { batchFile } from '../core/batch/test-messages.ts';
+import {
+  appendToBatch,
+  BATCH_HISTORY_LIMIT,
+  BATCH_SCHEMA_VERSION,
+  deleteBatch,
+  lastCompleteTableKeys,
+  latestBatch,
+  listBatches,
+  loadBatch,
+  saveBatchHead,
+  startBatch,
+  type SavedBatch,
+} from './batch-runs.ts';
+import { STORE_NAMES, store } from './db.ts';
+
+const files = [batchFile('Inbox.mbox', 'From x\n')];
+
+function newBatch(id: string, now: number): SavedBatch {
+  return {
+    schemaVersion: BATCH_SCHEMA_VERSION,
+    id,
+    title: 'Inbox.mbox',
+    status: 'running',
+    checkpoint: newCheckpoint(files, now),
+    parts: 0,
+    excludedSenders: [],
+    expectedNewsletters: 2,
+    failed: 0,
+    skippedSentences: [],
+    problems: [],
+    tableKeys: [],
+  };
+}
+
+const mention = (newsletterId: string) => ({
+  name: 'Quillmate',
+  url: 'https://quillmate.io',
+  domain: 'quillmate.io',
+  context: 'Quillmate raised $4M.',
+  newsletterId,
+  newsletterName: 'Example Weekly',
+  date: '2025-01-06T09:00:00.000Z',
+});
+
+const newsletter = (key: string) => ({
+  key,
+  sender: 'Example Weekly',
+  subject: 'Issue',
+  date: null,
+  where: 'Inbox.mbox › message 1',
+  status: 'done' as const,
+  startups: 1,
+  notes: [],
+});
+
+beforeEach(async () => {
+  for (const entry of await listBatches()) await deleteBatch(entry.id);
+});
+
+describe('batch store', () => {
+  it('has its own database, never renamed', () => {
+    expect(STORE_NAMES.batch).toEqual({ db: 'sift-batch', store: 'batches-v1' });
+  });
+
+  it('keeps each crossing with the checkpoint that counts it, and reads the batch back in order', async () => {
+    const batch = newBatch('b1', 1000);
+    await startBatch(batch);
+    markDone(batch.checkpoint, 'mid:a', 1100);
+    await appendToBatch(batch, { newsletters: [newsletter('mid:a')], mentions: [mention('mid:a')] });
+    markDone(batch.checkpoint, 'mid:b', 1200);
+    await appendToBatch(batch, { newsletters: [newsletter('mid:b')], mentions: [mention('mid:b')] });
+
+    const loaded = await loadBatch('b1');
+    expect(loaded?.batch.checkpoint.done).toEqual(['mid:a', 'mid:b']);
+    expect(loaded?.batch.parts).toBe(2);
+    expect(loaded?.newsletters.map((item) => item.key)).toEqual(['mid:a', 'mid:b']);
+    expect(loaded?.mentions.map((item) => item.newsletterId)).toEqual(['mid:a', 'mid:b']);
+    expect((await latestBatch())?.batch.id).toBe('b1');
+  });
+
+  it('refuses a head that breaks the saved shape, and saves nothing', async () => {
+    const batch = { ...newBatch('bad', 1000), failed: 'two' } as unknown as SavedBatch;
+    await expect(startBatch(batch)).rejects.toThrow(/could not be saved: \/failed/);
+    expect(await listBatches()).toEqual([]);
+  });
+
+  it('skips a damaged part and a damaged head instead of showing them half-way', async () => {
+    const batch = newBatch('b2', 1000);
+    await startBatch(batch);
+    await appendToBatch(batch, { newsletters: [newsletter('mid:a')], mentions: [mention('mid:a')] });
+    await appendToBatch(batch, { newsletters: [newsletter('mid:b')], mentions: [mention('mid:b')] });
+    await set('batch:b2:part:0', { newsletters: 'broken' }, store('batch'));
+    expect((await loadBatch('b2'))?.mentions.map((item) => item.newsletterId)).toEqual(['mid:b']);
+    await set('batch:b2', { schemaVersion: 99 }, store('batch'));
+    expect(await loadBatch('b2')).toBeUndefined();
+    expect(await latestBatch()).toBeUndefined();
+  });
+
+  it('names the last complete batch’s table for "new since the last batch", never the batch itself', async () => {
+    const old = newBatch('old', 1000);
+    await startBatch(old);
+    await saveBatchHead({ ...old, status: 'complete', tableKeys: ['domain:quillmate.io'] });
+    const current = newBatch('current', 2000);
+    await startBatch(current);
+    expect(await lastCompleteTableKeys('current')).toEqual({ keys: ['domain:quillmate.io'], at: 1000 });
+    expect(await lastCompleteTableKeys('old')).toBeNull();
+  });
+
+  it('drops the oldest batch and its parts beyond the limit', async () => {
+    const first = newBatch('first', 1);
+    await startBatch(first);
+    await appendToBatch(first, { newsletters: [newsletter('mid:a')], mentions: [mention('mid:a')] });
+    for (let i = 0; i < BATCH_HISTORY_LIMIT; i++) await startBatch(newBatch(`later-${i}`, 10 + i));
+    const ids = (await listBatches()).map((entry) => entry.id);
+    expect(ids).toHaveLength(BATCH_HISTORY_LIMIT);
+    expect(ids).not.toContain('first');
+    expect(await get('batch:first:part:0', store('batch'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * Batches kept in this browser (store `batch`): what a batch of newsletters found, saved as it goes, so a cancel
+ * or a closed tab loses nothing and dropping the same files again continues where it stopped.
+ *
+ * Layout: `batch:<id>` is the head (the checkpoint, counts, problems), `batch:<id>:part:<n>` holds the newsletters
+ * and mentions of one crossing from the worker, and `index` lists the heads' summaries newest first. A part and
+ * the head that counts it are written in one transaction, so the checkpoint never names a newsletter whose
+ * mentions were not saved.
+ *
+ * Stored records carry `schemaVersion`. DO NOT CHANGE what is stored without a new version here and a reader for
+ * the old one, with a test. Whatever is read back is checked: a damaged record is skipped, never shown half-way.
+ */
+import { del, delMany, get, getMany, setMany, update } from 'idb-keyval';
+import Type from 'typebox';
+import Value from 'typebox/value';
+import { BatchCheckpointSchema } from '../core/batch/checkpoint.ts';
+import type { Mention } from '../core/batch/merge.ts';
+import { store, withQuotaMessage } from './db.ts';
+
+export const BATCH_SCHEMA_VERSION = 1;
+/** Oldest batches beyond this are dropped when a new one starts. */
+export const BATCH_HISTORY_LIMIT = 20;
+
+const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const SavedMentionSchema = Type.Object({
+  name: Type.String(),
+  url: Type.String(),
+  domain: Nullable(Type.String()),
+  context: Type.String(),
+  newsletterId: Type.String(),
+  newsletterName: Type.String(),
+  date: Nullable(Type.String()),
+});
+
+/** One newsletter of the queue as it ended. */
+export const SavedNewsletterSchema = Type.Object({
+  key: Type.String(),
+  sender: Type.String(),
+  subject: Type.String(),
+  date: Nullable(Type.String()),
+  where: Type.String(),
+  status: Type.Union([Type.Literal('done'), Type.Literal('failed')]),
+  startups: Type.Number(),
+  /** The failure or the input's own notes, in sentences. */
+  notes: Type.Array(Type.String()),
+});
+
+export const SavedProblemSchema = Type.Object({ where: Type.String(), problem: Type.String(), fatal: Type.Boolean() });
+
+export const BatchStatusSchema = Type.Union([
+  Type.Literal('running'),
+  Type.Literal('cancelled'),
+  Type.Literal('complete'),
+]);
+
+export const SavedBatchSchema = Type.Object({
+  schemaVersion: Type.Literal(BATCH_SCHEMA_VERSION),
+  id: Type.String({ minLength: 1 }),
+  /** The files, for the user: `Inbox.mbox`, `3 files`. */
+  title: Type.String(),
+  /** `running` that is not this tab's own run means the tab closed mid-way. */
+  status: BatchStatusSchema,
+  checkpoint: BatchCheckpointSchema,
+  parts: Type.Number({ minimum: 0 }),
+  excludedSenders: Type.Array(Type.String()),
+  expectedNewsletters: Nullable(Type.Number()),
+  failed: Type.Number(),
+  skippedSentences: Type.Array(Type.String()),
+  problems: Type.Array(SavedProblemSchema),
+  /** The merged table's keys once the batch is complete: "new since the last batch" compares with these. */
+  tableKeys: Type.Array(Type.String()),
+});
+
+export const BatchPartSchema = Type.Object({
+  newsletters: Type.Array(SavedNewsletterSchema),
+  mentions: Type.Array(SavedMentionSchema),
+});
+
+export const BatchSummarySchema = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  title: Type.String(),
+  status: BatchStatusSchema,
+  updatedAt: Type.Number(),
+  newsletters: Type.Number(),
+});
+
+export type SavedBatch = Type.Static<typeof SavedBatchSchema>;
+export type SavedNewsletter = Type.Static<typeof SavedNewsletterSchema>;
+export type BatchPart = Type.Static<typeof BatchPartSchema>;
+export type BatchListEntry = Type.Static<typeof BatchSummarySchema>;
+
+/** A batch read back whole: its head and every part in order. */
+export interface LoadedBatch {
+  batch: SavedBatch;
+  newsletters: SavedNewsletter[];
+  mentions: Mention[];
+}
+
+const INDEX_KEY = 'index';
+const headKey = (id: string) => `batch:${id}`;
+const partKey = (id: string, n: number) => `batch:${id}:part:${n}`;
+
+export function summariseBatch(batch: SavedBatch): BatchListEntry {
+  return {
+    id: batch.id,
+    title: batch.title,
+    status: batch.status,
+    updatedAt: batch.checkpoint.updatedAt,
+    newsletters: batch.checkpoint.done.length,
+  };
+}
+
+export function parseBatchIndex(stored: unknown): BatchListEntry[] {
+  if (!Array.isArray(stored)) return [];
+  const seen = new Set<string>();
+  const entries: BatchListEntry[] = [];
+  for (const item of stored) {
+    if (!Value.Check(BatchSummarySchema, item) || seen.has(item.id)) continue;
+    seen.add(item.id);
+    entries.push(item);
+  }
+  return entries.sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+export function readSavedBatch(stored: unknown): SavedBatch | undefined {
+  return Value.Check(SavedBatchSchema, stored) ? stored : undefined;
+}
+
+function checked(batch: SavedBatch): void {
+  if (!Value.Check(SavedBatchSchema, batch)) {
+    const [first] = Value.Errors(SavedBatchSchema, batch);
+    throw new Error(`This batch could not be saved: ${first?.instancePath ?? ''} ${first?.message ?? ''}`);
+  }
+}
+
+async function writeIndex(batch: SavedBatch): Promise<string[]> {
+  let dropped: string[] = [];
+  await withQuotaMessage(() =>
+    update(
+      INDEX_KEY,
+      (stored: unknown) => {
+        const merged = [summariseBatch(batch), ...parseBatchIndex(stored).filter((entry) => entry.id !== batch.id)];
+        merged.sort((a, b) => b.updatedAt - a.updatedAt);
+        dropped = merged.slice(BATCH_HISTORY_LIMIT).map((entry) => entry.id);
+        return merged.slice(0, BATCH_HISTORY_LIMIT);
+      },
+      store('batch'),
+    ),
+  );
+  return dropped;
+}
+
+/** Saves a new batch's head (nothing done yet) and lists it; batches beyond the limit are deleted. */
+export async function startBatch(batch: SavedBatch): Promise<void> {
+  checked(batch);
+  await withQuotaMessage(() => setMany([[headKey(batch.id), batch]], store('batch')));
+  const dropped = await writeIndex(batch);
+  await Promise.all(dropped.map((id) => deleteBatch(id)));
+}
+
+/**
+ * Saves one crossing's newsletters and mentions with the head that now counts them, in one transaction. `batch`
+ * is the head after the caller marked the part's keys done; its `parts` is raised here.
+ */
+export async function appendToBatch(batch: SavedBatch, part: BatchPart): Promise<void> {
+  const n = batch.parts;
+  const next = { ...batch, parts: n + 1 };
+  checked(next);
+  await withQuotaMessage(() =>
+    setMany(
+      [
+        [partKey(batch.id, n), part],
+        [headKey(batch.id), next],
+      ],
+      store('batch'),
+    ),
+  );
+  batch.parts = n + 1;
+}
+
+/** Saves the head alone (the status, the summary's sentences, the table's keys) and updates the list. */
+export async function saveBatchHead(batch: SavedBatch): Promise<void> {
+  checked(batch);
+  await withQuotaMessage(() => setMany([[headKey(batch.id), batch]], store('batch')));
+  await writeIndex(batch);
+}
+
+export async function listBatches(): Promise<BatchListEntry[]> {
+  return parseBatchIndex(await get(INDEX_KEY, store('batch')));
+}
+
+/** A batch with its parts; undefined when it is gone or its head is damaged. A damaged part is left out. */
+export async function loadBatch(id: string): Promise<LoadedBatch | undefined> {
+  const batch = readSavedBatch(await get(headKey(id), store('batch')));
+  if (!batch) return undefined;
+  const keys = Array.from({ length: batch.parts }, (_, n) => partKey(id, n));
+  const parts = keys.length > 0 ? await getMany(keys, store('batch')) : [];
+  const newsletters: SavedNewsletter[] = [];
+  const mentions: Mention[] = [];
+  for (const part of parts) {
+    if (!Value.Check(BatchPartSchema, part)) continue;
+    newsletters.push(...part.newsletters);
+    mentions.push(...part.mentions);
+  }
+  return { batch, newsletters, mentions };
+}
+
+/** The newest batch, if any. */
+export async function latestBatch(): Promise<LoadedBatch | undefined> {
+  for (const entry of await listBatches()) {
+    const loaded = await loadBatch(entry.id);
+    if (loaded) return loaded;
+  }
+  return undefined;
+}
+
+/** The table keys of the newest complete batch other than `exceptId`: what "new since the last batch" means. */
+export async function lastCompleteTableKeys(exceptId: string): Promise<{ keys: string[]; at: number } | null> {
+  for (const entry of await listBatches()) {
+    if (entry.id === exceptId || entry.status !== 'complete') continue;
+    const batch = readSavedBatch(await get(headKey(entry.id), store('batch')));
+    if (batch) return { keys: batch.tableKeys, at: batch.checkpoint.updatedAt };
+  }
+  return null;
+}
+
+export async function deleteBatch(id: string): Promise<void> {
+  // The list entry goes first: a batch the list no longer names is invisible even if a delete below fails.
+  await update(
+    INDEX_KEY,
+    (stored: unknown) => parseBatchIndex(stored).filter((entry) => entry.id !== id),
+    store('batch'),
+  );
+  const batch = readSavedBatch(await get(headKey(id), store('batch')));
+  const parts = Array.from({ length: batch?.parts ?? 0 }, (_, n) => partKey(id, n));
+  await delMany(parts, store('batch'));
+  await del(headKey(id), store('batch'));
+}
