@@ -1,0 +1,311 @@
+/**
+ * Many newsletters at once, as the page sees it: files chosen → senders found (headers only) → the run, whose
+ * results are saved as they arrive → one merged table. The worker and IndexedDB come in as ports so the unit test
+ * drives the same class with the real batch core in-process and a Map for storage.
+ */
+import { continues, markDone, newCheckpoint } from '../../core/batch/checkpoint.ts';
+import { type MergedStartup, type Mention, markNew, StartupMerger } from '../../core/batch/merge.ts';
+import type { PrescanProgress, PrescanSummary, SenderSummary } from '../../core/batch/prescan.ts';
+import type { BatchProgress, BatchSummary } from '../../core/batch/runner.ts';
+import { describeOrigin, type BatchFile } from '../../core/batch/types.ts';
+import type { BatchEventBatch, BatchRunOptions } from '../../../workers/batch-api.ts';
+import {
+  BATCH_SCHEMA_VERSION,
+  type BatchPart,
+  type LoadedBatch,
+  type SavedBatch,
+  type SavedNewsletter,
+} from '../../storage/batch-runs.ts';
+
+export interface BatchWorkerPort {
+  prescan(
+    files: BatchFile[],
+    onProgress: (progress: PrescanProgress) => void,
+    signal: AbortSignal,
+  ): Promise<PrescanSummary>;
+  run(
+    files: BatchFile[],
+    options: BatchRunOptions,
+    onEvents: (batch: BatchEventBatch) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<BatchSummary>;
+}
+
+export interface BatchStoragePort {
+  startBatch(batch: SavedBatch): Promise<void>;
+  appendToBatch(batch: SavedBatch, part: BatchPart): Promise<void>;
+  saveBatchHead(batch: SavedBatch): Promise<void>;
+  latestBatch(): Promise<LoadedBatch | undefined>;
+  lastCompleteTableKeys(exceptId: string): Promise<{ keys: string[]; at: number } | null>;
+}
+
+export type BatchPhase = 'idle' | 'scanning' | 'choosing' | 'running' | 'finished';
+export type NewSinceMode = 'all' | 'last-batch' | 'date';
+export type SortBy = 'mentions' | 'last-seen' | 'name';
+
+/** How a list of files is named: `Inbox.mbox`, or `3 files`. */
+export function filesTitle(files: readonly BatchFile[]): string {
+  if (files.length === 1) return files[0]!.path || files[0]!.name;
+  return `${files.length} files`;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Senders whose only sign is a transactional relay are receipts as often as newsletters: unticked until chosen. */
+const tickedByDefault = (sender: SenderSummary) => sender.strength !== 'relay';
+
+export class BatchState {
+  phase = $state<BatchPhase>('idle');
+  files = $state.raw<BatchFile[]>([]);
+  scanProgress = $state.raw<PrescanProgress | null>(null);
+  scan = $state.raw<PrescanSummary | null>(null);
+  /** Sender key → ticked. */
+  ticked = $state<Record<string, boolean>>({});
+  progress = $state.raw<BatchProgress | null>(null);
+  newsletters = $state.raw<SavedNewsletter[]>([]);
+  problems = $state.raw<{ where: string; problem: string; fatal: boolean }[]>([]);
+  skippedSentences = $state.raw<string[]>([]);
+  status = $state<SavedBatch['status'] | null>(null);
+  /** The batch a previous visit left unfinished (a cancel, a closed tab): offered to continue. */
+  unfinished = $state.raw<SavedBatch | null>(null);
+  newSince = $state<NewSinceMode>('all');
+  newSinceDate = $state('');
+  sortBy = $state<SortBy>('mentions');
+  problem = $state('');
+  /** Set when the table may be shown: the startups merged so far. */
+  merged = $state.raw<MergedStartup[]>([]);
+  #seenBefore = $state.raw<{ keys: ReadonlySet<string>; at: number } | null>(null);
+
+  #merger = new StartupMerger();
+  #controller: AbortController | null = null;
+
+  constructor(
+    private readonly worker: BatchWorkerPort,
+    private readonly storage: BatchStoragePort,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Newsletters the run will read: the pre-scan's count less the unticked senders'. */
+  get expected(): number {
+    if (!this.scan) return 0;
+    return this.scan.senders.filter((sender) => this.ticked[sender.key]).reduce((sum, sender) => sum + sender.count, 0);
+  }
+
+  /** Whether the chosen files are the unfinished batch's: then "continue" reads only what it did not finish. */
+  get canContinue(): boolean {
+    return this.unfinished !== null && continues(this.unfinished.checkpoint, this.files);
+  }
+
+  get lastBatchAt(): number | null {
+    return this.#seenBefore?.at ?? null;
+  }
+
+  /** The merged table with "new" marked by the chosen rule, in the chosen order. */
+  get table(): MergedStartup[] {
+    const rule =
+      this.newSince === 'last-batch'
+        ? { seenKeys: this.#seenBefore?.keys ?? new Set<string>() }
+        : this.newSince === 'date' && this.newSinceDate
+          ? { since: this.newSinceDate }
+          : {};
+    const marked = markNew(this.merged, rule);
+    if (this.sortBy === 'name') return marked.sort((a, b) => a.name.localeCompare(b.name));
+    if (this.sortBy === 'last-seen') return marked.sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
+    return marked;
+  }
+
+  get running(): boolean {
+    return this.phase === 'scanning' || this.phase === 'running';
+  }
+
+  /** On opening the page: the newest batch's table comes back, and an unfinished one is offered to continue. */
+  async load(): Promise<void> {
+    try {
+      const latest = await this.storage.latestBatch();
+      if (!latest || this.phase !== 'idle') return;
+      this.#show(latest);
+      this.status = latest.batch.status;
+      if (latest.batch.status !== 'complete') this.unfinished = latest.batch;
+      this.phase = 'finished';
+      await this.#loadSeenBefore(latest.batch.id);
+    } catch (error) {
+      this.problem = `Your last batch could not be read: ${message(error)}`;
+    }
+  }
+
+  /** New files: their senders are found from the headers alone, before anything is read. */
+  async choose(files: BatchFile[]): Promise<void> {
+    if (this.running) return;
+    if (files.length === 0) return;
+    // A drop's order is the browser's: sorted, the same files give the same checkpoint fingerprint every time.
+    this.files = [...files].sort((a, b) => (a.path || a.name).localeCompare(b.path || b.name));
+    files = this.files;
+    this.scan = null;
+    this.scanProgress = null;
+    this.problem = '';
+    this.phase = 'scanning';
+    const controller = (this.#controller = new AbortController());
+    try {
+      const scan = await this.worker.prescan(files, (progress) => (this.scanProgress = progress), controller.signal);
+      this.scan = scan;
+      this.ticked = Object.fromEntries(scan.senders.map((sender) => [sender.key, tickedByDefault(sender)]));
+      this.phase = scan.complete ? 'choosing' : 'idle';
+      if (!scan.complete) this.problem = 'Reading the senders was cancelled. Choose the files again to start over.';
+    } catch (error) {
+      this.phase = 'idle';
+      this.problem = `These files could not be read: ${message(error)}`;
+    } finally {
+      this.#controller = null;
+    }
+  }
+
+  setAll(ticked: boolean): void {
+    if (!this.scan) return;
+    this.ticked = Object.fromEntries(this.scan.senders.map((sender) => [sender.key, ticked]));
+  }
+
+  /** Runs the batch, from the start or (`resume`) after the unfinished batch's newsletters. */
+  async start(resume = false): Promise<void> {
+    if (this.phase !== 'choosing' || !this.scan) return;
+    const files = this.files;
+    const excludedSenders = this.scan.senders.filter((sender) => !this.ticked[sender.key]).map((sender) => sender.key);
+    let batch: SavedBatch;
+    this.problem = '';
+    if (resume && this.unfinished && continues(this.unfinished.checkpoint, files)) {
+      batch = { ...this.unfinished, status: 'running', excludedSenders, expectedNewsletters: this.expected };
+      // The table keeps what the first run found; continuing adds to it.
+    } else {
+      batch = {
+        schemaVersion: BATCH_SCHEMA_VERSION,
+        id: crypto.randomUUID(),
+        title: filesTitle(files),
+        status: 'running',
+        checkpoint: newCheckpoint(files, this.now()),
+        parts: 0,
+        excludedSenders,
+        expectedNewsletters: this.expected,
+        failed: 0,
+        skippedSentences: [],
+        problems: [],
+        tableKeys: [],
+      };
+      this.#merger = new StartupMerger();
+      this.merged = [];
+      this.newsletters = [];
+      this.problems = [];
+    }
+    this.unfinished = null;
+    this.status = 'running';
+    this.progress = null;
+    this.skippedSentences = [];
+    this.phase = 'running';
+    const controller = (this.#controller = new AbortController());
+    try {
+      if (batch.parts === 0) await this.storage.startBatch(batch);
+      else await this.storage.saveBatchHead(batch);
+      await this.#loadSeenBefore(batch.id);
+      const summary = await this.worker.run(
+        files,
+        { excludedSenders, done: [...batch.checkpoint.done], expectedNewsletters: this.expected },
+        (crossing) => this.#receive(batch, crossing),
+        controller.signal,
+      );
+      batch.status = summary.status;
+      batch.skippedSentences = summary.skippedSentences;
+      if (summary.status === 'complete') batch.tableKeys = this.merged.map((startup) => startup.key);
+      this.skippedSentences = summary.skippedSentences;
+      this.progress = summary.progress;
+      await this.storage.saveBatchHead(batch);
+      this.status = batch.status;
+      if (batch.status === 'cancelled') this.unfinished = batch;
+    } catch (error) {
+      batch.status = 'cancelled';
+      this.status = 'cancelled';
+      this.unfinished = batch;
+      this.problem = `The batch stopped: ${message(error)} What was read before is kept; drop the same files to continue.`;
+      await this.storage.saveBatchHead(batch).catch(() => undefined);
+    } finally {
+      this.#controller = null;
+      this.phase = 'finished';
+    }
+  }
+
+  cancel(): void {
+    this.#controller?.abort();
+  }
+
+  /** Back to choosing files; the last table stays saved. */
+  reset(): void {
+    if (this.running) return;
+    this.phase = 'idle';
+    this.files = [];
+    this.scan = null;
+    this.problem = '';
+  }
+
+  /** One crossing from the worker: saved (with the checkpoint that counts it) before the worker reads on. */
+  async #receive(batch: SavedBatch, crossing: BatchEventBatch): Promise<void> {
+    const newsletters: SavedNewsletter[] = [];
+    const mentions: Mention[] = [];
+    const problems = [...this.problems];
+    for (const event of crossing.events) {
+      if (event.type === 'newsletter') {
+        newsletters.push({
+          key: event.meta.key,
+          sender: event.meta.sender.name || event.meta.sender.address,
+          subject: event.meta.subject,
+          date: event.meta.date,
+          where: describeOrigin(event.meta.origin),
+          status: 'done',
+          startups: event.result.mentions.length,
+          notes: event.result.report.warnings.slice(0, event.meta.notes.length),
+        });
+        mentions.push(...event.result.mentions);
+        markDone(batch.checkpoint, event.meta.key, this.now());
+      } else if (event.type === 'failed') {
+        // A failed newsletter is not marked done: continuing the batch tries it again.
+        newsletters.push({
+          key: event.meta.key,
+          sender: event.meta.sender.name || event.meta.sender.address,
+          subject: event.meta.subject,
+          date: event.meta.date,
+          where: describeOrigin(event.meta.origin),
+          status: 'failed',
+          startups: 0,
+          notes: [event.error],
+        });
+        batch.failed += 1;
+      } else if (event.type === 'problem') {
+        problems.push(event.problem);
+      }
+    }
+    batch.problems = problems;
+    batch.checkpoint.updatedAt = this.now();
+    if (newsletters.length > 0 || problems.length !== this.problems.length) {
+      await this.storage.appendToBatch(batch, { newsletters, mentions });
+    }
+    this.problems = problems;
+    this.progress = crossing.progress;
+    if (newsletters.length > 0) {
+      this.newsletters = [...this.newsletters, ...newsletters];
+      this.#merger.addAll(mentions);
+      this.merged = this.#merger.table();
+    }
+  }
+
+  #show(loaded: LoadedBatch): void {
+    this.#merger = new StartupMerger();
+    this.#merger.addAll(loaded.mentions);
+    this.merged = this.#merger.table();
+    this.newsletters = loaded.newsletters;
+    this.problems = loaded.batch.problems;
+    this.skippedSentences = loaded.batch.skippedSentences;
+  }
+
+  async #loadSeenBefore(id: string): Promise<void> {
+    const last = await this.storage.lastCompleteTableKeys(id);
+    this.#seenBefore = last ? { keys: new Set(last.keys), at: last.at } : null;
+  }
+}
