@@ -53,6 +53,10 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Keys read once and never changed: a plain Set, no reactivity needed. */
+const keySet = (keys: readonly string[]): ReadonlySet<string> => new Set(keys);
+const NO_KEYS = keySet([]);
+
 /** Senders whose only sign is a transactional relay are receipts as often as newsletters: unticked until chosen. */
 const tickedByDefault = (sender: SenderSummary) => sender.strength !== 'relay';
 
@@ -106,7 +110,7 @@ export class BatchState {
   get table(): MergedStartup[] {
     const rule =
       this.newSince === 'last-batch'
-        ? { seenKeys: this.#seenBefore?.keys ?? new Set<string>() }
+        ? { seenKeys: this.#seenBefore?.keys ?? NO_KEYS }
         : this.newSince === 'date' && this.newSinceDate
           ? { since: this.newSinceDate }
           : {};
@@ -306,6 +310,6 @@ export class BatchState {
 
   async #loadSeenBefore(id: string): Promise<void> {
     const last = await this.storage.lastCompleteTableKeys(id);
-    this.#seenBefore = last ? { keys: new Set(last.keys), at: last.at } : null;
+    this.#seenBefore = last ? { keys: keySet(last.keys), at: last.at } : null;
   }
 }
