@@ -1,0 +1,155 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { strToU8, zipSync } from 'fflate';
+import { expect, test } from './fixtures.ts';
+import { mixedMbox, newsletterMessage, personalMessage } from './batch-mail.ts';
+
+/** Written to disk, so choosing the file twice gives the same file (same date): "continue" recognises it. */
+function writeFixture(name: string, content: string | Uint8Array): string {
+  const path = test.info().outputPath(name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, content);
+  return path;
+}
+
+async function openBatch(page: Page) {
+  await page.goto('./');
+  await page.getByRole('heading', { name: 'Sift', level: 1 }).waitFor();
+  await expect(page.getByTestId('batch-drop')).toBeVisible();
+}
+
+const row = (page: Page, key: string) => page.locator(`[data-testid="batch-row"][data-key="${key}"]`);
+
+test('an mbox of newsletters and personal mail: senders with counts, one unticked, then one merged table with mention counts and exports', async ({
+  page,
+  consoleWatch,
+}) => {
+  const mail = mixedMbox(64); // 48 newsletters from 3 senders, 16 personal
+  const path = writeFixture('Inbox.mbox', mail.text);
+  await openBatch(page);
+  await page.getByTestId('batch-files-input').setInputFiles(path);
+
+  const senders = page.getByTestId('batch-sender');
+  await expect(senders).toHaveCount(3);
+  await expect(page.getByTestId('batch-scan-summary')).toContainText(
+    '64 messages read by their headers: 48 newsletters from 3 senders',
+  );
+  await expect(page.getByTestId('batch-scan-skipped')).toContainText('16 messages were personal or one-to-one mail');
+  for (const count of await page.getByTestId('batch-sender-count').allTextContents()) expect(count).toBe('16');
+
+  await senders.filter({ hasText: 'Seed Digest' }).getByTestId('batch-sender-tick').uncheck();
+  await expect(page.getByTestId('batch-run')).toHaveText('Find startups in 32 newsletters');
+  await page.getByTestId('batch-run').click();
+
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  await expect(page.getByTestId('batch-progress')).toContainText('32 / 32 newsletters');
+  await expect(page.getByTestId('batch-skipped').filter({ hasText: '16 messages were personal' })).toHaveCount(1);
+  await expect(page.getByTestId('batch-skipped').filter({ hasText: 'unticked' })).toHaveCount(1);
+  // Quillmate is in every newsletter read; the others in turn.
+  await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText('32');
+  await expect(page.getByTestId('batch-row').first()).toHaveAttribute('data-key', 'domain:quillmate.io');
+  const counts = (await page.getByTestId('batch-row-mentions').allTextContents()).map(Number);
+  expect(counts).toHaveLength(6);
+  expect(counts.slice(1).reduce((a, b) => a + b, 0)).toBe(32);
+  await expect(row(page, 'domain:quillmate.io')).toContainText('2025-01-01');
+  await row(page, 'domain:quillmate.io').getByText('2 newsletters').click();
+  await expect(row(page, 'domain:quillmate.io')).toContainText('raised $2M in a seed round');
+  await expect(page.getByTestId('batch-newsletter')).toHaveCount(32);
+
+  const csvDownload = page.waitForEvent('download');
+  await page.getByTestId('batch-export-csv').click();
+  const csv = readFileSync((await (await csvDownload).path())!, 'utf8');
+  expect(csv.split('\r\n')[0]).toBe(
+    'name,website,domain,mentions,newsletters,first_seen,last_seen,new,sentence,sources',
+  );
+  expect(csv).toContain('Quillmate,https://quillmate.io/,quillmate.io,32,2,2025-01-01,2025-01-28,yes,');
+
+  const digestDownload = page.waitForEvent('download');
+  await page.getByTestId('batch-export-md').click();
+  const digest = readFileSync((await (await digestDownload).path())!, 'utf8');
+  expect(digest).toMatch(/^# This week: 6 new startups/);
+
+  // A second batch of the same mail: nothing is new since the last batch.
+  await page.getByTestId('batch-files-input').setInputFiles(path);
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  await page.getByTestId('batch-new-since').selectOption('last-batch');
+  await expect(page.getByTestId('batch-table-count')).toContainText('6 · 0 new');
+  expect(consoleWatch.errors).toEqual([]);
+});
+
+test('cancel mid-way keeps what was read; reopening offers to continue, and the rest is read once', async ({
+  page,
+  consoleWatch,
+}) => {
+  test.slow();
+  const mail = mixedMbox(2400); // 1,800 newsletters: long enough to cancel in the middle
+  const path = writeFixture('Big.mbox', mail.text);
+  await openBatch(page);
+  await page.getByTestId('batch-files-input').setInputFiles(path);
+  await expect(page.getByTestId('batch-run')).toHaveText('Find startups in 1,800 newsletters');
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-row').first()).toBeVisible();
+  await page.getByTestId('batch-cancel').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Stopped before the end');
+  const stoppedAt = Number(await row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions').textContent());
+  expect(stoppedAt).toBeGreaterThan(0);
+  expect(stoppedAt).toBeLessThan(1800);
+
+  // A new visit: the table is back, and the unfinished batch is offered.
+  await openBatch(page);
+  await expect(page.getByTestId('batch-unfinished')).toContainText(
+    `stopped after ${stoppedAt.toLocaleString('en-US')}`,
+  );
+  await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText(String(stoppedAt));
+  await page.getByTestId('batch-files-input').setInputFiles(path);
+  await expect(page.getByTestId('batch-unfinished')).toContainText('Continue to read only the rest');
+  await page.getByTestId('batch-continue').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done', { timeout: 90_000 });
+  await expect(page.getByTestId('batch-progress')).toContainText('1,800 / 1,800 newsletters');
+  await expect(page.getByTestId('batch-progress')).toContainText(
+    `${stoppedAt.toLocaleString('en-US')} from the earlier run`,
+  );
+  await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText('1800');
+  await expect(page.getByTestId('batch-unfinished')).toHaveCount(0);
+  expect(consoleWatch.errors).toEqual([]);
+});
+
+test('several .eml files, a .zip and a folder; a file that is not an mbox is a sentence and the rest is read', async ({
+  page,
+  consoleWatch,
+}) => {
+  const emls = [0, 1, 2].map((i) => writeFixture(`loose/issue-${i}.eml`, newsletterMessage(i)));
+  const zip = zipSync({
+    'export/issue-3.eml': strToU8(newsletterMessage(3)),
+    'export/issue-4.eml': strToU8(newsletterMessage(4)),
+    'export/lunch.eml': strToU8(personalMessage(0)),
+    '../escape.eml': strToU8(newsletterMessage(5)),
+  });
+  const zipPath = writeFixture('loose/export.zip', zip);
+  const notMbox = writeFixture('loose/notes.mbox', 'Shopping list\nmilk\n');
+  await openBatch(page);
+  await page.getByTestId('batch-files-input').setInputFiles([...emls, zipPath, notMbox]);
+  await expect(page.getByTestId('batch-scan-summary')).toContainText('5 newsletters');
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  await expect(page.getByTestId('batch-progress')).toContainText('5 / 5 newsletters');
+  await expect(page.getByTestId('batch-problems')).toContainText(
+    'notes.mbox is not an mbox: an mbox starts with a "From " line followed by mail headers, and this file does not.',
+  );
+  await expect(page.getByTestId('batch-skipped').filter({ hasText: 'climbs out of the archive' })).toHaveCount(1);
+  await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText('5');
+
+  // A folder (Apple Mail's export is one): every file inside, with its path.
+  const folder = test.info().outputPath('Newsletters.mbox');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'mbox'), mixedMbox(8).text);
+  writeFileSync(join(folder, 'Info.plist'), '<?xml version="1.0"?><plist></plist>');
+  await page.getByTestId('batch-folder-input').setInputFiles(folder);
+  await expect(page.getByTestId('batch-scan-summary')).toContainText('6 newsletters');
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText('6');
+  expect(consoleWatch.errors).toEqual([]);
+});
