@@ -30,7 +30,7 @@ function sourcesText(startup: MergedStartup): string {
 }
 
 /** The most recent sentence that says something. */
-function sentenceOf(startup: MergedStartup): string {
+export function sentenceOf(startup: MergedStartup): string {
   for (let i = startup.sources.length - 1; i >= 0; i--) {
     const context = startup.sources[i]!.context.trim();
     if (context) return context;

@@ -4,7 +4,10 @@
  * drives the same class with the real batch core in-process and a Map for storage.
  */
 import { continues, markDone, newCheckpoint } from '../../core/batch/checkpoint.ts';
+import { sentenceOf } from '../../core/batch/digest.ts';
 import { type MergedStartup, type Mention, markNew, StartupMerger } from '../../core/batch/merge.ts';
+import { addSeenCompany } from '../../core/crm/newsletter-company.ts';
+import type { CrmBackend, MatchResult } from '../../core/crm/types.ts';
 import type { PrescanProgress, PrescanSummary, SenderSummary } from '../../core/batch/prescan.ts';
 import type { BatchProgress, BatchSummary } from '../../core/batch/runner.ts';
 import { describeOrigin, type BatchFile } from '../../core/batch/types.ts';
@@ -80,6 +83,11 @@ export class BatchState {
   problem = $state('');
   /** Set when the table may be shown: the startups merged so far. */
   merged = $state.raw<MergedStartup[]>([]);
+  /** The CRM's answer for each merged row (`MergedStartup.key`), once checked. */
+  matches = $state.raw<Record<string, MatchResult>>({});
+  crmLabel = $state<string | null>(null);
+  crmProblem = $state('');
+  crmMessage = $state('');
   #seenBefore = $state.raw<{ keys: ReadonlySet<string>; at: number } | null>(null);
 
   #merger = new StartupMerger();
@@ -88,8 +96,60 @@ export class BatchState {
   constructor(
     private readonly worker: BatchWorkerPort,
     private readonly storage: BatchStoragePort,
+    /** The CRM the user works with (a connector switched on, else the local one). */
+    private readonly crm: () => Promise<Pick<CrmBackend, 'label' | 'matchMany' | 'add'>>,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Startups not in the CRM that the table marks new: what a bulk add offers. */
+  get addable(): MergedStartup[] {
+    return this.table.filter(
+      (startup) => startup.isNew && (this.matches[startup.key]?.status ?? null) === 'not-in-crm',
+    );
+  }
+
+  /** One match over the whole table, in the worker that holds the CRM index. */
+  async checkCrm(): Promise<void> {
+    const rows = this.merged;
+    if (rows.length === 0) return;
+    try {
+      const crm = await this.crm();
+      const results = await crm.matchMany(rows.map((startup) => ({ domain: startup.domain, name: startup.name })));
+      this.crmLabel = crm.label;
+      this.matches = Object.fromEntries(rows.map((startup, index) => [startup.key, results[index]!]));
+      this.crmProblem = '';
+    } catch (error) {
+      this.crmProblem = `The table could not be checked against your CRM: ${message(error)}`;
+    }
+  }
+
+  /**
+   * Adds the startups to the CRM, one by one (the user confirmed the list). Each one added is marked at once;
+   * a failure stops there and says which, and the ones before it stay added.
+   */
+  async addToCrm(startups: readonly MergedStartup[]): Promise<void> {
+    this.crmMessage = '';
+    this.crmProblem = '';
+    const crm = await this.crm();
+    let added = 0;
+    for (const startup of startups) {
+      try {
+        const company = await addSeenCompany(crm, {
+          name: startup.name,
+          url: startup.url,
+          domain: startup.domain,
+          sentence: sentenceOf(startup),
+        });
+        this.matches = { ...this.matches, [startup.key]: { status: 'in-crm', company, evidence: [] } };
+        added += 1;
+      } catch (error) {
+        this.crmProblem = `${startup.name} was not added to ${crm.label}: ${message(error)}${added > 0 ? ` The ${added} before it were added.` : ''}`;
+        return;
+      }
+    }
+    this.crmMessage =
+      added === 1 ? `${startups[0]!.name} was added to ${crm.label}.` : `${added} startups were added to ${crm.label}.`;
+  }
 
   /** Newsletters the run will read: the pre-scan's count less the unticked senders'. */
   get expected(): number {
@@ -134,6 +194,7 @@ export class BatchState {
       if (latest.batch.status !== 'complete') this.unfinished = latest.batch;
       this.phase = 'finished';
       await this.#loadSeenBefore(latest.batch.id);
+      await this.checkCrm();
     } catch (error) {
       this.problem = `Your last batch could not be read: ${message(error)}`;
     }
@@ -197,6 +258,7 @@ export class BatchState {
       };
       this.#merger = new StartupMerger();
       this.merged = [];
+      this.matches = {};
       this.newsletters = [];
       this.problems = [];
     }
@@ -234,6 +296,7 @@ export class BatchState {
       this.#controller = null;
       this.phase = 'finished';
     }
+    await this.checkCrm();
   }
 
   cancel(): void {

@@ -44,7 +44,7 @@ export function extractLinksInWorker(input: NewsletterInput, signal: AbortSignal
 }
 
 /** A CRM connector the user switched on wins; otherwise the local CRM (empty until filled). */
-async function crmForRun(): Promise<CrmBackend> {
+export async function crmForRun(): Promise<CrmBackend> {
   // The connectors' code loads after the first screen: most people use the local CRM.
   const { connectorSettings } = await import('../connectors/connector-settings.svelte.ts');
   if (!connectorSettings.loaded) await connectorSettings.load();
