@@ -70,12 +70,36 @@ test('an mbox of newsletters and personal mail: senders with counts, one unticke
   const digest = readFileSync((await (await digestDownload).path())!, 'utf8');
   expect(digest).toMatch(/^# This week: 6 new startups/);
 
-  // A second batch of the same mail: nothing is new since the last batch.
+  // The CRM: every row is checked, and nothing is written without a confirmation.
+  await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-crm')).toContainText('New');
+  await row(page, 'domain:quillmate.io').getByTestId('batch-row-add').click();
+  const dialog = page.getByTestId('batch-confirm-add');
+  await expect(dialog).toContainText('Add Quillmate to your local CRM?');
+  await expect(page.getByTestId('batch-confirm-add-no')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-crm')).toContainText('New');
+  await row(page, 'domain:quillmate.io').getByTestId('batch-row-add').click();
+  await page.getByTestId('batch-confirm-add-yes').click();
+  await expect(page.getByTestId('batch-crm-message')).toHaveText('Quillmate was added to your local CRM.');
+  await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-crm')).toContainText('In CRM');
+  await expect(page.getByTestId('batch-add-all')).toHaveText('Add 5 new startups to your local CRM…');
+  await page.getByTestId('batch-add-all').click();
+  await expect(page.getByTestId('batch-confirm-list').locator('li')).toHaveCount(5);
+  await page.getByTestId('batch-confirm-add-yes').click();
+  await expect(page.getByTestId('batch-crm-message')).toHaveText('5 startups were added to your local CRM.');
+  await expect(page.getByTestId('batch-row-crm').filter({ hasText: 'In CRM' })).toHaveCount(6);
+  await page.getByTestId('tab-crm').click();
+  await expect(page.getByTestId('crm-view')).toContainText('Brightkiln');
+  await page.getByTestId('tab-newsletter').click();
+
+  // A second batch of the same mail: nothing is new since the last batch, and all of it is in the CRM now.
   await page.getByTestId('batch-files-input').setInputFiles(path);
   await page.getByTestId('batch-run').click();
   await expect(page.getByTestId('batch-status')).toHaveText('Done');
   await page.getByTestId('batch-new-since').selectOption('last-batch');
   await expect(page.getByTestId('batch-table-count')).toContainText('6 · 0 new');
+  await expect(page.getByTestId('batch-row-crm').filter({ hasText: 'In CRM' })).toHaveCount(6);
   expect(consoleWatch.errors).toEqual([]);
 });
 
