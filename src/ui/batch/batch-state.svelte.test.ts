@@ -1,0 +1,168 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { cancelPortFor } from '../../core/cancel-port.ts';
+import { batchFile, mbox, newsletter } from '../../core/batch/test-messages.ts';
+import type { CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
+import {
+  appendToBatch,
+  deleteBatch,
+  lastCompleteTableKeys,
+  latestBatch,
+  listBatches,
+  saveBatchHead,
+  startBatch,
+} from '../../storage/batch-runs.ts';
+import { batchApi } from '../../../workers/batch-api.ts';
+import { BatchState, type BatchWorkerPort } from './batch-state.svelte.ts';
+
+/** The worker's own functions in-process, with the same cancel port the page sends. */
+const inProcess: BatchWorkerPort = {
+  prescan: async (files, onProgress, signal) => {
+    const cancel = cancelPortFor(signal);
+    try {
+      return await batchApi.prescanBatch(files, {}, onProgress, cancel.port);
+    } finally {
+      cancel.release();
+    }
+  },
+  run: async (files, options, onEvents, signal) => {
+    const cancel = cancelPortFor(signal);
+    try {
+      return await batchApi.runBatch(files, options, onEvents, cancel.port);
+    } finally {
+      cancel.release();
+    }
+  },
+};
+
+const storage = { startBatch, appendToBatch, saveBatchHead, latestBatch, lastCompleteTableKeys };
+
+function memoryCrm() {
+  const added: CompanyDraft[] = [];
+  return {
+    added,
+    label: 'a test CRM',
+    matchMany: async (queries: MatchQuery[]) =>
+      queries.map((query) => {
+        const company = added.find((draft) => draft.domain === query.domain);
+        return company
+          ? { status: 'in-crm' as const, company: { ...company, id: company.name } as never, evidence: [] }
+          : { status: 'not-in-crm' as const, company: null, evidence: [] };
+      }),
+    add: async (draft: CompanyDraft) => {
+      added.push(draft);
+      return { ...draft, id: draft.name } as never;
+    },
+  };
+}
+
+function issue(index: number, sender: 'weekly' | 'relay'): string {
+  const startup = ['Quillmate', 'Ferrowave', 'Lumenpath'][index % 3]!;
+  const domain = `${startup.toLowerCase()}.io`;
+  if (sender === 'relay')
+    return newsletter({
+      from: 'Shop <orders@shop.example>',
+      listId: undefined,
+      messageId: `relay-${index}@shop.example`,
+      html: `<p><a href="https://${domain}">${startup}</a>, a startup, raised $2M.</p>`,
+    });
+  return newsletter({
+    messageId: `weekly-${index}@example-news.com`,
+    subject: `Weekly #${index}`,
+    date: `Mon, ${String(1 + index).padStart(2, '0')} Jan 2025 09:00:00 +0000`,
+    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p><a href="https://${domain}">${startup}</a>, a startup from Porto, raised $1M.</p>`,
+  });
+}
+
+async function cleanStore() {
+  for (const entry of await listBatches()) await deleteBatch(entry.id);
+}
+
+describe('BatchState', () => {
+  it('finds senders, runs the ticked ones, merges the table and checks it against the CRM; Add writes only what it is given', async () => {
+    await cleanStore();
+    const crm = memoryCrm();
+    const state = new BatchState(inProcess, storage, async () => crm);
+    const files = [batchFile('Inbox.mbox', mbox([0, 1, 2, 3, 4, 5].map((i) => issue(i, 'weekly'))))];
+    await state.choose(files);
+    expect(state.phase).toBe('choosing');
+    expect(state.scan?.senders.map((sender) => [sender.name, sender.count])).toEqual([['Example Weekly', 6]]);
+    expect(state.expected).toBe(6);
+    await state.start();
+    expect(state.status).toBe('complete');
+    expect(state.table.map((startup) => [startup.name, startup.mentions])).toEqual([
+      ['Quillmate', 6],
+      // A tie goes to the one seen last.
+      ['Lumenpath', 2],
+      ['Ferrowave', 2],
+    ]);
+    expect(Object.values(state.matches).map((match) => match.status)).toEqual([
+      'not-in-crm',
+      'not-in-crm',
+      'not-in-crm',
+    ]);
+    expect(state.addable).toHaveLength(3);
+    await state.addToCrm([state.table[1]!]);
+    expect(crm.added.map((draft) => draft.name)).toEqual(['Lumenpath']);
+    expect(state.crmMessage).toBe('Lumenpath was added to a test CRM.');
+    expect(state.addable.map((startup) => startup.name)).toEqual(['Quillmate', 'Ferrowave']);
+  });
+
+  it('keeps what a cancelled run read; a new page offers to continue the same files and reads only the rest', async () => {
+    await cleanStore();
+    const crm = memoryCrm();
+    const messages = Array.from({ length: 60 }, (_, i) => issue(i, 'weekly'));
+    const files = [batchFile('Inbox.mbox', mbox(messages), { lastModified: 1 })];
+    const first = new BatchState(
+      {
+        ...inProcess,
+        // The page cancels as soon as the first results are in.
+        run: (runFiles, options, onEvents, signal) =>
+          inProcess.run(
+            runFiles,
+            options,
+            async (crossing) => {
+              await onEvents(crossing);
+              if (crossing.events.some((event) => event.type === 'newsletter')) first.cancel();
+            },
+            signal,
+          ),
+      },
+      storage,
+      async () => crm,
+    );
+    await first.choose(files);
+    await first.start();
+    expect(first.status).toBe('cancelled');
+    const kept = first.newsletters.length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(60);
+
+    const second = new BatchState(inProcess, storage, async () => crm);
+    await second.load();
+    expect(second.unfinished?.checkpoint.done).toHaveLength(kept);
+    expect(second.table[0]?.mentions).toBe(kept);
+    await second.choose([batchFile('Inbox.mbox', mbox(messages), { lastModified: 1 })]);
+    expect(second.canContinue).toBe(true);
+    await second.start(true);
+    expect(second.status).toBe('complete');
+    expect(second.progress?.resumed).toBe(kept);
+    expect(second.progress?.processed).toBe(60 - kept);
+    expect(second.table[0]?.mentions).toBe(60);
+    expect(second.unfinished).toBeNull();
+    expect(await lastCompleteTableKeys('none')).not.toBeNull();
+  });
+
+  it('leaves a sender seen only through a bulk relay unticked until the user ticks it', async () => {
+    await cleanStore();
+    const state = new BatchState(inProcess, storage, async () => memoryCrm());
+    const relayed = issue(0, 'relay')
+      .replace(/^List-(Id|Unsubscribe):.*\n/gm, '')
+      .replace('MIME-Version', 'X-SES-Outgoing: 2025.01.06-1.1.1.1\nMIME-Version');
+    await state.choose([batchFile('Inbox.mbox', mbox([issue(0, 'weekly'), relayed]))]);
+    const relay = state.scan?.senders.find((sender) => sender.strength === 'relay');
+    expect(relay, 'the relay-only sender is found').toBeDefined();
+    expect(state.ticked[relay!.key]).toBe(false);
+    expect(state.expected).toBe(1);
+  });
+});
