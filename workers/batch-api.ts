@@ -11,6 +11,7 @@
 import { signalFromPort } from '../src/core/cancel-port.ts';
 import type { Mention } from '../src/core/batch/merge.ts';
 import { startupMentions } from '../src/core/batch/mentions.ts';
+import { judgeWork, type JudgeWork } from '../src/core/batch/model-budget.ts';
 import { prescan, type PrescanProgress, type PrescanSummary } from '../src/core/batch/prescan.ts';
 import {
   type BatchEvent,
@@ -28,6 +29,8 @@ import type { LinkReport } from '../src/core/links/types.ts';
 export interface NewsletterLinks {
   report: LinkReport;
   mentions: Mention[];
+  /** What judging the links the rules were unsure of would cost the model: the batch's budget line. */
+  judgeWork: JudgeWork;
 }
 
 /** Events that cross to the page: per-message skips are left out (their tally is in `progress` and the summary). */
@@ -57,7 +60,7 @@ const FLUSH_NEWSLETTERS = 8;
 export async function readNewsletter(input: NewsletterInput): Promise<NewsletterLinks> {
   const report = await extractLinks(input.bytes, { fileName: input.fileName });
   if (input.meta.notes.length > 0) report.warnings.unshift(...input.meta.notes);
-  return { report, mentions: startupMentions(report.links, input.meta) };
+  return { report, mentions: startupMentions(report.links, input.meta), judgeWork: judgeWork(report.links) };
 }
 
 export const batchApi = {

@@ -34,6 +34,7 @@ function newBatch(id: string, now: number): SavedBatch {
     skippedSentences: [],
     problems: [],
     tableKeys: [],
+    judgeWork: { links: 0, calls: 0, promptTokens: 0, outputTokens: 0 },
   };
 }
 

@@ -70,6 +70,13 @@ export const SavedBatchSchema = Type.Object({
   problems: Type.Array(SavedProblemSchema),
   /** The merged table's keys once the batch is complete: "new since the last batch" compares with these. */
   tableKeys: Type.Array(Type.String()),
+  /** What judging the links the rules were unsure of would cost the model (`core/batch/model-budget.ts`). */
+  judgeWork: Type.Object({
+    links: Type.Number(),
+    calls: Type.Number(),
+    promptTokens: Type.Number(),
+    outputTokens: Type.Number(),
+  }),
 });
 
 export const BatchPartSchema = Type.Object({

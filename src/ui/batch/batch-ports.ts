@@ -6,6 +6,8 @@
 import { proxy, transfer } from 'comlink';
 import { cancelPortFor } from '../../core/cancel-port.ts';
 import type { BatchFile } from '../../core/batch/types.ts';
+import type { MeasuredSpeed } from '../../core/batch/model-budget.ts';
+import { listBenchRuns, loadBenchRun } from '../../storage/bench-history.ts';
 import {
   appendToBatch,
   lastCompleteTableKeys,
@@ -46,7 +48,23 @@ export const batchStorage: BatchStoragePort = {
   saveBatchHead,
   latestBatch,
   lastCompleteTableKeys,
+  measuredSpeed,
 };
+
+/** The newest benchmark that measured a decode speed on this device (Settings → Benchmark). */
+async function measuredSpeed(): Promise<MeasuredSpeed | null> {
+  for (const entry of (await listBenchRuns()).slice(0, 5)) {
+    const run = (await loadBenchRun(entry.id)).value;
+    if (run?.overall.decodeTokensPerS) {
+      return {
+        model: run.engine.model,
+        prefillTokensPerS: run.overall.prefillTokensPerS,
+        decodeTokensPerS: run.overall.decodeTokensPerS,
+      };
+    }
+  }
+  return null;
+}
 
 /** Files from a drop: a dropped folder is walked, each file keeps its path inside it. */
 export async function filesFromDrop(

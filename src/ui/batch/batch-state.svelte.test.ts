@@ -35,7 +35,14 @@ const inProcess: BatchWorkerPort = {
   },
 };
 
-const storage = { startBatch, appendToBatch, saveBatchHead, latestBatch, lastCompleteTableKeys };
+const storage = {
+  startBatch,
+  appendToBatch,
+  saveBatchHead,
+  latestBatch,
+  lastCompleteTableKeys,
+  measuredSpeed: async () => ({ model: 'test-model', prefillTokensPerS: 400, decodeTokensPerS: 20 }),
+};
 
 function memoryCrm() {
   const added: CompanyDraft[] = [];
@@ -70,7 +77,8 @@ function issue(index: number, sender: 'weekly' | 'relay'): string {
     messageId: `weekly-${index}@example-news.com`,
     subject: `Weekly #${index}`,
     date: `Mon, ${String(1 + index).padStart(2, '0')} Jan 2025 09:00:00 +0000`,
-    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p><a href="https://${domain}">${startup}</a>, a startup from Porto, raised $1M.</p>`,
+    // The last link is one the rules are unsure of: the model's budget counts it.
+    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p><a href="https://${domain}">${startup}</a>, a startup from Porto, raised $1M.</p><p>Read <a href="https://nimbusfold.com">Nimbusfold</a> on pricing.</p>`,
   });
 }
 
@@ -91,21 +99,23 @@ describe('BatchState', () => {
     await state.start();
     expect(state.status).toBe('complete');
     expect(state.table.map((startup) => [startup.name, startup.mentions])).toEqual([
+      // The rules' own call on the unsure link, until a model judges it.
+      ['Nimbusfold', 6],
       ['Quillmate', 6],
       // A tie goes to the one seen last.
       ['Lumenpath', 2],
       ['Ferrowave', 2],
     ]);
-    expect(Object.values(state.matches).map((match) => match.status)).toEqual([
-      'not-in-crm',
-      'not-in-crm',
-      'not-in-crm',
-    ]);
-    expect(state.addable).toHaveLength(3);
-    await state.addToCrm([state.table[1]!]);
+    expect(Object.values(state.matches).map((match) => match.status)).toEqual(Array(4).fill('not-in-crm'));
+    expect(state.addable).toHaveLength(4);
+    // The budget line: one unsure link per newsletter, one call each, timed at the measured speed.
+    expect(state.judgeWork).toMatchObject({ links: 6, calls: 6 });
+    const { promptTokens, outputTokens } = state.judgeWork;
+    expect(state.judgeMs).toBe(Math.round((promptTokens / 400 + outputTokens / 20) * 1000));
+    await state.addToCrm([state.table[2]!]);
     expect(crm.added.map((draft) => draft.name)).toEqual(['Lumenpath']);
     expect(state.crmMessage).toBe('Lumenpath was added to a test CRM.');
-    expect(state.addable.map((startup) => startup.name)).toEqual(['Quillmate', 'Ferrowave']);
+    expect(state.addable.map((startup) => startup.name)).toEqual(['Nimbusfold', 'Quillmate', 'Ferrowave']);
   });
 
   it('keeps what a cancelled run read; a new page offers to continue the same files and reads only the rest', async () => {

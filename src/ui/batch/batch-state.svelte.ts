@@ -6,6 +6,7 @@
 import { continues, markDone, newCheckpoint } from '../../core/batch/checkpoint.ts';
 import { sentenceOf } from '../../core/batch/digest.ts';
 import { type MergedStartup, type Mention, markNew, StartupMerger } from '../../core/batch/merge.ts';
+import { addWork, judgeTimeMs, type MeasuredSpeed, NO_WORK } from '../../core/batch/model-budget.ts';
 import { addSeenCompany } from '../../core/crm/newsletter-company.ts';
 import type { CrmBackend, MatchResult } from '../../core/crm/types.ts';
 import type { PrescanProgress, PrescanSummary, SenderSummary } from '../../core/batch/prescan.ts';
@@ -40,6 +41,8 @@ export interface BatchStoragePort {
   saveBatchHead(batch: SavedBatch): Promise<void>;
   latestBatch(): Promise<LoadedBatch | undefined>;
   lastCompleteTableKeys(exceptId: string): Promise<{ keys: string[]; at: number } | null>;
+  /** The newest benchmark's speeds on this device, for the model's budget line; null when never measured. */
+  measuredSpeed(): Promise<MeasuredSpeed | null>;
 }
 
 export type BatchPhase = 'idle' | 'scanning' | 'choosing' | 'running' | 'finished';
@@ -88,6 +91,9 @@ export class BatchState {
   crmLabel = $state<string | null>(null);
   crmProblem = $state('');
   crmMessage = $state('');
+  /** What judging the links the rules were unsure of would cost the model, across the batch so far. */
+  judgeWork = $state.raw(NO_WORK);
+  speed = $state.raw<MeasuredSpeed | null>(null);
   #seenBefore = $state.raw<{ keys: ReadonlySet<string>; at: number } | null>(null);
 
   #merger = new StartupMerger();
@@ -180,6 +186,11 @@ export class BatchState {
     return marked;
   }
 
+  /** The model's budget: milliseconds at the measured speed, or null when this device was never measured. */
+  get judgeMs(): number | null {
+    return judgeTimeMs(this.judgeWork, this.speed);
+  }
+
   get running(): boolean {
     return this.phase === 'scanning' || this.phase === 'running';
   }
@@ -194,6 +205,7 @@ export class BatchState {
       if (latest.batch.status !== 'complete') this.unfinished = latest.batch;
       this.phase = 'finished';
       await this.#loadSeenBefore(latest.batch.id);
+      await this.#loadSpeed();
       await this.checkCrm();
     } catch (error) {
       this.problem = `Your last batch could not be read: ${message(error)}`;
@@ -255,7 +267,9 @@ export class BatchState {
         skippedSentences: [],
         problems: [],
         tableKeys: [],
+        judgeWork: NO_WORK,
       };
+      this.judgeWork = NO_WORK;
       this.#merger = new StartupMerger();
       this.merged = [];
       this.matches = {};
@@ -272,6 +286,7 @@ export class BatchState {
       if (batch.parts === 0) await this.storage.startBatch(batch);
       else await this.storage.saveBatchHead(batch);
       await this.#loadSeenBefore(batch.id);
+      await this.#loadSpeed();
       const summary = await this.worker.run(
         files,
         { excludedSenders, done: [...batch.checkpoint.done], expectedNewsletters: this.expected },
@@ -330,6 +345,7 @@ export class BatchState {
           notes: event.result.report.warnings.slice(0, event.meta.notes.length),
         });
         mentions.push(...event.result.mentions);
+        batch.judgeWork = addWork(batch.judgeWork, event.result.judgeWork);
         markDone(batch.checkpoint, event.meta.key, this.now());
       } else if (event.type === 'failed') {
         // A failed newsletter is not marked done: continuing the batch tries it again.
@@ -355,6 +371,7 @@ export class BatchState {
     }
     this.problems = problems;
     this.progress = crossing.progress;
+    this.judgeWork = batch.judgeWork;
     if (newsletters.length > 0) {
       this.newsletters = [...this.newsletters, ...newsletters];
       this.#merger.addAll(mentions);
@@ -369,6 +386,11 @@ export class BatchState {
     this.newsletters = loaded.newsletters;
     this.problems = loaded.batch.problems;
     this.skippedSentences = loaded.batch.skippedSentences;
+    this.judgeWork = loaded.batch.judgeWork;
+  }
+
+  async #loadSpeed(): Promise<void> {
+    this.speed = await this.storage.measuredSpeed().catch(() => null);
   }
 
   async #loadSeenBefore(id: string): Promise<void> {
