@@ -1,7 +1,7 @@
 /**
  * The batch side of the tools worker: a mailbox export, a zip or many files read as streams here (the page stays
  * responsive and no file is held whole), newsletters told from personal mail by their headers, each newsletter
- * through the link pipeline. Meant to be spread into the tools worker's `api` (phase 2 wires it); `npm run bench:batch`
+ * through the link pipeline. Spread into the tools worker's `api` (`workers/tools.worker.ts`); `npm run bench:batch`
  * calls the same functions.
  *
  * Comlink-friendly: arguments are files (a `File` crosses by reference, not by copy), plain options and callbacks

@@ -23,7 +23,7 @@ export interface SenderSummary extends Sender {
   firstDate: string | null;
   lastDate: string | null;
   latestSubject: string;
-  /** The strongest evidence seen: phase 2 may leave `relay`-only senders unticked by default. */
+  /** The strongest evidence seen: the page leaves `relay`-only senders unticked by default. */
   strength: SignalStrength | 'chosen-file';
   /** A few of the headers that made it a newsletter, for a tooltip. */
   signals: string[];
