@@ -1,10 +1,10 @@
 /**
  * The merged table leaves Sift as CSV (spreadsheets, CRM imports), JSON, or a Markdown digest to paste into a
  * team channel ("This week: 12 new startups", grouped by newsletter or by theme). Newsletter text is untrusted:
- * CSV cells that a spreadsheet would run as formulas are defused (papaparse's `escapeFormulae`), and Markdown
+ * CSV goes through Sift's one spreadsheet-safe writer (`text/spreadsheet-csv.ts`, formulas defused), and Markdown
  * metacharacters and HTML in names and sentences are escaped so a digest renders as written.
  */
-import Papa from 'papaparse';
+import { writeCsv } from '../text/spreadsheet-csv.ts';
 import themeData from './data/themes.json';
 import type { MergedStartup } from './merge.ts';
 
@@ -51,7 +51,7 @@ export function mergedToCsv(table: readonly MergedStartup[]): string {
     sentenceOf(startup),
     sourcesText(startup),
   ]);
-  return Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { escapeFormulae: true, newline: '\r\n' });
+  return writeCsv(CSV_COLUMNS, rows);
 }
 
 export function mergedToJson(table: readonly MergedStartup[]): string {
