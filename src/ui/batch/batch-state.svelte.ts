@@ -11,6 +11,7 @@ import { addSeenCompany } from '../../core/crm/newsletter-company.ts';
 import type { CrmBackend, MatchResult } from '../../core/crm/types.ts';
 import type { PrescanProgress, PrescanSummary, SenderSummary } from '../../core/batch/prescan.ts';
 import type { BatchProgress, BatchSummary } from '../../core/batch/runner.ts';
+import type { NewsletterMeta } from '../../core/batch/screen.ts';
 import { describeOrigin, type BatchFile } from '../../core/batch/types.ts';
 import type { BatchEventBatch, BatchRunOptions } from '../../../workers/batch-api.ts';
 import {
@@ -57,6 +58,25 @@ export function filesTitle(files: readonly BatchFile[]): string {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A newsletter as the queue shows it and the batch store keeps it. */
+function queueEntry(
+  meta: NewsletterMeta,
+  status: SavedNewsletter['status'],
+  startups: number,
+  notes: string[],
+): SavedNewsletter {
+  return {
+    key: meta.key,
+    sender: meta.sender.name || meta.sender.address,
+    subject: meta.subject,
+    date: meta.date,
+    where: describeOrigin(meta.origin),
+    status,
+    startups,
+    notes,
+  };
 }
 
 /** Keys read once and never changed: a plain Set, no reactivity needed. */
@@ -334,31 +354,13 @@ export class BatchState {
     const problems = [...this.problems];
     for (const event of crossing.events) {
       if (event.type === 'newsletter') {
-        newsletters.push({
-          key: event.meta.key,
-          sender: event.meta.sender.name || event.meta.sender.address,
-          subject: event.meta.subject,
-          date: event.meta.date,
-          where: describeOrigin(event.meta.origin),
-          status: 'done',
-          startups: event.result.mentions.length,
-          notes: event.result.report.warnings.slice(0, event.meta.notes.length),
-        });
+        newsletters.push(queueEntry(event.meta, 'done', event.result.mentions.length, event.meta.notes));
         mentions.push(...event.result.mentions);
         batch.judgeWork = addWork(batch.judgeWork, event.result.judgeWork);
         markDone(batch.checkpoint, event.meta.key, this.now());
       } else if (event.type === 'failed') {
         // A failed newsletter is not marked done: continuing the batch tries it again.
-        newsletters.push({
-          key: event.meta.key,
-          sender: event.meta.sender.name || event.meta.sender.address,
-          subject: event.meta.subject,
-          date: event.meta.date,
-          where: describeOrigin(event.meta.origin),
-          status: 'failed',
-          startups: 0,
-          notes: [event.error],
-        });
+        newsletters.push(queueEntry(event.meta, 'failed', 0, [event.error]));
         batch.failed += 1;
       } else if (event.type === 'problem') {
         problems.push(event.problem);
