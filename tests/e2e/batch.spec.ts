@@ -165,6 +165,19 @@ test('several .eml files, a .zip and a folder; a file that is not an mbox is a s
   await expect(page.getByTestId('batch-skipped').filter({ hasText: 'climbs out of the archive' })).toHaveCount(1);
   await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText('5');
 
+  // Dropped files (the drop zone, not the chooser): read the same way.
+  const issues = [6, 7].map((i) => ({ name: `dropped-${i}.eml`, text: newsletterMessage(i) }));
+  const dropped = await page.evaluateHandle((files) => {
+    const data = new DataTransfer();
+    for (const file of files) data.items.add(new File([file.text], file.name, { type: 'message/rfc822' }));
+    return data;
+  }, issues);
+  await page.getByTestId('batch-drop').dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(page.getByTestId('batch-scan-summary')).toContainText('2 messages read by their headers: 2 newsletters');
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText('2');
+
   // A folder (Apple Mail's export is one): every file inside, with its path.
   const folder = test.info().outputPath('Newsletters.mbox');
   mkdirSync(folder, { recursive: true });
