@@ -32,6 +32,7 @@ const plain = (files: BatchFile[]): BatchFile[] =>
   files.map((file) => ({ name: file.name, path: file.path, lastModified: file.lastModified, blob: file.blob }));
 
 export const batchWorker: BatchWorkerPort = {
+  warm: () => toolsWorker.run((tools) => tools.ping()),
   prescan: (files, onProgress, signal) =>
     toolsWorker.run((tools) =>
       withCancelPort(signal, (port) => tools.prescanBatch(plain(files), {}, proxy(onProgress), port)),

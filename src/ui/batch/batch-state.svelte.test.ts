@@ -17,6 +17,7 @@ import { BatchState, type BatchWorkerPort } from './batch-state.svelte.ts';
 
 /** The worker's own functions in-process, with the same cancel port the page sends. */
 const inProcess: BatchWorkerPort = {
+  warm: async () => 'pong',
   prescan: async (files, onProgress, signal) => {
     const cancel = cancelPortFor(signal);
     try {

@@ -23,6 +23,8 @@ import {
 } from '../../storage/batch-runs.ts';
 
 export interface BatchWorkerPort {
+  /** Starts the worker (its code loaded and parsed) before the first file arrives. */
+  warm(): Promise<unknown>;
   prescan(
     files: BatchFile[],
     onProgress: (progress: PrescanProgress) => void,
@@ -217,6 +219,8 @@ export class BatchState {
 
   /** On opening the page: the newest batch's table comes back, and an unfinished one is offered to continue. */
   async load(): Promise<void> {
+    // The first results of a drop should not wait for the worker's code to load.
+    void this.worker.warm().catch(() => undefined);
     try {
       const latest = await this.storage.latestBatch();
       if (!latest || this.phase !== 'idle') return;
