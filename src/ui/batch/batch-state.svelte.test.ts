@@ -164,6 +164,42 @@ describe('BatchState', () => {
     expect(await lastCompleteTableKeys('none')).not.toBeNull();
   });
 
+  it('a batch saved as running (the tab closed mid-way) reopens as stopped, with its table, and can continue', async () => {
+    await cleanStore();
+    const crm = memoryCrm();
+    const files = [batchFile('Inbox.mbox', mbox([issue(0, 'weekly'), issue(1, 'weekly')]), { lastModified: 1 })];
+    const first = new BatchState(
+      {
+        ...inProcess,
+        // The tab closes after the first crossing was saved: the run never reports back.
+        run: (runFiles, options, onEvents, signal) =>
+          inProcess.run(
+            runFiles,
+            options,
+            async (crossing) => {
+              await onEvents(crossing);
+              await new Promise(() => undefined);
+            },
+            signal,
+          ),
+      },
+      storage,
+      async () => crm,
+    );
+    await first.choose(files);
+    void first.start();
+    await expect.poll(async () => (await latestBatch())?.batch.checkpoint.done.length).toBe(2);
+    const reopened = new BatchState(inProcess, storage, async () => crm);
+    await reopened.load();
+    expect(reopened.status).toBe('cancelled');
+    expect(reopened.unfinished?.status).toBe('running');
+    expect(reopened.table.map((startup) => startup.name)).toContain('Quillmate');
+    await reopened.choose([
+      batchFile('Inbox.mbox', mbox([issue(0, 'weekly'), issue(1, 'weekly')]), { lastModified: 1 }),
+    ]);
+    expect(reopened.canContinue).toBe(true);
+  });
+
   it('leaves a sender seen only through a bulk relay unticked until the user ticks it', async () => {
     await cleanStore();
     const state = new BatchState(inProcess, storage, async () => memoryCrm());

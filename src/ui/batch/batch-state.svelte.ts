@@ -225,7 +225,8 @@ export class BatchState {
       const latest = await this.storage.latestBatch();
       if (!latest || this.phase !== 'idle') return;
       this.#show(latest);
-      this.status = latest.batch.status;
+      // Saved as running but no run here: the tab closed mid-way. It stopped, and it can continue.
+      this.status = latest.batch.status === 'running' ? 'cancelled' : latest.batch.status;
       if (latest.batch.status !== 'complete') this.unfinished = latest.batch;
       this.phase = 'finished';
       await this.#loadSeenBefore(latest.batch.id);
