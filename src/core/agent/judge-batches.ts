@@ -13,18 +13,23 @@ export const maxPromptTokensPerCall = 3000;
 export const outputTokensPerItem = 22;
 const maxBatchItems = 30;
 
+/** What every judge call's prompt carries before its links: the system prompt and the message framing. */
+export const judgeCallBaseTokens = promptTokenBound(judgeSystemPrompt) + 80;
+/** What one link's prompt line adds to its call. */
+export const judgeLineTokens = (line: string): number => promptTokenBound(line) + 1;
+
 /** The answer's token limit for a batch of `items` ids. */
 export const judgeMaxTokens = (items: number): number => items * outputTokensPerItem + 16;
 
 /** Splits the uncertain candidates so that each call fits the engine's context window. */
 export function planBatches(lines: readonly { id: string; line: string }[], info: EngineInfo | null): string[][] {
   const window = info?.contextWindow ?? 4096;
-  const base = promptTokenBound(judgeSystemPrompt) + 80;
+  const base = judgeCallBaseTokens;
   const batches: string[][] = [];
   let current: string[] = [];
   let tokens = base;
   for (const { id, line } of lines) {
-    const cost = promptTokenBound(line) + 1;
+    const cost = judgeLineTokens(line);
     const output = judgeMaxTokens(current.length + 1);
     const fits =
       current.length < maxBatchItems &&

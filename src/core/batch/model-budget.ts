@@ -1,19 +1,14 @@
 /**
  * The model's budget for a batch: how many links the rules were unsure of (the ones a paste sends to the model to
  * judge), and how long judging them would take on this device at the speed a benchmark measured here. The work is
- * counted the way the newsletter job would spend it: `splitCandidates` picks the uncertain links, each costs its
- * prompt line (`candidateLine`) and its answer (`judgeMaxTokens`), and every newsletter's calls carry the system
- * prompt again, in calls of at most `MAX_ITEMS_PER_CALL` links.
+ * counted the way the newsletter job would spend it: `splitCandidates` picks the uncertain links, `planBatches` cuts
+ * them into calls (for a 4,096-token window: the smallest the catalogue offers, so never fewer calls than a run),
+ * and each call costs its system prompt, its links' lines (`candidateLine`) and its answer limit (`judgeMaxTokens`).
  */
 import { splitCandidates } from '../agent/candidates.ts';
-import { estimatePromptTokens, judgeMaxTokens, outputTokensPerItem } from '../agent/judge-batches.ts';
-import { candidateLine, judgeSystemPrompt } from '../agent/judge-prompt.ts';
+import { judgeCallBaseTokens, judgeLineTokens, judgeMaxTokens, planBatches } from '../agent/judge-batches.ts';
+import { candidateLine } from '../agent/judge-prompt.ts';
 import type { LinkCandidate } from '../links/types.ts';
-
-/** The judge's own limit per call (judge-batches.ts keeps it private; a bigger window only adds calls here). */
-const MAX_ITEMS_PER_CALL = 30;
-/** The system prompt and the message framing each call repeats, as judge-batches.ts counts it. */
-const CALL_OVERHEAD_TOKENS = estimatePromptTokens(judgeSystemPrompt) + 80;
 
 export interface JudgeWork {
   /** Links the rules were unsure of. */
@@ -29,11 +24,18 @@ export const NO_WORK: JudgeWork = { links: 0, calls: 0, promptTokens: 0, outputT
 export function judgeWork(links: readonly LinkCandidate[]): JudgeWork {
   const { uncertain } = splitCandidates(links);
   if (uncertain.length === 0) return NO_WORK;
-  const calls = Math.ceil(uncertain.length / MAX_ITEMS_PER_CALL);
-  let promptTokens = calls * CALL_OVERHEAD_TOKENS;
-  for (const link of uncertain) promptTokens += estimatePromptTokens(candidateLine(link, undefined)) + 1;
-  // Each call's answer limit (judgeMaxTokens): a fixed part per call and a part per link. A limit, so a ceiling.
-  const outputTokens = calls * judgeMaxTokens(0) + uncertain.length * outputTokensPerItem;
+  const lines = uncertain.map((link, index) => ({ id: String(index), line: candidateLine(link, undefined) }));
+  const lineTokens = new Map(lines.map(({ id, line }) => [id, judgeLineTokens(line)]));
+  const batches = planBatches(lines, null);
+  let promptTokens = 0;
+  let outputTokens = 0;
+  for (const batch of batches) {
+    promptTokens += judgeCallBaseTokens;
+    for (const id of batch) promptTokens += lineTokens.get(id)!;
+    // The answer's limit, so a ceiling on what the model writes.
+    outputTokens += judgeMaxTokens(batch.length);
+  }
+  const calls = batches.length;
   return { links: uncertain.length, calls, promptTokens, outputTokens };
 }
 
