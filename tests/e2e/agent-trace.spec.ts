@@ -13,6 +13,8 @@ test('the trace shows a rejected model output, its repair and each gate, and exp
       outputs: ['Sure! Here are the startups: Brightdesk'],
       judgeByDomain: { 'brightdesk.example': { startup: false, name: 'Brightdesk' } },
       info: { id: 'test:scripted-e2e' },
+      // What WebLLM measures of each call (usage.extra), reported by the test engine as WebLLM would.
+      speed: { time_to_first_token_s: 0.42, prefill_tokens_per_s: 310, decode_tokens_per_s: 21.5, grammar_init_s: 0.8 },
     };
   });
   const app = new SiftApp(page);
@@ -25,6 +27,9 @@ test('the trace shows a rejected model output, its repair and each gate, and exp
   const trace = page.getByTestId('trace-panel');
   const rejected = trace.locator('[data-testid="trace-step"][data-kind="judge"]').first();
   await expect(rejected).toContainText('test:scripted-e2e');
+  await expect(rejected.getByTestId('trace-speed')).toHaveText(
+    'first token 0.42 s · prefill 310 tokens/s · decode 21.5 tokens/s · grammar set-up 0.80 s',
+  );
   await expect(rejected.locator('[data-gate="constrained"]')).toHaveAttribute('data-ok', 'true');
   await expect(rejected.locator('[data-gate="schema"]')).toHaveAttribute('data-ok', 'false');
   await expect(rejected.locator('[data-gate="schema"]')).toContainText('Gate 2 (schema): rejected');
@@ -47,6 +52,7 @@ test('the trace shows a rejected model output, its repair and each gate, and exp
   expect(judged[0]).toMatchObject({
     raw: 'Sure! Here are the startups: Brightdesk',
     engine: { id: 'test:scripted-e2e', location: 'test' },
+    speed: { time_to_first_token_s: 0.42, decode_tokens_per_s: 21.5 },
     gates: [
       { gate: 'constrained', ok: true },
       { gate: 'schema', ok: false },

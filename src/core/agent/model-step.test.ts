@@ -157,6 +157,27 @@ describe('the gates, one by one', () => {
     expect(recorder.trace.steps).toHaveLength(2 * (1 + maxRepairs));
   });
 
+  it('records the speed the engine measured for each call in its trace step, and none where it measured none', async () => {
+    const { recorder } = setup([]);
+    const speed = {
+      time_to_first_token_s: 0.42,
+      prefill_tokens_per_s: 310,
+      decode_tokens_per_s: 21.5,
+      grammar_init_s: 0.8,
+    };
+    const measured = new ScriptedEngine(
+      ['{"id":"L9"}', '{"id":"L1","startup":true}'],
+      { location: 'on-device' },
+      { speed },
+    );
+    await runModelStep(spec(), { primary: measured }, recorder);
+    expect(recorder.trace.steps.map((step) => step.speed)).toEqual([speed, speed]);
+
+    const unmeasured = new ScriptedEngine(['{"id":"L2","startup":false}']);
+    await runModelStep(spec(), { primary: unmeasured }, recorder);
+    expect(recorder.trace.steps.at(-1)!.speed).toBeNull();
+  });
+
   it('stops at once when the run is aborted', async () => {
     const { recorder, primary } = setup(['{"id":"L1","startup":true}']);
     const controller = new AbortController();

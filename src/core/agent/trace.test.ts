@@ -69,6 +69,7 @@ describe('the trace', () => {
       promptTokens: 40,
       outputTokens: 6,
       finishReason: 'stop',
+      speed: null,
       raw: '{"answer":"ok"}',
       gates: [],
       repairs: [],
@@ -78,6 +79,26 @@ describe('the trace', () => {
       startedAt: started,
       durationMs: 5,
     });
+  });
+
+  it('keeps the speed a call reports (first token, prefill, decode, grammar set-up), dropping timings the step has already', () => {
+    const fields = completionFields(
+      { id: 'e', model: 'qwen', size: 'small', location: 'on-device', contextWindow: 4096 },
+      {
+        id: 'c',
+        model: 'qwen',
+        choices: [{ index: 0, message: { role: 'assistant', content: '{}' }, finish_reason: 'stop' }],
+        usage: {
+          prompt_tokens: 40,
+          completion_tokens: 6,
+          total_tokens: 46,
+          e2e_latency_s: 1.9,
+          time_to_first_token_s: 0.5,
+          decode_tokens_per_s: 12,
+        },
+      },
+    );
+    expect(fields.speed).toEqual({ time_to_first_token_s: 0.5, decode_tokens_per_s: 12 });
   });
 
   it('totals model calls, tokens and rejections by where they ran', () => {

@@ -2,7 +2,7 @@
  * The trace of one run: every model call and every tool execution, with each gate's verdict. Plain
  * JSON-serialisable data, so it can be kept with the run, sent across a worker boundary and exported.
  */
-import type { ChatCompletion, EngineInfo } from '../engines/engine.ts';
+import { callSpeed, type CallSpeed, type ChatCompletion, type EngineInfo } from '../engines/engine.ts';
 
 export type GateName = 'constrained' | 'schema' | 'state' | 'policy';
 
@@ -39,6 +39,11 @@ export interface TraceStep {
   promptTokens: number;
   outputTokens: number;
   finishReason: string | null;
+  /**
+   * What the engine measured of this call (first token, prefill and decode rates, grammar set-up);
+   * null where it measured none. Absent from traces saved before it was recorded.
+   */
+  speed?: CallSpeed | null;
   raw: string;
   gates: GateVerdict[];
   /** Tolerant repairs applied before validation (`replaced curly quotes`...). */
@@ -143,16 +148,17 @@ export function traceTotals(trace: Pick<Trace, 'steps'>): TraceTotals {
 export type StepFields = Pick<TraceStep, 'kind' | 'label' | 'startedAt'> &
   Partial<Omit<TraceStep, 'index' | 'kind' | 'label' | 'startedAt'>>;
 
-/** A model call's part of a step: where it ran, its tokens, how it ended and what it said. */
+/** A model call's part of a step: where it ran, its tokens and speed, how it ended and what it said. */
 export function completionFields(
   info: EngineInfo,
   completion: ChatCompletion,
-): Pick<TraceStep, 'engine' | 'promptTokens' | 'outputTokens' | 'finishReason' | 'raw'> {
+): Pick<TraceStep, 'engine' | 'promptTokens' | 'outputTokens' | 'finishReason' | 'speed' | 'raw'> {
   return {
     engine: traceEngine(info),
     promptTokens: completion.usage.prompt_tokens,
     outputTokens: completion.usage.completion_tokens,
     finishReason: completion.choices[0].finish_reason,
+    speed: callSpeed(completion.usage),
     raw: completion.choices[0].message.content,
   };
 }
@@ -192,6 +198,7 @@ export class TraceRecorder {
       promptTokens: 0,
       outputTokens: 0,
       finishReason: null,
+      speed: null,
       raw: '',
       gates: [],
       repairs: [],

@@ -66,6 +66,29 @@ export interface ChatUsage {
   grammar_per_token_s?: number;
 }
 
+/** What an engine measured of one call's speed: what the trace shows per call and the model panel for the last. */
+export type CallSpeed = Pick<
+  ChatUsage,
+  'time_to_first_token_s' | 'prefill_tokens_per_s' | 'decode_tokens_per_s' | 'grammar_init_s'
+>;
+
+const callSpeedFields = [
+  'time_to_first_token_s',
+  'prefill_tokens_per_s',
+  'decode_tokens_per_s',
+  'grammar_init_s',
+] as const satisfies readonly (keyof CallSpeed)[];
+
+/** The speed a call's usage reports, or null where the engine measured none (scripted, most remote APIs). */
+export function callSpeed(usage: ChatUsage): CallSpeed | null {
+  const speed: CallSpeed = {};
+  for (const field of callSpeedFields) {
+    const value = usage[field];
+    if (value !== undefined) speed[field] = value;
+  }
+  return Object.keys(speed).length ? speed : null;
+}
+
 export interface ChatCompletion {
   id: string;
   model: string;

@@ -5,7 +5,7 @@
  * `lib/index.js` `forwardPrefill` and `processNextToken`). Test and benchmark code: the app never
  * runs a model through this.
  */
-import type { ChatCompletionRequest, FinishReason } from './engine.ts';
+import type { CallSpeed, ChatCompletionRequest, FinishReason } from './engine.ts';
 import { qwen3EmptyThinkBlock } from './engine.ts';
 
 /** How a model lays out JSON where its grammar allows free whitespace. */
@@ -58,6 +58,8 @@ export interface ModelHabits {
   layout?: JsonLayout;
   /** Where its tokens are counted and cut (`qwen3Tokens()` in Node, `utf8TokenBound` anywhere); without it nothing is cut. */
   tokens?: TokenMeasure;
+  /** The speed it reports with every call, as WebLLM's `usage.extra` does; without it, none. */
+  speed?: CallSpeed;
 }
 
 /** The model's own layout, unless the request carries the compact grammar, which leaves it none to choose. */

@@ -4,7 +4,8 @@
  * agent (realistic-output.ts): a Qwen3 model's answer opens with the empty think block; JSON keeps
  * the whitespace it was written with, unless the request sends the compact grammar (then there is
  * none); and given a token measure it stops at `max_tokens` with "length". Without one its token
- * counts are estimates (characters / 4) and it never cuts.
+ * counts are estimates (characters / 4) and it never cuts. It reports a speed only where its habits
+ * give one (WebLLM's timings, scripted).
  */
 import type {
   ChatCompletion,
@@ -97,7 +98,7 @@ export class ScriptedEngine implements ChatEngine {
       id: `scripted-${index}`,
       model: this.info.model,
       choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason }],
-      usage: { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output },
+      usage: { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output, ...this.#habits.speed },
     };
   }
 }

@@ -10,9 +10,10 @@
  * - `judgeByDomain`: answers for the newsletter job's judgement requests, by link domain
  *   (links not listed are judged "not a startup");
  * - `plan`: the tool calls an Ask run makes, in order, then its answer;
- * - `info`: overrides of the engine's info (id, location, size, contextWindow).
+ * - `info`: overrides of the engine's info (id, location, size, contextWindow);
+ * - `speed`: the timings it reports with every call, as WebLLM does (first token, prefill, decode, grammar).
  */
-import type { EngineInfo, ChatEngine } from '../../core/engines/engine.ts';
+import type { CallSpeed, ChatEngine, EngineInfo } from '../../core/engines/engine.ts';
 import { ScriptedEngine, type ScriptedReply } from '../../core/engines/scripted.ts';
 import { judgeOracle, planOracle, requestedIds, requestedLinks } from '../../../tests/support/oracles.ts';
 import type { ToolCall } from '../../core/agent/tool-calls.ts';
@@ -22,6 +23,7 @@ export interface TestEngineScript {
   plan?: { calls: ToolCall[]; answer: string };
   outputs?: ScriptedReply[];
   info?: Partial<EngineInfo>;
+  speed?: CallSpeed;
 }
 
 declare global {
@@ -48,6 +50,7 @@ export function testEngineFromScript(script: TestEngineScript): ScriptedEngine {
       throw new Error(`The test engine has no scripted output for request ${index + 1}.`);
     },
     { id: 'test:scripted', model: 'scripted', location: 'test', ...script.info },
+    script.speed ? { speed: script.speed } : {},
   );
 }
 

@@ -1,8 +1,8 @@
 /**
- * The on-device model's measured speed in words for the model panel, from the usage WebLLM
- * reports with each call (`usage.extra`, carried on `ChatUsage`).
+ * A model call's measured speed in words, from the usage WebLLM reports with each call
+ * (`usage.extra`, carried on `ChatUsage`): the model panel's last call and each call in the trace.
  */
-import type { ChatUsage } from '../../core/engines/engine.ts';
+import type { CallSpeed } from '../../core/engines/engine.ts';
 
 export function formatSeconds(value: number): string {
   return value < 10 ? `${value.toFixed(2)} s` : `${value.toFixed(1)} s`;
@@ -13,7 +13,7 @@ function rate(value: number): string {
 }
 
 /** "first token 0.42 s", "prefill 310 tokens/s", …: only what the call measured. */
-export function speedFacts(usage: ChatUsage): string[] {
+export function speedFacts(usage: CallSpeed): string[] {
   const facts: string[] = [];
   if (usage.time_to_first_token_s !== undefined)
     facts.push(`first token ${formatSeconds(usage.time_to_first_token_s)}`);
