@@ -51,7 +51,18 @@ class OneLinkWindowWorker implements ModelWorker {
       yield {
         ...chunk('', null),
         choices: [],
-        usage: { prompt_tokens: 900, completion_tokens: 20, total_tokens: 920 },
+        usage: {
+          prompt_tokens: 900,
+          completion_tokens: 20,
+          total_tokens: 920,
+          extra: {
+            e2e_latency_s: 3.4,
+            prefill_tokens_per_s: 300,
+            decode_tokens_per_s: 40,
+            time_to_first_token_s: 3,
+            time_per_output_token_s: 0.025,
+          },
+        },
       };
     })();
   }
