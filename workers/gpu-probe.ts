@@ -5,6 +5,7 @@
  * setting), and this runs before the download so a device that cannot run the model learns it first.
  */
 import { WEBLLM_GPU_MINIMUMS, type GpuLimitName, type WorkerGpuReport } from '../src/core/engines/gpu-requirements.ts';
+import { messageOf } from '../src/core/text/error-message.ts';
 
 /** Some drivers never answer `requestAdapter()`; the load must not wait on them forever. */
 const ADAPTER_TIMEOUT_MS = 10_000;
@@ -33,7 +34,7 @@ export async function probeWorkerGpu(
     // The same preference WebLLM asks with (detectGPUDevice's default).
     adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), timeoutMs);
   } catch (error) {
-    return { ...empty, adapterProblem: error instanceof Error ? error.message : String(error) };
+    return { ...empty, adapterProblem: messageOf(error) };
   }
   if (!adapter) return empty;
   const limits = { ...none };

@@ -1,4 +1,5 @@
 import { NO_WEBGPU, type DeviceProbe } from '../core/device.ts';
+import { messageOf } from '../core/text/error-message.ts';
 
 const PROBE_TIMEOUT_MS = 4000;
 
@@ -44,7 +45,7 @@ export async function probeDevice(gpu: GPU | undefined = navigator.gpu): Promise
       ...NO_WEBGPU,
       webgpu: true,
       deviceMemoryGiB,
-      problem: `WebGPU did not answer: ${error instanceof Error ? error.message : String(error)}`,
+      problem: `WebGPU did not answer: ${messageOf(error)}`,
     };
   }
 }

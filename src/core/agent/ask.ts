@@ -19,6 +19,7 @@ import {
 } from './tool-calls.ts';
 import { toolByName, ToolState, type ToolPorts } from './tools.ts';
 import { TraceRecorder, traceEngine, type Trace, type TraceStep } from './trace.ts';
+import { messageOf } from '../text/error-message.ts';
 
 export interface AskOptions {
   instruction: string;
@@ -108,7 +109,7 @@ export async function runAsk(options: AskOptions): Promise<AskResult> {
     }
   } catch (error) {
     if (error instanceof AbortedError) return finish('failed', null, error.message);
-    return finish('failed', null, error instanceof Error ? error.message : String(error));
+    return finish('failed', null, messageOf(error));
   }
   return finish('step budget exhausted', null, `no answer after ${budget} turns`);
 }
@@ -230,7 +231,7 @@ const gatedTurn: AskTurn = async (messages, state, options, recorder, turnIndex)
     recordExecution(recorder, call, gates, result, null, startedAt);
     return { kind: 'continue', call, response: result };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     const response = { error: message };
     state.executed.set(canonicalJson(call), response);
     recordExecution(recorder, call, gates, null, message, startedAt);

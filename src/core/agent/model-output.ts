@@ -11,6 +11,7 @@
  * (token-budget.ts `thinkBlockTokens`).
  */
 import { qwen3EmptyThinkBlock } from '../engines/engine.ts';
+import { messageOf } from '../text/error-message.ts';
 
 export type ParsedOutput = { ok: true; value: unknown; repairs: string[] } | { ok: false; error: string };
 
@@ -24,7 +25,7 @@ export function parseModelOutput(raw: string): ParsedOutput {
   try {
     return { ok: true, value: JSON.parse(answer), repairs: [] };
   } catch (error) {
-    const strictError = error instanceof Error ? error.message : String(error);
+    const strictError = messageOf(error);
     const repairs: string[] = [];
     let text = answer;
     const withoutThinking = text.replace(/<think>[\s\S]*?<\/think>/g, '');

@@ -10,6 +10,7 @@ import { type NewsletterMeta, screenItem } from './screen.ts';
 import { addSkip, describeSkips, skippedCount, type SkipTally } from './skip-reasons.ts';
 import { describeOrigin, type SkipReason, type SourceItem } from './types.ts';
 import type { Sender } from './headers.ts';
+import { messageOf } from '../text/error-message.ts';
 
 export interface NewsletterInput {
   meta: NewsletterMeta;
@@ -78,10 +79,6 @@ const PROGRESS_INTERVAL_MS = 200;
 const YIELD_INTERVAL_MS = 50;
 
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function isAbort(error: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (error instanceof Error && error.name === 'AbortError');
@@ -181,7 +178,7 @@ export async function* runBatch<R>(
             yield {
               type: 'failed',
               meta,
-              error: `${where} could not be read as a newsletter (${describeError(error)}); the batch went on without it.`,
+              error: `${where} could not be read as a newsletter (${messageOf(error)}); the batch went on without it.`,
               progress: progress(),
             };
           }

@@ -9,6 +9,7 @@ import { baseName, describeUnsupported, type EntryKind, entryKind, readEmlx } fr
 import { splitMbox } from './mbox.ts';
 import { DEFAULT_LIMITS, type BatchFile, type ItemOrigin, type SourceItem, type SourceLimits } from './types.ts';
 import { readZip } from './zip.ts';
+import { messageOf } from '../text/error-message.ts';
 
 export interface ReadSourcesOptions {
   signal?: AbortSignal;
@@ -79,7 +80,7 @@ export async function* readSources(
       }
     } catch (error) {
       if (signal?.aborted) return;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = messageOf(error);
       yield {
         kind: 'problem',
         origin,

@@ -13,6 +13,7 @@ import { type ByteSource, concatBytes, type ReadCounter, readChunks } from './by
 import { MboxSplitter, mboxItems } from './mbox.ts';
 import { describeUnsupported, entryKind, readEmlx } from './file-kinds.ts';
 import { DEFAULT_LIMITS, type ItemOrigin, type SkipReason, type SourceItem, type SourceLimits } from './types.ts';
+import { messageOf } from '../text/error-message.ts';
 
 /**
  * fflate inflates everything a push gives it in one go: pushing small pieces bounds what one push can produce
@@ -218,7 +219,7 @@ export async function* readZip(
     }
   } catch (error) {
     // fflate throws on a cut-off archive (an entry that never ends) and on damaged headers.
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     stop(`${label} is damaged or cut off (${reason}): the entries before the damage were read, the rest could not be.`);
   }
   if (queue.length > 0) yield* queue.splice(0);

@@ -19,6 +19,7 @@ import { MeteredEngine, type RequestMeasure } from './metered-engine.ts';
 import { parsePyJson, toPlain, type PyValue } from './py-json.ts';
 import { checkJudgement, siftToolDocs, type JudgeItem } from './sift-items.ts';
 import { summarize, type CategorySummary } from './summary.ts';
+import { messageOf } from '../text/error-message.ts';
 
 /** Enough for the longest right answer (BFCL's parallel items ask for up to 8 calls). */
 export const bfclMaxTokens = 600;
@@ -140,7 +141,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRun> {
       }
       outcome = {
         correct: false,
-        error: error instanceof Error ? error.message : String(error),
+        error: messageOf(error),
         trace: null,
         output: null,
       };

@@ -28,6 +28,7 @@ import type {
   RequestOptions,
 } from './engine.ts';
 import { collectStream } from './engine.ts';
+import { messageOf } from '../text/error-message.ts';
 
 export const builtInAvailabilities = ['unavailable', 'downloadable', 'downloading', 'available'] as const;
 export type BuiltInAvailability = (typeof builtInAvailabilities)[number];
@@ -106,7 +107,7 @@ export class BuiltInModelError extends Error {
 export function explainBuiltInError(error: unknown): BuiltInModelError {
   if (error instanceof BuiltInModelError) return error;
   const name = (error as { name?: string } | null)?.name ?? 'Error';
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = messageOf(error);
   const quota = error as { requested?: number; quota?: number; contextWindow?: number };
   const messages: Record<string, string> = {
     QuotaExceededError: `The request is too long for Chrome's built-in model${

@@ -18,6 +18,7 @@ import type { ParsedPart } from './parse/index.ts';
 import { readMessageJson } from './parse/message-json.ts';
 import type { CanonicalUrl, ExtractedLink, InputFormat, LinkCandidate, LinkReport, UnwrapResult } from './types.ts';
 import { unwrapParsed } from './unwrap/index.ts';
+import { messageOf } from '../text/error-message.ts';
 
 export interface ExtractLinksOptions {
   /** The dropped file's name: its extension decides the format before any sniffing. */
@@ -83,10 +84,6 @@ function textQuality(link: ExtractedLink): number {
   return BEST_QUALITY;
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * The link report of one newsletter. `input` is pasted text, or a dropped file's bytes (a Uint8Array, or the
  * ArrayBuffer a worker receives by transfer).
@@ -126,9 +123,7 @@ export async function extractLinks(
       if (email.text) read(extractFromText(email.text, { firstPosition: position, base: null, markdown: false }));
       if (!email.html && !email.text) warnings.push('The email has no HTML or text body, so it has no links to read.');
     } catch (error) {
-      warnings.push(
-        `The email's MIME structure could not be read (${describeError(error)}); it was read as plain text.`,
-      );
+      warnings.push(`The email's MIME structure could not be read (${messageOf(error)}); it was read as plain text.`);
       read(extractFromText(decoded.text(), { firstPosition: position, base: null, markdown: false }));
     }
   } else if (format === 'html') {
@@ -185,7 +180,7 @@ function resolve(href: string, domainsByHost: Map<string, string>): Resolved | s
   try {
     ({ result: unwrap, parsed } = unwrapParsed(href));
   } catch (error) {
-    return describeError(error);
+    return messageOf(error);
   }
   try {
     // The URL the unwrapper parsed last is the destination's own: canonicalising it reuses that parse.
@@ -200,7 +195,7 @@ function resolve(href: string, domainsByHost: Map<string, string>): Resolved | s
     const key = canonical === null ? '' : unwrap.needsNetwork ? `opaque ${unwrap.url}` : canonical.key;
     return { unwrap, canonical: canonical?.canonical ?? null, key };
   } catch (error) {
-    return describeError(error);
+    return messageOf(error);
   }
 }
 
@@ -416,7 +411,7 @@ function classify(links: UnclassifiedLink[], document: DocumentContext, warnings
   try {
     return classifyLinks(links, document);
   } catch (error) {
-    warnings.push(`The links could not be ranked (${describeError(error)}); they are listed unranked.`);
+    warnings.push(`The links could not be ranked (${messageOf(error)}); they are listed unranked.`);
     return links.map(unclassifiedFallback);
   }
 }

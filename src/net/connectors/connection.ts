@@ -7,6 +7,7 @@
  * the HTTP status, never the URL (Pipedrive's token rides in the query string).
  */
 import { EgressRefusedError, type EgressGate } from '../egress.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export type ConnectorProblem =
   | 'blocked'
@@ -81,7 +82,7 @@ export function okCheck(message: string): ConnectionCheck {
 /** Any failure as a check: a connector's own diagnosis, or an unknown error said plainly. */
 export function checkFromError(error: unknown): ConnectionCheck {
   if (error instanceof ConnectorError) return error.toCheck();
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return { status: 'bad-response', title: TITLES['bad-response'], message, nextStep: 'Check the settings above.' };
 }
 

@@ -8,6 +8,7 @@ import type { EgressGate } from '../egress.ts';
 import { AnthropicEngine } from './anthropic.ts';
 import { OpenAICompatibleEngine } from './openai-compatible.ts';
 import { FALLBACK_PRESETS, findPreset, type FallbackProtocol, type StructuredOutput } from './presets.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export const FALLBACK_SETTING_KEY = 'fallback';
 
@@ -159,7 +160,7 @@ export async function testFallback(engine: ChatEngine, signal?: AbortSignal): Pr
     return {
       ok: false,
       durationMs: Math.round(performance.now() - started),
-      message: error instanceof Error ? error.message : String(error),
+      message: messageOf(error),
     };
   }
 }

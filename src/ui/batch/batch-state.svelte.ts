@@ -21,6 +21,7 @@ import {
   type SavedBatch,
   type SavedNewsletter,
 } from '../../storage/batch-runs.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export interface BatchWorkerPort {
   /** Starts the worker (its code loaded and parsed) before the first file arrives. */
@@ -56,10 +57,6 @@ export type SortBy = 'mentions' | 'last-seen' | 'name';
 export function filesTitle(files: readonly BatchFile[]): string {
   if (files.length === 1) return files[0]!.path || files[0]!.name;
   return `${files.length} files`;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A newsletter as the queue shows it and the batch store keeps it. */
@@ -147,7 +144,7 @@ export class BatchState {
       this.matches = Object.fromEntries(rows.map((startup, index) => [startup.key, results[index]!]));
       this.crmProblem = '';
     } catch (error) {
-      this.crmProblem = `The table could not be checked against your CRM: ${message(error)}`;
+      this.crmProblem = `The table could not be checked against your CRM: ${messageOf(error)}`;
     }
   }
 
@@ -171,7 +168,7 @@ export class BatchState {
         this.matches = { ...this.matches, [startup.key]: { status: 'in-crm', company, evidence: [] } };
         added += 1;
       } catch (error) {
-        this.crmProblem = `${startup.name} was not added to ${crm.label}: ${message(error)}${added > 0 ? ` The ${added} before it were added.` : ''}`;
+        this.crmProblem = `${startup.name} was not added to ${crm.label}: ${messageOf(error)}${added > 0 ? ` The ${added} before it were added.` : ''}`;
         return;
       }
     }
@@ -233,7 +230,7 @@ export class BatchState {
       await this.#loadSpeed();
       await this.checkCrm();
     } catch (error) {
-      this.problem = `Your last batch could not be read: ${message(error)}`;
+      this.problem = `Your last batch could not be read: ${messageOf(error)}`;
     }
   }
 
@@ -257,7 +254,7 @@ export class BatchState {
       if (!scan.complete) this.problem = 'Reading the senders was cancelled. Choose the files again to start over.';
     } catch (error) {
       this.phase = 'idle';
-      this.problem = `These files could not be read: ${message(error)}`;
+      this.problem = `These files could not be read: ${messageOf(error)}`;
     } finally {
       this.#controller = null;
     }
@@ -330,7 +327,7 @@ export class BatchState {
       batch.status = 'cancelled';
       this.status = 'cancelled';
       this.unfinished = batch;
-      this.problem = `The batch stopped: ${message(error)} What was read before is kept; drop the same files to continue.`;
+      this.problem = `The batch stopped: ${messageOf(error)} What was read before is kept; drop the same files to continue.`;
       await this.storage.saveBatchHead(batch).catch(() => undefined);
     } finally {
       this.#controller = null;

@@ -8,6 +8,7 @@ import type { BenchItem, BenchMode } from '../../core/bench/items.ts';
 import type { BenchDevice, BenchOptions, BenchProgress, BenchRun } from '../../core/bench/runner.ts';
 import type { ChatEngine } from '../../core/engines/engine.ts';
 import type { BenchSummary, ReadBack, SavedBenchRun } from '../../storage/bench-history.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export interface BenchStorage {
   list(): Promise<BenchSummary[]>;
@@ -29,8 +30,6 @@ export interface BenchDeps {
 
 /** `2026-12-05-10-15` (UTC): sorts by date in a folder and needs no escaping. */
 const stamp = (at: number) => new Date(at).toISOString().slice(0, 16).replace(/[:T]/g, '-');
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class BenchState {
   mode = $state<BenchMode>('quick');
@@ -81,11 +80,11 @@ export class BenchState {
           await this.deps.storage.save(run);
           await this.refreshHistory();
         } catch (error) {
-          this.historyProblem = `This run was not kept in history: ${message(error)}`;
+          this.historyProblem = `This run was not kept in history: ${messageOf(error)}`;
         }
       }
     } catch (error) {
-      if (!controller.signal.aborted) this.problem = message(error);
+      if (!controller.signal.aborted) this.problem = messageOf(error);
     } finally {
       if (this.#controller === controller) {
         this.#controller = null;
@@ -110,13 +109,13 @@ export class BenchState {
       this.history = await this.deps.storage.list();
       this.historyProblem = null;
     } catch (error) {
-      this.historyProblem = `Past runs could not be read: ${message(error)}`;
+      this.historyProblem = `Past runs could not be read: ${messageOf(error)}`;
     }
   }
 
   async open(id: string): Promise<void> {
     const read = await this.deps.storage.load(id).catch((error: unknown) => {
-      this.historyProblem = `That run could not be opened: ${message(error)}`;
+      this.historyProblem = `That run could not be opened: ${messageOf(error)}`;
       return null;
     });
     if (!read) return;
@@ -142,7 +141,7 @@ export class BenchState {
       await this.deps.storage.remove(id);
     } catch (error) {
       this.history = before;
-      this.historyProblem = `That run was not deleted: ${message(error)}`;
+      this.historyProblem = `That run was not deleted: ${messageOf(error)}`;
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { BenchDevice } from '../../core/bench/runner.ts';
 import type { DeviceProbe } from '../../core/device.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 type MemoryApi = () => Promise<{ bytes: number }>;
 
@@ -22,7 +23,7 @@ export async function measureMemory(): Promise<{ bytes: number | null; source: s
     const { bytes } = await measure.call(performance);
     return { bytes, source: 'performance.measureUserAgentSpecificMemory()' };
   } catch (error) {
-    return { bytes: null, source: `unavailable: ${error instanceof Error ? error.message : String(error)}` };
+    return { bytes: null, source: `unavailable: ${messageOf(error)}` };
   }
 }
 

@@ -26,6 +26,7 @@ import {
 import { egress, type EgressGate } from '../../net/egress.ts';
 import { forgetSecret, loadSecret, saveSecret } from '../../storage/secrets.ts';
 import { loadSetting, saveSetting } from '../../storage/settings.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 /** Where settings and secrets are kept and which gate is opened; tests pass in-memory stand-ins. */
 export interface ConnectorSettingsDeps {
@@ -258,7 +259,7 @@ export class ConnectorSettingsState {
         const said = checkFromError(error);
         this.error = `${said.title}: ${said.message} ${said.nextStep}`;
       } else {
-        this.error = error instanceof Error ? error.message : String(error);
+        this.error = messageOf(error);
       }
     } finally {
       this.busy = false;

@@ -16,6 +16,7 @@ import {
 import { findPreset } from '../../net/fallback/presets.ts';
 import { forgetSecret, loadSecret, saveSecret } from '../../storage/secrets.ts';
 import { loadSetting, saveSetting } from '../../storage/settings.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export interface FallbackStores {
   loadConfig: () => Promise<FallbackConfig>;
@@ -148,10 +149,6 @@ export class FallbackState {
       this.error = messageOf(error);
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export const fallbackState = new FallbackState();

@@ -1,5 +1,6 @@
 import { loadSetting, saveSetting } from '../../storage/settings.ts';
 import { DEFAULT_PRICES, parsePrices, PRICES_SETTING_KEY, type PriceRow } from './run-summary.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 /** The user's editable price table (settings key `prices`), shared by every run summary. */
 export class PriceTable {
@@ -28,7 +29,7 @@ export class PriceTable {
       this.rows = clean;
       this.error = null;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = messageOf(error);
     }
   }
 }

@@ -10,6 +10,7 @@ import {
   readNewsletterFile,
   type NewsletterInput,
 } from './newsletter-input.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export class NewsletterDraft {
   /** What the paste area shows. */
@@ -67,9 +68,7 @@ export class NewsletterDraft {
       this.note = `${file.name} (${formatBytes(file.size)}) is ready to run.`;
     } catch (error) {
       this.problem =
-        error instanceof InputRefusedError
-          ? error.message
-          : `“${file.name}” could not be read: ${error instanceof Error ? error.message : String(error)}`;
+        error instanceof InputRefusedError ? error.message : `“${file.name}” could not be read: ${messageOf(error)}`;
     }
   }
 

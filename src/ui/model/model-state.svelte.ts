@@ -25,6 +25,7 @@ import { loadSetting, saveSetting } from '../../storage/settings.ts';
 import { llmWorker, type LlmWorker } from '../workers/llm.ts';
 import { WebLLMEngine, type WarmUp } from '../engine/webllm-engine.ts';
 import { fallbackState } from '../fallback/fallback-state.svelte.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export const MODEL_SETTINGS_KEY = 'model';
 
@@ -156,7 +157,7 @@ export class ModelState {
     try {
       this.modelBaseUrl = normaliseModelBaseUrl(input, this.deps.pageBase());
     } catch (error) {
-      this.baseUrlError = error instanceof Error ? error.message : String(error);
+      this.baseUrlError = messageOf(error);
       return false;
     }
     await this.#save();
