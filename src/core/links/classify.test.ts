@@ -272,32 +272,6 @@ describe('classifyLinks: everything else', () => {
     expect(result).toMatchObject({ kind: 'sponsor', name: 'Widgetly' });
   });
 
-  it('learns the newsletter’s own domain from its archive page', () => {
-    const results = classifyLinks(
-      [
-        link({ url: 'https://letterco.com/archive', text: 'Past issues' }),
-        link({ url: 'https://letterco.com/', text: 'Letterco' }),
-      ],
-      { senderDomains: [] },
-    );
-    expect(results.map((r) => r.kind)).toEqual(['newsletter', 'newsletter']);
-  });
-
-  it('does not take a startup for the sender because it has a sign-up page', () => {
-    const results = classifyLinks(
-      [
-        link({
-          url: 'https://gizmolabs.ai/signup',
-          text: 'Sign up for Gizmo Labs',
-          context: 'Gizmo Labs raised $3M; sign up for the beta.',
-        }),
-        link({ url: 'https://gizmolabs.ai/', text: 'Gizmo Labs', context: 'Gizmo Labs raised a $3M seed round.' }),
-      ],
-      { senderDomains: [] },
-    );
-    expect(results[1]!.kind).toBe('startup');
-  });
-
   it('falls back to the title-cased domain label for the name', () => {
     const result = one(link({ url: 'https://deep-widget.ai/', text: 'https://deep-widget.ai', context: '' }));
     expect(result.name).toBe('Deep Widget');

@@ -3,7 +3,7 @@
  * detect format → extract every occurrence → unwrap → canonicalise → merge duplicates → classify → ids.
  * Every step is linear in the input; bad input gives warnings, never an exception.
  */
-import { canonicalizeUrl, canonicalizeWithKey } from './canonical.ts';
+import { canonicalizeWithKey } from './canonical.ts';
 import { classifyLinks } from './classify.ts';
 import type { Classification, DocumentContext, UnclassifiedLink } from './classify.ts';
 import {
@@ -17,6 +17,7 @@ import {
 import type { ParsedPart } from './parse/index.ts';
 import { readMessageJson } from './parse/message-json.ts';
 import type { CanonicalUrl, ExtractedLink, InputFormat, LinkCandidate, LinkReport, UnwrapResult } from './types.ts';
+import { discoverSenderDomains } from './sender-domains.ts';
 import { unwrapParsed } from './unwrap/index.ts';
 import { messageOf } from '../text/error-message.ts';
 
@@ -38,15 +39,6 @@ export const DEFAULT_MAX_BYTES = 16 * 1_048_576;
 const GENERIC_TEXT =
   /^(?:click here|here|this|link|read more|learn more|more|more here|see more|continue reading|read|read the rest|full story|source|website|view|details|check it out|try it|try it out|go|open|→|»|›)\W*$/i;
 const LOOKS_LIKE_URL = /^(?:https?:\/\/|www\.)\S+$/i;
-/** Anchors of the newsletter's own pages: their destinations name the sender's domains. */
-const OWN_PAGE_TEXT =
-  /\b(?:view (?:(?:it|this|this email|this post|this issue|email) )?(?:in|on) (?:your |a |the )?(?:browser|web)|web version|read (?:it )?online|view online|unsubscribe|manage (?:your )?(?:subscription|preferences|email)|(?:update|email) (?:your )?preferences|forward to a friend|forward this email)\b/i;
-
-/** The first words of a bare URL's sentence: enough for "View this post on the web at", too few for prose. */
-function ownPageLead(context: string): string {
-  return context.length <= 80 ? context : '';
-}
-
 interface Resolved {
   unwrap: UnwrapResult;
   canonical: CanonicalUrl | null;
@@ -145,7 +137,6 @@ export async function extractLinks(
   if (parts.length > 1) joinEmailParts(destinations);
 
   const candidates = [...destinations.values()].sort((a, b) => a.firstPosition - b.firstPosition);
-  const document: DocumentContext = { senderDomains: senderDomains(senderHosts, candidates) };
   const unclassified: UnclassifiedLink[] = candidates.map((destination) => ({
     url: destination.canonical.url,
     host: destination.canonical.host,
@@ -160,7 +151,8 @@ export async function extractLinks(
     firstPosition: destination.firstPosition,
     originalHref: destination.originalHref,
   }));
-  const classifications = classify(unclassified, document, warnings);
+  const senderDomains = discoverSenderDomains(senderHosts, unclassified);
+  const classifications = classify(unclassified, { senderDomains }, warnings);
   const links: LinkCandidate[] = unclassified.map((link, index) => {
     const classification = classifications[index] ?? unclassifiedFallback(link);
     return { id: `L${index + 1}`, ...link, ...classification };
@@ -170,6 +162,7 @@ export async function extractLinks(
     format,
     links,
     warnings,
+    senderDomains,
     stats: { bytes, occurrences, ms: Math.round((performance.now() - started) * 100) / 100 },
   };
 }
@@ -371,36 +364,6 @@ function fromLineHosts(text: string): string[] {
     if (match[1]) hosts.push(match[1].toLowerCase());
   }
   return hosts;
-}
-
-/**
- * The newsletter's own registrable domains: from its headers and from the destinations of its own-page links
- * ("View in browser", "Unsubscribe"). A domain that also wraps links in an opaque tracker is left out: those
- * wrapped links lead anywhere, and calling them the sender's own would hide the startups behind them.
- */
-function senderDomains(hosts: string[], destinations: Destination[]): string[] {
-  const domains = new Set<string>();
-  for (const host of hosts) {
-    const domain = safeCanonical(`https://${host}/`)?.domain;
-    if (domain) domains.add(domain);
-  }
-  const trackerDomains = new Set<string>();
-  for (const destination of destinations) {
-    if (destination.unwrap.needsNetwork) trackerDomains.add(destination.canonical.domain);
-    else if (OWN_PAGE_TEXT.test(destination.best.text || ownPageLead(destination.best.context))) {
-      // A bare URL has no anchor; its sentence says what it is ("View this post on the web at …").
-      domains.add(destination.canonical.domain);
-    }
-  }
-  return [...domains].filter((domain) => !trackerDomains.has(domain));
-}
-
-function safeCanonical(url: string): CanonicalUrl | null {
-  try {
-    return canonicalizeUrl(url);
-  } catch {
-    return null;
-  }
 }
 
 function unclassifiedFallback(link: UnclassifiedLink): Classification {

@@ -77,5 +77,7 @@ export interface LinkReport {
   links: LinkCandidate[];
   /** What was skipped or truncated, in words for the user ("the 20 MB paste was cut at 16 MB"). */
   warnings: string[];
+  /** The newsletter's own registrable domains, as found in its headers and its own-page links. */
+  senderDomains?: string[];
   stats: { bytes: number; occurrences: number; ms: number };
 }

@@ -1,0 +1,356 @@
+/**
+ * Company names in a newsletter's words: capitalised runs, a phrase that spells a domain, a name-like anchor, the
+ * subject of a headline or sentence, and the tests that tell a person, a title or a stock phrase from a name.
+ */
+import { isFirstName } from './data/index.ts';
+import type { UnclassifiedLink } from './classify.ts';
+import { companyWords, cut, genericAnchor } from './signals.ts';
+
+/** Word runs that can be a company name: capitalised words, with the joiners names use. */
+export const capitalisedRun =
+  /(?:^|[^\p{L}\p{N}])(\p{Lu}[\p{L}\p{N}.&'’-]*(?:\s+(?:\p{Lu}[\p{L}\p{N}.&'’-]*|&|of|de|la|du|AI|\.ai)){0,3})/gu;
+/** Capitalised words that start sentences or name dates and roles, never a company on their own. */
+export const notNames = new Set(
+  [
+    'The A An This That These Those It Its I We Our You Your He She They In On At For With And But Or If',
+    'When How Why What Who New More Read Here Today Yesterday Monday Tuesday Wednesday Thursday Friday',
+    'Saturday Sunday January February March April May June July August September October November',
+    'December CEO CTO AI US UK EU London Paris Series Announcing Introducing Sponsored Sponsor Presented',
+    'Together Learn Check Try Get Join Sign Click Link',
+  ]
+    .join(' ')
+    .split(' ')
+    .map((word) => word.toLowerCase()),
+);
+
+/** Lower-cased letters and digits only: how names and domain labels are compared (`Crew Line` ~ `crewline`). */
+export function squash(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** The registrable domain's first label, which is usually the company's name (`acmerobotics` in acmerobotics.com). */
+export function domainLabel(domain: string): string {
+  const dot = domain.indexOf('.');
+  return dot < 0 ? domain : domain.slice(0, dot);
+}
+
+export function titleCase(label: string): string {
+  return label
+    .split(/[-_]+/)
+    .filter((word) => word.length > 0)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+export const headlineVerbs = new Set([
+  'raises',
+  'raised',
+  'launches',
+  'launched',
+  'acquires',
+  'acquired',
+  'announces',
+  'secures',
+  'lands',
+  'is',
+  'has',
+  'gets',
+  'opens',
+  'closes',
+  'unveils',
+  'releases',
+  'introduces',
+]);
+
+export function capitalisedPhrases(text: string): string[] {
+  const phrases: string[] = [];
+  for (const match of text.matchAll(capitalisedRun)) {
+    let phrase = (match[1] ?? '')
+      .replace(/['’]s$/, '')
+      .replace(/[.'’-]+$/, '')
+      .trim();
+    const firstWord = phrase.split(/\s+/)[0] ?? '';
+    if (notNames.has(firstWord.toLowerCase())) phrase = phrase.slice(firstWord.length).trim();
+    // `Gizmo Raises $20M`: headline case capitalises the verb too; the name ends before it.
+    const words = phrase.split(/\s+/);
+    const verbAt = words.findIndex((word, index) => index > 0 && headlineVerbs.has(word.toLowerCase()));
+    if (verbAt > 0) phrase = words.slice(0, verbAt).join(' ');
+    if (phrase.length >= 2 && !notNames.has(phrase.toLowerCase())) phrases.push(phrase);
+  }
+  return phrases;
+}
+
+/** A phrase names the domain when their squashed forms contain one another (`Taurus` ~ `ontaurus`). */
+export function namesDomain(phrase: string, label: string): boolean {
+  const squashed = squash(phrase);
+  if (squashed.length < 3 || label.length < 3) return false;
+  if (squashed === label) return true;
+  // `Taurus` ~ `ontaurus`, `Ionic` ~ `ionicframework`: one at the start or end of the other, never a fragment inside.
+  const [shorter, longer] = squashed.length < label.length ? [squashed, label] : [label, squashed];
+  if (shorter.length >= 4 && (longer.startsWith(shorter) || longer.endsWith(shorter))) return true;
+  // `InfluxDB` ~ `influxdata`: a long shared stem.
+  let common = 0;
+  while (common < squashed.length && common < label.length && squashed[common] === label[common]) common++;
+  return common >= 5 && common >= 0.7 * Math.min(squashed.length, label.length);
+}
+
+/** Whitespace that collapsing would change: any but a lone space. */
+export const collapsible = /[^\S ]| {2}/;
+
+/** A wrapped link that is not a company asks the same anchor twice (its verdict, then its name): the last answer. */
+export let lastAnchorText: string | null = null;
+export let lastAnchorName: string | null = null;
+
+/** Anchor text that could be a name itself: short, not a stock phrase, not a URL. */
+export function nameLikeAnchor(text: string): string | null {
+  if (text !== lastAnchorText) {
+    lastAnchorName = readNameLikeAnchor(text);
+    lastAnchorText = text;
+  }
+  return lastAnchorName;
+}
+
+export function readNameLikeAnchor(text: string): string | null {
+  if (text.length > 80) return null;
+  const trimmed = collapsible.test(text) ? text.trim().replace(/\s+/g, ' ') : text.trim();
+  if (trimmed.length < 2 || trimmed.length > 40 || genericAnchor.test(trimmed) || /^(https?:|www\.)/i.test(trimmed)) {
+    return null;
+  }
+  const words = trimmed.split(' ');
+  if (words.length > 4) return null;
+  return /^\p{Lu}|^\p{N}/u.test(trimmed) ? trimmed.replace(/\s*[([].*$/, '').replace(/[:.,;!]+$/, '') : null;
+}
+
+/** "Acme Robotics, a maker of … raised $12M" → "Acme Robotics": the subject of a funding or launch sentence. */
+export const subjectOfNews =
+  /(?:^|[.!?•:—–-]\s+)(\p{Lu}[\p{L}\p{N}.&'’-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'’-]*){0,3})(?:\s*\([^)]{0,40}\))?(?:,\s+(?:a|an|the|which|who)\b|\s+(?:has\s+|just\s+)?(?:raised|raises|launched|launches|announced|announces|secured|secures|closed|lands|landed|unveiled|unveils|emerged|is\s+(?:a|an|building|making)))/u;
+
+interface NameGuess {
+  name: string;
+  matchesDomain: boolean;
+  from: 'anchor' | 'context' | 'domain' | 'none';
+}
+
+export function guessName(link: UnclassifiedLink, label: string | null): NameGuess {
+  const text = cut(link.text);
+  const context = cut(link.context);
+  if (label) {
+    for (const phrase of capitalisedPhrases(text)) {
+      if (namesDomain(phrase, label)) return { name: phrase, matchesDomain: true, from: 'anchor' };
+    }
+    for (const phrase of capitalisedPhrases(context)) {
+      if (namesDomain(phrase, label)) return { name: phrase, matchesDomain: true, from: 'context' };
+    }
+    // Lower-case brands (`bun`, `exe.dev`): the label itself as a whole word of the anchor.
+    const anchorWords = new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u));
+    if (label.length >= 3 && anchorWords.has(label))
+      return { name: titleCase(label), matchesDomain: true, from: 'anchor' };
+  }
+  const anchor = nameLikeAnchor(text);
+  if (anchor) return { name: anchor, matchesDomain: false, from: 'anchor' };
+  const subject = subjectOfNews.exec(context)?.[1];
+  if (subject && !notNames.has(subject.toLowerCase())) return { name: subject, matchesDomain: false, from: 'context' };
+  if (label) return { name: titleCase(label), matchesDomain: false, from: 'domain' };
+  return { name: '', matchesDomain: false, from: 'none' };
+}
+
+/** "Jake Wharton", "Palmer Luckey": two or three words starting with a common given name. */
+export function looksLikePerson(name: string): boolean {
+  const words = name.split(/\s+/);
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (isFirstName(words[i] ?? '') && /^\p{Lu}\p{Ll}/u.test(words[i + 1] ?? '')) return true;
+  }
+  return false;
+}
+
+/** `patriksvensson`, `jakewharton`: a given name followed by a surname. */
+export function personalDomain(label: string): boolean {
+  // The surname part must be long enough that `raycast` (ray + cast) or `samsara` is not taken for a person.
+  for (let cut = 3; cut <= 8 && cut <= label.length - 5; cut++) {
+    if (isFirstName(label.slice(0, cut))) return true;
+  }
+  return false;
+}
+
+/** The text starts with `name`, after an article (`The Looking Glass – …`). */
+export function opensWith(text: string, name: string): boolean {
+  return text
+    .trim()
+    .replace(/^(the|a|an)\s+/i, '')
+    .startsWith(name);
+}
+
+/** `Papers with Code` ~ `paperswithcode`: a run of up to five words of the text that spells the domain's label. */
+export function wordRunNaming(text: string, label: string): string | null {
+  const words = text.split(/\s+/).filter((word) => word !== '');
+  for (let start = 0; start < words.length; start++) {
+    let squashed = '';
+    for (let end = start; end < words.length && end < start + 5; end++) {
+      squashed += squash(words[end]!);
+      if (squashed === label && /^\p{Lu}/u.test(words[start]!)) {
+        return words
+          .slice(start, end + 1)
+          .join(' ')
+          .replace(/[^\p{L}\p{N}]+$/u, '');
+      }
+      if (!label.startsWith(squashed)) break;
+    }
+  }
+  return null;
+}
+
+/** `Looking Glass` with `//lookingglassfactory` → `Looking Glass Factory`: the domain spells the full name. */
+export function completeFromDomain(phrase: string, label: string): string {
+  const squashed = squash(phrase);
+  if (squashed.length < 4 || !label.startsWith(squashed) || label.length - squashed.length < 3) return phrase;
+  return `${phrase} ${titleCase(label.slice(squashed.length))}`;
+}
+
+export const nameWord = String.raw`\p{Lu}[\p{L}\p{N}&.'’-]*`;
+export const nameRun = String.raw`${nameWord}(?:\s+${nameWord}){0,2}`;
+/** `July (AU) avec sa nouvelle CaseSafe`: a name, where it is based, then what it makes. */
+export const basedInHeadline = new RegExp(String.raw`^\s*(${nameRun})\s*\((?:[A-Z]{2}|USA|UAE)\)`, 'u');
+/** `ComfyUI raised $30M at a $500M valuation`: a headline whose subject raised, launched or was acquired. */
+export const newsHeadline = new RegExp(
+  String.raw`^\s*(${nameRun})(?:\s*\([^)]{0,40}\))?\s+(?:has\s+|just\s+)?(?:raised|raises|secures|secured|lands|landed|closes|closed|emerges|emerged|launches|launched|unveils|unveiled)\b`,
+  'u',
+);
+/** `Amp’s smart mode now uses Opus 4.7`: a product update whose subject is the product. */
+export const productUpdate = new RegExp(
+  String.raw`^\s*(${nameWord})['’]s\s+[\p{L}\s-]{2,40}?\b(?:now|gets|adds|ships|launches|supports)\b`,
+  'u',
+);
+/** `Rogo Co-Founder & CEO Gabriel Stengel`: a founder introduced by the company's name. */
+export const founderTitle = new RegExp(String.raw`^\s*(${nameRun})\s+(?:co-?)?founder\b`, 'iu');
+/** `Artificial Analysis Intelligence Index`: a maker's name, then what kind of ranking it publishes. */
+export const rankingMaker = new RegExp(
+  String.raw`^(${nameWord}(?:\s+${nameWord})?)\s+(?:[\p{L}-]+\s+)?(?:Index|Leaderboard|Rankings?|Benchmark)$`,
+  'u',
+);
+
+/** `What’s new: Agility Robotics, based in Oregon, is supplying…`: the sentence's subject is a located company. */
+export const locatedSubject = new RegExp(
+  String.raw`(?:^|[.!?:]\s+)(${nameRun}),\s+(?:based\s+in|headquartered\s+in|a\s+[\p{L}-]+-based)\b`,
+  'u',
+);
+
+/** `acquired Paris-based, YC-backed Fragment`: the anchor ends on the company a deal is about. */
+export const dealTarget = new RegExp(
+  String.raw`\b(?:acquired|acquires|buys|bought|[\p{L}]+-backed|backed\s+by\s+\S+)\s+(${nameRun})\W*$`,
+  'u',
+);
+/** `I switched over to Raycast`, `sort of like Postman`: the anchor ends on a product someone uses. */
+export const usedAtEnd = new RegExp(
+  String.raw`\b(?:switched(?:\s+over)?\s+to|moved\s+to|migrated\s+to|(?:sort|kind)\s+of\s+like|alternative\s+to|type)\s+(${nameRun})\W*$`,
+  'u',
+);
+
+/**
+ * A headline or sentence fragment as anchor: the company it is about, when its shape says so — the subject of a
+ * funding or launch headline, of a product update, a founder's company, a product someone switched to, or the
+ * subject of the sentence around it when that sentence is funding news.
+ */
+export function nameInHeadline(
+  text: string,
+  context: string,
+  funding: boolean,
+): { name: string; feature: string } | null {
+  // Each shape is tried only when a cheap look at the text allows it: this runs for most wrapped links.
+  // Not `clean`: `July (AU)` is a company whose name is a month.
+  const basedName = text.includes('(') ? basedInHeadline.exec(text)?.[1]?.trim() : undefined;
+  if (basedName) return { name: basedName, feature: 'the anchor names a company and where it is based' };
+  if (funding) {
+    const newsName = clean(newsHeadline.exec(text)?.[1]);
+    if (newsName) return { name: newsName, feature: 'the anchor is a funding or launch headline' };
+  }
+  if (text.includes('’s ') || text.includes("'s ")) {
+    const productName = clean(productUpdate.exec(text)?.[1]);
+    if (productName) return { name: productName, feature: "the anchor is a product's update" };
+  }
+  if (/founder/i.test(text)) {
+    const founded = clean(founderTitle.exec(text)?.[1]);
+    if (founded && properName(founded)) return { name: founded, feature: "the anchor names its founder's company" };
+  }
+  if (endsOnCapital(text)) {
+    // Both shapes end the anchor: its last words are enough, and long anchors cost no more than short ones.
+    const tail = text.length > 80 ? text.slice(-80) : text;
+    const target = clean(dealTarget.exec(tail)?.[1]);
+    if (target && properName(target)) {
+      return { name: target, feature: 'the anchor ends on a company acquired or backed' };
+    }
+    const used = clean(usedAtEnd.exec(tail)?.[1]);
+    if (used && properName(used)) return { name: used, feature: 'the anchor names a product someone uses' };
+  }
+  if (context.includes('based') || context.includes('headquartered')) {
+    const located = clean(locatedSubject.exec(context)?.[1]);
+    if (located && properName(located)) {
+      return { name: located, feature: 'the sentence around it presents a company and where it is based' };
+    }
+  }
+  // Funding words, not amounts: `Elon Musk is an underdog in his $180 billion fight` is not about a company.
+  if (funding && companyWords.test(context)) {
+    const subject = clean(subjectOfNews.exec(context)?.[1]);
+    if (subject && properName(subject)) {
+      return { name: subject, feature: 'the sentence around it is funding news about a company' };
+    }
+  }
+  return null;
+}
+
+/** A name a headline shape captured, without trailing punctuation; null for a stock word (`New`, `Today`). */
+export function clean(name: string | undefined): string | null {
+  const trimmed = (name ?? '').replace(/[.,:;]+$/, '').trim();
+  return trimmed.length >= 2 && !notNames.has(trimmed.toLowerCase()) ? trimmed : null;
+}
+
+/** The last word of `text` starts with a capital (`… YC-backed Fragment`, `… over to Raycast.`). */
+export function endsOnCapital(text: string): boolean {
+  const trimmed = text.trimEnd();
+  const start = Math.max(trimmed.lastIndexOf(' '), trimmed.lastIndexOf('\u00a0')) + 1;
+  return /\p{Lu}/u.test(trimmed.charAt(start));
+}
+
+/**
+ * A proper name rather than a title: starts with a letter, and every word is capitalised or a joiner
+ * (`Gens de Confiance`, `Papers with Code`), with no possessive (`Go’s Version Control History` is a title).
+ */
+export function properName(text: string): boolean {
+  if (!/^\p{L}/u.test(text) || /['’]s\b/.test(text) || /\d+\.\d+/.test(text)) return false;
+  // `FIND OUT MORE`: a shouted call to action, not a name.
+  if (/\s/.test(text) && text === text.toUpperCase()) return false;
+  // `Per Sportico`, `Via Reuters`: a source introduced by a preposition.
+  if (leadingPrepositions.has(text.split(/\s+/)[0]!.toLowerCase())) return false;
+  return text.split(/\s+/).every((word) => /^(\p{Lu}|\p{N})/u.test(word) || joiners.has(word.toLowerCase()));
+}
+export const leadingPrepositions = new Set([
+  'per',
+  'via',
+  'according',
+  'from',
+  'see',
+  'like',
+  'after',
+  'before',
+  'just',
+  'on',
+  'in',
+  'at',
+  'listen',
+  'watch',
+]);
+export const joiners = new Set([
+  'of',
+  'de',
+  'du',
+  'des',
+  'la',
+  'le',
+  'a',
+  'with',
+  'and',
+  '&',
+  'for',
+  'on',
+  'the',
+  'by',
+]);

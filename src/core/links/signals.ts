@@ -1,0 +1,78 @@
+/**
+ * Words and shapes that describe newsletters in general: a newsletter's own pages, sponsor blocks, funding and
+ * launch words, page kinds by path. Every pattern is bounded and runs on texts cut to `maxTextLength`.
+ */
+/** Texts are cut to this length before any pattern runs, so a 100 kB anchor costs no more than a short one. */
+export const maxTextLength = 600;
+
+export const ownPageText =
+  /\b(unsubscribe|view original|read on the web|view on the web|powered by (ghost|beehiiv|substack|buttondown|kit|convertkit|mailchimp)|view (in|on) (substack|the app)|opt[ -]out|view (this )?(email |issue |post )?(in|on) (your |a |the )?(browser|web)|view online|read online|web version|manage (your )?(subscription|preferences|email)|update (your )?(preferences|profile)|email preferences|forward (this|to a friend)|refer (a )?friends?|referral|share (this )?(newsletter|issue|post|email)|subscribe|advertise (with|in) us|sponsor (us|this newsletter)|become a sponsor|work with us|archive|past issues|read in app|open in app|give a gift|upgrade to paid|leave a comment|like this post|restack)\b/i;
+export const ownPagePath =
+  /^\/(unsubscribe|subscribe|preferences|profile|manage|referral|refer|sponsor|sponsors|advertise|archive|archives|action\/disable_email|app-link|leaderboard|p\/[^/]+\/comments|forward|rewards)(\/|$)|^\/(sponsor|advertis|partner-with)[\w-]*\/?$/i;
+export const imagePath = /\.(png|jpe?g|gif|webp|svg|avif|bmp|ico|tiff?)$/i;
+export const pixelPath = /^\/(e\/o|o|open|track\/open|wf\/open|pixel|trk\/open)(\/|\.|$)/i;
+
+export const sponsorWords =
+  /\b(sponsor(ed|s)?( by| content| post)?|presented by|together with|brought to you by|in partnership with|paid (partnership|promotion|placement)|advertis(ement|ing|er)|partner content|today'?s partner)\b/i;
+
+export const startupWords =
+  /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|round|led by|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|acquisition|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|launch(es|ed|ing)?|stealth|emerg(es|ed) from|introduc(es|ed|ing)|announc(es|ed|ing)|now available|is now|open[- ]sourc(es|ed)|beta|waitlist|show hn|launch hn|product hunt|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
+/** The narrower set for wrapped links, where release notes ("Node 11.7 launched") must not count. */
+export const companyWords =
+  /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|backed by|(vc|yc|venture|investor)-backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|stealth|marque|l[eè]ve|lev[ée]e|jeune pousse|acteurs)\b/i;
+export const moneyAmount = /[$€£]\s?\d+(\.\d+)?\s?(k|m|mn|million|b|bn|billion)\b/i;
+
+export const companyPath =
+  /^\/(|about(-us)?|company|team|careers|jobs|pricing|product|products|features|download|waitlist|signup|sign-up|demo|contact|home|en|en-us|platform|solutions|customers)\/?$/i;
+export const datedPath = /\/(19|20)\d\d\/\d{1,2}\//;
+/** Pages every site has that say nothing about the company: legal, status and ad-network pages. */
+export const boilerplatePath =
+  /^\/([a-z]{2}(-[a-z]{2})?\/)?(cookie|cookies|cookie-notice|privacy|privacy-policy|terms|tos|legal|imprint|impressum|powered-by|incidents|status|help|support|faq|login|signin|sign-in)(\/|$|-)/i;
+/** Footer links every sender has: they say nothing about any company. */
+export const boilerplateText =
+  /^\s*(terms( of (service|use))?|privacy( (policy|notice|statement))?|cookie (policy|notice|settings)|contact( us)?|ad ?choices|ads powered by [\w ]+|do not sell( or share)? my (personal )?information|accessibility|careers|help|faq)\s*$/i;
+/** Registrable labels that name an outlet, not a company (`agfundernews`, `businesschief`, `alleywatch`). */
+export const outletLabel =
+  /(startups?|news|times|post|daily|journal|magazine|mag|wire|weekly|digest|report|review|insider|tribune|herald|gazette|chronicle|press|media|today|watch|republic|chief|observer|monitor|radio|podcast|newsletter|blog)$/;
+/** Open-source libraries' own sites (`velocityjs.org`, `redom.js.org`). */
+export const libraryHost = /(js|\.js)\.org$|^(.*\.)?[a-z0-9-]+js\.(org|dev|io|com)$/;
+export const podcastTld = /\.fm$/;
+export const pictureAlt = /\b(photo|picture|image|logo|avatar|headshot|portrait|banner)\b/i;
+export const pressHost = /^(news|press|newsroom|investors?|ir|media)\./;
+export const investorLabel = /(capital|ventures?|partners|invest|fund)\.|\.(vc|capital|ventures|fund)$/;
+export const startupTld =
+  /\.(ai|io|co|so|dev|app|sh|xyz|tech|inc|new|run|build|tools|studio|coach|gg|ly|me|to|cc|is|im)$/;
+
+export const genericAnchor =
+  /^(click here|here|this|link|read more|learn more|more|more here|see more|continue reading|read|full story|source|website|site|homepage|view|details|check it out|find out more|find out|discover|try it|try it out|go|open|get started|sign up|join|apply|watch|listen|download|register|follow (us )?on \w+|this post|this article|this thread|the announcement|announcement|blog post|post|article|paper|report|thread|video|podcast|→|»|›)\W*$/i;
+
+export function cut(text: string): string {
+  return text.length > maxTextLength ? text.slice(0, maxTextLength) : text;
+}
+
+/** A URL slug reporting news about a named company: `nervonik raises 52 5m…`. */
+export const slugNews =
+  /(?:^| )([a-z0-9]+(?: [a-z0-9]+)?) (?:raises|raised|secures|secured|lands|landed|closes|closed|bags|nabs|snags|acquires|acquired|launches|launched|unveils|gets|announces)\b/;
+/** A slug announcing the site's own round or launch: `/post/series-a`, `/blog/raising-4-3m`, `/blog/introducing-x`. */
+export const ownNews =
+  /\b(series [a-f]|seed|pre seed|funding|fundraise|raising|we raised|announcing|introducing|launch(ing)?|is now|now available)\b/;
+
+export function parsePath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '/';
+  }
+}
+
+/** A domain written out in the text: `//mattermost` (Hacker Newsletter), `exe.dev`, `[acme.ai]`. */
+export const statedDomain =
+  /(?:\/\/([a-z0-9][a-z0-9-]{1,40})\b|\b([a-z0-9][a-z0-9-]{0,40}\.(?:com|io|ai|co|dev|app|so|sh|xyz|tech|new|run|build|tools|studio|gg|ly|me|to|cc|is|im|net|org)))(?=$|[\s),.;:\]])/gi;
+/** `NOBL Travel (USA)`, `July (AU)`: a name followed by where it is based. */
+export const basedIn = /^\s*\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\)/;
+/** Headings of sections that list companies or products. */
+export const startupHeading =
+  /\b(startups?|fundings?|funding rounds?|deals?|launch(es)?|raised|raises|acquisitions?|m&a|companies|portfolio|investments?)\b/i;
+
+/** Section headings that list launches: every item is a product (`#Show HN`, `Launch HN`). */
+export const productHeading = /\b(show|launch) hn\b|\bproduct hunt\b/i;
