@@ -1,58 +1,121 @@
 /**
- * Deterministic classification of each distinct link: what kind of destination it is, how likely it is a startup's
- * own site (score 0..1), the human-readable features that decided it, and a company-name guess. Knowledge (which
- * hosts are social networks, outlets, large companies…) lives in ./data; `rules.ts` ranks one link, this file runs the document pass.
- * Per link the work is a handful of Map lookups and a few bounded regular expressions over short strings.
+ * The document pass: every distinct link of one newsletter gets a kind, a score (0..1, how likely it is a startup's
+ * own site), the features that moved the score, a reason in words and a company-name guess. Knowledge decides what
+ * it can (destination.ts); the learned scorer (features.ts → scorer.ts) ranks the rest; a sponsor block spreads to
+ * its neighbours. Nothing is dropped: a link the scorer turns down keeps its score and its reason, so a "Maybe"
+ * view can show it.
  */
-import type { LinkCandidate, LinkKind } from './types.ts';
-import { parsePath } from './signals.ts';
-import { classifyOne } from './rules.ts';
-import { domainLabel } from './names.ts';
+import type { LinkCandidate, LinkKind, LookAlike } from './types.ts';
+import { knownDestination, sendersOf } from './destination.ts';
+import { documentFacts, readLink } from './features.ts';
+import type { LinkReading } from './features.ts';
+import { findLookAlikes } from './lookalike.ts';
+import { linkName } from './names.ts';
+import { committedModel, explain, probability } from './scorer.ts';
+import type { LinkModel } from './scorer.ts';
+import { cut, parsePath } from './signals.ts';
 
 /** What the document says about itself: the newsletter's own registrable domains (see `sender-domains.ts`). */
 export interface DocumentContext {
   senderDomains: string[];
 }
 
-export type UnclassifiedLink = Omit<LinkCandidate, 'id' | 'kind' | 'score' | 'features' | 'name'>;
+export type UnclassifiedLink = Omit<
+  LinkCandidate,
+  'id' | 'kind' | 'score' | 'features' | 'name' | 'reason' | 'lookAlike'
+>;
 
 export interface Classification {
   kind: LinkKind;
   score: number;
   features: string[];
   name: string;
+  /** One sentence: the verdict and what decided it. */
+  reason: string;
+  lookAlike?: LookAlike;
 }
 
-/** Classify every link of one document; the result is index-aligned with `links`. */
-export function classifyLinks(links: UnclassifiedLink[], doc: DocumentContext): Classification[] {
-  const senders = new Set(doc.senderDomains);
-  const senderLabels = new Set([...senders].map(domainLabel).filter((label) => label.length >= 4));
-  const results = links.map((link) => classifyOne(link, parsePath(link.url), senders, senderLabels));
-  return spreadSponsorBlocks(links, results);
+/** At or above: the scorer calls the link a startup (the agent's "leaning" line is the same 0.5). */
+export const startupThreshold = 0.5;
+
+function verdict(score: number, kind: LinkKind): string {
+  if (kind === 'sponsor') return score >= startupThreshold ? 'A sponsor, likely a startup' : 'A sponsor';
+  if (score >= 0.8) return 'A startup';
+  if (score >= startupThreshold) return 'Probably a startup';
+  if (score >= 0.2) return 'Maybe a startup';
+  return 'Not a startup';
+}
+
+/** One link as the scorer sees it: null when knowledge decided it, else its features (for training and scoring). */
+export type ScoredInput = { known: Classification; reading: null } | { known: null; reading: LinkReading };
+
+/** What the document pass knows about every link before any weight is applied; index-aligned with `links`. */
+export function readDocument(links: readonly UnclassifiedLink[], doc: DocumentContext): ScoredInput[] {
+  const senders = sendersOf(doc.senderDomains);
+  const facts = documentFacts(links, senders.labels);
+  return links.map((link): ScoredInput => {
+    const path = parsePath(link.url);
+    const known = knownDestination(link, path, cut(link.text), senders);
+    return known ? { known, reading: null } : { known: null, reading: readLink(link, path, facts) };
+  });
+}
+
+/** Classify every link of one document with `model` (the committed one by default); index-aligned with `links`. */
+export function classifyLinks(
+  links: UnclassifiedLink[],
+  doc: DocumentContext,
+  model: LinkModel = committedModel,
+): Classification[] {
+  const results = readDocument(links, doc).map(({ known, reading }, index): Classification => {
+    if (known) return known;
+    const link = links[index]!;
+    const score = Math.round(probability(reading.vector, model) * 100) / 100;
+    const kind: LinkKind = reading.sponsored
+      ? 'sponsor'
+      : score >= startupThreshold
+        ? 'startup'
+        : (reading.shapeKind ?? 'other');
+    const features = explain(reading.vector, model);
+    return {
+      kind,
+      score,
+      features,
+      name: linkName(link, reading),
+      reason: `${verdict(score, kind)} (${score.toFixed(2)}): ${features.slice(0, 3).join('; ') || 'no signal either way'}.`,
+    };
+  });
+  spreadSponsorBlocks(links, results);
+  const lookAlikes = findLookAlikes(links.map((link) => link.domain));
+  lookAlikes.forEach((lookAlike, index) => {
+    if (lookAlike) results[index] = { ...results[index]!, lookAlike };
+  });
+  return results;
 }
 
 /**
  * A sponsor block has several links (the product, its docs, a sign-up page) and usually only one says "(Sponsor)":
  * a candidate right next to a sponsor link, under the same heading, belongs to the same block.
  */
-function spreadSponsorBlocks(links: UnclassifiedLink[], results: Classification[]): Classification[] {
+function spreadSponsorBlocks(links: UnclassifiedLink[], results: Classification[]): void {
   const order = links.map((_, index) => index).sort((a, b) => links[a]!.firstPosition - links[b]!.firstPosition);
   for (let i = 0; i < order.length; i++) {
     const index = order[i]!;
     const current = results[index]!;
-    if (current.kind !== 'startup' && current.kind !== 'other') continue;
-    if (current.features.some((feature) => feature.startsWith('a person') || feature.startsWith('an investor')))
-      continue;
+    if ((current.kind !== 'startup' && current.kind !== 'other') || links[index]!.needsNetwork) continue;
     for (const neighbour of [order[i - 1], order[i + 1]]) {
       if (neighbour === undefined) continue;
       const near = links[neighbour]!;
       const sameBlock =
         near.heading === links[index]!.heading && Math.abs(near.firstPosition - links[index]!.firstPosition) <= 2;
-      if (sameBlock && results[neighbour]!.kind === 'sponsor' && !links[index]!.needsNetwork) {
-        results[index] = { ...current, kind: 'sponsor', features: [...current.features, 'next to a sponsor link'] };
+      if (sameBlock && results[neighbour]!.kind === 'sponsor') {
+        results[index] = {
+          ...current,
+          kind: 'sponsor',
+          features: [...current.features, 'next to a sponsor link'],
+          reason: `${verdict(current.score, 'sponsor')} (${current.score.toFixed(2)}): next to a sponsor link.`,
+        };
         break;
       }
     }
   }
-  return results;
 }

@@ -125,7 +125,7 @@ export function readNameLikeAnchor(text: string): string | null {
 export const subjectOfNews =
   /(?:^|[.!?•:—–-]\s+)(\p{Lu}[\p{L}\p{N}.&'’-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'’-]*){0,3})(?:\s*\([^)]{0,40}\))?(?:,\s+(?:a|an|the|which|who)\b|\s+(?:has\s+|just\s+)?(?:raised|raises|launched|launches|announced|announces|secured|secures|closed|lands|landed|unveiled|unveils|emerged|is\s+(?:a|an|building|making)))/u;
 
-interface NameGuess {
+export interface NameGuess {
   name: string;
   matchesDomain: boolean;
   from: 'anchor' | 'context' | 'domain' | 'none';
@@ -354,3 +354,14 @@ export const joiners = new Set([
   'the',
   'by',
 ]);
+
+/** The name shown for a scored link: the company a headline presents, else the best guess from anchor and domain. */
+export function linkName(
+  link: UnclassifiedLink,
+  reading: { guess: NameGuess; presented: { name: string } | null },
+): string {
+  if (reading.presented && (reading.guess.from !== 'anchor' || reading.guess.matchesDomain === false)) {
+    return reading.guess.matchesDomain ? reading.guess.name : reading.presented.name;
+  }
+  return reading.guess.name || link.text.trim().slice(0, 60);
+}

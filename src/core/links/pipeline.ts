@@ -367,7 +367,13 @@ function fromLineHosts(text: string): string[] {
 }
 
 function unclassifiedFallback(link: UnclassifiedLink): Classification {
-  return { kind: 'other', score: 0, features: ['not classified'], name: link.text };
+  return {
+    kind: 'other',
+    score: 0,
+    features: ['not classified'],
+    name: link.text,
+    reason: 'Not ranked: the classifier failed.',
+  };
 }
 
 function classify(links: UnclassifiedLink[], document: DocumentContext, warnings: string[]): Classification[] {

@@ -70,6 +70,25 @@ export interface LinkCandidate {
   firstPosition: number;
   /** The first occurrence's href as written, before unwrapping. */
   originalHref: string;
+  /**
+   * The verdict and what decided it, in one sentence ("Maybe a startup (0.35): + the anchor is a proper name; …").
+   * Set by the pipeline for every link, those the scorer turned down included.
+   */
+  reason?: string;
+  /** Set when the domain is an internationalised look-alike of another (see `lookalike.ts`). */
+  lookAlike?: LookAlike;
+}
+
+/** A domain that passes for another: what the reader sees, what it really is, and why it is suspicious. */
+export interface LookAlike {
+  /** The readable form (`аpple.com` with a Cyrillic а). */
+  unicode: string;
+  /** The form the browser resolves (`xn--pple-43d.com`). */
+  punycode: string;
+  /** In words: "looks like apple.com", "mixes Latin and Cyrillic letters in …". */
+  why: string;
+  /** The domain it passes for, when there is one. */
+  looksLike: string | null;
 }
 
 export interface LinkReport {

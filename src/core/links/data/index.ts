@@ -76,6 +76,11 @@ for (const list of lists) {
   for (const name of list.names ?? []) knownNames.set(squashName(name), { kind, feature });
 }
 
+/** Every domain of the knowledge lists (the brands a look-alike would pass for). */
+export function knownDomains(): IterableIterator<string> {
+  return knownHosts.keys();
+}
+
 const placeNames = new Set(places.names.map(squashName));
 
 /** What the knowledge lists say about a name written in a newsletter (an anchor text), or null. */

@@ -1,0 +1,465 @@
+/**
+ * The features the learned scorer reads for one link: named signals that describe newsletters in general (the
+ * destination's shape, the anchor, the sentence, the heading, the document), and hashed words of the anchor, the
+ * sentence and the heading. Pure and deterministic: the same link and document give the same vector, and the
+ * vector is a sparse list of (index, value) pairs in a fixed space of `featureCount` dimensions.
+ *
+ * Named signals appear twice: once shared by every link, once only for links of their group (behind an opaque
+ * tracker, or with a known destination). The scorer learns what a signal means everywhere and how much more it
+ * means in one group: a sentence says far more about a wrapped link than about one whose domain can be read.
+ */
+import { isFirstName, isPlace, lookUpHost, lookUpName } from './data/index.ts';
+import type { UnclassifiedLink } from './classify.ts';
+import {
+  capitalisedPhrases,
+  completeFromDomain,
+  domainLabel,
+  guessName,
+  looksLikePerson,
+  nameInHeadline,
+  nameLikeAnchor,
+  namesDomain,
+  opensWith,
+  personalDomain,
+  properName,
+  squash,
+  subjectOfNews,
+  wordRunNaming,
+} from './names.ts';
+import type { NameGuess } from './names.ts';
+import {
+  basedIn,
+  boilerplatePath,
+  companyPath,
+  companyWords,
+  cut,
+  datedPath,
+  genericAnchor,
+  investorLabel,
+  libraryHost,
+  moneyAmount,
+  outletLabel,
+  ownNews,
+  podcastTld,
+  pressHost,
+  productHeading,
+  slugNews,
+  sponsorWords,
+  startupHeading,
+  startupTld,
+  startupWords,
+  statedDomain,
+} from './signals.ts';
+import { anchorShapes } from './shapes.ts';
+
+/** Each named signal: its id (stable, in the model file) and what it means, in words for the features list. */
+export const namedSignals = [
+  ['opaque', 'behind a tracker that needs a network request'],
+  ['homePage', "the site's home page"],
+  ['companyPage', "the company's about, pricing, product or careers page"],
+  ['articlePath', 'an article or document path'],
+  ['deepPath', 'a page three or more levels deep'],
+  ['ownNewsSlug', 'the page announces its own funding or launch'],
+  ['otherNewsSlug', 'the page reports news about another company'],
+  ['startupTld', 'a startup-style domain ending (.ai, .io, .dev…)'],
+  ['orgTld', 'a .org domain'],
+  ['subdomain', 'a subdomain (blog., docs., app.…)'],
+  ['docsOrBlogHost', 'a docs, blog or developer subdomain'],
+  ['pressHost', 'a press-release or investor-relations site'],
+  ['investorDomain', 'the domain names a fund'],
+  ['personalDomain', "a person's own site (the domain is a name)"],
+  ['boilerplatePath', 'a legal, status or help page'],
+  ['podcastTld', 'a podcast (.fm)'],
+  ['libraryHost', "an open-source library's own site"],
+  ['outletLabel', 'the domain names an outlet (news, weekly, review…)'],
+  ['anchorNamesDomain', 'the anchor names the domain'],
+  ['sentenceNamesDomain', 'the sentence names the domain'],
+  ['labelInAnchor', "the domain's name is a word of the anchor"],
+  ['nameIsPerson', 'the name that matches the domain is a person'],
+  ['anchorEmpty', 'no anchor text'],
+  ['anchorGeneric', 'a generic anchor (read more, here…)'],
+  ['anchorUrl', 'the anchor is an address'],
+  ['anchorOneWord', 'a one-word anchor'],
+  ['anchorFewWords', 'a two- or three-word anchor'],
+  ['anchorSomeWords', 'a four- to six-word anchor'],
+  ['anchorManyWords', 'an anchor of seven words or more'],
+  ['anchorNameLike', 'the anchor is a proper name'],
+  ['anchorAllCaps', 'the anchor is in capitals'],
+  ['anchorHandle', 'a social handle (@…)'],
+  ['anchorVersion', 'the anchor has a version number'],
+  ['anchorPerson', 'the anchor names a person'],
+  ['anchorAcronym', 'the anchor is a short acronym (AI, RL, GPUs)'],
+  ['anchorNoLetters', 'the anchor has no letters (a time, a number)'],
+  ['anchorModelName', 'the anchor is a model or version name (GPT-5, GLM-5.1)'],
+  ['anchorNamesKnown', 'the anchor names a known outlet or large company'],
+  ['anchorNamesSender', 'the anchor names the newsletter itself'],
+  ['personAppositive', 'the sentence introduces it as a person ("X, co-founder of …")'],
+  ['anchorPlace', 'the anchor names a place'],
+  ['anchorImage', 'an image link'],
+  ['anchorFunding', 'funding words in the anchor'],
+  ['anchorLaunch', 'launch words in the anchor'],
+  ['anchorQuestion', 'the anchor is a question'],
+  ['anchorPossessive', "the anchor has a possessive ('s): a title"],
+  ['headlineNamesCompany', 'the anchor is a headline about a named company'],
+  ['noSentence', 'no sentence around the link'],
+  ['sentenceFunding', 'funding or company words in the sentence'],
+  ['sentenceMoney', 'an amount of money in the sentence'],
+  ['sentenceLaunch', 'launch words in the sentence'],
+  ['anchorIsSubject', 'the sentence is about it (its subject)'],
+  ['appositive', 'the sentence describes it ("X, a …")'],
+  ['locatedAfter', 'the sentence says where it is based'],
+  ['builtBy', 'someone builds, runs or founded it'],
+  ['usedAsProduct', 'the sentence uses or compares with it as a product'],
+  ['listedAmong', 'listed among others ("such as", "including", "like")'],
+  ['roleNearby', 'a founder or executive of it is named ("CEO of X", "X CEO")'],
+  ['mentionedElsewhere', 'named again in other sentences of the newsletter'],
+  ['sourceBefore', 'introduced as a source ("per", "via", "according to")'],
+  ['statedDomain', 'the text states its domain'],
+  ['otherCompanyNews', 'the sentence is news about another company'],
+  ['sentenceShape', 'a sentence shape that presents a company'],
+  ['sponsored', 'in a sponsor block'],
+  ['headingCompanies', 'in a section about companies, deals or launches'],
+  ['headingLaunches', 'in a section of launches (Show HN, Product Hunt)'],
+  ['headingEmpty', 'no heading above it'],
+  ['repeated', 'linked more than once'],
+  ['docOpaqueShare', 'the share of the newsletter behind opaque trackers'],
+] as const;
+
+export type SignalId = (typeof namedSignals)[number][0];
+
+const signalIndex = new Map<string, number>(namedSignals.map(([id], index) => [id, index]));
+const signalCount = namedSignals.length;
+/**
+ * The groups a named signal is copied into: wrapped links whose anchor is a proper name (the sentence is all there is
+ * to judge the name by), other wrapped links (headlines, calls to action), and links whose destination is known.
+ */
+export const linkGroups = ['wrapped, named', 'wrapped', 'direct'] as const;
+/** The shared copy, then one copy per group. */
+export const namedFeatureCount = (1 + linkGroups.length) * signalCount;
+/** Hashed words share this many buckets; collisions cost little at the corpus's size. */
+export const hashBuckets = 4096;
+export const featureCount = namedFeatureCount + hashBuckets;
+
+/** A sparse feature vector; `words` names the hashed entries (for the reasons shown to the user). */
+export interface FeatureVector {
+  indices: number[];
+  values: number[];
+  words: string[];
+}
+
+/** What the document as a whole tells each link. */
+export interface DocumentFacts {
+  /** Share of the document's links behind opaque trackers, 0..1. */
+  opaqueShare: number;
+  /** The newsletter's own domain labels (`strictlyvc`). */
+  senderLabels: ReadonlySet<string>;
+  /** For each name-like anchor, how many links' sentences name it. */
+  mentions: ReadonlyMap<string, number>;
+}
+
+export function documentFacts(links: readonly UnclassifiedLink[], senderLabels: ReadonlySet<string>): DocumentFacts {
+  const opaque = links.reduce((count, link) => count + (link.needsNetwork ? 1 : 0), 0);
+  // Names are counted in at most 200 links' sentences: enough to tell a company discussed from one named once.
+  const sentences = [...new Set(links.slice(0, 200).map((link) => cut(link.context)))];
+  const mentions = new Map<string, number>();
+  for (const link of links.slice(0, 200)) {
+    const name = nameLikeAnchor(cut(link.text));
+    if (!name || name.length < 3 || mentions.has(name)) continue;
+    mentions.set(
+      name,
+      sentences.reduce((count, sentence) => count + (sentence.includes(name) ? 1 : 0), 0),
+    );
+  }
+  return { opaqueShare: links.length === 0 ? 0 : opaque / links.length, senderLabels, mentions };
+}
+
+/** FNV-1a over UTF-16 code units: a stable hash that needs no library and no seed. */
+function hashWord(word: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) {
+    hash ^= word.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % hashBuckets;
+}
+
+/** Lower-cased word tokens, accents kept, at most `limit` of them. */
+function tokens(text: string, limit = 40): string[] {
+  const out: string[] = [];
+  for (const match of text.toLowerCase().matchAll(/[\p{L}\p{N}$€£][\p{L}\p{N}.&'’$€£-]*/gu)) {
+    out.push(match[0].replace(/[.'’-]+$/, ''));
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+const sourceWords = /\b(per|via|according to|reports?|reported by|says|said|wrote|writes|from|on|in)\s*$/i;
+const listWords = /\b(such as|including|like|e\.g\.|from|with)\s*(\p{Lu}[\p{L}\p{N}.&'’-]*,?\s*(and|or)?\s*)*$/iu;
+const roleBefore =
+  /\b(co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner)( and [a-z ]+)? (of|at)\s*$/i;
+const roleAfter = /^\s*['’]s?\s*(co-?founder|founder|ceo|cto|chief|president)\b|^\s+(co-?founder|founder|ceo|cto)\b/i;
+const personAfter =
+  /^\s*(\([^)]{0,30}\)\s*)?,\s+(a |an |the |our |my )?(co-?founder|founder|ceo|cto|coo|cfo|partner|general partner|professor|researcher|research scientist|scientist|phd|author|writer|engineer|investor|head|director|vp|chief|president|host|journalist|reporter|editor|analyst|one of)\b/i;
+const builderVerbs =
+  /\b(working on|building|built|founded|co-?founded|started|launched|created|runs?|CEO of|founder of)\s*$/i;
+const productVerbs =
+  /\b(switched (over )?to|moved to|migrated to|(sort|kind) of like|alternative to|built with|using|uses|use)\s*$/i;
+const appositiveAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+(a|an|the|which|who|whose)\b/i;
+const locatedAfterText =
+  /^\s*(\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[,)]|,\s+(based|headquartered) in\b|,\s+an?\s+[\p{L}-]+-based\b)/u;
+
+/** Where `name` sits in `context`: as the sentence's subject (`Helium - radically…`, `Acme is building…`)? */
+function isSubject(name: string, context: string, at: number): boolean {
+  if (at < 0) return false;
+  const before = context.slice(Math.max(0, at - 12), at);
+  const after = context.slice(at + name.length, at + name.length + 14);
+  const startsSentence = at === 0 || /(^|[.!?•:—–-])\s*$/.test(before);
+  return (
+    startsSentence &&
+    /^(\s*[-–—:,(]|\s+(is|was|has|and|raised|raises|launched|launches|lets|helps|makes|builds|uses|announced|introduces|introduced)\b|['’]s\b)/.test(
+      after,
+    )
+  );
+}
+
+const ABLATE = new Set(
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.SIFT_ABLATE?.split(',') ?? [],
+);
+class VectorBuilder {
+  readonly indices: number[] = [];
+  readonly values: number[] = [];
+  readonly words: string[] = [];
+
+  group: 0 | 1 | 2 = 2;
+
+  signal(id: SignalId, value = 1): void {
+    if (value === 0) return;
+    const index = signalIndex.get(id)!;
+    this.#add(index, value, '');
+    this.#add(signalCount * (1 + this.group) + index, value, '');
+  }
+
+  word(namespace: string, word: string, value = 1): void {
+    if (ABLATE.has(namespace)) return;
+    const key = `${namespace}:${word}`;
+    this.#add(namedFeatureCount + hashWord(key), value, key);
+  }
+
+  /** Repeated indices (a word twice, a hash collision) are kept as they are: a linear score sums them anyway. */
+  #add(index: number, value: number, word: string): void {
+    this.indices.push(index);
+    this.values.push(value);
+    this.words.push(word);
+  }
+}
+
+/** What features.ts works out about a link's name, shared with the document pass that names the link. */
+export interface LinkReading {
+  vector: FeatureVector;
+  guess: NameGuess;
+  /** The company a headline anchor or the sentence presents, when a shape says so. */
+  presented: { name: string; feature: string } | null;
+  sponsored: boolean;
+  /** A kind the destination's shape suggests when the link is not a startup (an outlet's domain → media). */
+  shapeKind: 'media' | 'code' | null;
+}
+
+/** The feature vector of one link that knowledge did not explain (see destination.ts). */
+export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFacts): LinkReading {
+  const text = cut(link.text);
+  const context = cut(link.context);
+  const heading = cut(link.heading);
+  const vector = new VectorBuilder();
+  const anchorName = nameLikeAnchor(text);
+  const nameLike = anchorName !== null && properName(anchorName);
+  vector.group = link.needsNetwork ? (nameLike ? 0 : 1) : 2;
+  const trimmed = text.trim();
+  const anchorWords = trimmed === '' ? [] : trimmed.split(/\s+/);
+  const label = link.needsNetwork ? null : domainLabel(link.domain);
+  let shapeKind: LinkReading['shapeKind'] = null;
+
+  if (link.needsNetwork) {
+    vector.signal('opaque');
+    vector.word('tracker', link.tracker ?? 'unknown');
+  } else {
+    const segments = path.split('/').filter((segment) => segment !== '');
+    if (segments.length === 0) vector.signal('homePage');
+    else if (companyPath.test(path)) vector.signal('companyPage');
+    if (datedPath.test(path) || /\.(pdf|html?|php)$/i.test(path)) vector.signal('articlePath');
+    if (segments.length >= 3) vector.signal('deepPath');
+    if (segments[0]) vector.word('path', segments[0].toLowerCase().slice(0, 24));
+    const slugWords = path.toLowerCase().replace(/[-_/.+]+/g, ' ');
+    if (ownNews.test(slugWords)) vector.signal('ownNewsSlug');
+    const slugSubject = slugNews.exec(slugWords)?.[1];
+    if (slugSubject && !namesDomain(slugSubject, label!)) vector.signal('otherNewsSlug');
+    if (startupTld.test(link.domain)) vector.signal('startupTld');
+    if (link.domain.endsWith('.org')) vector.signal('orgTld');
+    vector.word('tld', link.domain.slice(link.domain.lastIndexOf('.') + 1));
+    const sub = link.host.startsWith('www.') ? link.host.slice(4) : link.host;
+    if (sub !== link.domain) {
+      vector.signal('subdomain');
+      if (/^(docs?|blog|developers?|dev|api|help|support|engineering|news)\./.test(sub)) {
+        vector.signal('docsOrBlogHost');
+      }
+    }
+    if (pressHost.test(link.host)) vector.signal('pressHost');
+    if (investorLabel.test(link.domain)) vector.signal('investorDomain');
+    // People's sites are linked by their posts, companies by their home page.
+    if (segments.length > 0 && personalDomain(label!)) vector.signal('personalDomain');
+    if (boilerplatePath.test(path)) vector.signal('boilerplatePath');
+    if (podcastTld.test(link.domain)) {
+      vector.signal('podcastTld');
+      shapeKind = 'media';
+    }
+    if (libraryHost.test(link.host)) {
+      vector.signal('libraryHost');
+      shapeKind = 'code';
+    }
+    if (outletLabel.test(label!)) {
+      vector.signal('outletLabel');
+      shapeKind = 'media';
+    }
+  }
+
+  const guess = guessName(link, label);
+  if (guess.matchesDomain) {
+    vector.signal(guess.from === 'anchor' ? 'anchorNamesDomain' : 'sentenceNamesDomain');
+    if (looksLikePerson(guess.name)) vector.signal('nameIsPerson');
+  }
+  if (label && label.length >= 3 && tokens(text).includes(label)) vector.signal('labelInAnchor');
+
+  // The anchor.
+  if (trimmed === '') vector.signal('anchorEmpty');
+  else if (genericAnchor.test(trimmed)) vector.signal('anchorGeneric');
+  else if (/^(https?:|www\.)/i.test(trimmed)) vector.signal('anchorUrl');
+  else if (anchorWords.length === 1) vector.signal('anchorOneWord');
+  else if (anchorWords.length <= 3) vector.signal('anchorFewWords');
+  else if (anchorWords.length <= 6) vector.signal('anchorSomeWords');
+  else vector.signal('anchorManyWords');
+  if (nameLike) vector.signal('anchorNameLike');
+  if (anchorWords.length > 1 && /\p{Lu}/u.test(trimmed) && trimmed === trimmed.toUpperCase()) {
+    vector.signal('anchorAllCaps');
+  }
+  if (trimmed.startsWith('@')) vector.signal('anchorHandle');
+  if (/\d+\.\d+/.test(trimmed)) vector.signal('anchorVersion');
+  if (anchorName && (looksLikePerson(anchorName) || isFirstName(anchorName))) vector.signal('anchorPerson');
+  if (anchorName && isPlace(anchorName)) vector.signal('anchorPlace');
+  if (anchorWords.length === 1 && /^[\p{Lu}\d]{2,5}s?$/u.test(trimmed) && /\p{Lu}/u.test(trimmed)) {
+    vector.signal('anchorAcronym');
+  }
+  if (trimmed !== '' && !/\p{L}/u.test(trimmed)) vector.signal('anchorNoLetters');
+  if (/\p{L}-?\d|\d-\p{L}|\b[vV]\d/u.test(trimmed) && anchorWords.length <= 3) vector.signal('anchorModelName');
+  const phrases = anchorWords.length > 0 ? capitalisedPhrases(text) : [];
+  if (phrases.some((phrase) => lookUpName(phrase) ?? lookUpName(phrase.split(' ')[0] ?? ''))) {
+    vector.signal('anchorNamesKnown');
+  }
+  if ([...doc.senderLabels].some((sender) => phrases.some((phrase) => namesDomain(phrase, sender)))) {
+    vector.signal('anchorNamesSender');
+  }
+  if (link.isImage) vector.signal('anchorImage');
+  if (companyWords.test(text) || moneyAmount.test(text)) vector.signal('anchorFunding');
+  else if (startupWords.test(text)) vector.signal('anchorLaunch');
+  if (trimmed.endsWith('?')) vector.signal('anchorQuestion');
+  if (/\p{L}['’]s\b/u.test(trimmed)) vector.signal('anchorPossessive');
+
+  const both = `${text} ${context}`;
+  const funding = companyWords.test(both) || moneyAmount.test(both);
+  const presented = nameLike ? null : nameInHeadline(text, context, funding);
+  const presentedKnown = presented && (lookUpName(presented.name) || isPlace(presented.name));
+  if (presented && !presentedKnown && !looksLikePerson(presented.name)) vector.signal('headlineNamesCompany');
+
+  // The sentence around it.
+  const bareName = anchorWords.length > 0 && anchorWords.length <= 4;
+  if (context.trim() === '' || (bareName && squash(context).length - squash(text).length < 12)) {
+    vector.signal('noSentence');
+  }
+  if (companyWords.test(context)) vector.signal('sentenceFunding');
+  if (moneyAmount.test(context)) vector.signal('sentenceMoney');
+  if (startupWords.test(context)) vector.signal('sentenceLaunch');
+  const name = anchorName ?? (trimmed.length <= 80 ? trimmed : '');
+  const at = name.length >= 2 ? context.indexOf(name) : -1;
+  if (at >= 0) {
+    const before = context.slice(Math.max(0, at - 40), at);
+    const after = context.slice(at + name.length, at + name.length + 40);
+    if (isSubject(name, context, at)) vector.signal('anchorIsSubject');
+    if (appositiveAfter.test(after)) vector.signal('appositive');
+    if (locatedAfterText.test(after) || basedIn.test(after)) vector.signal('locatedAfter');
+    if (builderVerbs.test(before)) vector.signal('builtBy');
+    if (productVerbs.test(before)) vector.signal('usedAsProduct');
+    if (listWords.test(before)) vector.signal('listedAmong');
+    if (roleBefore.test(before) || roleAfter.test(after)) vector.signal('roleNearby');
+    if (personAfter.test(after)) vector.signal('personAppositive');
+    if (sourceWords.test(before)) vector.signal('sourceBefore');
+    const left = tokens(before.slice(-30)).slice(-2);
+    const right = tokens(after.slice(0, 30)).slice(0, 2);
+    if (left.length > 0) vector.word('left1', left.at(-1)!);
+    if (left.length > 1) vector.word('left2', left.join(' '));
+    if (right.length > 0) vector.word('right1', right[0]!);
+    if (right.length > 1) vector.word('right2', right.join(' '));
+  }
+  if (nameLike && anchorShapes(context, anchorName)) vector.signal('sentenceShape');
+  const stated = statesDomain(text, context, doc.senderLabels);
+  if (stated) vector.signal('statedDomain');
+  const subject = subjectOfNews.exec(context)?.[1];
+  if (
+    subject &&
+    !(name && (subject.includes(name) || name.includes(subject))) &&
+    !(label && namesDomain(subject, label))
+  ) {
+    vector.signal('otherCompanyNews');
+  }
+  const sponsored = sponsorWords.test(heading) || sponsorWords.test(text) || /\(sponsor\)/i.test(context);
+  if (sponsored) vector.signal('sponsored');
+
+  // The heading and the document.
+  if (heading.trim() === '') vector.signal('headingEmpty');
+  if (startupHeading.test(heading)) vector.signal('headingCompanies');
+  if (productHeading.test(heading)) vector.signal('headingLaunches');
+  if (link.occurrences > 1) vector.signal('repeated');
+  if (nameLike && anchorName.length >= 3 && (doc.mentions.get(anchorName) ?? 0) > 1)
+    vector.signal('mentionedElsewhere');
+  vector.signal('docOpaqueShare', Math.round(doc.opaqueShare * 100) / 100);
+
+  // Hashed words: the anchor's words and pairs, the sentence's words, the heading's words.
+  const anchorTokens = tokens(text, 12);
+  for (const word of anchorTokens) vector.word('anchor', word);
+  for (let i = 1; i < anchorTokens.length; i++) vector.word('anchor2', `${anchorTokens[i - 1]} ${anchorTokens[i]}`);
+  const anchorSet = new Set(anchorTokens);
+  const sentence = [...new Set(tokens(context, 60))].filter((word) => !anchorSet.has(word));
+  const sentenceWeight = sentence.length === 0 ? 0 : 1 / Math.sqrt(sentence.length);
+  for (const word of sentence) vector.word('sentence', word, sentenceWeight);
+  for (const word of new Set(tokens(heading, 12))) vector.word('heading', word, 0.5);
+
+  return {
+    vector: { indices: vector.indices, values: vector.values, words: vector.words },
+    guess,
+    presented: stated
+      ? { name: stated, feature: 'the text states its domain' }
+      : presented && !presentedKnown && !looksLikePerson(presented.name)
+        ? presented
+        : null,
+    sponsored,
+    shapeKind,
+  };
+}
+
+/**
+ * A domain written in the text that the anchor spells (`Mattermost Raises $20M //mattermost`,
+ * `MyBrandNewLogo – A logo generator //mybrandnewlogo`), not one of the newsletter's own nor a known host.
+ */
+function statesDomain(text: string, context: string, senderLabels: ReadonlySet<string>): string | null {
+  const both = `${text} ${context}`;
+  if (!both.includes('//') && !both.includes('.')) return null;
+  for (const match of both.matchAll(statedDomain)) {
+    const written = (match[1] ?? match[2] ?? '').toLowerCase();
+    const label = written.split('.')[0] ?? '';
+    if (label.length < 3 || senderLabels.has(label) || (match[2] && lookUpHost(written))) continue;
+    if (text.trim().toLowerCase() === written) continue;
+    const spelled = wordRunNaming(text, label);
+    const phrase = spelled ?? capitalisedPhrases(text).find((candidate) => namesDomain(candidate, label));
+    const name = phrase ? completeFromDomain(phrase, label) : text.toLowerCase().startsWith(written) ? written : null;
+    if (!name || lookUpName(name)) continue;
+    if (spelled || opensWith(text, phrase ?? name)) return name;
+  }
+  return null;
+}

@@ -1,0 +1,128 @@
+/**
+ * The learned link scorer at inference: a weight per feature and a bias, read from `model/link-model.json`
+ * (written by `npm run train:links`), and a link's probability of being a startup's own site is the logistic of
+ * their sum over its features. A few array reads per link; no randomness.
+ */
+import modelFile from './model/link-model.json';
+import { featureCount, namedFeatureCount, namedSignals } from './features.ts';
+import type { FeatureVector } from './features.ts';
+
+/** The model file: weights as integers over `scale`, so the committed file is short and byte-stable. */
+export interface LinkModelFile {
+  format: 1;
+  features: number;
+  scale: number;
+  bias: number;
+  weights: number[];
+}
+
+export interface LinkModel {
+  bias: number;
+  weights: Float64Array;
+}
+
+export function modelFromFile(file: LinkModelFile): LinkModel {
+  if (file.format !== 1 || file.features !== featureCount || file.weights.length !== featureCount) {
+    throw new Error(
+      `The link model has ${file.weights.length} weights for ${file.features} features; this build reads ${featureCount}. Run npm run train:links.`,
+    );
+  }
+  return { bias: file.bias / file.scale, weights: Float64Array.from(file.weights, (weight) => weight / file.scale) };
+}
+
+export const modelScale = 10_000;
+
+/** What gets committed: weights rounded to 1/10,000, which moves no probability by more than ~0.1 %. */
+export function modelToFile(model: LinkModel): LinkModelFile {
+  return {
+    format: 1,
+    features: featureCount,
+    scale: modelScale,
+    bias: Math.round(model.bias * modelScale),
+    weights: Array.from(model.weights, (weight) => Math.round(weight * modelScale) + 0),
+  };
+}
+
+export const committedModel: LinkModel = modelFromFile(modelFile as LinkModelFile);
+
+/** The log-odds that the link is a startup's own site. */
+export function logit(vector: FeatureVector, model: LinkModel): number {
+  let sum = model.bias;
+  for (let k = 0; k < vector.indices.length; k++) sum += model.weights[vector.indices[k]!]! * vector.values[k]!;
+  return sum;
+}
+
+export function probability(vector: FeatureVector, model: LinkModel): number {
+  const z = logit(vector, model);
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+const signalCount = namedSignals.length;
+
+function describe(index: number, word: string): string {
+  if (index < namedFeatureCount) return namedSignals[index % signalCount]![1];
+  const [namespace, ...rest] = word.split(':');
+  const words = rest.join(':');
+  switch (namespace) {
+    case 'anchor':
+    case 'anchor2':
+      return `the anchor's words ("${words}")`;
+    case 'sentence':
+      return `the word "${words}" in the sentence`;
+    case 'heading':
+      return `the word "${words}" in the heading`;
+    case 'left1':
+    case 'left2':
+      return `"${words}" just before it`;
+    case 'right1':
+    case 'right2':
+      return `"${words}" just after it`;
+    case 'tracker':
+      return `wrapped by ${words}`;
+    case 'path':
+      return `a /${words} page`;
+    case 'tld':
+      return `a .${words} domain`;
+    default:
+      return word;
+  }
+}
+
+/**
+ * The features that moved the score most, in words, strongest first: those for (+) and against (−) a startup.
+ * A named signal's shared and group copies count as one; words are described only once chosen.
+ */
+export function explain(vector: FeatureVector, model: LinkModel, limit = 5): string[] {
+  // Named signals by signal id (their copies add up); hashed words by their entry.
+  const amounts: number[] = [];
+  const keys: number[] = [];
+  const signalAt = new Map<number, number>();
+  for (let k = 0; k < vector.indices.length; k++) {
+    const index = vector.indices[k]!;
+    const amount = model.weights[index]! * vector.values[k]!;
+    if (amount === 0) continue;
+    if (index < namedFeatureCount) {
+      const signal = index % signalCount;
+      const at = signalAt.get(signal);
+      if (at !== undefined) {
+        amounts[at]! += amount;
+        continue;
+      }
+      signalAt.set(signal, amounts.length);
+      keys.push(-1 - signal);
+    } else {
+      keys.push(k);
+    }
+    amounts.push(amount);
+  }
+  const order = amounts
+    .map((_, at) => at)
+    .filter((at) => Math.abs(amounts[at]!) >= 0.05)
+    .sort((a, b) => Math.abs(amounts[b]!) - Math.abs(amounts[a]!) || keys[a]! - keys[b]!)
+    .slice(0, limit);
+  return order.map((at) => {
+    const key = keys[at]!;
+    const text = key < 0 ? namedSignals[-1 - key]![1] : describe(vector.indices[key]!, vector.words[key]!);
+    return `${amounts[at]! > 0 ? '+' : '−'} ${text}`;
+  });
+}
