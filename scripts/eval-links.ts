@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const cv = crossValidate(files, policy);
   const cvMs = performance.now() - started;
-  const inSample = files.map((read) => scoreFile(read.file, classifyFile(read, committedModel)));
+  const inSample = files.map((read) => scoreFile(read.file, classifyFile(read, committedModel())));
 
   const pad = (value: string | number, width: number) => String(value).padStart(width);
   process.stdout.write(

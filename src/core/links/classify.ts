@@ -64,7 +64,7 @@ export function readDocument(links: readonly UnclassifiedLink[], doc: DocumentCo
 export function classifyLinks(
   links: UnclassifiedLink[],
   doc: DocumentContext,
-  model: LinkModel = committedModel,
+  model: LinkModel = committedModel(),
 ): Classification[] {
   const results = readDocument(links, doc).map(({ known, reading }, index): Classification => {
     if (known) return known;

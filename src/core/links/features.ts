@@ -50,7 +50,6 @@ import {
   startupWords,
   statedDomain,
 } from './signals.ts';
-import { anchorShapes } from './shapes.ts';
 
 /** Each named signal: its id (stable, in the model file) and what it means, in words for the features list. */
 export const namedSignals = [
@@ -116,7 +115,6 @@ export const namedSignals = [
   ['sourceBefore', 'introduced as a source ("per", "via", "according to")'],
   ['statedDomain', 'the text states its domain'],
   ['otherCompanyNews', 'the sentence is news about another company'],
-  ['sentenceShape', 'a sentence shape that presents a company'],
   ['sponsored', 'in a sponsor block'],
   ['headingCompanies', 'in a section about companies, deals or launches'],
   ['headingLaunches', 'in a section of launches (Show HN, Product Hunt)'],
@@ -397,7 +395,6 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (right.length > 0) vector.word('right1', right[0]!);
     if (right.length > 1) vector.word('right2', right.join(' '));
   }
-  if (nameLike && anchorShapes(context, anchorName)) vector.signal('sentenceShape');
   const stated = statesDomain(text, context, doc.senderLabels);
   if (stated) vector.signal('statedDomain');
   const subject = subjectOfNews.exec(context)?.[1];

@@ -208,78 +208,30 @@ export function completeFromDomain(phrase: string, label: string): string {
 
 export const nameWord = String.raw`\p{Lu}[\p{L}\p{N}&.'’-]*`;
 export const nameRun = String.raw`${nameWord}(?:\s+${nameWord}){0,2}`;
-/** `July (AU) avec sa nouvelle CaseSafe`: a name, where it is based, then what it makes. */
-export const basedInHeadline = new RegExp(String.raw`^\s*(${nameRun})\s*\((?:[A-Z]{2}|USA|UAE)\)`, 'u');
 /** `ComfyUI raised $30M at a $500M valuation`: a headline whose subject raised, launched or was acquired. */
 export const newsHeadline = new RegExp(
   String.raw`^\s*(${nameRun})(?:\s*\([^)]{0,40}\))?\s+(?:has\s+|just\s+)?(?:raised|raises|secures|secured|lands|landed|closes|closed|emerges|emerged|launches|launched|unveils|unveiled)\b`,
   'u',
 );
-/** `Amp’s smart mode now uses Opus 4.7`: a product update whose subject is the product. */
-export const productUpdate = new RegExp(
-  String.raw`^\s*(${nameWord})['’]s\s+[\p{L}\s-]{2,40}?\b(?:now|gets|adds|ships|launches|supports)\b`,
-  'u',
-);
-/** `Rogo Co-Founder & CEO Gabriel Stengel`: a founder introduced by the company's name. */
-export const founderTitle = new RegExp(String.raw`^\s*(${nameRun})\s+(?:co-?)?founder\b`, 'iu');
-/** `Artificial Analysis Intelligence Index`: a maker's name, then what kind of ranking it publishes. */
-export const rankingMaker = new RegExp(
-  String.raw`^(${nameWord}(?:\s+${nameWord})?)\s+(?:[\p{L}-]+\s+)?(?:Index|Leaderboard|Rankings?|Benchmark)$`,
-  'u',
-);
-
-/** `What’s new: Agility Robotics, based in Oregon, is supplying…`: the sentence's subject is a located company. */
+/** `Acme Robotics, based in Ohio, …`, `Acme, a Lyon-based maker of…`: the sentence's subject is a located company. */
 export const locatedSubject = new RegExp(
   String.raw`(?:^|[.!?:]\s+)(${nameRun}),\s+(?:based\s+in|headquartered\s+in|a\s+[\p{L}-]+-based)\b`,
   'u',
 );
 
-/** `acquired Paris-based, YC-backed Fragment`: the anchor ends on the company a deal is about. */
-export const dealTarget = new RegExp(
-  String.raw`\b(?:acquired|acquires|buys|bought|[\p{L}]+-backed|backed\s+by\s+\S+)\s+(${nameRun})\W*$`,
-  'u',
-);
-/** `I switched over to Raycast`, `sort of like Postman`: the anchor ends on a product someone uses. */
-export const usedAtEnd = new RegExp(
-  String.raw`\b(?:switched(?:\s+over)?\s+to|moved\s+to|migrated\s+to|(?:sort|kind)\s+of\s+like|alternative\s+to|type)\s+(${nameRun})\W*$`,
-  'u',
-);
-
 /**
- * A headline or sentence fragment as anchor: the company it is about, when its shape says so — the subject of a
- * funding or launch headline, of a product update, a founder's company, a product someone switched to, or the
- * subject of the sentence around it when that sentence is funding news.
+ * A headline or sentence fragment as anchor: the company it is about, when a general shape says so — the subject
+ * of a funding or launch headline, a company the sentence locates ("X, a Y-based maker of…"), or the subject of
+ * the sentence around it when that sentence is funding news.
  */
 export function nameInHeadline(
   text: string,
   context: string,
   funding: boolean,
 ): { name: string; feature: string } | null {
-  // Each shape is tried only when a cheap look at the text allows it: this runs for most wrapped links.
-  // Not `clean`: `July (AU)` is a company whose name is a month.
-  const basedName = text.includes('(') ? basedInHeadline.exec(text)?.[1]?.trim() : undefined;
-  if (basedName) return { name: basedName, feature: 'the anchor names a company and where it is based' };
   if (funding) {
     const newsName = clean(newsHeadline.exec(text)?.[1]);
     if (newsName) return { name: newsName, feature: 'the anchor is a funding or launch headline' };
-  }
-  if (text.includes('’s ') || text.includes("'s ")) {
-    const productName = clean(productUpdate.exec(text)?.[1]);
-    if (productName) return { name: productName, feature: "the anchor is a product's update" };
-  }
-  if (/founder/i.test(text)) {
-    const founded = clean(founderTitle.exec(text)?.[1]);
-    if (founded && properName(founded)) return { name: founded, feature: "the anchor names its founder's company" };
-  }
-  if (endsOnCapital(text)) {
-    // Both shapes end the anchor: its last words are enough, and long anchors cost no more than short ones.
-    const tail = text.length > 80 ? text.slice(-80) : text;
-    const target = clean(dealTarget.exec(tail)?.[1]);
-    if (target && properName(target)) {
-      return { name: target, feature: 'the anchor ends on a company acquired or backed' };
-    }
-    const used = clean(usedAtEnd.exec(tail)?.[1]);
-    if (used && properName(used)) return { name: used, feature: 'the anchor names a product someone uses' };
   }
   if (context.includes('based') || context.includes('headquartered')) {
     const located = clean(locatedSubject.exec(context)?.[1]);
@@ -301,13 +253,6 @@ export function nameInHeadline(
 export function clean(name: string | undefined): string | null {
   const trimmed = (name ?? '').replace(/[.,:;]+$/, '').trim();
   return trimmed.length >= 2 && !notNames.has(trimmed.toLowerCase()) ? trimmed : null;
-}
-
-/** The last word of `text` starts with a capital (`… YC-backed Fragment`, `… over to Raycast.`). */
-export function endsOnCapital(text: string): boolean {
-  const trimmed = text.trimEnd();
-  const start = Math.max(trimmed.lastIndexOf(' '), trimmed.lastIndexOf('\u00a0')) + 1;
-  return /\p{Lu}/u.test(trimmed.charAt(start));
 }
 
 /**

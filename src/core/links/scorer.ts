@@ -43,7 +43,13 @@ export function modelToFile(model: LinkModel): LinkModelFile {
   };
 }
 
-export const committedModel: LinkModel = modelFromFile(modelFile as LinkModelFile);
+let committed: LinkModel | null = null;
+
+/** The weights `train:links` committed; read on first use, so a build whose features changed can still train. */
+export function committedModel(): LinkModel {
+  committed ??= modelFromFile(modelFile as LinkModelFile);
+  return committed;
+}
 
 /** The log-odds that the link is a startup's own site. */
 export function logit(vector: FeatureVector, model: LinkModel): number {

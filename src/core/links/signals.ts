@@ -19,7 +19,7 @@ export const startupWords =
   /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|round|led by|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|acquisition|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|launch(es|ed|ing)?|stealth|emerg(es|ed) from|introduc(es|ed|ing)|announc(es|ed|ing)|now available|is now|open[- ]sourc(es|ed)|beta|waitlist|show hn|launch hn|product hunt|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
 /** The narrower set for wrapped links, where release notes ("Node 11.7 launched") must not count. */
 export const companyWords =
-  /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|backed by|(vc|yc|venture|investor)-backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|stealth|marque|l[eè]ve|lev[ée]e|jeune pousse|acteurs)\b/i;
+  /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|backed by|(vc|yc|venture|investor)-backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|stealth|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
 export const moneyAmount = /[$€£]\s?\d+(\.\d+)?\s?(k|m|mn|million|b|bn|billion)\b/i;
 
 export const companyPath =
