@@ -23,7 +23,8 @@ describe('sentenceAround', () => {
   it('never crosses a paragraph: a <br> in HTML, a blank line or a list item in text', () => {
     expect(sentenceAround(`Above${PARAGRAPH_BREAK}Below `, 'x', '', true)).toBe('Below x');
     expect(sentenceAround('Above\n\nBelow ', 'x', '', false)).toBe('Below x');
-    expect(sentenceAround('Above\n- item ', 'x', '', false)).toBe('- item x');
+    expect(sentenceAround('Above\n- item ', 'x', '', false)).toBe('item x');
+    expect(sentenceAround('Above\n3) item ', 'x', '\n4) next', false)).toBe('item x');
     expect(sentenceAround('soft\nwrap ', 'x', '', false)).toBe('soft wrap x');
   });
 

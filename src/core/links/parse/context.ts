@@ -53,11 +53,14 @@ export const PARAGRAPH_BREAK = '\u2029';
 
 /**
  * Where sentences may end: a <br>, a full stop before whitespace, and (in plain text, where single newlines are soft
- * wraps) a newline before a blank line or a list item. One regular expression finds the candidates, so a window is
+ * wraps) a newline before a blank line or a list item (`-`, `*`, `+`, `•`, `#`, `>`, `3)`, `12.`). One regular expression finds the candidates, so a window is
  * scanned in native code rather than character by character.
  */
 const HTML_BOUNDARY = /\u2029|[.!?…](?=\s|$)/g;
-const TEXT_BOUNDARY = /\u2029|\n(?=[ \t\r]*[\n\-*#>])|[.!?…](?=\s|$)/g;
+const TEXT_BOUNDARY = /\u2029|\n(?=[ \t\r]*(?:[\n\-*+#>•]|\d{1,3}[.)][ \t]))|[.!?…](?=\s|$)/g;
+
+/** A list item's marker at the start of a sentence (`- `, `• `, `3) `, `12. `): numbering, never part of a name. */
+export const LIST_MARKER = /^(?:[-*+•]|\d{1,3}[.)])[ \t]+/;
 
 /** A boundary that never joins its two sides (a paragraph), or one that a short sentence may cross. */
 function isParagraph(mark: string): boolean {
@@ -114,6 +117,7 @@ export function sentenceAround(left: string, middle: string, right: string, html
   const joinRight = after && mid && (isSpace(right[0]) || isSpace(middle[middle.length - 1])) ? ' ' : '';
   let sentence = before + joinLeft + mid + joinRight + after;
   if (!mid) sentence = collapseWhitespace(`${before} ${after}`);
+  if (!html) sentence = sentence.replace(LIST_MARKER, '');
   // Removed URLs leave "and ." behind.
   if (SPACED_PUNCTUATION.test(sentence)) sentence = sentence.replace(SPACED_PUNCTUATION_ALL, '$1');
   if (sentence.length <= MAX_CONTEXT) return sentence;

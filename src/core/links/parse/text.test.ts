@@ -83,3 +83,28 @@ describe('extractFromText (plain text)', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe('extractFromText: list items', () => {
+  it('never runs a sentence across the line break between numbered or bulleted items', () => {
+    const source = [
+      'Fundings this week',
+      '1) Gripline raised $12M https://gripline.example/',
+      '2) Tessel raised $3M https://tessel.example/',
+      '• Quillby launched https://quillby.example/',
+    ].join('\n');
+    const contexts = text(source).links.map((link) => link.context);
+    expect(contexts).toEqual(['Gripline raised $12M', 'Tessel raised $3M', 'Quillby launched']);
+  });
+
+  it('keeps the numbering out of an anchor read before a bracketed URL', () => {
+    const source =
+      '3) Gripline [ https://gripline.example/ ]\n12. Tessel Labs [ https://tessel.example/ ]\n- Quillby ( https://quillby.example/ )';
+    expect(text(source).links.map((link) => link.text)).toEqual(['Gripline', 'Tessel Labs', 'Quillby']);
+  });
+
+  it('splits Markdown list items the same way', () => {
+    const source =
+      '- [Gripline](https://gripline.example/) raised $12M\n- [Tessel](https://tessel.example/) raised $3M';
+    expect(markdown(source).links.map((link) => link.context)).toEqual(['Gripline raised $12M', 'Tessel raised $3M']);
+  });
+});

@@ -4,7 +4,7 @@
  * Cooperpress, Campaign Monitor) often print the direct URL, written `Anchor [ url ]` or `Anchor (url)`.
  */
 import type { ExtractedLink } from '../types.ts';
-import { CONTEXT_WINDOW, collapseWhitespace, sentenceAround } from './context.ts';
+import { CONTEXT_WINDOW, LIST_MARKER, collapseWhitespace, sentenceAround } from './context.ts';
 import { cleanHref } from './href.ts';
 import { Occurrence } from './part.ts';
 import type { ParsedPart, PartOptions } from './part.ts';
@@ -134,6 +134,9 @@ function anchorBeforeBracket(source: string, urlStart: number, urlEnd: number, p
     }
   }
   while (start < open && isBlank(source[start])) start++;
+  // `3) Acme [ https://… ]`: the list's numbering is not part of the anchor.
+  const marker = LIST_MARKER.exec(source.slice(start, Math.min(open, start + 8)));
+  if (marker) start += marker[0].length;
   const words = plain(source.slice(start, open)).replace(LEADING_JOINER, '').split(' ').filter(Boolean);
   if (words.length === 0) return { text: '', start: open, end };
   const kept = words.slice(-MAX_INFERRED_WORDS);
