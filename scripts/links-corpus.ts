@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { classifyLinks, readDocument } from '../src/core/links/classify.ts';
+import { classifyRead, readDocument } from '../src/core/links/classify.ts';
 import type { ScoredInput } from '../src/core/links/classify.ts';
 import { featureCount } from '../src/core/links/features.ts';
 import { linkName } from '../src/core/links/names.ts';
@@ -177,7 +177,7 @@ export function trainModel(files: readonly ReadFile[], policy: TrainingPolicy): 
 /** The links of one file as `model` classifies them. */
 export function classifyFile(read: ReadFile, model: LinkModel): LinkCandidate[] {
   const links = read.file.report.links;
-  const classes = classifyLinks(links, { senderDomains: read.file.report.senderDomains ?? [] }, model);
+  const classes = classifyRead(links, read.inputs, model);
   return links.map((link, index) => ({ ...link, ...classes[index]! }));
 }
 

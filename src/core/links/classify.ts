@@ -66,7 +66,16 @@ export function classifyLinks(
   doc: DocumentContext,
   model: LinkModel = committedModel(),
 ): Classification[] {
-  const results = readDocument(links, doc).map(({ known, reading }, index): Classification => {
+  return classifyRead(links, readDocument(links, doc), model);
+}
+
+/** `classifyLinks` over links already read by `readDocument` (training and evaluation read each file once). */
+export function classifyRead(
+  links: readonly UnclassifiedLink[],
+  inputs: readonly ScoredInput[],
+  model: LinkModel,
+): Classification[] {
+  const results = inputs.map(({ known, reading }, index): Classification => {
     if (known) return known;
     const link = links[index]!;
     const score = Math.round(probability(reading.vector, model) * 100) / 100;
@@ -96,7 +105,7 @@ export function classifyLinks(
  * A sponsor block has several links (the product, its docs, a sign-up page) and usually only one says "(Sponsor)":
  * a candidate right next to a sponsor link, under the same heading, belongs to the same block.
  */
-function spreadSponsorBlocks(links: UnclassifiedLink[], results: Classification[]): void {
+function spreadSponsorBlocks(links: readonly UnclassifiedLink[], results: Classification[]): void {
   const order = links.map((_, index) => index).sort((a, b) => links[a]!.firstPosition - links[b]!.firstPosition);
   for (let i = 0; i < order.length; i++) {
     const index = order[i]!;

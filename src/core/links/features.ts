@@ -192,7 +192,8 @@ function tokens(text: string, limit = 40): string[] {
 }
 
 const sourceWords = /\b(per|via|according to|reports?|reported by|says|said|wrote|writes|from|on|in)\s*$/i;
-const listWords = /\b(such as|including|like|e\.g\.|from|with)\s*(\p{Lu}[\p{L}\p{N}.&'’-]*,?\s*(and|or)?\s*)*$/iu;
+/** `such as Acme`, `including Acme, Gizmo and X`: bounded, so it cannot backtrack on a long sentence. */
+const listWords = /\b(such as|including|like|e\.g\.)\s+[^.;:!?]{0,40}$/i;
 const roleBefore =
   /\b(co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner)( and [a-z ]+)? (of|at)\s*$/i;
 const roleAfter = /^\s*['’]s?\s*(co-?founder|founder|ceo|cto|chief|president)\b|^\s+(co-?founder|founder|ceo|cto)\b/i;
@@ -220,9 +221,6 @@ function isSubject(name: string, context: string, at: number): boolean {
   );
 }
 
-const ABLATE = new Set(
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.SIFT_ABLATE?.split(',') ?? [],
-);
 class VectorBuilder {
   readonly indices: number[] = [];
   readonly values: number[] = [];
@@ -238,7 +236,6 @@ class VectorBuilder {
   }
 
   word(namespace: string, word: string, value = 1): void {
-    if (ABLATE.has(namespace)) return;
     const key = `${namespace}:${word}`;
     this.#add(namedFeatureCount + hashWord(key), value, key);
   }
@@ -421,11 +418,8 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   const anchorTokens = tokens(text, 12);
   for (const word of anchorTokens) vector.word('anchor', word);
   for (let i = 1; i < anchorTokens.length; i++) vector.word('anchor2', `${anchorTokens[i - 1]} ${anchorTokens[i]}`);
-  const anchorSet = new Set(anchorTokens);
-  const sentence = [...new Set(tokens(context, 60))].filter((word) => !anchorSet.has(word));
-  const sentenceWeight = sentence.length === 0 ? 0 : 1 / Math.sqrt(sentence.length);
-  for (const word of sentence) vector.word('sentence', word, sentenceWeight);
-  for (const word of new Set(tokens(heading, 12))) vector.word('heading', word, 0.5);
+  // The sentence's and the heading's own words were tried as hashed features too: under cross-validation they
+  // bought nothing (the words next to the name, above, carry what they said) and cost a third of the scorer's time.
 
   return {
     vector: { indices: vector.indices, values: vector.values, words: vector.words },
