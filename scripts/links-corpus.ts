@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { splitCandidates } from '../src/core/agent/candidates.ts';
 import { classifyRead, readDocument } from '../src/core/links/classify.ts';
 import type { ScoredInput } from '../src/core/links/classify.ts';
 import { featureCount } from '../src/core/links/features.ts';
@@ -259,6 +260,58 @@ export function scoreFile(file: CorpusFile, links: readonly LinkCandidate[]): Fi
   };
 }
 
+/**
+ * How the app uses the ranking (src/core/agent/newsletter-job.ts, `splitCandidates`): links of kind `startup` at
+ * 0.8 or more are accepted without the model ("certain"); links of an excluded kind or below 0.2 are dropped
+ * without it; the model judges the rest. So a startup is *found* by the deterministic step when one of its links is
+ * certain or goes to the model, and only the certain links' precision is final before the model step.
+ */
+export interface StageScore {
+  /** `found` / `unrecoverableFound` count the startups certain or passed to the model. */
+  passed: FileScore;
+  /** True and false startups among the certain links (the model never sees them). */
+  certain: FileScore;
+  /** How many links the model has to judge. */
+  toJudge: number;
+}
+
+export function scoreStages(file: CorpusFile, links: readonly LinkCandidate[]): StageScore {
+  const split = splitCandidates(links);
+  const as = (chosen: readonly LinkCandidate[]) => {
+    const ids = new Set(chosen.map((link) => link.id));
+    return links.map((link) => ({ ...link, kind: ids.has(link.id) ? ('startup' as const) : ('other' as const) }));
+  };
+  return {
+    passed: scoreFile(file, as([...split.certain, ...split.uncertain])),
+    certain: scoreFile(file, as(split.certain)),
+    toJudge: split.uncertain.length,
+  };
+}
+
+export interface StageFigures {
+  /** Startups (recoverable, non-borderline) certain or passed to the model: the bar is 0.98. */
+  found_recall: number | null;
+  found_unrecoverable_recall: number | null;
+  /** Precision of the links accepted without the model. */
+  certain_precision: number | null;
+  certain_links: number;
+  /** Links the model judges per file, on average. */
+  judged_per_file: number;
+}
+
+export function stageFigures(stages: readonly StageScore[]): StageFigures {
+  const passed = figures(stages.map((stage) => stage.passed));
+  const certain = figures(stages.map((stage) => stage.certain));
+  const judged = stages.reduce((sum, stage) => sum + stage.toJudge, 0);
+  return {
+    found_recall: passed.recall,
+    found_unrecoverable_recall: passed.unrecoverable_recall,
+    certain_precision: certain.precision,
+    certain_links: certain.true_startup_links + certain.false_startup_links,
+    judged_per_file: stages.length === 0 ? 0 : Math.round((judged / stages.length) * 10) / 10,
+  };
+}
+
 function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : Math.round((numerator / denominator) * 1000) / 1000;
 }
@@ -305,18 +358,26 @@ export function figures(scores: readonly FileScore[]): Figures {
  * that family's files. Returns the file scores in corpus order.
  */
 export function crossValidate(files: readonly ReadFile[], policy: TrainingPolicy): FileScore[] {
+  return crossValidateLinks(files, policy).map(({ read, links }) => scoreFile(read.file, links));
+}
+
+/** The links of every file as the model trained without its family classifies them, in corpus order. */
+export function crossValidateLinks(
+  files: readonly ReadFile[],
+  policy: TrainingPolicy,
+): Array<{ read: ReadFile; links: LinkCandidate[] }> {
   const families = [...new Set(files.map((read) => read.file.family))];
-  const scores: FileScore[] = [];
+  const out: Array<{ read: ReadFile; links: LinkCandidate[] }> = [];
   for (const family of families) {
     const model = trainModel(
       files.filter((read) => read.file.family !== family),
       policy,
     );
     for (const read of files.filter((candidate) => candidate.file.family === family)) {
-      scores.push(scoreFile(read.file, classifyFile(read, model)));
+      out.push({ read, links: classifyFile(read, model) });
     }
   }
-  return scores;
+  return out;
 }
 
 /**
