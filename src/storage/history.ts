@@ -27,6 +27,8 @@ export const SavedRunSchema = Type.Object({
   }),
   /** The table's rows: their shape belongs to the agent (src/core/agent/result-row.ts), checked here on the way in and out. */
   rows: Type.Array(ResultRowSchema),
+  /** Uncertain links that were not accepted (added later: absent in older runs). */
+  maybe: Type.Optional(Type.Array(ResultRowSchema)),
   /**
    * The run's trace (src/core/agent/trace.ts), so a reopened run shows how it was decided. Its shape
    * belongs to the agent; readers check it before use and treat anything else as "no trace".

@@ -64,6 +64,10 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
       ['L3', 'Bolt Labs', 'not-in-crm', 'model, confirmed by a second sample'],
       ['L5', 'Quill', 'not-in-crm', 'model, confirmed by a second sample'],
     ]);
+    // The uncertain link the model turned down is kept, with its CRM match, for the table's Maybe group.
+    expect(result.maybe.map((row) => [row.id, row.status, row.decidedBy])).toEqual([
+      ['L4', 'not-in-crm', 'model, confirmed by a second sample'],
+    ]);
     const [judge, vote] = engine.requests;
     expect(requestedIds(judge!)).toEqual(['L3', 'L4', 'L5']);
     expect(JSON.parse(judge!.response_format!.schema).additionalProperties).toBe(false);

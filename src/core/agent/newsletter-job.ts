@@ -12,13 +12,15 @@ import { splitCandidates } from './candidates.ts';
 import type { NewsletterStageEvent } from './job-stages.ts';
 import { judgeByRules, judgeByVote, type Decider, type Judgement, type JudgeUncertain } from './judge-votes.ts';
 import type { StepEngines } from './model-step.ts';
-import { resultRow, type ResultRow } from './result-row.ts';
+import { maybeRow, resultRow, type ResultRow } from './result-row.ts';
 import { ToolState, type ToolPorts } from './tools.ts';
 import { TraceRecorder, gateRejected, traceEngine, type Trace, type TraceStep } from './trace.ts';
 
 export interface NewsletterResult {
   /** The table's rows, in the newsletter's order. */
   rows: ResultRow[];
+  /** Uncertain links that were not accepted, with their CRM match: the results table's "Maybe" group. */
+  maybe: ResultRow[];
   /** The model's (or the rules') verdict on every uncertain candidate. */
   judgements: Judgement[];
   report: LinkReport;
@@ -163,9 +165,15 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
       if (match?.company) state.companies.set(match.company.id, match.company);
       return resultRow(link, pick, match);
     });
+  // The uncertain links turned down stay visible as "Maybe": a person can promote one the rules or the model missed.
+  const maybe = judgements
+    .filter((judgement) => !chosen.has(judgement.id))
+    .map((judgement) => ({ link: state.links.get(judgement.id)!, judgement }))
+    .sort((a, b) => a.link.firstPosition - b.link.firstPosition)
+    .map(({ link, judgement }) => maybeRow(link, judgement, matches.get(link.id)));
 
   const trace = recorder.finish(
     `${rows.length} startups (${split.certain.length} by rules, ${judgements.length} judged, ${byModel} by the model)`,
   );
-  return { rows, judgements, report, state, trace };
+  return { rows, maybe, judgements, report, state, trace };
 }

@@ -37,6 +37,10 @@ export const ResultRowSchema = Type.Object({
   decidedBy: Type.String(),
   /** The ranking's features, for the confidence's tooltip. */
   reason: Type.String(),
+  /** The person moved it from the "Maybe" group into the table (added later: absent in older rows). */
+  promoted: Type.Optional(Type.Boolean()),
+  /** Its domain passes for another (an IDN look-alike): the readable form, the one the browser resolves, why. */
+  lookAlike: Type.Optional(Type.Object({ unicode: Type.String(), punycode: Type.String(), why: Type.String() })),
 });
 
 export type ResultRow = Type.Static<typeof ResultRowSchema>;
@@ -66,10 +70,23 @@ export function resultRow(link: LinkCandidate, pick: RowPick, match: MatchResult
     confidence: confidenceOf(link.score),
     decidedBy: pick.decidedBy,
     reason: [fallbackNote(pick.decidedBy), ...link.features].filter(Boolean).join('; '),
+    ...(link.lookAlike
+      ? { lookAlike: { unicode: link.lookAlike.unicode, punycode: link.lookAlike.punycode, why: link.lookAlike.why } }
+      : {}),
   };
 }
 
 /** A link the model was asked about but the rules decided says so first in its reason. */
 function fallbackNote(decidedBy: string): string {
   return decidedBy.startsWith('rules') && decidedBy !== 'rules' ? `decided by the ${decidedBy}` : '';
+}
+
+/** An uncertain link that was turned down, for the "Maybe" group: its reason is the ranking's verdict in words. */
+export function maybeRow(link: LinkCandidate, pick: RowPick, match: MatchResult | undefined): ResultRow {
+  return { ...resultRow(link, { ...pick, name: link.name }, match), reason: link.reason ?? link.features.join('; ') };
+}
+
+/** A "Maybe" row the person counts as a startup; exports say so. */
+export function promotedRow(row: ResultRow): ResultRow {
+  return { ...row, promoted: true, decidedBy: 'you (promoted from Maybe)' };
 }

@@ -110,6 +110,49 @@ describe('NewsletterJob', () => {
     expect(job.announcement).toBe('Done: 3 startups, 2 new.');
   });
 
+  it('keeps the uncertain links turned down as Maybe rows with their reason; promote and dismiss act in one step', async () => {
+    const report: LinkReport = {
+      ...sampleReport,
+      links: [
+        ...sampleReport.links,
+        {
+          ...link('L5', 'tinyrocket.io', 'Tiny Rocket', 'other', 0.3),
+          reason: 'Maybe a startup (0.30): a one-word anchor.',
+        },
+        { ...link('L6', 'slowboat.dev', 'Slowboat', 'other', 0.25), reason: 'Maybe a startup (0.25).' },
+        {
+          ...link('L7', 'xn--pple-43d.com', 'Apple', 'startup', 0.9),
+          lookAlike: {
+            unicode: 'аpple.com',
+            punycode: 'xn--pple-43d.com',
+            why: 'looks like apple.com',
+            looksLike: 'apple.com',
+          },
+        },
+      ],
+    };
+    const job = new NewsletterJob();
+    await job.start(html, ports({ extractLinks: async () => report }));
+    expect(job.maybe.map((row) => [row.id, row.name, row.reason])).toEqual([
+      ['L5', 'Tiny Rocket', 'Maybe a startup (0.30): a one-word anchor.'],
+      ['L6', 'Slowboat', 'Maybe a startup (0.25).'],
+    ]);
+    expect(job.run?.maybe?.map((row) => row.id)).toEqual(['L5', 'L6']);
+    expect(job.rows.find((row) => row.id === 'L7')?.lookAlike).toEqual({
+      unicode: 'аpple.com',
+      punycode: 'xn--pple-43d.com',
+      why: 'looks like apple.com',
+    });
+
+    job.promote('L5');
+    expect(job.rows.map((row) => row.id)).toEqual(['L1', 'L2', 'L3', 'L5', 'L7']);
+    expect(job.rows[3]).toMatchObject({ promoted: true, decidedBy: 'you (promoted from Maybe)' });
+    job.dismissMaybe('L6');
+    expect(job.maybe).toEqual([]);
+    expect(job.run?.rows.map((row) => row.id)).toEqual(['L1', 'L2', 'L3', 'L5', 'L7']);
+    expect(job.run?.maybe).toEqual([]);
+  });
+
   it('without a CRM, every row is new and the CRM stage says why it was skipped', async () => {
     const job = new NewsletterJob();
     await job.start(html, ports({ crm: null }));

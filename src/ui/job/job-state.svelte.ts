@@ -6,7 +6,7 @@
  * or an Ask's write changes them there, and every change is saved to history.
  */
 import type { NewsletterResult } from '../../core/agent/newsletter-job.ts';
-import type { ResultRow } from '../../core/agent/result-row.ts';
+import { promotedRow, type ResultRow } from '../../core/agent/result-row.ts';
 import type { ToolState } from '../../core/agent/tools.ts';
 import type { Trace, TraceStep } from '../../core/agent/trace.ts';
 import type { Company, CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
@@ -73,6 +73,8 @@ export class NewsletterJob {
   /** The finished run as it was saved (or reopened from history): the one place its rows live. */
   run = $state.raw<FinishedRun | null>(null);
   rows = $derived<readonly ResultRow[]>(this.run?.rows ?? []);
+  /** Uncertain links not accepted: the table's collapsed "Maybe" group, each promotable or dismissable. */
+  maybe = $derived<readonly ResultRow[]>(this.run?.maybe ?? []);
   /** Where "Add" writes for the run shown; null when no CRM is set up. */
   crm = $state.raw<CrmBackend | null>(null);
   running = $derived(this.status === 'running');
@@ -178,6 +180,7 @@ export class NewsletterJob {
           linkCount: result.report.links.length,
         },
         rows: result.rows,
+        maybe: result.maybe,
         trace: result.trace,
       };
       this.run = finished;
@@ -233,6 +236,25 @@ export class NewsletterJob {
     return updated;
   }
 
+  /** Moves a "Maybe" row into the table as a startup the person chose. */
+  promote(id: string): void {
+    const picked = this.maybe.find((row) => row.id === id);
+    if (!picked) return;
+    const order = (row: ResultRow) => Number(row.id.slice(1)) || 0;
+    this.#changeRows(
+      [...this.rows, promotedRow(picked)].sort((a, b) => order(a) - order(b)),
+      this.maybe.filter((row) => row.id !== id),
+    );
+  }
+
+  /** Drops a "Maybe" row: the person says it is not a startup. */
+  dismissMaybe(id: string): void {
+    this.#changeRows(
+      [...this.rows],
+      this.maybe.filter((row) => row.id !== id),
+    );
+  }
+
   /** A company an Ask wrote: rows of that company now say they are in the CRM. */
   companyWritten(company: Company, crmLabel: string): void {
     const changed = rowsAfterAsk(this.rows, [company], crmLabel);
@@ -266,9 +288,9 @@ export class NewsletterJob {
     }
   }
 
-  #changeRows(rows: ResultRow[]): void {
+  #changeRows(rows: ResultRow[], maybe: readonly ResultRow[] = this.maybe): void {
     if (!this.run) return;
-    this.run = { ...this.run, rows };
+    this.run = { ...this.run, rows, maybe: [...maybe] };
     void this.#save(this.run, 'History was not updated');
   }
 

@@ -31,6 +31,18 @@ describe('sortRows', () => {
   });
 });
 
+describe('exports mark the rows the person promoted from Maybe', () => {
+  const rows = [row(), row({ id: 'L2', name: 'Tiny Rocket', promoted: true })];
+  it('in CSV and JSON', () => {
+    const parsed = Papa.parse<Record<string, string>>(rowsToCsv(rows), { header: true });
+    expect(parsed.data.map((record) => record['promoted'])).toEqual(['', 'yes']);
+    expect((JSON.parse(rowsToJson(rows)) as Array<{ promoted: boolean }>).map((item) => item.promoted)).toEqual([
+      false,
+      true,
+    ]);
+  });
+});
+
 describe('exports', () => {
   const rows = [
     row({ name: 'Quillmark', url: 'https://quillmark.dev/', sentence: 'Quillmark raised, "big" round,\nyes.' }),

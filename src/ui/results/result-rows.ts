@@ -57,6 +57,7 @@ const CSV_COLUMNS = [
   'crm_company',
   'confidence',
   'decided_by',
+  'promoted',
 ] as const;
 
 function exportRecord(row: ResultRow): Record<(typeof CSV_COLUMNS)[number], string> {
@@ -70,6 +71,7 @@ function exportRecord(row: ResultRow): Record<(typeof CSV_COLUMNS)[number], stri
     crm_company: row.companyName ?? '',
     confidence: row.confidence.toFixed(2),
     decided_by: row.decidedBy,
+    promoted: row.promoted ? 'yes' : '',
   };
 }
 
@@ -93,6 +95,7 @@ export function rowsToJson(rows: readonly ResultRow[]): string {
       confidence: Number(row.confidence.toFixed(3)),
       decidedBy: row.decidedBy,
       reason: row.reason,
+      promoted: row.promoted === true,
     })),
     null,
     2,
