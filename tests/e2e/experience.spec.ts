@@ -37,20 +37,6 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   ).toEqual([]);
 }
 
-async function pasteHtml(page: Page, html: string, plain: string): Promise<void> {
-  await page.getByTestId('newsletter-text').focus();
-  await page.evaluate(
-    ([html, plain]) => {
-      const data = new DataTransfer();
-      data.setData('text/html', html);
-      data.setData('text/plain', plain);
-      const target = document.querySelector('[data-testid="newsletter-text"]')!;
-      target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    },
-    [html, plain] as const,
-  );
-}
-
 test.describe('the newsletter experience', () => {
   test('the whole flow, tools-only: sample → run → table with CRM statuses and evidence → confirmed add → CSV export', async ({
     page,
@@ -188,8 +174,7 @@ test.describe('the newsletter experience', () => {
   test('HTML pasted from an email client keeps the links hidden behind words', async ({ page }) => {
     const app = new SiftApp(page);
     await app.open();
-    await pasteHtml(
-      page,
+    await app.pasteHtml(
       '<p>We liked <a href="https://www.google.com/url?q=https%3A%2F%2Fharbourline.io%2F&amp;sa=D">Harbourline</a>, which raised a seed round to automate port paperwork.</p>',
       'We liked Harbourline, which raised a seed round to automate port paperwork.',
     );
@@ -252,7 +237,7 @@ test.describe('the newsletter experience', () => {
     await app.open();
     const paragraph = 'Meet https://harbourline.io/ which raised a seed round for port paperwork. ';
     const huge = paragraph.repeat(Math.ceil((12 * 2 ** 20) / paragraph.length));
-    await pasteHtml(page, '', huge);
+    await app.pasteHtml('', huge);
     await expect(page.getByTestId('input-note')).toContainText('Large paste (12 MB)');
     await expect(app.newsletterText).toHaveJSProperty('readOnly', true);
     await app.runButton.click();

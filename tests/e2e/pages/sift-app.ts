@@ -31,6 +31,21 @@ export class SiftApp {
     await this.page.getByTestId('try-sample').click();
   }
 
+  /** Pastes a newsletter as a mail client's copy does: HTML with its plain-text twin. */
+  async pasteHtml(html: string, plain: string): Promise<void> {
+    await this.page.getByTestId('newsletter-text').focus();
+    await this.page.evaluate(
+      ([html, plain]) => {
+        const data = new DataTransfer();
+        data.setData('text/html', html);
+        data.setData('text/plain', plain);
+        const target = document.querySelector('[data-testid="newsletter-text"]')!;
+        target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      },
+      [html, plain] as const,
+    );
+  }
+
   async run(): Promise<void> {
     await this.runButton.click();
     await this.waitForRunEnd();

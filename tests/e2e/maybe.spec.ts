@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { expect, test } from './fixtures.ts';
+import { SiftApp } from './pages/sift-app.ts';
+
+/**
+ * A made-up newsletter: three sure startups, two links the ranking is unsure of and turns down in tools-only mode
+ * (a docs page, and a home page on a look-alike of quillmark.dev spelled with a Cyrillic "і"), and a news article.
+ */
+const NEWSLETTER = `<h2>Funding</h2>
+<p><a href="https://quillmark.dev/">Quillmark</a>, a Lisbon-based maker of writing tools, raised a $6M seed round.</p>
+<p><a href="https://tidewaterrobotics.io/">Tidewater Robotics</a> raised $12M to build harbour drones.</p>
+<h2>Worth reading</h2>
+<p>Try <a href="https://pebblecart.app/">Pebblecart</a> for your next shop.</p>
+<p>The team at <a href="https://xn--qullmark-uhh.dev/">Quillmark Labs</a> shared a new demo.</p>
+<p>Our friends at <a href="https://harborly.io/docs">Harborly docs</a> wrote about queues.</p>
+<p>Read the <a href="https://www.nytimes.com/2026/01/01/tech/harbors.html">New York Times piece</a> on harbours.</p>`;
+
+const PLAIN = 'Quillmark raised a $6M seed round. Tidewater Robotics raised $12M. Try Pebblecart.';
+
+test.describe('the Maybe group (real Chromium, tools-only)', () => {
+  test('uncertain links turned down are listed collapsed with their reasons; promote moves one into the table and the export marks it; dismiss drops one', async ({
+    page,
+    consoleWatch,
+  }) => {
+    const app = new SiftApp(page);
+    await app.open();
+    await app.pasteHtml(NEWSLETTER, PLAIN);
+    await app.run();
+    await expect(app.progress).toHaveAttribute('data-status', 'done');
+    const before = (await app.statuses()).map(([name]) => name);
+    expect(before).toEqual(expect.arrayContaining(['Quillmark', 'Tidewater Robotics', 'Pebblecart']));
+    expect(before).not.toContain('Quillmark Labs');
+    expect(before).not.toContain('Harborly');
+
+    const group = page.getByTestId('maybe-group');
+    await expect(page.getByTestId('maybe-summary')).toHaveText('Maybe: 2 uncertain links not counted as startups');
+    // Collapsed until asked for.
+    await expect(group).not.toHaveAttribute('open');
+    await expect(page.getByTestId('maybe-row').first()).toBeHidden();
+    await page.getByTestId('maybe-summary').click();
+    const maybeRows = page.getByTestId('maybe-row');
+    await expect(maybeRows).toHaveCount(2);
+    const lookAlike = maybeRows.filter({ hasText: 'Quillmark Labs' });
+    await expect(lookAlike.getByTestId('maybe-reason')).toContainText(/Maybe a startup \(0\.\d\d\)/);
+    // The flag shows both forms: what the reader sees and what the browser resolves.
+    await expect(lookAlike.getByTestId('row-lookalike')).toContainText('quіllmark.dev');
+    await expect(lookAlike.getByTestId('row-lookalike')).toContainText('xn--qullmark-uhh.dev');
+
+    await lookAlike.getByTestId('maybe-promote').click();
+    const promoted = app.row('Quillmark Labs');
+    await expect(promoted).toHaveCount(1);
+    await expect(promoted.getByTestId('row-promoted')).toBeVisible();
+    await expect(promoted.getByTestId('row-lookalike')).toContainText('xn--qullmark-uhh.dev');
+    await expect(promoted).toContainText('by you (promoted from Maybe)');
+    await expect(page.getByTestId('maybe-summary')).toHaveText('Maybe: 1 uncertain link not counted as startups');
+
+    await maybeRows.filter({ hasText: 'Harborly' }).getByTestId('maybe-dismiss').click();
+    await expect(group).toHaveCount(0);
+    await expect(app.row('Harborly')).toHaveCount(0);
+
+    const download = await app.exportCsv();
+    const csv = Papa.parse<Record<string, string>>(readFileSync(await download.path(), 'utf8'), { header: true });
+    expect(csv.errors).toEqual([]);
+    const marks = Object.fromEntries(csv.data.map((record) => [record.company, record.promoted]));
+    expect(marks).toMatchObject({ 'Quillmark Labs': 'yes', Quillmark: '', 'Tidewater Robotics': '' });
+    expect(consoleWatch.errors).toEqual([]);
+  });
+});
