@@ -171,6 +171,20 @@ export function documentFacts(links: readonly UnclassifiedLink[], senderLabels: 
   return { opaqueShare: links.length === 0 ? 0 : opaque / links.length, senderLabels, mentions };
 }
 
+const letterOrDigit = /[\p{L}\p{N}]/u;
+
+/**
+ * Whether `text` holds at least `count` letters and digits (what `squash` keeps), counted only as far as needed:
+ * a sentence runs to hundreds of characters and this is asked for every link.
+ */
+function hasMoreLetters(text: string, count: number): boolean {
+  let seen = 0;
+  for (const char of text) {
+    if (letterOrDigit.test(char) && ++seen >= count) return true;
+  }
+  return false;
+}
+
 /** FNV-1a over UTF-16 code units: a stable hash that needs no library and no seed. */
 function hashWord(word: string): number {
   let hash = 0x811c9dc5;
@@ -365,7 +379,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
 
   // The sentence around it.
   const bareName = anchorWords.length > 0 && anchorWords.length <= 4;
-  if (context.trim() === '' || (bareName && squash(context).length - squash(text).length < 12)) {
+  if (context.trim() === '' || (bareName && !hasMoreLetters(context, squash(text).length + 12))) {
     vector.signal('noSentence');
   }
   if (companyWords.test(context)) vector.signal('sentenceFunding');
