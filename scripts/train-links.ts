@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       named_copies: ['shared', ...linkGroups],
       hashed_buckets: hashBuckets,
       hashed:
-        'FNV-1a of namespace:word for the anchor words and pairs, the sentence words (weighted 1/√n), the heading words, two words either side of the name, the tracker, the TLD and the first path segment',
+        'FNV-1a of namespace:word for the anchor words and pairs, two words either side of the name, the tracker, the TLD and the first path segment',
     },
     training: {
       method: 'L2-regularised logistic regression, full-batch L-BFGS (src/core/links/train.ts)',

@@ -101,6 +101,7 @@ export const namedSignals = [
   ['anchorPossessive', "the anchor has a possessive ('s): a title"],
   ['headlineNamesCompany', 'the anchor is a headline about a named company'],
   ['noSentence', 'no sentence around the link'],
+  ['ownSiteInSentence', 'a sentence names it and links its own site'],
   ['sentenceFunding', 'funding or company words in the sentence'],
   ['sentenceMoney', 'an amount of money in the sentence'],
   ['sentenceLaunch', 'launch words in the sentence'],
@@ -217,7 +218,13 @@ const builderVerbs =
   /\b(working on|building|built|founded|co-?founded|started|launched|created|runs?|CEO of|founder of)\s*$/i;
 const productVerbs =
   /\b(switched (over )?to|moved to|migrated to|(sort|kind) of like|alternative to|built with|using|uses|use)\s*$/i;
-const appositiveAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+(a|an|the|which|who|whose)\b/i;
+/**
+ * `X, a …`, `X, which …`: the sentence describes X. `, the …` is left out (after a comma it opens a new clause or
+ * a list item as often as it describes), and `, who …` describes a person: mixed into this signal they made "the
+ * sentence describes it" count against a startup.
+ */
+const appositiveAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+(a|an|which|whose)\b/i;
+const personClauseAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+who(['’]s)?\b/i;
 const locatedAfterText =
   /^\s*(\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[,)]|,\s+(based|headquartered) in\b|,\s+an?\s+[\p{L}-]+-based\b)/u;
 
@@ -286,6 +293,8 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   const anchorWords = trimmed === '' ? [] : trimmed.split(/\s+/);
   const label = link.needsNetwork ? null : domainLabel(link.domain);
   let shapeKind: LinkReading['shapeKind'] = null;
+  /** The link leads to the site's home page or its about/pricing/product page: where a company links itself. */
+  let ownSitePage = false;
 
   if (link.needsNetwork) {
     vector.signal('opaque');
@@ -294,6 +303,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     const segments = path.split('/').filter((segment) => segment !== '');
     if (segments.length === 0) vector.signal('homePage');
     else if (companyPath.test(path)) vector.signal('companyPage');
+    ownSitePage = segments.length === 0 || companyPath.test(path);
     if (datedPath.test(path) || /\.(pdf|html?|php)$/i.test(path)) vector.signal('articlePath');
     if (segments.length >= 3) vector.signal('deepPath');
     if (segments[0]) vector.word('path', segments[0].toLowerCase().slice(0, 24));
@@ -379,8 +389,12 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
 
   // The sentence around it.
   const bareName = anchorWords.length > 0 && anchorWords.length <= 4;
-  if (context.trim() === '' || (bareName && !hasMoreLetters(context, squash(text).length + 12))) {
-    vector.signal('noSentence');
+  const noSentence = context.trim() === '' || (bareName && !hasMoreLetters(context, squash(text).length + 12));
+  if (noSentence) vector.signal('noSentence');
+  // Linear weights cannot see that a name, its own site and a sentence about it belong together: the conjunction
+  // is the usual way a newsletter writes about a company whose link it does not wrap.
+  if (ownSitePage && nameLike && guess.matchesDomain && guess.from === 'anchor' && !noSentence) {
+    vector.signal('ownSiteInSentence');
   }
   if (companyWords.test(context)) vector.signal('sentenceFunding');
   if (moneyAmount.test(context)) vector.signal('sentenceMoney');
@@ -397,7 +411,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
     if (listWords.test(before)) vector.signal('listedAmong');
     if (roleBefore.test(before) || roleAfter.test(after)) vector.signal('roleNearby');
-    if (personAfter.test(after)) vector.signal('personAppositive');
+    if (personAfter.test(after) || personClauseAfter.test(after)) vector.signal('personAppositive');
     if (sourceWords.test(before)) vector.signal('sourceBefore');
     const left = tokens(before.slice(-30)).slice(-2);
     const right = tokens(after.slice(0, 30)).slice(0, 2);
