@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import { startupThreshold } from '../src/core/links/classify.ts';
 import { featureCount, hashBuckets, linkGroups, namedSignals } from '../src/core/links/features.ts';
 import { modelToFile } from '../src/core/links/scorer.ts';
 import {
@@ -36,15 +38,13 @@ function version(name: string): string {
   return manifest.version;
 }
 
-function formatJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-/** The weights on one line each row of 16, so a retrain's diff shows which weights moved. */
-function formatModel(file: ReturnType<typeof modelToFile>): string {
-  const rows: string[] = [];
-  for (let i = 0; i < file.weights.length; i += 16) rows.push(`    ${file.weights.slice(i, i + 16).join(', ')}`);
-  return `{\n  "format": ${file.format},\n  "features": ${file.features},\n  "scale": ${file.scale},\n  "bias": ${file.bias},\n  "weights": [\n${rows.join(',\n')}\n  ]\n}\n`;
+/**
+ * JSON as the repository's formatter writes it (npm test runs `prettier --check .`), so a retrain leaves files that
+ * pass it and `--check` compares exactly what would be written.
+ */
+async function formatJson(value: unknown, path: string): Promise<string> {
+  const options = (await prettier.resolveConfig(path)) ?? {};
+  return prettier.format(JSON.stringify(value), { ...options, filepath: path });
 }
 
 async function main(): Promise<void> {
@@ -78,34 +78,37 @@ async function main(): Promise<void> {
   const cvStarted = performance.now();
   const cv = figures(crossValidate(files, trainingPolicy));
   const cvMs = performance.now() - cvStarted;
-  const modelText = formatModel(modelToFile(model));
-  const manifestText = formatJson({
-    about:
-      'The learned link scorer (src/core/links/scorer.ts). Written by npm run train:links; edit nothing by hand. ' +
-      'Same corpus, same features, same policy → the same bytes.',
-    corpus: {
-      sha256: hash.digest('hex'),
-      files: corpus.length,
-      families: new Set(corpus.map((file) => file.family)).size,
-      training_rows: rows.length,
-      startup_rows: rows.filter((row) => row.target === 1 && row.weight === trainingPolicy.positiveWeight).length,
+  const modelText = await formatJson(modelToFile(model), modelPath);
+  const manifestText = await formatJson(
+    {
+      about:
+        'The learned link scorer (src/core/links/scorer.ts). Written by npm run train:links; edit nothing by hand. ' +
+        'Same corpus, same features, same policy → the same bytes.',
+      corpus: {
+        sha256: hash.digest('hex'),
+        files: corpus.length,
+        families: new Set(corpus.map((file) => file.family)).size,
+        training_rows: rows.length,
+        startup_rows: rows.filter((row) => row.target === 1 && row.weight === trainingPolicy.positiveWeight).length,
+      },
+      features: {
+        total: featureCount,
+        named: namedSignals.map(([id]) => id),
+        named_copies: ['shared', ...linkGroups],
+        hashed_buckets: hashBuckets,
+        hashed:
+          'FNV-1a of namespace:word for the anchor words and pairs, two words either side of the name, the tracker, the TLD and the first path segment',
+      },
+      training: {
+        method: 'L2-regularised logistic regression, full-batch L-BFGS (src/core/links/train.ts)',
+        policy: trainingPolicy,
+        threshold: startupThreshold,
+      },
+      libraries: { tldts: version('tldts') },
+      cross_validation: { scheme: 'leave one newsletter family out', ...cv },
     },
-    features: {
-      total: featureCount,
-      named: namedSignals.map(([id]) => id),
-      named_copies: ['shared', ...linkGroups],
-      hashed_buckets: hashBuckets,
-      hashed:
-        'FNV-1a of namespace:word for the anchor words and pairs, two words either side of the name, the tracker, the TLD and the first path segment',
-    },
-    training: {
-      method: 'L2-regularised logistic regression, full-batch L-BFGS (src/core/links/train.ts)',
-      policy: trainingPolicy,
-      threshold: 0.5,
-    },
-    libraries: { tldts: version('tldts') },
-    cross_validation: { scheme: 'leave one newsletter family out', ...cv },
-  });
+    manifestPath,
+  );
 
   process.stdout.write(
     `trained on ${rows.length} links of ${corpus.length} files in ${(trainMs / 1000).toFixed(2)} s; cross-validation (${new Set(corpus.map((file) => file.family)).size} folds) ${(cvMs / 1000).toFixed(1)} s\n`,
