@@ -80,20 +80,6 @@ function foreignOrigins(seen: SeenRequest[], page: Page): string[] {
   return [...new Set(seen.map((request) => request.origin).filter((origin) => origin !== appOrigin(page)))];
 }
 
-async function pasteHtml(page: Page, html: string, plain: string): Promise<void> {
-  await page.getByTestId('newsletter-text').focus();
-  await page.evaluate(
-    ([html, plain]) => {
-      const data = new DataTransfer();
-      data.setData('text/html', html);
-      data.setData('text/plain', plain);
-      const target = document.querySelector('[data-testid="newsletter-text"]')!;
-      target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    },
-    [html, plain] as const,
-  );
-}
-
 async function importCrm(page: Page, rows: { name: string; domain: string; notes: string }[]): Promise<void> {
   const app = new SiftApp(page);
   await app.show('crm');
@@ -388,7 +374,7 @@ test.describe('private by default', () => {
       `<object data="${unknown.origin}/plugin.swf"></object><embed src="${unknown.origin}/embed.swf">`,
       '<a href="https://tidewaterrobotics.io/">Tidewater Robotics</a> "><img src=x onerror=alert(document.domain)>',
     ].join('\n');
-    await pasteHtml(page, html, 'The XSS Letter');
+    await app.pasteHtml(html, 'The XSS Letter');
     await app.run();
     await expect(app.progress).toHaveAttribute('data-status', 'done');
     await expect(app.row('Quillmark')).toBeVisible();
@@ -539,7 +525,7 @@ test.describe('hybrid when asked', () => {
       `<p><a href="https://parcelbird.app/">Parcelbird</a> raised a seed round. ${injection}</p>`,
       `<p>Worth reading: <a href="${exfil}?crm=all">${injection}</a></p>`,
     ].join('\n');
-    await pasteHtml(page, html, injection);
+    await app.pasteHtml(html, injection);
     await app.run();
     await expect(app.progress).not.toHaveAttribute('data-status', 'running');
 
