@@ -162,11 +162,20 @@ test.describe('the newsletter experience', () => {
       crm_status: 'in-crm',
       website: 'https://quillmark.dev/',
     });
-    // The sure ones were decided by the rules; Brightdesk (a sponsor the rules leaned towards) was
-    // judged by the model, confirmed by a second sample, and left out.
-    expect(csv.data.every((record) => record.decided_by === 'rules')).toBe(true);
+    // The sure ones were decided by the rules. A name linked to its own site in a sentence about it
+    // (Lumen Ledger, Okapi Health) is a startup in only half the corpus's cases, so the model judged
+    // those (each verdict confirmed by a second sample); Brightdesk (a sponsor) was judged and left out.
+    expect(new Map(csv.data.map((record) => [record.company, record.decided_by]))).toEqual(
+      new Map([
+        ['Quillmark', 'rules'],
+        ['Tidewater Robotics', 'rules'],
+        ['Ferrous Labs', 'rules'],
+        ['Lumen Ledger', 'model, confirmed by a second sample'],
+        ['Parcelbird', 'rules'],
+        ['Okapi Health', 'model, confirmed by a second sample'],
+      ]),
+    );
     await expect(trace.locator('[data-testid="trace-step"][data-kind="judge"]')).toHaveCount(1);
-    await expect(trace.locator('[data-testid="trace-step"][data-kind="vote"]')).toHaveCount(1);
     await app.screenshot('results-with-model-1280');
     expect(consoleWatch.errors).toEqual([]);
   });

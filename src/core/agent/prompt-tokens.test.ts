@@ -74,7 +74,8 @@ describe("promptTokenBound: a per-script bound never below Qwen3's real count", 
           }
         }
       }
-      expect(lines).toBeGreaterThan(1000);
+      // Enough lines to mean something: the learned scorer leaves ~400 links of the corpus to the model.
+      expect(lines).toBeGreaterThan(300);
     },
     120_000,
   );

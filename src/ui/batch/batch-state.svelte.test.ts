@@ -79,7 +79,7 @@ function issue(index: number, sender: 'weekly' | 'relay'): string {
     subject: `Weekly #${index}`,
     date: `Mon, ${String(1 + index).padStart(2, '0')} Jan 2025 09:00:00 +0000`,
     // The last link is one the rules are unsure of: the model's budget counts it.
-    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p><a href="https://${domain}">${startup}</a>, a startup from Porto, raised $1M.</p><p>Read <a href="https://nimbusfold.com">Nimbusfold</a> on pricing.</p>`,
+    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p><a href="https://${domain}">${startup}</a>, a startup from Porto, raised $1M.</p><p>Worth a look: <a href="https://nimbusfold.com">Nimbusfold</a>.</p>`,
   });
 }
 
