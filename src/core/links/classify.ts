@@ -38,7 +38,8 @@ export interface Classification {
 /** At or above: the scorer calls the link a startup (the agent's "leaning" line is the same 0.5). */
 export const startupThreshold = 0.5;
 
-function verdict(score: number, kind: LinkKind): string {
+/** The verdict in words for a score and kind ("Probably a startup"); the personal layer words its reasons alike. */
+export function verdict(score: number, kind: LinkKind): string {
   if (kind === 'sponsor') return score >= startupThreshold ? 'A sponsor, likely a startup' : 'A sponsor';
   if (score >= 0.8) return 'A startup';
   if (score >= startupThreshold) return 'Probably a startup';

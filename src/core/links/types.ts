@@ -77,6 +77,8 @@ export interface LinkCandidate {
   reason?: string;
   /** Set when the domain is an internationalised look-alike of another (see `lookalike.ts`). */
   lookAlike?: LookAlike;
+  /** Set when one of the person's corrections decided the link (src/core/corrections): what it was, in words. */
+  correctedBy?: string;
 }
 
 /** A domain that passes for another: what the reader sees, what it really is, and why it is suspicious. */

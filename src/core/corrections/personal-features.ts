@@ -1,0 +1,65 @@
+/**
+ * The words the personal layer learns over, read from a link as the table knows it (not from the shipped scorer's
+ * hashed vector): a correction stored today must still mean the same after `train:links` changes its features.
+ * Each feature is a short string; a correction keeps them, so it can be learned from without the newsletter.
+ */
+import type { LinkCandidate } from '../links/types.ts';
+
+export type PersonalLink = Pick<
+  LinkCandidate,
+  'url' | 'host' | 'domain' | 'text' | 'context' | 'heading' | 'isImage' | 'needsNetwork' | 'tracker'
+>;
+
+/**
+ * Features every link of a sender shares in large numbers: a correction may move them only a little, so a few
+ * clicks cannot turn a whole newsletter into startups (see personal-layer.ts).
+ */
+export function isBroadFeature(feature: string): boolean {
+  return feature === 'bias' || feature.startsWith('via:') || feature.startsWith('tld:');
+}
+
+function words(text: string, limit: number): string[] {
+  const out: string[] = [];
+  for (const match of text.toLowerCase().matchAll(/[\p{L}\p{N}][\p{L}\p{N}&'’-]*/gu)) {
+    out.push(match[0].replace(/['’-]+$/, ''));
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** The words right before and after the anchor in its sentence ("hiring at X", "X (sponsor)"). */
+function neighbours(text: string, context: string): string[] {
+  const anchor = text.trim();
+  const at = anchor.length >= 2 ? context.indexOf(anchor) : -1;
+  if (at < 0) return [];
+  const left = words(context.slice(Math.max(0, at - 30), at), 40).at(-1);
+  const right = words(context.slice(at + anchor.length, at + anchor.length + 30), 1)[0];
+  return [...(left ? [`left:${left}`] : []), ...(right ? [`right:${right}`] : [])];
+}
+
+export function personalFeatures(link: PersonalLink): string[] {
+  const features = new Set<string>(['bias']);
+  features.add(link.needsNetwork ? `via:${link.tracker ?? 'tracker'}` : 'via:direct');
+  if (!link.needsNetwork) {
+    const tld = link.domain.slice(link.domain.lastIndexOf('.') + 1);
+    if (tld) features.add(`tld:${tld}`);
+    const sub = link.host.replace(/^www\./, '');
+    if (sub !== link.domain && sub.endsWith(`.${link.domain}`)) {
+      features.add(
+        `sub:${sub
+          .slice(0, -link.domain.length - 1)
+          .split('.')
+          .at(-1)}`,
+      );
+    }
+    const segment = URL.canParse(link.url) ? new URL(link.url).pathname.split('/').find(Boolean) : undefined;
+    features.add(segment ? `path:${segment.toLowerCase().slice(0, 24)}` : 'path:/');
+  }
+  const heading = words(link.heading, 6);
+  if (heading.length > 0) features.add(`heading:${heading.join(' ')}`);
+  for (const word of heading) features.add(`heading-word:${word}`);
+  for (const word of words(link.text, 8)) features.add(`anchor:${word}`);
+  for (const feature of neighbours(link.text, link.context)) features.add(feature);
+  if (link.isImage) features.add('image');
+  return [...features].map((feature) => feature.slice(0, 120)).slice(0, 64);
+}
