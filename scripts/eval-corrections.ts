@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     const before = pick(run.before);
     const after = pick(run.after);
     process.stdout.write(
-      `${run.family.padEnd(28)} ${String(run.clicks).padStart(3)} clicks  precision ${before.precision ?? '-'} → ${after.precision ?? '-'}  recall ${before.recall ?? '-'} → ${after.recall ?? '-'}  false startups ${before.false_startup_links} → ${after.false_startup_links}\n`,
+      `${run.family.padEnd(28)} ${String(run.clicks).padStart(3)} clicks  precision ${before.precision ?? '-'} → ${after.precision ?? '-'}  recall ${before.recall ?? '-'} → ${after.recall ?? '-'}  true startups ${before.true_startup_links} → ${after.true_startup_links}  false startups ${before.false_startup_links} → ${after.false_startup_links}\n`,
     );
     if (verbose) {
       for (const score of run.after) {

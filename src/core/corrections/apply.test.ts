@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractLinks } from '../links/pipeline.ts';
 import type { LinkCandidate, LinkReport } from '../links/types.ts';
-import { applyCorrections, rankedByScorer } from './apply.ts';
+import { applyCorrections, rankedByScorer, senderOf } from './apply.ts';
 import { makeCorrection, parseCorrection } from './correction.ts';
 import type { Correction, CorrectionKind } from './correction.ts';
 import { personalFeatures } from './personal-features.ts';
@@ -95,6 +95,16 @@ describe('applyCorrections: exact verdicts', () => {
     const elsewhere = applyCorrections(report([next], ['another-sender.example']), [verdict]).links[0]!;
     expect(elsewhere.kind).toBe('other');
     expect(elsewhere.correctedBy).toBeUndefined();
+  });
+
+  it('files a correction under the newsletter’s own domain, never under its sending platform', () => {
+    const acme = link({ url: 'https://track.example/1', needsNetwork: true, tracker: 'hubspot', score: 0.7 });
+    const marked = correct('not-startup', acme, senderOf({ senderDomains: ['hubspotemail.net', 'batch.example'] }));
+    expect(marked.sender).toBe('batch.example');
+    const nextIssue = report([acme], ['batch.example']);
+    expect(applyCorrections(nextIssue, [marked]).links[0]!.kind).toBe('other');
+    const otherNewsletterSameProvider = report([acme], ['hubspotemail.net', 'other.example']);
+    expect(applyCorrections(otherNewsletterSameProvider, [marked])).toEqual(otherNewsletterSameProvider);
   });
 
   it('the newest verdict about a link wins, and a rename gives it the person’s name', () => {

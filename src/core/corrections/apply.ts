@@ -7,6 +7,7 @@
  * Each link a correction changed says so in its reason and in `correctedBy`.
  */
 import { startupThreshold, verdict } from '../links/classify.ts';
+import { lookUpHost } from '../links/data/index.ts';
 import type { LinkCandidate, LinkReport } from '../links/types.ts';
 import { nameKey, shortDate, targetKey } from './correction.ts';
 import type { Correction } from './correction.ts';
@@ -14,9 +15,17 @@ import { personalFeatures } from './personal-features.ts';
 import { learnPersonalLayer, logOdds, sigmoid } from './personal-layer.ts';
 import type { PersonalLayer } from './personal-layer.ts';
 
+/**
+ * The newsletter's own domains that identify it: a sending platform (hubspotemail.net, substack.com) or a mail
+ * provider (gmail.com) serves thousands of newsletters, so corrections are never filed under one.
+ */
+export function ownSenders(report: Pick<LinkReport, 'senderDomains'>): string[] {
+  return (report.senderDomains ?? []).filter((domain) => lookUpHost(domain) === null);
+}
+
 /** The sender a correction made on this report is filed under: its first own domain, '' when none was found. */
 export function senderOf(report: Pick<LinkReport, 'senderDomains'>): string {
-  return report.senderDomains?.[0] ?? '';
+  return ownSenders(report)[0] ?? '';
 }
 
 /** The keys a correction of this link may have been filed under. */
@@ -95,7 +104,8 @@ function byLayer(link: LinkCandidate, layer: PersonalLayer, senders: readonly st
 
 export function applyCorrections(report: LinkReport, corrections: readonly Correction[]): LinkReport {
   if (corrections.length === 0) return report;
-  const senders = report.senderDomains?.length ? report.senderDomains : [''];
+  const own = ownSenders(report);
+  const senders = own.length > 0 ? own : [''];
   const verdicts = new Map<string, Correction>();
   const renames = new Map<string, Correction>();
   for (const correction of corrections) {

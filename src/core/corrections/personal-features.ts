@@ -3,6 +3,7 @@
  * hashed vector): a correction stored today must still mean the same after `train:links` changes its features.
  * Each feature is a short string; a correction keeps them, so it can be learned from without the newsletter.
  */
+import { genericAnchor } from '../links/signals.ts';
 import type { LinkCandidate } from '../links/types.ts';
 
 export type PersonalLink = Pick<
@@ -52,13 +53,18 @@ export function personalFeatures(link: PersonalLink): string[] {
           .at(-1)}`,
       );
     }
-    const segment = URL.canParse(link.url) ? new URL(link.url).pathname.split('/').find(Boolean) : undefined;
-    features.add(segment ? `path:${segment.toLowerCase().slice(0, 24)}` : 'path:/');
+    const segments = URL.canParse(link.url) ? new URL(link.url).pathname.split('/').filter(Boolean) : [];
+    features.add(segments[0] ? `path:${segments[0].toLowerCase().slice(0, 24)}` : 'path:/');
+    // A home page, a page of a site, or an article whose slug is a headline ("acme-raises-10-million").
+    const slug = segments.at(-1) ?? '';
+    features.add(segments.length === 0 ? 'page:home' : slug.split(/[-_]/).length >= 4 ? 'page:article' : 'page:inner');
   }
+
   const heading = words(link.heading, 6);
   if (heading.length > 0) features.add(`heading:${heading.join(' ')}`);
   for (const word of heading) features.add(`heading-word:${word}`);
-  for (const word of words(link.text, 8)) features.add(`anchor:${word}`);
+  // "More here" says nothing about where it leads: its words would teach the layer about every such link.
+  if (!genericAnchor.test(link.text.trim())) for (const word of words(link.text, 8)) features.add(`anchor:${word}`);
   for (const feature of neighbours(link.text, link.context)) features.add(feature);
   if (link.isImage) features.add('image');
   return [...features].map((feature) => feature.slice(0, 120)).slice(0, 64);

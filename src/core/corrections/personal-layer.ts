@@ -6,6 +6,7 @@
  * Bounded, on purpose, so a few clicks cannot make everything a startup:
  * - each learned weight is clamped; features every link shares (the sender's bias, direct-or-tracker, the TLD)
  *   to `broadLimit`, so a link that shares nothing else with the corrections moves by at most `unrelatedLimit`;
+ *   upwards, a weight gets only `raiseShare` of its limit;
  * - a link's whole shift is clamped to `shiftLimit` log-odds.
  * Deterministic: corrections are learned in (date, id) order, with no randomness.
  * Scoped: one sender's corrections never train another sender's weights (only exact domain verdicts cross senders,
@@ -22,6 +23,8 @@ export const personalSettings = {
   weightLimit: 1.5,
   broadLimit: 0.3,
   shiftLimit: 3,
+  /** A weight may raise scores by this share of its limit only: a wrong "startup" costs more than a missed one. */
+  raiseShare: 0.5,
 } as const;
 
 /** The most a link sharing only broad features with every correction can move: three broad features. */
@@ -52,7 +55,7 @@ function learnWeights(corrections: readonly Correction[]): Map<string, number> {
   const examples = corrections
     .filter((correction) => correction.kind !== 'rename' && correction.features.length > 0)
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const { epochs, learningRate, l2, weightLimit, broadLimit, shiftLimit } = personalSettings;
+  const { epochs, learningRate, l2, weightLimit, broadLimit, shiftLimit, raiseShare } = personalSettings;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const example of examples) {
       const target = example.kind === 'is-startup' ? 1 : 0;
@@ -63,7 +66,8 @@ function learnWeights(corrections: readonly Correction[]): Map<string, number> {
       for (const feature of features) {
         const weight = weights.get(feature) ?? 0;
         const next = weight - learningRate * (error + l2 * weight);
-        weights.set(feature, clampTo(next, isBroadFeature(feature) ? broadLimit : weightLimit));
+        const limit = isBroadFeature(feature) ? broadLimit : weightLimit;
+        weights.set(feature, Math.min(next > 0 ? limit * raiseShare : limit, Math.max(-limit, next)));
       }
     }
   }
