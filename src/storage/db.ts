@@ -15,6 +15,7 @@ export const STORE_NAMES = {
   secrets: { db: 'sift-secrets', store: 'keys-v1' },
   bench: { db: 'sift-bench', store: 'runs-v1' },
   batch: { db: 'sift-batch', store: 'batches-v1' },
+  corrections: { db: 'sift-corrections', store: 'corrections-v1' },
 } as const;
 
 export type StoreName = keyof typeof STORE_NAMES;

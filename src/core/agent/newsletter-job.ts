@@ -6,13 +6,14 @@
  * does not stand. The job reports its stages as events (job-stages) and returns the table's rows
  * (result-row).
  */
+import { correctionBasis } from '../corrections/apply.ts';
 import type { MatchResult } from '../crm/types.ts';
 import type { LinkReport } from '../links/types.ts';
 import { splitCandidates } from './candidates.ts';
 import type { NewsletterStageEvent } from './job-stages.ts';
 import { judgeByRules, judgeByVote, type Decider, type Judgement, type JudgeUncertain } from './judge-votes.ts';
 import type { StepEngines } from './model-step.ts';
-import { maybeRow, resultRow, type ResultRow } from './result-row.ts';
+import { maybeRow, resultRow, type ResultRow, type RowPick } from './result-row.ts';
 import { ToolState, type ToolPorts } from './tools.ts';
 import { TraceRecorder, gateRejected, traceEngine, type Trace, type TraceStep } from './trace.ts';
 
@@ -101,7 +102,9 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
   });
 
   started = recorder.now();
-  const considered = [...split.certain, ...split.uncertain];
+  // Links the person's corrections turned down are listed under "Maybe" with the correction as their reason.
+  const correctedOut = split.excluded.filter((link) => link.correctedBy !== undefined);
+  const considered = [...split.certain, ...split.uncertain, ...correctedOut];
   stage({ stage: 'crm', status: 'running', checking: considered.length, crm: options.ports.crm.label });
   const matches = new Map<string, MatchResult>();
   const found = await options.ports.crm.matchMany(considered.map((link) => ({ domain: link.domain, name: link.name })));
@@ -163,14 +166,20 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     .map(({ link, pick }) => {
       const match = matches.get(link.id);
       if (match?.company) state.companies.set(match.company.id, match.company);
-      return resultRow(link, pick, match);
+      return { ...resultRow(link, pick, match), correction: correctionBasis(link, report) };
     });
   // The uncertain links turned down stay visible as "Maybe": a person can promote one the rules or the model missed.
-  const maybe = judgements
-    .filter((judgement) => !chosen.has(judgement.id))
-    .map((judgement) => ({ link: state.links.get(judgement.id)!, judgement }))
+  const maybe = [
+    ...judgements
+      .filter((judgement) => !chosen.has(judgement.id))
+      .map((judgement) => ({ link: state.links.get(judgement.id)!, pick: judgement as RowPick })),
+    ...correctedOut.map((link) => ({ link, pick: { name: link.name, decidedBy: 'your correction' } })),
+  ]
     .sort((a, b) => a.link.firstPosition - b.link.firstPosition)
-    .map(({ link, judgement }) => maybeRow(link, judgement, matches.get(link.id)));
+    .map(({ link, pick }) => ({
+      ...maybeRow(link, pick, matches.get(link.id)),
+      correction: correctionBasis(link, report),
+    }));
 
   const trace = recorder.finish(
     `${rows.length} startups (${split.certain.length} by rules, ${judgements.length} judged, ${byModel} by the model)`,

@@ -7,6 +7,7 @@
  * the history store (a new optional field reads old rows as they are; anything else needs one).
  */
 import Type from 'typebox';
+import { CorrectionBasisSchema } from '../corrections/correction.ts';
 import type { CrmStatus, MatchResult } from '../crm/types.ts';
 import type { LinkCandidate } from '../links/types.ts';
 
@@ -41,6 +42,8 @@ export const ResultRowSchema = Type.Object({
   promoted: Type.Optional(Type.Boolean()),
   /** Its domain passes for another (an IDN look-alike): the readable form, the one the browser resolves, why. */
   lookAlike: Type.Optional(Type.Object({ unicode: Type.String(), punycode: Type.String(), why: Type.String() })),
+  /** What a correction of this row records: the link's identity and how the ranking saw it (added later). */
+  correction: Type.Optional(CorrectionBasisSchema),
 });
 
 export type ResultRow = Type.Static<typeof ResultRowSchema>;

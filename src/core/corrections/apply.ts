@@ -10,7 +10,7 @@ import { startupThreshold, verdict } from '../links/classify.ts';
 import { lookUpHost } from '../links/data/index.ts';
 import type { LinkCandidate, LinkReport } from '../links/types.ts';
 import { nameKey, shortDate, targetKey } from './correction.ts';
-import type { Correction } from './correction.ts';
+import type { Correction, CorrectionBasis } from './correction.ts';
 import { personalFeatures } from './personal-features.ts';
 import { learnPersonalLayer, logOdds, sigmoid } from './personal-layer.ts';
 import type { PersonalLayer } from './personal-layer.ts';
@@ -26,6 +26,18 @@ export function ownSenders(report: Pick<LinkReport, 'senderDomains'>): string[] 
 /** The sender a correction made on this report is filed under: its first own domain, '' when none was found. */
 export function senderOf(report: Pick<LinkReport, 'senderDomains'>): string {
   return ownSenders(report)[0] ?? '';
+}
+
+/** What a row of this link carries so the person can correct it (see `CorrectionBasis`). */
+export function correctionBasis(link: LinkCandidate, report: Pick<LinkReport, 'senderDomains'>): CorrectionBasis {
+  return {
+    domain: link.needsNetwork ? null : link.domain,
+    name: link.name.slice(0, 200),
+    sender: senderOf(report),
+    // A link knowledge decided teaches the personal layer nothing: only its verdict counts.
+    features: rankedByScorer(link) ? personalFeatures(link) : [],
+    score: Math.min(1, Math.max(0, link.score)),
+  };
 }
 
 /** The keys a correction of this link may have been filed under. */

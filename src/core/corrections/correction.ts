@@ -41,14 +41,19 @@ export const CorrectionSchema = Type.Object({
 export type Correction = Type.Static<typeof CorrectionSchema>;
 export type CorrectionKind = Type.Static<typeof CorrectionKindSchema>;
 
-/** What a row carries so the person can correct it: who identifies the link, and how it looked to the ranking. */
-export interface CorrectionBasis {
-  domain: string | null;
-  name: string;
-  sender: string;
-  features: string[];
-  score: number;
-}
+/**
+ * What a row carries so the person can correct it: what identifies the link, and how it looked to the ranking.
+ * Saved with the row in history (an optional field of src/core/agent/result-row.ts).
+ */
+export const CorrectionBasisSchema = Type.Object({
+  domain: Type.Union([Type.String({ minLength: 1, maxLength: 253 }), Type.Null()]),
+  name: Type.String({ maxLength: 200 }),
+  sender: Type.String({ maxLength: 253 }),
+  features: Type.Array(Type.String({ maxLength: 120 }), { maxItems: 64 }),
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+});
+
+export type CorrectionBasis = Type.Static<typeof CorrectionBasisSchema>;
 
 /** Lower case, letters and digits only, single spaces: how a wrapped link's name is recognised in a later issue. */
 export function nameKey(name: string): string {
