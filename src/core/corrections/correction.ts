@@ -79,7 +79,7 @@ export function correctionId(kind: CorrectionKind, basis: Pick<CorrectionBasis, 
 export function makeCorrection(
   kind: CorrectionKind,
   basis: CorrectionBasis,
-  details: { date: Date; source: string; newName?: string },
+  details: { date: Date | number; source: string; newName?: string },
 ): Correction {
   if (kind === 'rename' && !details.newName?.trim()) throw new Error('A new name is needed to rename a company.');
   if (!basis.domain && !nameKey(basis.name)) {
@@ -94,7 +94,7 @@ export function makeCorrection(
     ...(kind === 'rename' ? { newName: details.newName!.trim().slice(0, 200) } : {}),
     features: basis.features.slice(0, 64),
     score: Math.min(1, Math.max(0, basis.score)),
-    date: details.date.toISOString(),
+    date: new Date(details.date).toISOString(),
     source: details.source.slice(0, 300),
   };
 }

@@ -16,12 +16,12 @@ export interface CorrectionsFile {
   corrections: Correction[];
 }
 
-export function exportCorrections(corrections: readonly Correction[], now: Date): string {
+export function exportCorrections(corrections: readonly Correction[], now: Date | number): string {
   const file: CorrectionsFile = {
     app: 'sift',
     kind: 'corrections',
     format: exchangeFormat,
-    exportedAt: now.toISOString(),
+    exportedAt: new Date(now).toISOString(),
     corrections: [...corrections],
   };
   return `${JSON.stringify(file, null, 2)}\n`;

@@ -7,6 +7,8 @@
  */
 import type { NewsletterResult } from '../../core/agent/newsletter-job.ts';
 import { promotedRow, type ResultRow } from '../../core/agent/result-row.ts';
+import { correctionNote } from '../../core/corrections/apply.ts';
+import type { Correction, CorrectionBasis, CorrectionKind } from '../../core/corrections/correction.ts';
 import type { ToolState } from '../../core/agent/tools.ts';
 import type { Trace, TraceStep } from '../../core/agent/trace.ts';
 import type { Company, CrmBackend, MatchQuery, MatchResult } from '../../core/crm/types.ts';
@@ -46,6 +48,18 @@ export interface JobDeps {
   history?: RunArchive;
   /** A problem the user must hear about that is not the run's own failure (history not saved). */
   report?: (message: string) => void;
+  /** Where the person's corrections are recorded (src/ui/corrections); without it the table offers none. */
+  corrections?: CorrectionLog;
+}
+
+/** Records a correction of a row and returns it; throws with the reason when it could not be saved. */
+export interface CorrectionLog {
+  record(kind: CorrectionKind, basis: CorrectionBasis, source: string, newName?: string): Promise<Correction>;
+}
+
+/** A row saved before rows carried their correction basis: its domain and name are all there is. */
+function basisOf(row: ResultRow): CorrectionBasis {
+  return row.correction ?? { domain: row.domain, name: row.name, sender: '', features: [], score: row.confidence };
 }
 
 /** The agent (and its schemas) loads on the first run, not with the first screen. */
@@ -60,6 +74,9 @@ export const NO_CRM: CrmBackend = {
   add: () => Promise.reject(new Error('No CRM is set up: import or add companies in the CRM view first.')),
   tag: () => Promise.reject(new Error('No CRM is set up.')),
 };
+
+/** Rows keep the newsletter's order: their ids are `L<n>` in document order. */
+const rowOrder = (row: ResultRow) => Number(row.id.slice(1)) || 0;
 
 export class NewsletterJob {
   status = $state<RunStatus>('idle');
@@ -240,9 +257,8 @@ export class NewsletterJob {
   promote(id: string): void {
     const picked = this.maybe.find((row) => row.id === id);
     if (!picked) return;
-    const order = (row: ResultRow) => Number(row.id.slice(1)) || 0;
     this.#changeRows(
-      [...this.rows, promotedRow(picked)].sort((a, b) => order(a) - order(b)),
+      [...this.rows, promotedRow(picked)].sort((a, b) => rowOrder(a) - rowOrder(b)),
       this.maybe.filter((row) => row.id !== id),
     );
   }
@@ -253,6 +269,51 @@ export class NewsletterJob {
       [...this.rows],
       this.maybe.filter((row) => row.id !== id),
     );
+  }
+
+  /** The person says a table row is not a startup: Sift learns it and the row moves to "Maybe" with that reason. */
+  async markNotStartup(id: string): Promise<void> {
+    const row = this.rows.find((known) => known.id === id);
+    if (!row || !this.run) return;
+    const correction = await this.#corrections().record('not-startup', basisOf(row), this.#source());
+    const demoted: ResultRow = {
+      ...row,
+      decidedBy: 'your correction',
+      reason: `Not a startup: ${correctionNote(correction)}.`,
+    };
+    this.#changeRows(
+      this.rows.filter((known) => known.id !== id),
+      [...this.maybe, demoted].sort((a, b) => rowOrder(a) - rowOrder(b)),
+    );
+  }
+
+  /** The person says a "Maybe" row is a startup: Sift learns it and the row moves into the table. */
+  async markStartup(id: string): Promise<void> {
+    const row = this.maybe.find((known) => known.id === id);
+    if (!row) return;
+    const correction = await this.#corrections().record('is-startup', basisOf(row), this.#source());
+    const promoted = { ...promotedRow(row), reason: `A startup: ${correctionNote(correction)}.` };
+    this.#changeRows(
+      [...this.rows, promoted].sort((a, b) => rowOrder(a) - rowOrder(b)),
+      this.maybe.filter((known) => known.id !== id),
+    );
+  }
+
+  /** The person gives a row's company its right name; later runs use it for the same link. */
+  async rename(id: string, name: string): Promise<void> {
+    const row = this.rows.find((known) => known.id === id);
+    if (!row || !name.trim() || name.trim() === row.name) return;
+    await this.#corrections().record('rename', basisOf(row), this.#source(), name);
+    this.#changeRows(this.rows.map((known) => (known.id === id ? { ...known, name: name.trim() } : known)));
+  }
+
+  #corrections(): CorrectionLog {
+    if (!this.#deps.corrections) throw new Error('Corrections are not available here.');
+    return this.#deps.corrections;
+  }
+
+  #source(): string {
+    return `results table: ${this.run?.title ?? 'a newsletter'}`;
   }
 
   /** A company an Ask wrote: rows of that company now say they are in the CRM. */
