@@ -111,4 +111,29 @@ test.describe('corrections that teach Sift (real Chromium, real IndexedDB, tools
     await expectMeterAtZero(other);
     await fresh.close();
   });
+
+  test('"Is a startup" on a Maybe row and a new name hold on the next run', async ({ page, consoleWatch }) => {
+    const app = new SiftApp(page);
+    await app.open();
+    await runNewsletter(app);
+    await page.getByTestId('maybe-summary').click();
+    await page.getByTestId('maybe-row').filter({ hasText: 'Harborly' }).getByTestId('maybe-is-startup').click();
+    await expect(app.row('Harborly')).toHaveCount(1);
+
+    await app.row('Quillmark').getByTestId('rename').click();
+    await page.getByTestId('rename-input').fill('Quillmark Writing Co');
+    await page.getByTestId('rename-save').click();
+    await expect(app.row('Quillmark Writing Co')).toHaveCount(1);
+
+    await runNewsletter(app);
+    const harborly = app.row('Harborly');
+    await expect(harborly).toHaveCount(1);
+    await expect(harborly.locator('.confidence [title]')).toHaveAttribute(
+      'title',
+      /you marked harborly\.io as a startup on/,
+    );
+    await expect(app.row('Quillmark Writing Co')).toHaveCount(1);
+    await expectMeterAtZero(page);
+    expect(consoleWatch.errors).toEqual([]);
+  });
 });
