@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { linkCandidate } from '../bench/sandbox.ts';
 import { extractLinks } from '../links/pipeline.ts';
 import type { LinkCandidate, LinkReport } from '../links/types.ts';
 import { applyCorrections, rankedByScorer, senderOf } from './apply.ts';
@@ -8,30 +9,23 @@ import type { Correction, CorrectionKind } from './correction.ts';
 import { personalFeatures } from './personal-features.ts';
 import { learnPersonalLayer, personalSettings, unrelatedLimit } from './personal-layer.ts';
 
-/** A link as the scorer left it; each test states only what matters to it. */
+/** A link as the learned scorer left it (its reason carries the score); each test states only what matters to it. */
 function link(overrides: Partial<LinkCandidate> & { url: string }): LinkCandidate {
-  const host = new URL(overrides.url).hostname;
+  const url = new URL(overrides.url);
   const score = overrides.score ?? 0.3;
-  return {
+  return linkCandidate({
     id: 'L1',
-    host,
-    domain: host.replace(/^www\./, ''),
+    host: url.hostname,
+    domain: url.hostname.replace(/^www\./, ''),
+    originalHref: overrides.url,
     kind: score >= 0.5 ? 'startup' : 'other',
-    score,
     features: ['+ the anchor is a proper name'],
     name: 'Acme',
     text: 'Acme',
-    context: '',
-    heading: '',
-    isImage: false,
-    needsNetwork: false,
-    tracker: null,
-    occurrences: 1,
-    firstPosition: 0,
-    originalHref: overrides.url,
     reason: `Maybe a startup (${score.toFixed(2)}): + the anchor is a proper name.`,
     ...overrides,
-  };
+    score,
+  });
 }
 
 const report = (links: LinkCandidate[], senderDomains: string[] = ['weekly.example']): LinkReport => ({
