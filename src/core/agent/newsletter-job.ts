@@ -6,9 +6,8 @@
  * does not stand. The job reports its stages as events (job-stages) and returns the table's rows
  * (result-row).
  */
-import { correctionBasis } from '../corrections/apply.ts';
 import type { MatchResult } from '../crm/types.ts';
-import type { LinkReport } from '../links/types.ts';
+import type { LinkCandidate, LinkReport } from '../links/types.ts';
 import { splitCandidates } from './candidates.ts';
 import type { NewsletterStageEvent } from './job-stages.ts';
 import { judgeByRules, judgeByVote, type Decider, type Judgement, type JudgeUncertain } from './judge-votes.ts';
@@ -43,6 +42,11 @@ export interface NewsletterJobOptions {
   onStep?: (step: TraceStep) => void;
   /** Each stage as it starts, moves and ends, with its counts. */
   onStage?: (event: NewsletterStageEvent) => void;
+}
+
+/** The row keeps what a correction of it would record (the tools worker sets it on each link). */
+function withCorrectionBasis(row: ResultRow, link: LinkCandidate): ResultRow {
+  return link.correction ? { ...row, correction: link.correction } : row;
 }
 
 export async function runNewsletterJob(options: NewsletterJobOptions): Promise<NewsletterResult> {
@@ -166,7 +170,7 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     .map(({ link, pick }) => {
       const match = matches.get(link.id);
       if (match?.company) state.companies.set(match.company.id, match.company);
-      return { ...resultRow(link, pick, match), correction: correctionBasis(link, report) };
+      return withCorrectionBasis(resultRow(link, pick, match), link);
     });
   // The uncertain links turned down stay visible as "Maybe": a person can promote one the rules or the model missed.
   const maybe = [
@@ -176,10 +180,7 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     ...correctedOut.map((link) => ({ link, pick: { name: link.name, decidedBy: 'your correction' } })),
   ]
     .sort((a, b) => a.link.firstPosition - b.link.firstPosition)
-    .map(({ link, pick }) => ({
-      ...maybeRow(link, pick, matches.get(link.id)),
-      correction: correctionBasis(link, report),
-    }));
+    .map(({ link, pick }) => withCorrectionBasis(maybeRow(link, pick, matches.get(link.id)), link));
 
   const trace = recorder.finish(
     `${rows.length} startups (${split.certain.length} by rules, ${judgements.length} judged, ${byModel} by the model)`,

@@ -28,6 +28,9 @@ function link(overrides: Partial<LinkCandidate> & { url: string }): LinkCandidat
   });
 }
 
+/** What the ranking says of each link, without the correction basis every applied report carries. */
+const ranking = (result: LinkReport) => result.links.map(({ correction: _basis, ...link }) => link);
+
 const report = (links: LinkCandidate[], senderDomains: string[] = ['weekly.example']): LinkReport => ({
   format: 'html',
   links: links.map((item, index) => ({ ...item, id: `L${index + 1}` })),
@@ -98,7 +101,7 @@ describe('applyCorrections: exact verdicts', () => {
     const nextIssue = report([acme], ['batch.example']);
     expect(applyCorrections(nextIssue, [marked]).links[0]!.kind).toBe('other');
     const otherNewsletterSameProvider = report([acme], ['hubspotemail.net', 'other.example']);
-    expect(applyCorrections(otherNewsletterSameProvider, [marked])).toEqual(otherNewsletterSameProvider);
+    expect(ranking(applyCorrections(otherNewsletterSameProvider, [marked]))).toEqual(otherNewsletterSameProvider.links);
   });
 
   it('the newest verdict about a link wins, and a rename gives it the person’s name', () => {
@@ -150,7 +153,7 @@ describe('the personal layer', () => {
   it('one sender’s corrections leave another sender’s results exactly as they were', () => {
     const taught = [correct('not-startup', jobsLink(1)), correct('not-startup', jobsLink(2))];
     const other = report([jobsLink(3), link({ url: 'https://acme.com/', score: 0.6, kind: 'startup' })], ['b.example']);
-    expect(applyCorrections(other, taught)).toEqual(other);
+    expect(ranking(applyCorrections(other, taught))).toEqual(other.links);
   });
 
   it('is deterministic: the same corrections in any order give the same weights, every time', () => {

@@ -9,7 +9,7 @@
 import { startupThreshold, verdict } from '../links/classify.ts';
 import { lookUpHost } from '../links/data/index.ts';
 import type { LinkCandidate, LinkReport } from '../links/types.ts';
-import { nameKey, shortDate, targetKey } from './correction.ts';
+import { correctionNote, nameKey, targetKey } from './correction.ts';
 import type { Correction, CorrectionBasis } from './correction.ts';
 import { personalFeatures } from './personal-features.ts';
 import { learnPersonalLayer, logOdds, sigmoid } from './personal-layer.ts';
@@ -44,24 +44,6 @@ export function correctionBasis(link: LinkCandidate, report: Pick<LinkReport, 's
 function keysOf(link: LinkCandidate, senders: readonly string[]): string[] {
   if (!link.needsNetwork) return [targetKey({ domain: link.domain, name: link.name, sender: '' })];
   return senders.map((sender) => targetKey({ domain: null, name: link.name, sender }));
-}
-
-/** How a correction names its link in a reason: the domain, or the name and the sender it holds for. */
-function subject(correction: Correction): string {
-  if (correction.domain) return correction.domain;
-  return correction.sender ? `“${correction.name}” in newsletters from ${correction.sender}` : `“${correction.name}”`;
-}
-
-export function correctionNote(correction: Correction): string {
-  const when = shortDate(correction.date);
-  switch (correction.kind) {
-    case 'not-startup':
-      return `you marked ${subject(correction)} as not a startup on ${when}`;
-    case 'is-startup':
-      return `you marked ${subject(correction)} as a startup on ${when}`;
-    case 'rename':
-      return `you renamed ${subject(correction)} to “${correction.newName}” on ${when}`;
-  }
 }
 
 /**
@@ -114,8 +96,11 @@ function byLayer(link: LinkCandidate, layer: PersonalLayer, senders: readonly st
   };
 }
 
+/**
+ * The report with the corrections applied; every link also carries what a correction of it would record (the page
+ * never reads features itself: that takes the knowledge lists, which stay in the worker).
+ */
 export function applyCorrections(report: LinkReport, corrections: readonly Correction[]): LinkReport {
-  if (corrections.length === 0) return report;
   const own = ownSenders(report);
   const senders = own.length > 0 ? own : [''];
   const verdicts = new Map<string, Correction>();
@@ -127,7 +112,8 @@ export function applyCorrections(report: LinkReport, corrections: readonly Corre
     if (!known || known.date < correction.date) into.set(key, correction);
   }
   const layer = learnPersonalLayer(corrections, senders);
-  const links = report.links.map((link) => {
+  const links = report.links.map((original) => {
+    const link = { ...original, correction: correctionBasis(original, report) };
     const keys = keysOf(link, senders);
     const decided = keys.map((key) => verdicts.get(key)).find((found) => found !== undefined);
     let next = decided ? byVerdict(link, decided) : rankedByScorer(link) ? byLayer(link, layer, senders) : link;

@@ -113,3 +113,21 @@ export function parseCorrection(value: unknown): Correction | null {
 export function shortDate(iso: string): string {
   return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 }
+
+/** How a correction names its link in a reason: the domain, or the name and the sender it holds for. */
+function subject(correction: Correction): string {
+  if (correction.domain) return correction.domain;
+  return correction.sender ? `“${correction.name}” in newsletters from ${correction.sender}` : `“${correction.name}”`;
+}
+
+export function correctionNote(correction: Correction): string {
+  const when = shortDate(correction.date);
+  switch (correction.kind) {
+    case 'not-startup':
+      return `you marked ${subject(correction)} as not a startup on ${when}`;
+    case 'is-startup':
+      return `you marked ${subject(correction)} as a startup on ${when}`;
+    case 'rename':
+      return `you renamed ${subject(correction)} to “${correction.newName}” on ${when}`;
+  }
+}

@@ -79,6 +79,8 @@ export interface LinkCandidate {
   lookAlike?: LookAlike;
   /** Set when one of the person's corrections decided the link (src/core/corrections): what it was, in words. */
   correctedBy?: string;
+  /** What a correction of this link records: its identity and how the ranking saw it (set with the corrections). */
+  correction?: { domain: string | null; name: string; sender: string; features: string[]; score: number };
 }
 
 /** A domain that passes for another: what the reader sees, what it really is, and why it is suspicious. */

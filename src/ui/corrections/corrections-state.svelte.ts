@@ -2,8 +2,7 @@
  * What Sift learned on this device: the person's corrections, the actions that make and undo them, and an import
  * that is previewed before anything is merged. Storage is injected, so tests build fresh instances over plain objects.
  */
-import { correctionNote } from '../../core/corrections/apply.ts';
-import { makeCorrection } from '../../core/corrections/correction.ts';
+import { correctionNote, makeCorrection } from '../../core/corrections/correction.ts';
 import type { Correction, CorrectionBasis, CorrectionKind } from '../../core/corrections/correction.ts';
 import { exportCorrections, previewMerge, readCorrectionsFile } from '../../core/corrections/exchange.ts';
 import type { MergePreview } from '../../core/corrections/exchange.ts';

@@ -7,7 +7,7 @@
  */
 import type { NewsletterResult } from '../../core/agent/newsletter-job.ts';
 import { promotedRow, type ResultRow } from '../../core/agent/result-row.ts';
-import { correctionNote } from '../../core/corrections/apply.ts';
+import { correctionNote } from '../../core/corrections/correction.ts';
 import type { Correction, CorrectionBasis, CorrectionKind } from '../../core/corrections/correction.ts';
 import type { ToolState } from '../../core/agent/tools.ts';
 import type { Trace, TraceStep } from '../../core/agent/trace.ts';
