@@ -8,8 +8,7 @@ import { extractLinks as rankLinks } from '../src/core/links/pipeline.ts';
 import type { ExtractLinksOptions } from '../src/core/links/pipeline.ts';
 import type { LinkReport } from '../src/core/links/types.ts';
 import { loadCorrections } from '../src/storage/corrections.ts';
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+import { messageOf } from '../src/core/text/error-message.ts';
 
 export const correctionsApi = {
   /** A pasted or dropped newsletter to a ranked LinkReport, corrected by what the person taught Sift. */

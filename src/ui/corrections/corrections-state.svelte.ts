@@ -7,6 +7,7 @@ import type { Correction, CorrectionBasis, CorrectionKind } from '../../core/cor
 import { exportCorrections, previewMerge, readCorrectionsFile } from '../../core/corrections/exchange.ts';
 import type { MergePreview } from '../../core/corrections/exchange.ts';
 import * as storage from '../../storage/corrections.ts';
+import { messageOf } from '../../core/text/error-message.ts';
 
 export interface CorrectionStore {
   loadCorrections(): Promise<{ corrections: Correction[]; damaged: number }>;
@@ -15,8 +16,6 @@ export interface CorrectionStore {
   clearCorrections(): Promise<Correction[]>;
   saveMerged(merged: readonly Correction[]): Promise<Correction[]>;
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class CorrectionsState {
   list = $state.raw<Correction[]>([]);
