@@ -29,6 +29,8 @@ export const SavedRunSchema = Type.Object({
   rows: Type.Array(ResultRowSchema),
   /** Uncertain links that were not accepted (added later: absent in older runs). */
   maybe: Type.Optional(Type.Array(ResultRowSchema)),
+  /** Links the rules turned down outright, listed in the trace (added later: absent in older runs). */
+  turnedDown: Type.Optional(Type.Array(ResultRowSchema)),
   /**
    * The run's trace (src/core/agent/trace.ts), so a reopened run shows how it was decided. Its shape
    * belongs to the agent; readers check it before use and treat anything else as "no trace".

@@ -3,13 +3,14 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { SiftApp } from './pages/sift-app.ts';
 
-/** A made-up newsletter: three sure startups and two uncertain links (see maybe.spec.ts). */
+/** A made-up newsletter: three sure startups, two uncertain links (see maybe.spec.ts) and a blog post the rules turn down. */
 const NEWSLETTER = `<h2>Funding</h2>
 <p><a href="https://quillmark.dev/">Quillmark</a>, a Lisbon-based maker of writing tools, raised a $6M seed round.</p>
 <p><a href="https://tidewaterrobotics.io/">Tidewater Robotics</a> raised $12M to build harbour drones.</p>
 <h2>Worth reading</h2>
 <p>Try <a href="https://pebblecart.app/">Pebblecart</a> for your next shop.</p>
-<p>Our friends at <a href="https://harborly.io/docs">Harborly docs</a> wrote about queues.</p>`;
+<p>Our friends at <a href="https://harborly.io/docs">Harborly docs</a> wrote about queues.</p>
+<p>On our reading list: <a href="https://ferngrove.net/blog/2026/12/why-queues">why queues</a>.</p>`;
 const PLAIN = 'Quillmark raised a $6M seed round. Tidewater Robotics raised $12M. Try Pebblecart.';
 
 const MARKED = /Not a startup: you marked tidewaterrobotics\.io as not a startup on \d{1,2} [A-Z][a-z]{2}\./;
@@ -133,6 +134,48 @@ test.describe('corrections that teach Sift (real Chromium, real IndexedDB, tools
       /you marked harborly\.io as a startup on/,
     );
     await expect(app.row('Quillmark Writing Co')).toHaveCount(1);
+    await expectMeterAtZero(page);
+    expect(consoleWatch.errors).toEqual([]);
+  });
+
+  test('"Is a startup" on a link the trace lists as turned down by the rules moves it into the table, and it holds on the next run', async ({
+    page,
+    consoleWatch,
+  }) => {
+    const app = new SiftApp(page);
+    await app.open();
+    await runNewsletter(app);
+    await expect(app.row('Ferngrove')).toHaveCount(0);
+    await page.getByTestId('trace-turned-down-summary').click();
+    const listed = page.getByTestId('trace-link').filter({ hasText: 'ferngrove.net' });
+    await expect(listed).toContainText('turned down by rules');
+    await expect(listed.getByTestId('trace-link-reason')).toContainText('Not a startup (');
+    // The Maybe group's links are listed too: the model or the rules turned them down as well.
+    await expect(page.getByTestId('trace-link').filter({ hasText: 'harborly.io' })).toHaveCount(1);
+
+    await listed.getByTestId('trace-is-startup').click();
+    await expect(page.getByTestId('trace-links-message')).toHaveText(
+      'Ferngrove moved into the table as a startup: Sift will remember.',
+    );
+    await expect(listed).toHaveCount(0);
+    const row = app.row('Ferngrove');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('New');
+    await expect(row.locator('.confidence [title]')).toHaveAttribute(
+      'title',
+      /you marked ferngrove\.net as a startup on/,
+    );
+
+    await app.show('settings');
+    await expect(page.getByTestId('corrections-panel').getByTestId('correction')).toContainText(
+      'you marked ferngrove.net as a startup on',
+    );
+    await runNewsletter(app);
+    await expect(app.row('Ferngrove')).toHaveCount(1);
+    await expect(app.row('Ferngrove').locator('.confidence [title]')).toHaveAttribute(
+      'title',
+      /you marked ferngrove\.net as a startup on/,
+    );
     await expectMeterAtZero(page);
     expect(consoleWatch.errors).toEqual([]);
   });

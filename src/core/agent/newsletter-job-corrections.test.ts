@@ -38,4 +38,23 @@ describe('runNewsletterJob with the person’s corrections applied', () => {
     // Every row carries what a correction of it would record.
     expect(result.rows[0]!.correction).toMatchObject({ domain: 'bolt.dev', name: 'Bolt' });
   });
+
+  it('lists the links the rules turned down outright, with their correction basis, but none on a shared platform', async () => {
+    const report = applyCorrections(
+      linkReport([
+        ...links,
+        linkCandidate({ id: 'L3', domain: 'quietloom.io', kind: 'other', score: 0.1, name: 'Quietloom' }),
+        linkCandidate({ id: 'L4', domain: 'twitter.com', kind: 'social', score: 0.05, name: 'Twitter' }),
+        linkCandidate({ id: 'L5', domain: 'github.com', kind: 'code', score: 0.1, name: 'quietloom/cli' }),
+      ]),
+      [],
+    );
+    const result = await runNewsletterJob({
+      engines: { primary: null },
+      ports: sandboxPorts(report, new MemoryCrm([])),
+    });
+    expect(result.turnedDown.map((row) => [row.id, row.name, row.decidedBy])).toEqual([['L3', 'Quietloom', 'rules']]);
+    expect(result.turnedDown[0]!.correction).toMatchObject({ domain: 'quietloom.io', name: 'Quietloom' });
+    expect([...result.rows, ...result.maybe].map((row) => row.id)).not.toContain('L3');
+  });
 });

@@ -7,7 +7,7 @@
  * (result-row).
  */
 import type { MatchResult } from '../crm/types.ts';
-import type { LinkCandidate, LinkReport } from '../links/types.ts';
+import type { LinkCandidate, LinkKind, LinkReport } from '../links/types.ts';
 import { splitCandidates } from './candidates.ts';
 import type { NewsletterStageEvent } from './job-stages.ts';
 import { judgeByRules, judgeByVote, type Decider, type Judgement, type JudgeUncertain } from './judge-votes.ts';
@@ -21,6 +21,12 @@ export interface NewsletterResult {
   rows: ResultRow[];
   /** Uncertain links that were not accepted, with their CRM match: the results table's "Maybe" group. */
   maybe: ResultRow[];
+  /**
+   * Links the rules turned down outright (never judged, never matched against the CRM), for the trace: a person may
+   * say one is a startup after all. Links on shared platforms (social, media, the newsletter's own, images, app
+   * stores, code hosts) are left out: a verdict on their domain would hold for every link there.
+   */
+  turnedDown: ResultRow[];
   /** The model's (or the rules') verdict on every uncertain candidate. */
   judgements: Judgement[];
   report: LinkReport;
@@ -43,6 +49,16 @@ export interface NewsletterJobOptions {
   /** Each stage as it starts, moves and ends, with its counts. */
   onStage?: (event: NewsletterStageEvent) => void;
 }
+
+/** Kinds whose host serves many owners' links: "is a startup" for one of them would be a verdict on all. */
+const sharedPlatformKinds: ReadonlySet<LinkKind> = new Set([
+  'social',
+  'media',
+  'newsletter',
+  'image',
+  'appstore',
+  'code',
+]);
 
 /** The row keeps what a correction of it would record (the tools worker sets it on each link). */
 function withCorrectionBasis(row: ResultRow, link: LinkCandidate): ResultRow {
@@ -182,8 +198,12 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     .sort((a, b) => a.link.firstPosition - b.link.firstPosition)
     .map(({ link, pick }) => withCorrectionBasis(maybeRow(link, pick, matches.get(link.id)), link));
 
+  const turnedDown = split.excluded
+    .filter((link) => link.correctedBy === undefined && !sharedPlatformKinds.has(link.kind))
+    .map((link) => withCorrectionBasis(maybeRow(link, { name: link.name, decidedBy: 'rules' }, undefined), link));
+
   const trace = recorder.finish(
     `${rows.length} startups (${split.certain.length} by rules, ${judgements.length} judged, ${byModel} by the model)`,
   );
-  return { rows, maybe, judgements, report, state, trace };
+  return { rows, maybe, turnedDown, judgements, report, state, trace };
 }

@@ -56,9 +56,21 @@ export interface RowPick {
 
 const confidenceOf = (score: number) => Math.min(1, Math.max(0, Math.round(score * 1000) / 1000));
 
+/** What a row shows of its CRM match (none found: a new company). */
+export function crmFields(
+  match: MatchResult | undefined,
+): Pick<ResultRow, 'status' | 'evidence' | 'companyId' | 'companyName'> {
+  const status: CrmStatus = match?.status ?? 'not-in-crm';
+  return {
+    status,
+    evidence: match?.evidence.map((evidence) => evidence.detail) ?? [],
+    companyId: match?.company?.id ?? null,
+    companyName: match?.company?.name ?? null,
+  };
+}
+
 /** A startup link, the decision about it and its CRM match, as the table shows it. */
 export function resultRow(link: LinkCandidate, pick: RowPick, match: MatchResult | undefined): ResultRow {
-  const status: CrmStatus = match?.status ?? 'not-in-crm';
   return {
     id: link.id,
     name: pick.name || link.domain,
@@ -66,10 +78,7 @@ export function resultRow(link: LinkCandidate, pick: RowPick, match: MatchResult
     host: link.host,
     domain: link.domain,
     sentence: link.context,
-    status,
-    evidence: match?.evidence.map((evidence) => evidence.detail) ?? [],
-    companyId: match?.company?.id ?? null,
-    companyName: match?.company?.name ?? null,
+    ...crmFields(match),
     confidence: confidenceOf(link.score),
     decidedBy: pick.decidedBy,
     reason: [fallbackNote(pick.decidedBy), ...link.features].filter(Boolean).join('; '),

@@ -6,7 +6,7 @@
  * or an Ask's write changes them there, and every change is saved to history.
  */
 import type { NewsletterResult } from '../../core/agent/newsletter-job.ts';
-import { promotedRow, type ResultRow } from '../../core/agent/result-row.ts';
+import { crmFields, promotedRow, type ResultRow } from '../../core/agent/result-row.ts';
 import { correctionNote } from '../../core/corrections/correction.ts';
 import type { Correction, CorrectionBasis, CorrectionKind } from '../../core/corrections/correction.ts';
 import type { ToolState } from '../../core/agent/tools.ts';
@@ -92,6 +92,12 @@ export class NewsletterJob {
   rows = $derived<readonly ResultRow[]>(this.run?.rows ?? []);
   /** Uncertain links not accepted: the table's collapsed "Maybe" group, each promotable or dismissable. */
   maybe = $derived<readonly ResultRow[]>(this.run?.maybe ?? []);
+  /** Links the rules turned down outright, listed in the trace: the person may say one is a startup after all. */
+  turnedDown = $derived<readonly ResultRow[]>(this.run?.turnedDown ?? []);
+  /** Every link the model or the rules turned down, in the newsletter's order: what the trace lists. */
+  turnedDownLinks = $derived<readonly ResultRow[]>(
+    [...this.maybe, ...this.turnedDown].sort((a, b) => rowOrder(a) - rowOrder(b)),
+  );
   /** Where "Add" writes for the run shown; null when no CRM is set up. */
   crm = $state.raw<CrmBackend | null>(null);
   running = $derived(this.status === 'running');
@@ -198,6 +204,7 @@ export class NewsletterJob {
         },
         rows: result.rows,
         maybe: result.maybe,
+        turnedDown: result.turnedDown,
         trace: result.trace,
       };
       this.run = finished;
@@ -287,16 +294,37 @@ export class NewsletterJob {
     );
   }
 
-  /** The person says a "Maybe" row is a startup: Sift learns it and the row moves into the table. */
+  /**
+   * The person says a link Sift turned down is a startup (a "Maybe" row, or a link the rules turned down that the
+   * trace lists): Sift learns it and the row moves into the table. A link the rules turned down was never matched
+   * against the CRM, so it is matched first; when the match or the correction fails, nothing moves.
+   */
   async markStartup(id: string): Promise<void> {
-    const row = this.maybe.find((known) => known.id === id);
+    const fromMaybe = this.maybe.find((known) => known.id === id);
+    const row = fromMaybe ?? this.turnedDown.find((known) => known.id === id);
     if (!row) return;
+    const checked = fromMaybe ? row : await this.#matchInCrm(row);
     const correction = await this.#corrections().record('is-startup', basisOf(row), this.#source());
-    const promoted = { ...promotedRow(row), reason: `A startup: ${correctionNote(correction)}.` };
+    const promoted = { ...promotedRow(checked), reason: `A startup: ${correctionNote(correction)}.` };
     this.#changeRows(
       [...this.rows, promoted].sort((a, b) => rowOrder(a) - rowOrder(b)),
       this.maybe.filter((known) => known.id !== id),
+      this.turnedDown.filter((known) => known.id !== id),
     );
+  }
+
+  /** The row with its CRM match (as the run would have found it had the link been a candidate). */
+  async #matchInCrm(row: ResultRow): Promise<ResultRow> {
+    if (!this.crm) return row;
+    let match: MatchResult | undefined;
+    try {
+      [match] = await this.crm.matchMany([{ domain: row.domain, name: row.name }]);
+    } catch (error) {
+      throw new Error(`${row.name} could not be checked against ${this.crm.label}: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+    return { ...row, ...crmFields(match) };
   }
 
   /** The person gives a row's company its right name; later runs use it for the same link. */
@@ -349,9 +377,18 @@ export class NewsletterJob {
     }
   }
 
-  #changeRows(rows: ResultRow[], maybe: readonly ResultRow[] = this.maybe): void {
+  #changeRows(
+    rows: ResultRow[],
+    maybe: readonly ResultRow[] = this.maybe,
+    turnedDown: readonly ResultRow[] = this.turnedDown,
+  ): void {
     if (!this.run) return;
-    this.run = { ...this.run, rows, maybe: [...maybe] };
+    this.run = {
+      ...this.run,
+      rows,
+      maybe: [...maybe],
+      ...(this.run.turnedDown ? { turnedDown: [...turnedDown] } : {}),
+    };
     void this.#save(this.run, 'History was not updated');
   }
 
