@@ -1,5 +1,5 @@
 /**
- * `npm run -s eval:corrections [-- DIR] [--clicks=K] [--verbose]`: does correcting Sift make it better on the next
+ * `npm run -s eval:corrections [-- DIR] [--clicks=K] [--verbose] [--explain]`: does correcting Sift make it better on the next
  * issue of the same newsletter? A simulated reader goes through each newsletter family of the labelled corpus (DIR,
  * default ../shared/corpus) that has at least two issues, in date order. On each issue they see the ranking with
  * every correction made so far applied (src/core/corrections/apply.ts, as the tools worker applies it), and correct
@@ -13,8 +13,9 @@
  * Last line: {"families":N,"clicks":…,"before":{"recall":…,"precision":…},"after":{"recall":…,"precision":…}}
  */
 import { basename, resolve } from 'node:path';
-import { applyCorrections, rankedByScorer, senderOf } from '../src/core/corrections/apply.ts';
-import { makeCorrection } from '../src/core/corrections/correction.ts';
+import { applyCorrections, ownSenders, rankedByScorer, senderOf } from '../src/core/corrections/apply.ts';
+import { learnPersonalLayer } from '../src/core/corrections/personal-layer.ts';
+import { makeCorrection, nameKey } from '../src/core/corrections/correction.ts';
 import type { Correction } from '../src/core/corrections/correction.ts';
 import { personalFeatures } from '../src/core/corrections/personal-features.ts';
 import type { LinkCandidate } from '../src/core/links/types.ts';
@@ -86,11 +87,68 @@ interface FamilyRun {
   clicks: number;
   before: FileScore[];
   after: FileScore[];
+  /** With --explain: why the later issues changed, link by link, in words. */
+  explained: string[];
 }
 
-function simulateFamily(family: string, files: readonly ReadFile[], others: readonly ReadFile[], limit: number) {
+const startupWord = (link: LinkCandidate) => (link.kind === 'startup' ? 'startup' : 'not');
+
+/**
+ * Why a later issue changed (or did not): every link the corrections moved across the startup line, with its label
+ * and the correction's note; and every earlier correction whose name reappears on a link its key does not reach
+ * (another domain, another tracker, another sender), since that is where a correction fails to carry.
+ */
+function explainIssue(
+  read: ReadFile,
+  links: readonly LinkCandidate[],
+  corrected: readonly LinkCandidate[],
+  corrections: readonly Correction[],
+): string[] {
+  const lines: string[] = [];
+  const file = basename(read.file.file);
+  const own = ownSenders(read.file.report);
+  const layer = learnPersonalLayer(corrections, own.length > 0 ? own : ['']);
+  /** The features that moved the link most, with their learned weights. */
+  const movedBy = (link: LinkCandidate) =>
+    personalFeatures(link)
+      .map((feature) => [feature, layer.shift([feature])] as const)
+      .filter(([, weight]) => Math.abs(weight) >= 0.05)
+      .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+      .slice(0, 5)
+      .map(([feature, weight]) => `${feature} ${weight.toFixed(2)}`)
+      .join(', ');
+  corrected.forEach((after, index) => {
+    const before = links[index]!;
+    const gold = goldOf(after, read.file.labels);
+    if (startupWord(before) !== startupWord(after)) {
+      const good =
+        (after.kind === 'startup') === (gold === 'startup') ? 'fixed' : gold === 'borderline' ? 'moved' : 'BROKE';
+      lines.push(
+        `    ${good} ${file}: ${after.domain} "${after.name}" (${gold}) ${startupWord(before)} ${before.score} → ${startupWord(after)} ${after.score}: ${after.correctedBy ?? after.features[0]} [${movedBy(before)}]`,
+      );
+    } else if (after.kind === 'startup' && gold === 'other') {
+      const named = corrections.find(
+        (item) => nameKey(item.name) === nameKey(after.name) && item.kind === 'not-startup',
+      );
+      if (named) {
+        lines.push(
+          `    missed ${file}: ${after.needsNetwork ? after.tracker : after.domain} "${after.name}" was marked not a startup as ${named.domain ?? 'a name'} from ${named.sender || 'no sender'}, but this link is ${after.needsNetwork ? 'behind a tracker' : after.domain} from ${senderOf(read.file.report) || 'no sender'}`,
+        );
+      }
+    }
+  });
+  return lines;
+}
+
+function simulateFamily(
+  family: string,
+  files: readonly ReadFile[],
+  others: readonly ReadFile[],
+  limit: number,
+  explain: boolean,
+) {
   const model = trainModel(others, trainingPolicy);
-  const run: FamilyRun = { family, clicks: 0, before: [], after: [] };
+  const run: FamilyRun = { family, clicks: 0, before: [], after: [], explained: [] };
   let corrections: Correction[] = [];
   issuesOf(files).forEach((issue, index) => {
     let seen: { read: ReadFile; links: LinkCandidate[] } | null = null;
@@ -100,6 +158,7 @@ function simulateFamily(family: string, files: readonly ReadFile[], others: read
       if (index > 0) {
         run.before.push(scoreFile(read.file, links));
         run.after.push(scoreFile(read.file, corrected));
+        if (explain) run.explained.push(...explainIssue(read, links, corrected, corrections));
       }
       seen ??= { read, links: corrected };
     }
@@ -114,6 +173,7 @@ function simulateFamily(family: string, files: readonly ReadFile[], others: read
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
+  const explain = args.includes('--explain');
   const limit = Number(args.find((arg) => arg.startsWith('--clicks='))?.slice('--clicks='.length) ?? 5);
   if (!Number.isInteger(limit) || limit < 0) throw new Error('--clicks=K needs a whole number of clicks per issue.');
   const dir = resolve(args.find((arg) => !arg.startsWith('--')) ?? defaultCorpusDir);
@@ -134,6 +194,7 @@ async function main(): Promise<void> {
       files.filter((read) => read.file.family === family),
       files.filter((read) => read.file.family !== family),
       limit,
+      explain,
     ),
   );
   const round = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
@@ -154,6 +215,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${run.family.padEnd(28)} ${String(run.clicks).padStart(3)} clicks  precision ${before.precision ?? '-'} → ${after.precision ?? '-'}  recall ${before.recall ?? '-'} → ${after.recall ?? '-'}  true startups ${before.true_startup_links} → ${after.true_startup_links}  false startups ${before.false_startup_links} → ${after.false_startup_links}\n`,
     );
+    for (const line of run.explained) process.stdout.write(`${line}\n`);
     if (verbose) {
       for (const score of run.after) {
         for (const wrong of score.wrong) process.stdout.write(`    still wrong in ${score.file}: ${wrong}\n`);

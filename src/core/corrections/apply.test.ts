@@ -132,12 +132,57 @@ describe('the personal layer', () => {
       score: 0.25,
     });
     const layer = learnPersonalLayer(verdicts, ['weekly.example']);
-    expect(layer.shift(personalFeatures(unrelated))).toBeLessThanOrEqual(unrelatedLimit + 1e-9);
+    // What every link of the sender shares never raises: a sender-wide raise would add more false startups than it finds.
+    expect(layer.shift(personalFeatures(unrelated))).toBe(0);
     const after = applyCorrections(report([unrelated]), verdicts).links[0]!;
     expect(after.score).toBeLessThan(0.5);
     expect(after.kind).not.toBe('startup');
     // The clicked shape itself did move.
     expect(layer.shift(personalFeatures(startupLike))).toBeGreaterThan(1);
+  });
+
+  it('one click decides its own link only: a link sharing its heading, shape and neighbour words moves by the broad features at most', () => {
+    const clicked = link({
+      url: 'https://tidewaterrobotics.io/',
+      text: 'Tidewater',
+      context: 'Backed by Tidewater, the harbour drone maker.',
+      heading: 'The Deals of the Week',
+      score: 0.85,
+      kind: 'startup',
+    });
+    const sibling = link({
+      url: 'https://quillmark.dev/',
+      text: 'Quillmark',
+      context: 'Backed by Quillmark, the writing tools maker.',
+      heading: 'The Deals of the Week',
+      score: 0.9,
+      kind: 'startup',
+    });
+    const layer = learnPersonalLayer([correct('not-startup', clicked)], ['weekly.example']);
+    expect(layer.shift(personalFeatures(sibling))).toBeGreaterThanOrEqual(-unrelatedLimit - 1e-9);
+    expect(applyCorrections(report([sibling]), [correct('not-startup', clicked)]).links[0]!.kind).toBe('startup');
+    // Twice, on two links: the shared pattern is learned.
+    const again = link({ ...clicked, url: 'https://gullwing.io/', text: 'Gullwing', score: 0.8 });
+    const twice = learnPersonalLayer(
+      [correct('not-startup', clicked), correct('not-startup', again)],
+      ['weekly.example'],
+    );
+    expect(twice.shift(personalFeatures(sibling))).toBeLessThan(-unrelatedLimit);
+  });
+
+  it('learns over the words that carry meaning: no “the”, “and” or “on” from headings, anchors or neighbours', () => {
+    const features = personalFeatures(
+      link({
+        url: 'https://acme.io/',
+        text: 'Acme and Co',
+        context: 'Bet on Acme and Co today.',
+        heading: 'The Rundown',
+      }),
+    );
+    expect(features).toEqual(
+      expect.arrayContaining(['heading:rundown', 'heading-word:rundown', 'anchor:acme', 'left:bet']),
+    );
+    expect(features.filter((feature) => /:(the|and|on)$/.test(feature))).toEqual([]);
   });
 
   it('learns a sender’s habit: jobs at large companies marked twice are turned down in the next issue', () => {

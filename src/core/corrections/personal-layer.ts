@@ -5,8 +5,9 @@
  *
  * Bounded, on purpose, so a few clicks cannot make everything a startup:
  * - each learned weight is clamped; features every link shares (the sender's bias, direct-or-tracker, the TLD)
- *   to `broadLimit`, so a link that shares nothing else with the corrections moves by at most `unrelatedLimit`;
- *   upwards, a weight gets only `raiseShare` of its limit;
+ *   to `broadLimit`, so a link that shares nothing else with the corrections moves by at most `unrelatedLimit`, and
+ *   only downwards; upwards, any other weight gets only `raiseShare` of its limit;
+ * - any other feature is learned only once `minSupport` corrections carry it;
  * - a link's whole shift is clamped to `shiftLimit` log-odds.
  * Deterministic: corrections are learned in (date, id) order, with no randomness.
  * Scoped: one sender's corrections never train another sender's weights (only exact domain verdicts cross senders,
@@ -25,6 +26,18 @@ export const personalSettings = {
   shiftLimit: 3,
   /** A weight may raise scores by this share of its limit only: a wrong "startup" costs more than a missed one. */
   raiseShare: 0.5,
+  /**
+   * The features every link of a sender shares never raise: startups are a few in a hundred of a newsletter's links,
+   * so a sender-wide raise adds more false startups than it finds (eval:corrections: strictlyvc's news sources crossed
+   * the line on two "is a startup" clicks); a sender-wide lowering costs only that sender's borderline links.
+   */
+  broadRaiseShare: 0,
+  /**
+   * A feature other than the broad ones is learned only once this many corrections of different links carry it: one
+   * click decides its own link (an exact verdict) and teaches nothing about its heading or its neighbours' words,
+   * which its wrong and right links share alike; a pattern is what recurs.
+   */
+  minSupport: 2,
 } as const;
 
 /** The most a link sharing only broad features with every correction can move: three broad features. */
@@ -55,11 +68,17 @@ function learnWeights(corrections: readonly Correction[]): Map<string, number> {
   const examples = corrections
     .filter((correction) => correction.kind !== 'rename' && correction.features.length > 0)
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const { epochs, learningRate, l2, weightLimit, broadLimit, shiftLimit, raiseShare } = personalSettings;
+  const { epochs, learningRate, l2, weightLimit, broadLimit, shiftLimit, raiseShare, broadRaiseShare, minSupport } =
+    personalSettings;
+  const support = new Map<string, number>();
+  for (const example of examples) {
+    for (const feature of new Set(example.features)) support.set(feature, (support.get(feature) ?? 0) + 1);
+  }
+  const learnable = (feature: string) => isBroadFeature(feature) || (support.get(feature) ?? 0) >= minSupport;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const example of examples) {
       const target = example.kind === 'is-startup' ? 1 : 0;
-      const features = new Set(example.features);
+      const features = new Set(example.features.filter(learnable));
       let shift = 0;
       for (const feature of features) shift += weights.get(feature) ?? 0;
       const error = sigmoid(logOdds(example.score) + clampTo(shift, shiftLimit)) - target;
@@ -67,7 +86,8 @@ function learnWeights(corrections: readonly Correction[]): Map<string, number> {
         const weight = weights.get(feature) ?? 0;
         const next = weight - learningRate * (error + l2 * weight);
         const limit = isBroadFeature(feature) ? broadLimit : weightLimit;
-        weights.set(feature, Math.min(next > 0 ? limit * raiseShare : limit, Math.max(-limit, next)));
+        const raiseLimit = isBroadFeature(feature) ? limit * broadRaiseShare : limit * raiseShare;
+        weights.set(feature, Math.min(raiseLimit, Math.max(-limit, next)));
       }
     }
   }
