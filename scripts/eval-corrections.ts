@@ -117,6 +117,17 @@ function explainIssue(
       .slice(0, 5)
       .map(([feature, weight]) => `${feature} ${weight.toFixed(2)}`)
       .join(', ');
+  const carried = corrected.filter((link) => link.correctedBy?.startsWith('you marked'));
+  if (carried.length > 0) {
+    lines.push(
+      `    carried ${file}: ${carried.length} links decided by an earlier verdict (${carried
+        .map(
+          (link) =>
+            `${link.needsNetwork ? link.tracker : link.domain} "${link.name}" ${goldOf(link, read.file.labels)}`,
+        )
+        .join('; ')})`,
+    );
+  }
   corrected.forEach((after, index) => {
     const before = links[index]!;
     const gold = goldOf(after, read.file.labels);
