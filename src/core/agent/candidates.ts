@@ -11,16 +11,20 @@ export const certainStartupScore = 0.8;
 export const certainOtherScore = 0.2;
 /** The rules' own answer for an uncertain link, used whenever the model's does not stand. */
 export const leaningScore = 0.5;
-/** Kinds the deterministic classifier is sure are not a company's own site. */
-const excludedKinds: ReadonlySet<LinkKind> = new Set([
+/**
+ * Kinds whose host serves many owners' links (a social network, a news site, a code host…): none is a company's own
+ * site, and a verdict on one's domain would hold for every link there.
+ */
+export const sharedPlatformKinds: ReadonlySet<LinkKind> = new Set([
   'social',
   'media',
   'newsletter',
   'image',
   'appstore',
   'code',
-  'bigco',
 ]);
+/** Kinds the deterministic classifier is sure are not a company's own site. */
+const excludedKinds: ReadonlySet<LinkKind> = new Set([...sharedPlatformKinds, 'bigco']);
 
 export interface CandidateSplit {
   certain: LinkCandidate[];

@@ -7,8 +7,8 @@
  * (result-row).
  */
 import type { MatchResult } from '../crm/types.ts';
-import type { LinkCandidate, LinkKind, LinkReport } from '../links/types.ts';
-import { splitCandidates } from './candidates.ts';
+import type { LinkCandidate, LinkReport } from '../links/types.ts';
+import { sharedPlatformKinds, splitCandidates } from './candidates.ts';
 import type { NewsletterStageEvent } from './job-stages.ts';
 import { judgeByRules, judgeByVote, type Decider, type Judgement, type JudgeUncertain } from './judge-votes.ts';
 import type { StepEngines } from './model-step.ts';
@@ -49,16 +49,6 @@ export interface NewsletterJobOptions {
   /** Each stage as it starts, moves and ends, with its counts. */
   onStage?: (event: NewsletterStageEvent) => void;
 }
-
-/** Kinds whose host serves many owners' links: "is a startup" for one of them would be a verdict on all. */
-const sharedPlatformKinds: ReadonlySet<LinkKind> = new Set([
-  'social',
-  'media',
-  'newsletter',
-  'image',
-  'appstore',
-  'code',
-]);
 
 /** The row keeps what a correction of it would record (the tools worker sets it on each link). */
 function withCorrectionBasis(row: ResultRow, link: LinkCandidate): ResultRow {
