@@ -55,6 +55,35 @@ function withCorrectionBasis(row: ResultRow, link: LinkCandidate): ResultRow {
   return link.correction ? { ...row, correction: link.correction } : row;
 }
 
+export interface JudgeStageOptions {
+  engines: StepEngines;
+  /** The CRM's answer for each link, by id: the prompt marks the ones already in the CRM. */
+  matches: ReadonlyMap<string, MatchResult>;
+  recorder: TraceRecorder;
+  judge?: JudgeUncertain | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The job's judge stage on its own: the uncertain links of one newsletter, judged by the model
+ * through the gates (or by the rules' leaning when no engine is there). Exported so a batch, whose
+ * links and CRM ran earlier in the tools worker, judges exactly as a paste does.
+ */
+export async function judgeUncertainLinks(
+  uncertain: readonly LinkCandidate[],
+  options: JudgeStageOptions,
+): Promise<Judgement[]> {
+  const engine = options.engines.primary ?? options.engines.fallback ?? null;
+  if (!engine) return judgeByRules(uncertain);
+  const judge = options.judge ?? judgeByVote;
+  return judge(uncertain, {
+    engines: options.engines,
+    matches: options.matches,
+    recorder: options.recorder,
+    signal: options.signal,
+  });
+}
+
 export async function runNewsletterJob(options: NewsletterJobOptions): Promise<NewsletterResult> {
   const now = options.now ?? Date.now;
   const engine = options.engines.primary ?? options.engines.fallback ?? null;
@@ -131,10 +160,13 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     counts: { checked: considered.length, inCrm, possible, notInCrm: found.length - inCrm - possible },
   });
 
-  const judge = options.judge ?? judgeByVote;
-  const judgements = engine
-    ? await judge(split.uncertain, { engines: options.engines, matches, recorder, signal: options.signal })
-    : judgeByRules(split.uncertain);
+  const judgements = await judgeUncertainLinks(split.uncertain, {
+    engines: options.engines,
+    matches,
+    recorder,
+    judge: options.judge,
+    signal: options.signal,
+  });
 
   const byModel = judgements.filter((judgement) => judgement.decidedBy.startsWith('model')).length;
   if (engine) {
