@@ -10,7 +10,8 @@
  */
 import { signalFromPort } from '../src/core/cancel-port.ts';
 import type { Mention } from '../src/core/batch/merge.ts';
-import { startupMentions } from '../src/core/batch/mentions.ts';
+import { uncertainOf, type UncertainLinks } from '../src/core/batch/batch-judge.ts';
+import { newsletterOf, startupMentions } from '../src/core/batch/mentions.ts';
 import { judgeWork, type JudgeWork } from '../src/core/batch/model-budget.ts';
 import { prescan, type PrescanProgress, type PrescanSummary } from '../src/core/batch/prescan.ts';
 import {
@@ -31,6 +32,8 @@ export interface NewsletterLinks {
   mentions: Mention[];
   /** What judging the links the rules were unsure of would cost the model: the batch's budget line. */
   judgeWork: JudgeWork;
+  /** Those links, kept with the batch for the model to judge later; null when the rules were sure of every link. */
+  uncertain: UncertainLinks | null;
 }
 
 /** Events that cross to the page: per-message skips are left out (their tally is in `progress` and the summary). */
@@ -60,7 +63,12 @@ const FLUSH_NEWSLETTERS = 8;
 export async function readNewsletter(input: NewsletterInput): Promise<NewsletterLinks> {
   const report = await extractLinks(input.bytes, { fileName: input.fileName });
   if (input.meta.notes.length > 0) report.warnings.unshift(...input.meta.notes);
-  return { report, mentions: startupMentions(report.links, input.meta), judgeWork: judgeWork(report.links) };
+  return {
+    report,
+    mentions: startupMentions(report.links, input.meta),
+    judgeWork: judgeWork(report.links),
+    uncertain: uncertainOf(report.links, newsletterOf(input.meta)),
+  };
 }
 
 export const batchApi = {

@@ -70,6 +70,7 @@ export function mergedToJson(table: readonly MergedStartup[]): string {
         date: source.date,
         sentence: source.context,
         url: source.url,
+        decidedBy: source.decidedBy ?? 'rules',
       })),
     })),
     null,

@@ -1,8 +1,11 @@
 /**
- * From a newsletter's link report to the mentions the merged table is built from: its links ranked `startup`.
- * A link behind an opaque tracker has no known destination, so it is merged by name only.
+ * From a newsletter's link report to the mentions the merged table is built from: the links the rules are sure
+ * are startups (`splitCandidates`' certain ones). The links they were unsure of are the judge's
+ * (`batch-judge.ts`), as in a paste.
  */
+import { splitCandidates } from '../agent/candidates.ts';
 import type { LinkCandidate } from '../links/types.ts';
+import { mentionOf } from './batch-judge.ts';
 import type { Mention } from './merge.ts';
 import type { NewsletterMeta } from './screen.ts';
 
@@ -11,16 +14,16 @@ export function newsletterName(meta: NewsletterMeta): string {
   return meta.sender.key === 'files' ? meta.subject : meta.sender.name;
 }
 
+/** Who a newsletter's mentions name as their source. */
+export function newsletterOf(meta: NewsletterMeta): {
+  newsletterId: string;
+  newsletterName: string;
+  date: string | null;
+} {
+  return { newsletterId: meta.key, newsletterName: newsletterName(meta), date: meta.date };
+}
+
 export function startupMentions(links: readonly LinkCandidate[], meta: NewsletterMeta): Mention[] {
-  return links
-    .filter((link) => link.kind === 'startup')
-    .map((link) => ({
-      name: link.name || link.text || link.domain,
-      url: link.url,
-      domain: link.needsNetwork ? null : link.domain,
-      context: link.context,
-      newsletterId: meta.key,
-      newsletterName: newsletterName(meta),
-      date: meta.date,
-    }));
+  const newsletter = newsletterOf(meta);
+  return splitCandidates(links).certain.map((link) => mentionOf(link, newsletter));
 }

@@ -21,6 +21,8 @@ export interface Mention {
   newsletterName: string;
   /** When the newsletter was sent (ISO), or null. */
   date: string | null;
+  /** Who called it a startup when a model was asked (`model, confirmed by a second sample`); absent: the rules. */
+  decidedBy?: string;
 }
 
 export interface MentionSource {
@@ -29,6 +31,7 @@ export interface MentionSource {
   date: string | null;
   context: string;
   url: string;
+  decidedBy?: string;
 }
 
 export interface MergedStartup {
@@ -117,6 +120,7 @@ export class StartupMerger {
         date: mention.date,
         context: mention.context,
         url: mention.url,
+        ...(mention.decidedBy ? { decidedBy: mention.decidedBy } : {}),
       });
     }
   }

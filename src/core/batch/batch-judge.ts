@@ -1,0 +1,112 @@
+/**
+ * The model's part of a batch: each newsletter's links the rules were unsure of are kept with the batch (the
+ * tools worker's pass does not wait for a model), and judged later, one newsletter at a time, by the newsletter
+ * job's own judge stage (`judgeUncertainLinks`: the same prompt, gates, votes and rules fallback as a paste).
+ * Until a newsletter is judged, the rules' leaning stands for its unsure links, as in a paste without a model.
+ */
+import { rulesSayStartup, splitCandidates } from '../agent/candidates.ts';
+import type { Judgement } from '../agent/judge-votes.ts';
+import type { StepEngines } from '../agent/model-step.ts';
+import { judgeUncertainLinks } from '../agent/newsletter-job.ts';
+import { modelCalls, TraceRecorder, traceEngine, type ModelCall } from '../agent/trace.ts';
+import type { MatchResult } from '../crm/types.ts';
+import type { LinkCandidate } from '../links/types.ts';
+import type { Mention } from './merge.ts';
+
+/** One newsletter's links the rules were unsure of, with what a mention of them needs. */
+export interface UncertainLinks {
+  newsletterId: string;
+  newsletterName: string;
+  date: string | null;
+  links: LinkCandidate[];
+}
+
+/** A model call as the batch keeps it: what the 2×2 run summary counts. */
+export type JudgeCall = Pick<ModelCall, 'engine' | 'promptTokens' | 'outputTokens' | 'durationMs'>;
+
+/** One newsletter's unsure links as judged, and the model calls that cost. */
+export interface NewsletterVerdicts {
+  newsletterId: string;
+  judgements: Judgement[];
+  calls: JudgeCall[];
+}
+
+/** A mention of one link: the name the model gave when it judged it, and who decided. */
+export function mentionOf(
+  link: LinkCandidate,
+  newsletter: Pick<UncertainLinks, 'newsletterId' | 'newsletterName' | 'date'>,
+  pick?: { name: string; decidedBy: string },
+): Mention {
+  return {
+    name: pick?.name || link.name || link.text || link.domain,
+    url: link.url,
+    // A link behind an opaque tracker has no known destination: it is merged by name only.
+    domain: link.needsNetwork ? null : link.domain,
+    context: link.context,
+    newsletterId: newsletter.newsletterId,
+    newsletterName: newsletter.newsletterName,
+    date: newsletter.date,
+    ...(pick ? { decidedBy: pick.decidedBy } : {}),
+  };
+}
+
+/** The links of a newsletter the rules were unsure of, or null when there are none. */
+export function uncertainOf(
+  links: readonly LinkCandidate[],
+  newsletter: Omit<UncertainLinks, 'links'>,
+): UncertainLinks | null {
+  const { uncertain } = splitCandidates(links);
+  return uncertain.length > 0 ? { ...newsletter, links: uncertain } : null;
+}
+
+/**
+ * The startups among a newsletter's unsure links: the judge's verdicts once it ran (a rejected link stays out),
+ * the rules' leaning before.
+ */
+export function uncertainMentions(pending: UncertainLinks, judgements?: readonly Judgement[]): Mention[] {
+  if (!judgements) return pending.links.filter(rulesSayStartup).map((link) => mentionOf(link, pending));
+  const byId = new Map(pending.links.map((link) => [link.id, link]));
+  return judgements.flatMap((judgement) => {
+    const link = byId.get(judgement.id);
+    return link && judgement.startup ? [mentionOf(link, pending, judgement)] : [];
+  });
+}
+
+export interface JudgeNewsletterOptions {
+  engines: StepEngines;
+  /** The CRM's answer for each unsure link, by link id (the prompt marks those already in the CRM). */
+  matches: ReadonlyMap<string, MatchResult>;
+  signal?: AbortSignal | undefined;
+  now?: () => number;
+}
+
+/**
+ * Judges one newsletter's unsure links with the engines given. Throws (an `AbortedError`) when cancelled, so a
+ * half-judged newsletter is never kept.
+ */
+export async function judgeNewsletter(
+  pending: UncertainLinks,
+  options: JudgeNewsletterOptions,
+): Promise<NewsletterVerdicts> {
+  const now = options.now ?? Date.now;
+  const recorder = new TraceRecorder(
+    {
+      id: `batch-judge-${pending.newsletterId}`,
+      job: 'newsletter',
+      instruction: null,
+      engine: traceEngine(options.engines.primary?.info),
+      fallback: traceEngine(options.engines.fallback?.info),
+    },
+    now,
+  );
+  const judgements = await judgeUncertainLinks(pending.links, {
+    engines: options.engines,
+    matches: options.matches,
+    recorder,
+    signal: options.signal,
+  });
+  const calls = modelCalls(recorder.finish(`${judgements.length} links judged`)).map(
+    ({ engine, promptTokens, outputTokens, durationMs }) => ({ engine, promptTokens, outputTokens, durationMs }),
+  );
+  return { newsletterId: pending.newsletterId, judgements, calls };
+}
