@@ -3,8 +3,10 @@ import { get, set } from 'idb-keyval';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newCheckpoint, markDone } from '../core/batch/checkpoint.ts';
 import { batchFile } from '../core/batch/test-messages.ts';
+import { linkCandidate } from '../core/bench/sandbox.ts';
 import {
   appendToBatch,
+  appendVerdicts,
   BATCH_HISTORY_LIMIT,
   BATCH_SCHEMA_VERSION,
   deleteBatch,
@@ -35,6 +37,7 @@ function newBatch(id: string, now: number): SavedBatch {
     problems: [],
     tableKeys: [],
     judgeWork: { links: 0, calls: 0, promptTokens: 0, outputTokens: 0 },
+    judgedParts: 0,
   };
 }
 
@@ -110,6 +113,59 @@ describe('batch store', () => {
     await startBatch(current);
     expect(await lastCompleteTableKeys('current')).toEqual({ keys: ['domain:quillmate.io'], at: 1000 });
     expect(await lastCompleteTableKeys('old')).toBeNull();
+  });
+
+  it('keeps each newsletter’s unsure links and the model’s verdicts with the calls they cost, and deletes them with the batch', async () => {
+    const batch = newBatch('judged', 1000);
+    await startBatch(batch);
+    const unsure = linkCandidate({ id: 'L3', domain: 'nimbusfold.com', name: 'Nimbusfold', kind: 'other', score: 0.6 });
+    markDone(batch.checkpoint, 'mid:a', 1100);
+    await appendToBatch(batch, {
+      newsletters: [newsletter('mid:a')],
+      mentions: [mention('mid:a')],
+      uncertain: [{ newsletterId: 'mid:a', newsletterName: 'Example Weekly', date: null, links: [unsure] }],
+    });
+    const engine = {
+      id: 'webllm:Qwen3-0.6B',
+      model: 'Qwen3-0.6B',
+      size: 'small' as const,
+      location: 'on-device' as const,
+    };
+    await appendVerdicts(batch, {
+      verdicts: [
+        {
+          newsletterId: 'mid:a',
+          judgements: [
+            { id: 'L3', startup: false, name: 'Nimbusfold', decidedBy: 'model, confirmed by a second sample' },
+          ],
+          calls: [{ engine, promptTokens: 300, outputTokens: 40, durationMs: 900 }],
+        },
+      ],
+    });
+    const loaded = await loadBatch('judged');
+    expect(loaded?.batch.judgedParts).toBe(1);
+    expect(loaded?.uncertain[0]?.links).toEqual([unsure]);
+    expect(loaded?.verdicts[0]?.judgements[0]).toMatchObject({ id: 'L3', startup: false });
+    expect(loaded?.verdicts[0]?.calls[0]?.engine).toEqual(engine);
+    await deleteBatch('judged');
+    expect(await get('batch:judged:judged:0', store('batch'))).toBeUndefined();
+    expect(await get('batch:judged:part:0', store('batch'))).toBeUndefined();
+  });
+
+  it('reads a version 1 batch (saved before the model judged batches) as one with nothing to judge', async () => {
+    const { judgedParts: _, ...v2 } = newBatch('v1', 1000);
+    await set('batch:v1', { ...v2, schemaVersion: 1, parts: 1 }, store('batch'));
+    await set('batch:v1:part:0', { newsletters: [newsletter('mid:a')], mentions: [mention('mid:a')] }, store('batch'));
+    await set(
+      'index',
+      [{ id: 'v1', title: 'Inbox.mbox', status: 'running', updatedAt: 1000, newsletters: 0 }],
+      store('batch'),
+    );
+    const loaded = await latestBatch();
+    expect(loaded?.batch).toMatchObject({ id: 'v1', schemaVersion: BATCH_SCHEMA_VERSION, judgedParts: 0 });
+    expect(loaded?.mentions).toHaveLength(1);
+    expect(loaded?.uncertain).toEqual([]);
+    expect(loaded?.verdicts).toEqual([]);
   });
 
   it('drops the oldest batch and its parts beyond the limit', async () => {

@@ -3,9 +3,13 @@
  * or a closed tab loses nothing and dropping the same files again continues where it stopped.
  *
  * Layout: `batch:<id>` is the head (the checkpoint, counts, problems), `batch:<id>:part:<n>` holds the newsletters
- * and mentions of one crossing from the worker, and `index` lists the heads' summaries newest first. A part and
- * the head that counts it are written in one transaction, so the checkpoint never names a newsletter whose
- * mentions were not saved.
+ * and mentions of one crossing from the worker (and their links the rules were unsure of), `batch:<id>:judged:<n>`
+ * the model's verdicts on one newsletter's unsure links with the calls they cost, and `index` lists the heads'
+ * summaries newest first. A part and the head that counts it are written in one transaction, so the checkpoint
+ * never names a newsletter whose mentions were not saved.
+ *
+ * Version 1 (before the model judged batches) had no unsure links in its parts and no `judgedParts`: it reads as
+ * a batch with nothing left to judge.
  *
  * Stored records carry `schemaVersion`. DO NOT CHANGE what is stored without a new version here and a reader for
  * the old one, with a test. Whatever is read back is checked: a damaged record is skipped, never shown half-way.
@@ -14,10 +18,12 @@ import { del, delMany, get, getMany, setMany, update } from 'idb-keyval';
 import Type from 'typebox';
 import Value from 'typebox/value';
 import { BatchCheckpointSchema } from '../core/batch/checkpoint.ts';
+import type { NewsletterVerdicts, UncertainLinks } from '../core/batch/batch-judge.ts';
 import type { Mention } from '../core/batch/merge.ts';
+import type { LinkKind } from '../core/links/types.ts';
 import { store, withQuotaMessage } from './db.ts';
 
-export const BATCH_SCHEMA_VERSION = 1;
+export const BATCH_SCHEMA_VERSION = 2;
 /** Oldest batches beyond this are dropped when a new one starts. */
 export const BATCH_HISTORY_LIMIT = 20;
 
@@ -31,7 +37,79 @@ export const SavedMentionSchema = Type.Object({
   newsletterId: Type.String(),
   newsletterName: Type.String(),
   date: Nullable(Type.String()),
+  decidedBy: Type.Optional(Type.String()),
 });
+
+const LINK_KINDS = [
+  'startup',
+  'social',
+  'media',
+  'newsletter',
+  'sponsor',
+  'image',
+  'appstore',
+  'code',
+  'bigco',
+  'other',
+] as const satisfies readonly LinkKind[];
+
+/** A link the rules were unsure of, whole: the judge's prompt and its name check read most of it. */
+export const SavedLinkSchema = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  host: Type.String(),
+  domain: Type.String(),
+  kind: Type.Union(LINK_KINDS.map((kind) => Type.Literal(kind))),
+  score: Type.Number(),
+  features: Type.Array(Type.String()),
+  name: Type.String(),
+  text: Type.String(),
+  context: Type.String(),
+  heading: Type.String(),
+  isImage: Type.Boolean(),
+  needsNetwork: Type.Boolean(),
+  tracker: Nullable(Type.String()),
+  occurrences: Type.Number(),
+  firstPosition: Type.Number(),
+  originalHref: Type.String(),
+});
+
+export const SavedUncertainSchema = Type.Object({
+  newsletterId: Type.String(),
+  newsletterName: Type.String(),
+  date: Nullable(Type.String()),
+  links: Type.Array(SavedLinkSchema),
+});
+
+const TraceEngineSchema = Type.Object({
+  id: Type.String(),
+  model: Type.String(),
+  size: Type.Union([Type.Literal('small'), Type.Literal('large')]),
+  location: Type.Union([
+    Type.Literal('on-device'),
+    Type.Literal('cloud'),
+    Type.Literal('on-premises'),
+    Type.Literal('test'),
+  ]),
+});
+
+/** One newsletter's unsure links as the model (through the gates) or the rules decided them, and the calls spent. */
+export const SavedVerdictsSchema = Type.Object({
+  newsletterId: Type.String(),
+  judgements: Type.Array(
+    Type.Object({ id: Type.String(), startup: Type.Boolean(), name: Type.String(), decidedBy: Type.String() }),
+  ),
+  calls: Type.Array(
+    Type.Object({
+      engine: TraceEngineSchema,
+      promptTokens: Type.Number(),
+      outputTokens: Type.Number(),
+      durationMs: Type.Number(),
+    }),
+  ),
+});
+
+export const JudgedPartSchema = Type.Object({ verdicts: Type.Array(SavedVerdictsSchema) });
 
 /** One newsletter of the queue as it ended. */
 export const SavedNewsletterSchema = Type.Object({
@@ -54,8 +132,7 @@ export const BatchStatusSchema = Type.Union([
   Type.Literal('complete'),
 ]);
 
-export const SavedBatchSchema = Type.Object({
-  schemaVersion: Type.Literal(BATCH_SCHEMA_VERSION),
+const SavedBatchFields = {
   id: Type.String({ minLength: 1 }),
   /** The files, for the user: `Inbox.mbox`, `3 files`. */
   title: Type.String(),
@@ -77,11 +154,23 @@ export const SavedBatchSchema = Type.Object({
     promptTokens: Type.Number(),
     outputTokens: Type.Number(),
   }),
+};
+
+export const SavedBatchSchema = Type.Object({
+  schemaVersion: Type.Literal(BATCH_SCHEMA_VERSION),
+  ...SavedBatchFields,
+  /** Parts of the model's verdicts (`batch:<id>:judged:<n>`). */
+  judgedParts: Type.Number({ minimum: 0 }),
 });
+
+/** Before the model judged batches: no verdicts. */
+const SavedBatchV1Schema = Type.Object({ schemaVersion: Type.Literal(1), ...SavedBatchFields });
 
 export const BatchPartSchema = Type.Object({
   newsletters: Type.Array(SavedNewsletterSchema),
   mentions: Type.Array(SavedMentionSchema),
+  /** Version 2: the newsletters' links the rules were unsure of (absent in version 1 parts). */
+  uncertain: Type.Optional(Type.Array(SavedUncertainSchema)),
 });
 
 export const BatchSummarySchema = Type.Object({
@@ -96,17 +185,23 @@ export type SavedBatch = Type.Static<typeof SavedBatchSchema>;
 export type SavedNewsletter = Type.Static<typeof SavedNewsletterSchema>;
 export type BatchPart = Type.Static<typeof BatchPartSchema>;
 export type BatchListEntry = Type.Static<typeof BatchSummarySchema>;
+export type JudgedPart = Type.Static<typeof JudgedPartSchema>;
 
 /** A batch read back whole: its head and every part in order. */
 export interface LoadedBatch {
   batch: SavedBatch;
   newsletters: SavedNewsletter[];
   mentions: Mention[];
+  /** The newsletters' links the rules were unsure of. */
+  uncertain: UncertainLinks[];
+  /** The model's verdicts so far, one entry per judged newsletter. */
+  verdicts: NewsletterVerdicts[];
 }
 
 const INDEX_KEY = 'index';
 const headKey = (id: string) => `batch:${id}`;
 const partKey = (id: string, n: number) => `batch:${id}:part:${n}`;
+const judgedKey = (id: string, n: number) => `batch:${id}:judged:${n}`;
 
 export function summariseBatch(batch: SavedBatch): BatchListEntry {
   return {
@@ -131,7 +226,10 @@ export function parseBatchIndex(stored: unknown): BatchListEntry[] {
 }
 
 export function readSavedBatch(stored: unknown): SavedBatch | undefined {
-  return Value.Check(SavedBatchSchema, stored) ? stored : undefined;
+  if (Value.Check(SavedBatchSchema, stored)) return stored;
+  if (Value.Check(SavedBatchV1Schema, stored))
+    return { ...stored, schemaVersion: BATCH_SCHEMA_VERSION, judgedParts: 0 };
+  return undefined;
 }
 
 function checked(batch: SavedBatch): void {
@@ -186,6 +284,23 @@ export async function appendToBatch(batch: SavedBatch, part: BatchPart): Promise
   batch.parts = n + 1;
 }
 
+/** Saves the model's verdicts on newsletters' unsure links with the head that counts them, in one transaction. */
+export async function appendVerdicts(batch: SavedBatch, part: JudgedPart): Promise<void> {
+  const n = batch.judgedParts;
+  const next = { ...batch, judgedParts: n + 1 };
+  checked(next);
+  await withQuotaMessage(() =>
+    setMany(
+      [
+        [judgedKey(batch.id, n), part],
+        [headKey(batch.id), next],
+      ],
+      store('batch'),
+    ),
+  );
+  batch.judgedParts = n + 1;
+}
+
 /** Saves the head alone (the status, the summary's sentences, the table's keys) and updates the list. */
 export async function saveBatchHead(batch: SavedBatch): Promise<void> {
   checked(batch);
@@ -201,16 +316,26 @@ export async function listBatches(): Promise<BatchListEntry[]> {
 export async function loadBatch(id: string): Promise<LoadedBatch | undefined> {
   const batch = readSavedBatch(await get(headKey(id), store('batch')));
   if (!batch) return undefined;
-  const keys = Array.from({ length: batch.parts }, (_, n) => partKey(id, n));
-  const parts = keys.length > 0 ? await getMany(keys, store('batch')) : [];
+  const keys = [
+    ...Array.from({ length: batch.parts }, (_, n) => partKey(id, n)),
+    ...Array.from({ length: batch.judgedParts }, (_, n) => judgedKey(id, n)),
+  ];
+  const stored = keys.length > 0 ? await getMany(keys, store('batch')) : [];
   const newsletters: SavedNewsletter[] = [];
   const mentions: Mention[] = [];
-  for (const part of parts) {
+  const uncertain: UncertainLinks[] = [];
+  for (const part of stored.slice(0, batch.parts)) {
     if (!Value.Check(BatchPartSchema, part)) continue;
     newsletters.push(...part.newsletters);
     mentions.push(...part.mentions);
+    uncertain.push(...(part.uncertain ?? []));
   }
-  return { batch, newsletters, mentions };
+  const verdicts: NewsletterVerdicts[] = [];
+  for (const part of stored.slice(batch.parts)) {
+    // A damaged part loses only its newsletters' verdicts: the rules' leaning stands for them and they can be judged again.
+    if (Value.Check(JudgedPartSchema, part)) verdicts.push(...(part.verdicts as NewsletterVerdicts[]));
+  }
+  return { batch, newsletters, mentions, uncertain, verdicts };
 }
 
 /** The newest batch, if any. */
@@ -240,7 +365,10 @@ export async function deleteBatch(id: string): Promise<void> {
     store('batch'),
   );
   const batch = readSavedBatch(await get(headKey(id), store('batch')));
-  const parts = Array.from({ length: batch?.parts ?? 0 }, (_, n) => partKey(id, n));
+  const parts = [
+    ...Array.from({ length: batch?.parts ?? 0 }, (_, n) => partKey(id, n)),
+    ...Array.from({ length: batch?.judgedParts ?? 0 }, (_, n) => judgedKey(id, n)),
+  ];
   await delMany(parts, store('batch'));
   await del(headKey(id), store('batch'));
 }
