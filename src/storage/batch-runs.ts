@@ -20,7 +20,6 @@ import Value from 'typebox/value';
 import { BatchCheckpointSchema } from '../core/batch/checkpoint.ts';
 import type { NewsletterVerdicts, UncertainLinks } from '../core/batch/batch-judge.ts';
 import type { Mention } from '../core/batch/merge.ts';
-import type { LinkKind } from '../core/links/types.ts';
 import { store, withQuotaMessage } from './db.ts';
 
 export const BATCH_SCHEMA_VERSION = 2;
@@ -40,18 +39,19 @@ export const SavedMentionSchema = Type.Object({
   decidedBy: Type.Optional(Type.String()),
 });
 
-const LINK_KINDS = [
-  'startup',
-  'social',
-  'media',
-  'newsletter',
-  'sponsor',
-  'image',
-  'appstore',
-  'code',
-  'bigco',
-  'other',
-] as const satisfies readonly LinkKind[];
+/** Every `LinkKind`: a kind added to the links and not here makes saving a part fail to compile. */
+const LinkKindSchema = Type.Union([
+  Type.Literal('startup'),
+  Type.Literal('social'),
+  Type.Literal('media'),
+  Type.Literal('newsletter'),
+  Type.Literal('sponsor'),
+  Type.Literal('image'),
+  Type.Literal('appstore'),
+  Type.Literal('code'),
+  Type.Literal('bigco'),
+  Type.Literal('other'),
+]);
 
 /** A link the rules were unsure of, whole: the judge's prompt and its name check read most of it. */
 export const SavedLinkSchema = Type.Object({
@@ -59,7 +59,7 @@ export const SavedLinkSchema = Type.Object({
   url: Type.String(),
   host: Type.String(),
   domain: Type.String(),
-  kind: Type.Union(LINK_KINDS.map((kind) => Type.Literal(kind))),
+  kind: LinkKindSchema,
   score: Type.Number(),
   features: Type.Array(Type.String()),
   name: Type.String(),

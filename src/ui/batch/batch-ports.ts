@@ -10,6 +10,7 @@ import type { MeasuredSpeed } from '../../core/batch/model-budget.ts';
 import { listBenchRuns, loadBenchRun } from '../../storage/bench-history.ts';
 import {
   appendToBatch,
+  appendVerdicts,
   lastCompleteTableKeys,
   latestBatch,
   saveBatchHead,
@@ -46,6 +47,7 @@ export const batchWorker: BatchWorkerPort = {
 export const batchStorage: BatchStoragePort = {
   startBatch,
   appendToBatch,
+  appendVerdicts,
   saveBatchHead,
   latestBatch,
   lastCompleteTableKeys,

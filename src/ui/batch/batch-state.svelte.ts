@@ -3,10 +3,18 @@
  * results are saved as they arrive → one merged table. The worker and IndexedDB come in as ports so the unit test
  * drives the same class with the real batch core in-process and a Map for storage.
  */
+import type { StepEngines } from '../../core/agent/model-step.ts';
+import {
+  judgeNewsletter,
+  type JudgeCall,
+  type NewsletterVerdicts,
+  type UncertainLinks,
+  uncertainMentions,
+} from '../../core/batch/batch-judge.ts';
 import { continues, markDone, newCheckpoint } from '../../core/batch/checkpoint.ts';
 import { sentenceOf } from '../../core/batch/digest.ts';
 import { type MergedStartup, type Mention, markNew, StartupMerger } from '../../core/batch/merge.ts';
-import { addWork, judgeTimeMs, type MeasuredSpeed, NO_WORK } from '../../core/batch/model-budget.ts';
+import { addWork, judgeTimeMs, judgeWork, type MeasuredSpeed, NO_WORK } from '../../core/batch/model-budget.ts';
 import { addSeenCompany } from '../../core/crm/newsletter-company.ts';
 import type { CrmBackend, MatchResult } from '../../core/crm/types.ts';
 import type { PrescanProgress, PrescanSummary, SenderSummary } from '../../core/batch/prescan.ts';
@@ -17,6 +25,7 @@ import type { BatchEventBatch, BatchRunOptions } from '../../../workers/batch-ap
 import {
   BATCH_SCHEMA_VERSION,
   type BatchPart,
+  type JudgedPart,
   type LoadedBatch,
   type SavedBatch,
   type SavedNewsletter,
@@ -42,11 +51,30 @@ export interface BatchWorkerPort {
 export interface BatchStoragePort {
   startBatch(batch: SavedBatch): Promise<void>;
   appendToBatch(batch: SavedBatch, part: BatchPart): Promise<void>;
+  appendVerdicts(batch: SavedBatch, part: JudgedPart): Promise<void>;
   saveBatchHead(batch: SavedBatch): Promise<void>;
   latestBatch(): Promise<LoadedBatch | undefined>;
   lastCompleteTableKeys(exceptId: string): Promise<{ keys: string[]; at: number } | null>;
   /** The newest benchmark's speeds on this device, for the model's budget line; null when never measured. */
   measuredSpeed(): Promise<MeasuredSpeed | null>;
+}
+
+/**
+ * The model that judges the unsure links: the same engines a paste's run gets (the on-device model, Chrome's
+ * built-in one, the fallback only when the user switched it on).
+ */
+export interface BatchModelPort {
+  /** The model a judging run would use, for its button; or, without one, how to get one. Read reactively. */
+  describe(): { model: string } | { reason: string };
+  engines(signal: AbortSignal): Promise<StepEngines>;
+}
+
+/** Judging in progress: links and newsletters judged of those queued when it started. */
+export interface JudgeProgress {
+  links: number;
+  totalLinks: number;
+  newsletters: number;
+  totalNewsletters: number;
 }
 
 export type BatchPhase = 'idle' | 'scanning' | 'choosing' | 'running' | 'finished';
@@ -77,6 +105,12 @@ function queueEntry(
     notes,
   };
 }
+
+/** No model port given: judging says so instead of running. */
+const NO_MODEL: BatchModelPort = {
+  describe: () => ({ reason: 'No model is set up to judge these links.' }),
+  engines: async () => ({ primary: null, fallback: null }),
+};
 
 /** Keys read once and never changed: a plain Set, no reactivity needed. */
 const keySet = (keys: readonly string[]): ReadonlySet<string> => new Set(keys);
@@ -113,16 +147,31 @@ export class BatchState {
   /** What judging the links the rules were unsure of would cost the model, across the batch so far. */
   judgeWork = $state.raw(NO_WORK);
   speed = $state.raw<MeasuredSpeed | null>(null);
+  /** The unsure links no model has judged yet, and what judging them would cost: the budget line's button. */
+  remainingWork = $state.raw(NO_WORK);
+  judging = $state.raw<JudgeProgress | null>(null);
+  /** Every model call the judging made in this batch: the 2×2 run summary. */
+  calls = $state.raw<JudgeCall[]>([]);
+  judgeMessage = $state('');
+  judgeProblem = $state('');
   #seenBefore = $state.raw<{ keys: ReadonlySet<string>; at: number } | null>(null);
 
   #merger = new StartupMerger();
   #controller: AbortController | null = null;
+  #judgeController: AbortController | null = null;
+  /** The batch shown, as saved: verdicts are appended to it. */
+  #batch: SavedBatch | null = null;
+  /** The mentions the rules are sure of; with the unsure links' (judged or not) they rebuild the table. */
+  #sure: Mention[] = [];
+  #uncertain = new Map<string, UncertainLinks>();
+  #verdicts = new Map<string, NewsletterVerdicts>();
 
   constructor(
     private readonly worker: BatchWorkerPort,
     private readonly storage: BatchStoragePort,
     /** The CRM the user works with (a connector switched on, else the local one). */
     private readonly crm: () => Promise<Pick<CrmBackend, 'label' | 'matchMany' | 'add'>>,
+    readonly model: BatchModelPort = NO_MODEL,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -211,7 +260,71 @@ export class BatchState {
   }
 
   get running(): boolean {
-    return this.phase === 'scanning' || this.phase === 'running';
+    return this.phase === 'scanning' || this.phase === 'running' || this.judging !== null;
+  }
+
+  /**
+   * The model judges the links the rules were unsure of, one newsletter at a time, through the newsletter job's
+   * own judge stage. Each newsletter's verdicts are saved as soon as it is judged, so a cancel or a closed tab
+   * keeps them; a newsletter cut off half-way keeps the rules' call and is judged again next time.
+   */
+  async judge(): Promise<void> {
+    const batch = this.#batch;
+    if (!batch || this.running || this.phase !== 'finished') return;
+    const queue = [...this.#uncertain.values()].filter((pending) => !this.#verdicts.has(pending.newsletterId));
+    if (queue.length === 0) return;
+    this.judgeMessage = '';
+    this.judgeProblem = '';
+    const controller = (this.#judgeController = new AbortController());
+    const { signal } = controller;
+    const progress: JudgeProgress = {
+      links: 0,
+      totalLinks: queue.reduce((sum, pending) => sum + pending.links.length, 0),
+      newsletters: 0,
+      totalNewsletters: queue.length,
+    };
+    this.judging = { ...progress };
+    try {
+      const engines = await this.model.engines(signal);
+      const engine = engines.primary ?? engines.fallback;
+      if (!engine) {
+        const described = this.model.describe();
+        this.judgeProblem = 'reason' in described ? described.reason : 'No model is ready to judge these links.';
+        return;
+      }
+      const crm = await this.crm();
+      for (const pending of queue) {
+        if (signal.aborted) break;
+        const found = await crm.matchMany(pending.links.map((link) => ({ domain: link.domain, name: link.name })));
+        const matches = new Map(pending.links.map((link, index) => [link.id, found[index]!]));
+        let verdicts: NewsletterVerdicts;
+        try {
+          verdicts = await judgeNewsletter(pending, { engines, matches, signal, now: this.now });
+        } catch (error) {
+          if (signal.aborted) break;
+          throw error;
+        }
+        await this.storage.appendVerdicts(batch, { verdicts: [verdicts] });
+        this.#verdicts.set(pending.newsletterId, verdicts);
+        this.calls = [...this.calls, ...verdicts.calls];
+        progress.links += pending.links.length;
+        progress.newsletters += 1;
+        this.judging = { ...progress };
+        this.#rebuild();
+      }
+      this.judgeMessage = signal.aborted
+        ? `Judging stopped after ${progress.links.toLocaleString()} of ${progress.totalLinks.toLocaleString()} links; the rest keep the rules’ call and can be judged later.`
+        : `${engine.info.model} judged ${progress.links.toLocaleString()} ${progress.links === 1 ? 'link' : 'links'} in ${progress.newsletters.toLocaleString()} ${progress.newsletters === 1 ? 'newsletter' : 'newsletters'}.`;
+    } catch (error) {
+      this.judgeProblem = signal.aborted
+        ? ''
+        : `Judging stopped: ${message(error)} The ${progress.links.toLocaleString()} links judged before it are kept.`;
+    } finally {
+      this.#judgeController = null;
+      this.judging = null;
+      this.#refreshRemaining();
+    }
+    await this.checkCrm();
   }
 
   /** On opening the page: the newest batch's table comes back, and an unfinished one is offered to continue. */
@@ -290,15 +403,23 @@ export class BatchState {
         problems: [],
         tableKeys: [],
         judgeWork: NO_WORK,
+        judgedParts: 0,
       };
       this.judgeWork = NO_WORK;
       this.#merger = new StartupMerger();
+      this.#sure = [];
+      this.#uncertain = new Map();
+      this.#verdicts = new Map();
+      this.calls = [];
+      this.judgeMessage = '';
+      this.judgeProblem = '';
       this.merged = [];
       this.matches = {};
       this.newsletters = [];
       this.problems = [];
     }
     this.unfinished = null;
+    this.#batch = batch;
     this.status = 'running';
     this.progress = null;
     this.skippedSentences = [];
@@ -332,12 +453,14 @@ export class BatchState {
     } finally {
       this.#controller = null;
       this.phase = 'finished';
+      this.#refreshRemaining();
     }
     await this.checkCrm();
   }
 
   cancel(): void {
     this.#controller?.abort();
+    this.#judgeController?.abort();
   }
 
   /** Back to choosing files; the last table stays saved. */
@@ -353,11 +476,19 @@ export class BatchState {
   async #receive(batch: SavedBatch, crossing: BatchEventBatch): Promise<void> {
     const newsletters: SavedNewsletter[] = [];
     const mentions: Mention[] = [];
+    const uncertain: UncertainLinks[] = [];
+    const leaning: Mention[] = [];
     const problems = [...this.problems];
     for (const event of crossing.events) {
       if (event.type === 'newsletter') {
-        newsletters.push(queueEntry(event.meta, 'done', event.result.mentions.length, event.meta.notes));
+        const unsure = event.result.uncertain;
+        const rulesCall = unsure ? uncertainMentions(unsure) : [];
+        newsletters.push(
+          queueEntry(event.meta, 'done', event.result.mentions.length + rulesCall.length, event.meta.notes),
+        );
         mentions.push(...event.result.mentions);
+        if (unsure) uncertain.push(unsure);
+        leaning.push(...rulesCall);
         batch.judgeWork = addWork(batch.judgeWork, event.result.judgeWork);
         markDone(batch.checkpoint, event.meta.key, this.now());
       } else if (event.type === 'failed') {
@@ -371,22 +502,47 @@ export class BatchState {
     batch.problems = problems;
     batch.checkpoint.updatedAt = this.now();
     if (newsletters.length > 0 || problems.length !== this.problems.length) {
-      await this.storage.appendToBatch(batch, { newsletters, mentions });
+      await this.storage.appendToBatch(batch, { newsletters, mentions, uncertain });
     }
     this.problems = problems;
     this.progress = crossing.progress;
     this.judgeWork = batch.judgeWork;
     if (newsletters.length > 0) {
       this.newsletters = [...this.newsletters, ...newsletters];
+      this.#sure.push(...mentions);
+      for (const unsure of uncertain) this.#uncertain.set(unsure.newsletterId, unsure);
       this.#merger.addAll(mentions);
+      this.#merger.addAll(leaning);
       this.merged = this.#merger.table();
     }
   }
 
-  #show(loaded: LoadedBatch): void {
+  /** The table again from every mention: a verdict can take a startup out as well as bring one in. */
+  #rebuild(): void {
     this.#merger = new StartupMerger();
-    this.#merger.addAll(loaded.mentions);
+    this.#merger.addAll(this.#sure);
+    for (const pending of this.#uncertain.values()) {
+      this.#merger.addAll(uncertainMentions(pending, this.#verdicts.get(pending.newsletterId)?.judgements));
+    }
     this.merged = this.#merger.table();
+  }
+
+  #refreshRemaining(): void {
+    let work = NO_WORK;
+    for (const pending of this.#uncertain.values()) {
+      if (!this.#verdicts.has(pending.newsletterId)) work = addWork(work, judgeWork(pending.links));
+    }
+    this.remainingWork = work;
+  }
+
+  #show(loaded: LoadedBatch): void {
+    this.#batch = loaded.batch;
+    this.#sure = loaded.mentions;
+    this.#uncertain = new Map(loaded.uncertain.map((pending) => [pending.newsletterId, pending]));
+    this.#verdicts = new Map(loaded.verdicts.map((verdicts) => [verdicts.newsletterId, verdicts]));
+    this.calls = loaded.verdicts.flatMap((verdicts) => verdicts.calls);
+    this.#rebuild();
+    this.#refreshRemaining();
     this.newsletters = loaded.newsletters;
     this.problems = loaded.batch.problems;
     this.skippedSentences = loaded.batch.skippedSentences;
