@@ -3,8 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { cancelPortFor } from '../../core/cancel-port.ts';
 import { batchFile, mbox, newsletter } from '../../core/batch/test-messages.ts';
 import type { CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
+import { ScriptedEngine } from '../../core/engines/scripted.ts';
+import { requestedIds, requestedLinks } from '../../../tests/support/oracles.ts';
+import { summariseRun } from '../fallback/run-summary.ts';
 import {
   appendToBatch,
+  appendVerdicts,
   deleteBatch,
   lastCompleteTableKeys,
   latestBatch,
@@ -39,6 +43,7 @@ const inProcess: BatchWorkerPort = {
 const storage = {
   startBatch,
   appendToBatch,
+  appendVerdicts,
   saveBatchHead,
   latestBatch,
   lastCompleteTableKeys,
@@ -82,6 +87,43 @@ function issue(index: number, sender: 'weekly' | 'relay'): string {
     html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p><a href="https://${domain}">${startup}</a>, a startup from Porto, raised $1M.</p><p>Worth a look: <a href="https://nimbusfold.com">Nimbusfold</a>.</p>`,
   });
 }
+
+/** An issue with one link the rules lean towards (Nimbusfold) and one they lean against (Kelpstack). */
+function unsureIssue(index: number): string {
+  return newsletter({
+    messageId: `unsure-${index}@example-news.com`,
+    subject: `Weekly #${index}`,
+    date: `Mon, ${String(1 + index).padStart(2, '0')} Feb 2025 09:00:00 +0000`,
+    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p>Read <a href="https://nimbusfold.com">Nimbusfold</a> on pricing.</p><p>See the <a href="https://docs.kelpstack.dev/guide">Kelpstack guide</a>.</p>`,
+  });
+}
+
+type Answer = { startup: boolean; name: string };
+
+/**
+ * A small model as it reaches the agent: Qwen3's name (so its answers open with the empty think block), JSON laid
+ * out with spaces, and at temperature 0 the same answer to the same question every time, mistakes included.
+ */
+function qwenJudge(answer: (domain: string) => Answer, onRequest: (index: number) => void = () => undefined) {
+  return new ScriptedEngine(
+    (request, index) => {
+      onRequest(index);
+      const domains = new Map(requestedLinks(request).map((link) => [link.id, link.domain]));
+      return JSON.stringify(Object.fromEntries(requestedIds(request).map((id) => [id, answer(domains.get(id) ?? '')])));
+    },
+    { id: 'webllm:Qwen3-0.6B-q4f16_1-MLC', model: 'Qwen3-0.6B-q4f16_1-MLC', location: 'on-device', size: 'small' },
+    { layout: 'spaced' },
+  );
+}
+
+const modelPort = (engine: ScriptedEngine) => ({
+  describe: () => ({ model: engine.info.model }),
+  engines: async () => ({ primary: engine, fallback: null }),
+});
+
+/** Right about both: Nimbusfold is a blog post's subject, not a startup it reports on; Kelpstack is one. */
+const rightAnswers = (domain: string): Answer =>
+  domain === 'kelpstack.dev' ? { startup: true, name: 'Kelpstack' } : { startup: false, name: domain.split('.')[0]! };
 
 async function cleanStore() {
   for (const entry of await listBatches()) await deleteBatch(entry.id);
@@ -198,6 +240,115 @@ describe('BatchState', () => {
       batchFile('Inbox.mbox', mbox([issue(0, 'weekly'), issue(1, 'weekly')]), { lastModified: 1 }),
     ]);
     expect(reopened.canContinue).toBe(true);
+  });
+
+  it('the model judges the unsure links: a rejected one leaves the table, a judged one joins it with who decided; the calls fill the 2×2 summary', async () => {
+    await cleanStore();
+    const engine = qwenJudge(rightAnswers);
+    const state = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(engine));
+    await state.choose([batchFile('Inbox.mbox', mbox([0, 1, 2].map(unsureIssue)))]);
+    await state.start();
+    // Before the model: the rules' leaning (Nimbusfold in, Kelpstack out).
+    expect(state.table.map((startup) => startup.name).sort()).toEqual(['Nimbusfold', 'Quillmate']);
+    expect(state.remainingWork).toMatchObject({ links: 6, calls: 3 });
+
+    await state.judge();
+    expect(state.judgeProblem).toBe('');
+    expect(state.judgeMessage).toBe('Qwen3-0.6B-q4f16_1-MLC judged 6 links in 3 newsletters.');
+    expect(state.table.map((startup) => [startup.name, startup.mentions])).toEqual([
+      // Equal mentions on the same days: by name.
+      ['Kelpstack', 3],
+      ['Quillmate', 3],
+    ]);
+    const kelpstack = state.table.find((startup) => startup.name === 'Kelpstack')!;
+    expect(kelpstack.sources.map((source) => source.decidedBy)).toEqual(
+      Array(3).fill('model, confirmed by a second sample'),
+    );
+    expect(state.remainingWork.links).toBe(0);
+    // Every call the engine answered is counted, all on this device.
+    expect(state.calls).toHaveLength(engine.requests.length);
+    const summary = summariseRun(state.calls, []);
+    expect(summary.cells.small.device.calls).toBe(engine.requests.length);
+    expect(summary.cells.small['off-device'].calls + summary.cells.large['off-device'].calls).toBe(0);
+    expect(state.matches[kelpstack.key]?.status).toBe('not-in-crm');
+
+    // A closed tab keeps the verdicts: the next page shows the judged table, its calls, nothing left to judge.
+    const reopened = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(qwenJudge(rightAnswers)));
+    await reopened.load();
+    expect(reopened.table.map((startup) => startup.name)).toEqual(['Kelpstack', 'Quillmate']);
+    expect(reopened.calls).toHaveLength(engine.requests.length);
+    expect(reopened.remainingWork.links).toBe(0);
+  });
+
+  it('a model that keeps naming a company the newsletter never names is stopped by the gate each time, and the rules decide', async () => {
+    await cleanStore();
+    // The same wrong name at every sample and repair, as a small model at temperature 0 would answer.
+    const engine = qwenJudge((domain) =>
+      domain === 'nimbusfold.com' ? { startup: true, name: 'Cloudscape Labs' } : rightAnswers(domain),
+    );
+    const state = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(engine));
+    await state.choose([batchFile('Inbox.mbox', mbox([unsureIssue(0)]))]);
+    await state.start();
+    await state.judge();
+    const names = state.table.map((startup) => startup.name);
+    expect(names).not.toContain('Cloudscape Labs');
+    const nimbusfold = state.table.find((startup) => startup.name === 'Nimbusfold')!;
+    expect(nimbusfold.sources[0]?.decidedBy).toBe('rules (the model did not pass the gates)');
+    expect(names).toContain('Kelpstack');
+  });
+
+  it('cancel stops judging after the newsletter in hand; what was judged is saved and judging again asks only about the rest', async () => {
+    await cleanStore();
+    let state: BatchState | undefined;
+    const first = qwenJudge(rightAnswers, (index) => {
+      // The user cancels while the first newsletter's first call is being answered.
+      if (index === 0) state!.cancel();
+    });
+    state = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(first));
+    await state.choose([batchFile('Inbox.mbox', mbox([0, 1, 2].map(unsureIssue)))]);
+    await state.start();
+    await state.judge();
+    expect(state.judging).toBeNull();
+    expect(state.judgeMessage).toMatch(/^Judging stopped after 0 of 6 links/);
+    expect(state.remainingWork.links).toBe(6);
+    expect(first.requests).toHaveLength(1);
+
+    // Cancelled after the first newsletter this time: its verdicts are kept, a new page judges the other two.
+    let second: BatchState | undefined;
+    const engine = qwenJudge(rightAnswers, () => {
+      if (second!.judging && second!.judging.newsletters >= 1) second!.cancel();
+    });
+    second = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(engine));
+    await second.load();
+    await second.judge();
+    expect(second.remainingWork.links).toBe(4);
+    expect(second.table.find((startup) => startup.name === 'Kelpstack')?.mentions).toBe(1);
+
+    const third = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(qwenJudge(rightAnswers)));
+    await third.load();
+    expect(third.remainingWork.links).toBe(4);
+    await third.judge();
+    expect(third.remainingWork.links).toBe(0);
+    expect(third.table.map((startup) => [startup.name, startup.mentions])).toEqual([
+      // Equal mentions on the same days: by name.
+      ['Kelpstack', 3],
+      ['Quillmate', 3],
+    ]);
+  });
+
+  it('without a model, judging says how to get one and changes nothing', async () => {
+    await cleanStore();
+    const state = new BatchState(inProcess, storage, async () => memoryCrm(), {
+      describe: () => ({ reason: 'No on-device model is loaded yet: pick and load one in Settings.' }),
+      engines: async () => ({ primary: null, fallback: null }),
+    });
+    await state.choose([batchFile('Inbox.mbox', mbox([unsureIssue(0)]))]);
+    await state.start();
+    const before = state.table;
+    await state.judge();
+    expect(state.judgeProblem).toBe('No on-device model is loaded yet: pick and load one in Settings.');
+    expect(state.table).toEqual(before);
+    expect(state.remainingWork.links).toBe(2);
   });
 
   it('leaves a sender seen only through a bulk relay unticked until the user ticks it', async () => {
