@@ -16,8 +16,9 @@ import {
   saveBatchHead,
   startBatch,
 } from '../../storage/batch-runs.ts';
+import { enginesForRun, modelForRuns, noModelReason } from '../job/engines.svelte.ts';
 import { toolsWorker } from '../workers/instances.ts';
-import type { BatchStoragePort, BatchWorkerPort } from './batch-state.svelte.ts';
+import type { BatchModelPort, BatchStoragePort, BatchWorkerPort } from './batch-state.svelte.ts';
 
 async function withCancelPort<T>(signal: AbortSignal, call: (port: MessagePort) => Promise<T>): Promise<T> {
   const cancel = cancelPortFor(signal);
@@ -42,6 +43,16 @@ export const batchWorker: BatchWorkerPort = {
     toolsWorker.run((tools) =>
       withCancelPort(signal, (port) => tools.runBatch(plain(files), options, proxy(onEvents), port)),
     ),
+};
+
+/** The engines a paste's run gets: the on-device model, Chrome's built-in one, the fallback only if switched on. */
+export const batchModel: BatchModelPort = {
+  describe() {
+    const model = modelForRuns();
+    if (model) return { model };
+    return { reason: noModelReason() ?? 'No model is loaded: pick and load one in Settings.' };
+  },
+  engines: (signal) => enginesForRun(signal, () => undefined),
 };
 
 export const batchStorage: BatchStoragePort = {

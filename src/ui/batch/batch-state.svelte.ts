@@ -254,9 +254,9 @@ export class BatchState {
     return marked;
   }
 
-  /** The model's budget: milliseconds at the measured speed, or null when this device was never measured. */
+  /** The model's budget for what is left to judge: ms at the measured speed, or null when never measured here. */
   get judgeMs(): number | null {
-    return judgeTimeMs(this.judgeWork, this.speed);
+    return judgeTimeMs(this.remainingWork, this.speed);
   }
 
   get running(): boolean {
@@ -406,6 +406,7 @@ export class BatchState {
         judgedParts: 0,
       };
       this.judgeWork = NO_WORK;
+      this.remainingWork = NO_WORK;
       this.#merger = new StartupMerger();
       this.#sure = [];
       this.#uncertain = new Map();
@@ -490,6 +491,7 @@ export class BatchState {
         if (unsure) uncertain.push(unsure);
         leaning.push(...rulesCall);
         batch.judgeWork = addWork(batch.judgeWork, event.result.judgeWork);
+        this.remainingWork = addWork(this.remainingWork, event.result.judgeWork);
         markDone(batch.checkpoint, event.meta.key, this.now());
       } else if (event.type === 'failed') {
         // A failed newsletter is not marked done: continuing the batch tries it again.

@@ -31,6 +31,17 @@ export function builtInForRuns(): BuiltInEngine | null {
   return builtInModel.inUse ? builtInModel.engine : null;
 }
 
+/** The model a run would use, by name (a fallback says so); null when the run would have none. */
+export function modelForRuns(): string | null {
+  if (scriptedTestEngine()) return globalThis.__SIFT_TEST_ENGINE__?.info?.model ?? 'scripted';
+  const builtIn = builtInForRuns();
+  if (builtIn) return builtIn.info.model;
+  if (modelState.engine) return modelState.selected?.name ?? modelState.engine.info.model;
+  if (modelState.status === 'loading') return `${modelState.selected?.name ?? 'the model'} (once it has loaded)`;
+  if (fallbackState.config.enabled) return `${fallbackState.config.model} (your fallback)`;
+  return null;
+}
+
 /** Why the run will have no model, in words for the banner; null when a model will take part. */
 export function noModelReason(): string | null {
   if (scriptedTestEngine()) return null;
