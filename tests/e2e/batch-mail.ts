@@ -63,3 +63,18 @@ export function mixedMbox(
   }
   return { text: mbox(out), newsletters, personal };
 }
+
+/**
+ * A newsletter with one sure startup and two links the rules are unsure of: Nimbusfold (they lean towards a
+ * startup) and a Kelpstack guide (they lean against): the model's to judge.
+ */
+export function unsureMessage(index: number): string {
+  return newsletter({
+    from: 'Example Weekly <hello@example-news.com>',
+    listId: 'weekly.example-news.com',
+    subject: `Example Weekly #${index + 1}`,
+    date: `Mon, ${String(1 + index).padStart(2, '0')} Feb 2025 09:00:00 +0000`,
+    messageId: `unsure-${index}@example-news.com`,
+    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p>Read <a href="https://nimbusfold.com">Nimbusfold</a> on pricing.</p><p>See the <a href="https://docs.kelpstack.dev/guide">Kelpstack guide</a>.</p>`,
+  });
+}

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { strToU8, zipSync } from 'fflate';
 import { expect, test } from './fixtures.ts';
-import { mixedMbox, newsletterMessage, personalMessage } from './batch-mail.ts';
+import { mbox } from '../../src/core/batch/test-messages.ts';
+import { mixedMbox, newsletterMessage, personalMessage, unsureMessage } from './batch-mail.ts';
 
 /** Written to disk, so choosing the file twice gives the same file (same date): "continue" recognises it. */
 function writeFixture(name: string, content: string | Uint8Array): string {
@@ -188,5 +189,74 @@ test('several .eml files, a .zip and a folder; a file that is not an mbox is a s
   await page.getByTestId('batch-run').click();
   await expect(page.getByTestId('batch-status')).toHaveText('Done');
   await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText('6');
+  expect(consoleWatch.errors).toEqual([]);
+});
+
+test('the model judges the batch’s unsure links: a rejected one leaves the table, a judged one joins it, the verdicts survive a reload, and nothing leaves the device', async ({
+  page,
+  consoleWatch,
+}) => {
+  // Test-only (src/ui/engine/test-engine.ts): a scripted engine named as a Qwen3 model, so its answers open with
+  // the empty think block; links it is not told about are judged "not a startup".
+  await page.addInitScript(() => {
+    (globalThis as { __SIFT_TEST_ENGINE__?: unknown }).__SIFT_TEST_ENGINE__ = {
+      judgeByDomain: { 'kelpstack.dev': { startup: true, name: 'Kelpstack' } },
+      info: { id: 'test:qwen3-like', model: 'Qwen3-0.6B-q4f16_1-MLC' },
+    };
+  });
+  const path = writeFixture('Unsure.mbox', mbox([0, 1, 2].map(unsureMessage).concat(personalMessage(0))));
+  await openBatch(page);
+  await page.getByTestId('batch-files-input').setInputFiles(path);
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  // The rules' own call until the model judges: Nimbusfold in, Kelpstack out.
+  await expect(row(page, 'domain:nimbusfold.com')).toBeVisible();
+  await expect(row(page, 'domain:kelpstack.dev')).toHaveCount(0);
+  await expect(page.getByTestId('batch-budget')).toContainText('The rules were unsure about 6 links');
+
+  const start = page.getByTestId('batch-judge-start');
+  await expect(start).toHaveText('Judge 6 uncertain links with Qwen3-0.6B-q4f16_1-MLC');
+  await start.click();
+  await expect(page.getByTestId('batch-judge-message')).toHaveText(
+    'Qwen3-0.6B-q4f16_1-MLC judged 6 links in 3 newsletters.',
+  );
+  await expect(row(page, 'domain:nimbusfold.com')).toHaveCount(0);
+  await expect(row(page, 'domain:kelpstack.dev').getByTestId('batch-row-mentions')).toHaveText('3');
+  await expect(row(page, 'domain:kelpstack.dev').getByTestId('batch-row-judged')).toBeVisible();
+  await expect(page.getByTestId('batch-judge-start')).toHaveCount(0);
+  // Where the calls ran: all on this device, none off it.
+  const summary = page.getByTestId('run-summary');
+  await expect(summary.getByTestId('summary-small-device')).not.toHaveAttribute('data-calls', '0');
+  await expect(summary.getByTestId('summary-small-off-device')).toHaveAttribute('data-calls', '0');
+  await expect(summary.getByTestId('summary-large-off-device')).toHaveAttribute('data-calls', '0');
+  const calls = await summary.getByTestId('summary-small-device').getAttribute('data-calls');
+
+  // A new visit: the judged table and its calls are back, with nothing left to judge.
+  await openBatch(page);
+  await expect(row(page, 'domain:kelpstack.dev').getByTestId('batch-row-mentions')).toHaveText('3');
+  await expect(row(page, 'domain:nimbusfold.com')).toHaveCount(0);
+  await expect(page.getByTestId('run-summary').getByTestId('summary-small-device')).toHaveAttribute(
+    'data-calls',
+    calls!,
+  );
+  await expect(page.getByTestId('batch-judge-start')).toHaveCount(0);
+  await expect(page.getByTestId('egress-requests')).toHaveText('0');
+  await expect(page.getByTestId('egress-bytes')).toHaveText('0 B');
+  expect(consoleWatch.errors).toEqual([]);
+});
+
+test('without a model the budget line says how to load one, and the table keeps the rules’ call', async ({
+  page,
+  consoleWatch,
+}) => {
+  const path = writeFixture('Unsure.mbox', mbox([0, 1].map(unsureMessage)));
+  await openBatch(page);
+  await page.getByTestId('batch-files-input').setInputFiles(path);
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  await expect(page.getByTestId('batch-judge-start')).toHaveCount(0);
+  await expect(page.getByTestId('batch-judge-no-model')).toContainText('To have a model judge them:');
+  await expect(page.getByTestId('batch-judge-no-model')).toContainText('Settings');
+  await expect(row(page, 'domain:nimbusfold.com')).toBeVisible();
   expect(consoleWatch.errors).toEqual([]);
 });
