@@ -271,6 +271,8 @@ describe('BatchState', () => {
     expect(summary.cells.small.device.calls).toBe(engine.requests.length);
     expect(summary.cells.small['off-device'].calls + summary.cells.large['off-device'].calls).toBe(0);
     expect(state.matches[kelpstack.key]?.status).toBe('not-in-crm');
+    // "New since the last batch" will compare with the judged table.
+    expect((await lastCompleteTableKeys('none'))?.keys.sort()).toEqual(['domain:kelpstack.dev', 'domain:quillmate.io']);
 
     // A closed tab keeps the verdicts: the next page shows the judged table, its calls, nothing left to judge.
     const reopened = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(qwenJudge(rightAnswers)));

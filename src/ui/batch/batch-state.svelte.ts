@@ -311,7 +311,10 @@ export class BatchState {
         progress.newsletters += 1;
         this.judging = { ...progress };
         this.#rebuild();
+        // "New since the last batch" compares with the judged table; the next save carries these keys.
+        if (batch.status === 'complete') batch.tableKeys = this.merged.map((startup) => startup.key);
       }
+      if (progress.newsletters > 0) await this.storage.saveBatchHead(batch);
       this.judgeMessage = signal.aborted
         ? `Judging stopped after ${progress.links.toLocaleString()} of ${progress.totalLinks.toLocaleString()} links; the rest keep the rules’ call and can be judged later.`
         : `${engine.info.model} judged ${progress.links.toLocaleString()} ${progress.links === 1 ? 'link' : 'links'} in ${progress.newsletters.toLocaleString()} ${progress.newsletters === 1 ? 'newsletter' : 'newsletters'}.`;
