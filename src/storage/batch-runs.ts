@@ -265,40 +265,41 @@ export async function startBatch(batch: SavedBatch): Promise<void> {
 }
 
 /**
+ * Writes a part and the head that counts it in one transaction: `counter` names the head's count of such parts,
+ * raised on `batch` once both are saved.
+ */
+async function appendPart(
+  batch: SavedBatch,
+  counter: 'parts' | 'judgedParts',
+  key: (id: string, n: number) => string,
+  part: BatchPart | JudgedPart,
+): Promise<void> {
+  const n = batch[counter];
+  const next = { ...batch, [counter]: n + 1 };
+  checked(next);
+  await withQuotaMessage(() =>
+    setMany(
+      [
+        [key(batch.id, n), part],
+        [headKey(batch.id), next],
+      ],
+      store('batch'),
+    ),
+  );
+  batch[counter] = n + 1;
+}
+
+/**
  * Saves one crossing's newsletters and mentions with the head that now counts them, in one transaction. `batch`
  * is the head after the caller marked the part's keys done; its `parts` is raised here.
  */
-export async function appendToBatch(batch: SavedBatch, part: BatchPart): Promise<void> {
-  const n = batch.parts;
-  const next = { ...batch, parts: n + 1 };
-  checked(next);
-  await withQuotaMessage(() =>
-    setMany(
-      [
-        [partKey(batch.id, n), part],
-        [headKey(batch.id), next],
-      ],
-      store('batch'),
-    ),
-  );
-  batch.parts = n + 1;
+export function appendToBatch(batch: SavedBatch, part: BatchPart): Promise<void> {
+  return appendPart(batch, 'parts', partKey, part);
 }
 
 /** Saves the model's verdicts on newsletters' unsure links with the head that counts them, in one transaction. */
-export async function appendVerdicts(batch: SavedBatch, part: JudgedPart): Promise<void> {
-  const n = batch.judgedParts;
-  const next = { ...batch, judgedParts: n + 1 };
-  checked(next);
-  await withQuotaMessage(() =>
-    setMany(
-      [
-        [judgedKey(batch.id, n), part],
-        [headKey(batch.id), next],
-      ],
-      store('batch'),
-    ),
-  );
-  batch.judgedParts = n + 1;
+export function appendVerdicts(batch: SavedBatch, part: JudgedPart): Promise<void> {
+  return appendPart(batch, 'judgedParts', judgedKey, part);
 }
 
 /** Saves the head alone (the status, the summary's sentences, the table's keys) and updates the list. */
