@@ -12,6 +12,7 @@ import { modelCalls, TraceRecorder, traceEngine, type ModelCall } from '../agent
 import type { MatchResult } from '../crm/types.ts';
 import type { LinkCandidate } from '../links/types.ts';
 import type { Mention } from './merge.ts';
+import { addWork, judgeWork, NO_WORK, type JudgeWork } from './model-budget.ts';
 
 /** One newsletter's links the rules were unsure of, with what a mention of them needs. */
 export interface UncertainLinks {
@@ -109,4 +110,69 @@ export async function judgeNewsletter(
     ({ engine, promptTokens, outputTokens, durationMs }) => ({ engine, promptTokens, outputTokens, durationMs }),
   );
   return { newsletterId: pending.newsletterId, judgements, calls };
+}
+
+/** The CRM's answers (in the links' order) by link id, as the judge's prompt reads them. */
+export function matchesById(
+  links: readonly LinkCandidate[],
+  found: readonly MatchResult[],
+): ReadonlyMap<string, MatchResult> {
+  return new Map(links.flatMap((link, index) => (found[index] ? [[link.id, found[index]] as const] : [])));
+}
+
+/**
+ * What a batch's table is built from as the judge works through it: the mentions the rules are sure of, each
+ * newsletter's unsure links, and the verdicts on them so far.
+ */
+export class BatchJudgements {
+  readonly #sure: Mention[] = [];
+  readonly #uncertain = new Map<string, UncertainLinks>();
+  readonly #verdicts = new Map<string, NewsletterVerdicts>();
+
+  constructor(saved?: {
+    mentions: readonly Mention[];
+    uncertain: readonly UncertainLinks[];
+    verdicts: readonly NewsletterVerdicts[];
+  }) {
+    if (!saved) return;
+    this.add(saved.mentions, saved.uncertain);
+    for (const verdicts of saved.verdicts) this.judged(verdicts);
+  }
+
+  /** Newsletters the rules pass read; returns their mentions as the table shows them until a model judges. */
+  add(sure: readonly Mention[], uncertain: readonly UncertainLinks[]): Mention[] {
+    this.#sure.push(...sure);
+    const leaning: Mention[] = [];
+    for (const pending of uncertain) {
+      this.#uncertain.set(pending.newsletterId, pending);
+      leaning.push(...uncertainMentions(pending, this.#verdicts.get(pending.newsletterId)?.judgements));
+    }
+    return [...sure, ...leaning];
+  }
+
+  judged(verdicts: NewsletterVerdicts): void {
+    this.#verdicts.set(verdicts.newsletterId, verdicts);
+  }
+
+  /** The newsletters whose unsure links no model has judged yet. */
+  pending(): UncertainLinks[] {
+    return [...this.#uncertain.values()].filter((pending) => !this.#verdicts.has(pending.newsletterId));
+  }
+
+  remainingWork(): JudgeWork {
+    return this.pending().reduce((work, pending) => addWork(work, judgeWork(pending.links)), NO_WORK);
+  }
+
+  /** Every model call the judging made, for the 2×2 summary. */
+  calls(): JudgeCall[] {
+    return [...this.#verdicts.values()].flatMap((verdicts) => verdicts.calls);
+  }
+
+  /** Every mention: the sure ones, and the unsure links' as judged (or as the rules lean, not judged yet). */
+  mentions(): Mention[] {
+    const unsure = [...this.#uncertain.values()].flatMap((pending) =>
+      uncertainMentions(pending, this.#verdicts.get(pending.newsletterId)?.judgements),
+    );
+    return [...this.#sure, ...unsure];
+  }
 }

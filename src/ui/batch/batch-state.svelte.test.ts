@@ -301,12 +301,11 @@ describe('BatchState', () => {
 
   it('cancel stops judging after the newsletter in hand; what was judged is saved and judging again asks only about the rest', async () => {
     await cleanStore();
-    let state: BatchState | undefined;
     const first = qwenJudge(rightAnswers, (index) => {
-      // The user cancels while the first newsletter's first call is being answered.
-      if (index === 0) state!.cancel();
+      // The user cancels while the first newsletter's first call is being answered (`state` exists by then).
+      if (index === 0) state.cancel();
     });
-    state = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(first));
+    const state = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(first));
     await state.choose([batchFile('Inbox.mbox', mbox([0, 1, 2].map(unsureIssue)))]);
     await state.start();
     await state.judge();
@@ -316,11 +315,11 @@ describe('BatchState', () => {
     expect(first.requests).toHaveLength(1);
 
     // Cancelled after the first newsletter this time: its verdicts are kept, a new page judges the other two.
-    let second: BatchState | undefined;
     const engine = qwenJudge(rightAnswers, () => {
-      if (second!.judging && second!.judging.newsletters >= 1) second!.cancel();
+      // The closure runs only once `second` exists.
+      if (second.judging && second.judging.newsletters >= 1) second.cancel();
     });
-    second = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(engine));
+    const second = new BatchState(inProcess, storage, async () => memoryCrm(), modelPort(engine));
     await second.load();
     await second.judge();
     expect(second.remainingWork.links).toBe(4);

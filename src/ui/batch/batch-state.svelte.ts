@@ -3,18 +3,20 @@
  * results are saved as they arrive → one merged table. The worker and IndexedDB come in as ports so the unit test
  * drives the same class with the real batch core in-process and a Map for storage.
  */
+import { rulesSayStartup } from '../../core/agent/candidates.ts';
 import type { StepEngines } from '../../core/agent/model-step.ts';
 import {
+  BatchJudgements,
   judgeNewsletter,
+  matchesById,
   type JudgeCall,
   type NewsletterVerdicts,
   type UncertainLinks,
-  uncertainMentions,
 } from '../../core/batch/batch-judge.ts';
 import { continues, markDone, newCheckpoint } from '../../core/batch/checkpoint.ts';
 import { sentenceOf } from '../../core/batch/digest.ts';
 import { type MergedStartup, type Mention, markNew, StartupMerger } from '../../core/batch/merge.ts';
-import { addWork, judgeTimeMs, judgeWork, type MeasuredSpeed, NO_WORK } from '../../core/batch/model-budget.ts';
+import { addWork, judgeTimeMs, type MeasuredSpeed, NO_WORK } from '../../core/batch/model-budget.ts';
 import { addSeenCompany } from '../../core/crm/newsletter-company.ts';
 import type { CrmBackend, MatchResult } from '../../core/crm/types.ts';
 import type { PrescanProgress, PrescanSummary, SenderSummary } from '../../core/batch/prescan.ts';
@@ -161,10 +163,8 @@ export class BatchState {
   #judgeController: AbortController | null = null;
   /** The batch shown, as saved: verdicts are appended to it. */
   #batch: SavedBatch | null = null;
-  /** The mentions the rules are sure of; with the unsure links' (judged or not) they rebuild the table. */
-  #sure: Mention[] = [];
-  #uncertain = new Map<string, UncertainLinks>();
-  #verdicts = new Map<string, NewsletterVerdicts>();
+  /** What the table is built from: the sure mentions, the unsure links and the verdicts on them. */
+  #judgements = new BatchJudgements();
 
   constructor(
     private readonly worker: BatchWorkerPort,
@@ -271,7 +271,7 @@ export class BatchState {
   async judge(): Promise<void> {
     const batch = this.#batch;
     if (!batch || this.running || this.phase !== 'finished') return;
-    const queue = [...this.#uncertain.values()].filter((pending) => !this.#verdicts.has(pending.newsletterId));
+    const queue = this.#judgements.pending();
     if (queue.length === 0) return;
     this.judgeMessage = '';
     this.judgeProblem = '';
@@ -296,7 +296,7 @@ export class BatchState {
       for (const pending of queue) {
         if (signal.aborted) break;
         const found = await crm.matchMany(pending.links.map((link) => ({ domain: link.domain, name: link.name })));
-        const matches = new Map(pending.links.map((link, index) => [link.id, found[index]!]));
+        const matches = matchesById(pending.links, found);
         let verdicts: NewsletterVerdicts;
         try {
           verdicts = await judgeNewsletter(pending, { engines, matches, signal, now: this.now });
@@ -305,7 +305,7 @@ export class BatchState {
           throw error;
         }
         await this.storage.appendVerdicts(batch, { verdicts: [verdicts] });
-        this.#verdicts.set(pending.newsletterId, verdicts);
+        this.#judgements.judged(verdicts);
         this.calls = [...this.calls, ...verdicts.calls];
         progress.links += pending.links.length;
         progress.newsletters += 1;
@@ -411,9 +411,7 @@ export class BatchState {
       this.judgeWork = NO_WORK;
       this.remainingWork = NO_WORK;
       this.#merger = new StartupMerger();
-      this.#sure = [];
-      this.#uncertain = new Map();
-      this.#verdicts = new Map();
+      this.#judgements = new BatchJudgements();
       this.calls = [];
       this.judgeMessage = '';
       this.judgeProblem = '';
@@ -481,18 +479,14 @@ export class BatchState {
     const newsletters: SavedNewsletter[] = [];
     const mentions: Mention[] = [];
     const uncertain: UncertainLinks[] = [];
-    const leaning: Mention[] = [];
     const problems = [...this.problems];
     for (const event of crossing.events) {
       if (event.type === 'newsletter') {
         const unsure = event.result.uncertain;
-        const rulesCall = unsure ? uncertainMentions(unsure) : [];
-        newsletters.push(
-          queueEntry(event.meta, 'done', event.result.mentions.length + rulesCall.length, event.meta.notes),
-        );
+        const leaning = unsure ? unsure.links.filter(rulesSayStartup).length : 0;
+        newsletters.push(queueEntry(event.meta, 'done', event.result.mentions.length + leaning, event.meta.notes));
         mentions.push(...event.result.mentions);
         if (unsure) uncertain.push(unsure);
-        leaning.push(...rulesCall);
         batch.judgeWork = addWork(batch.judgeWork, event.result.judgeWork);
         this.remainingWork = addWork(this.remainingWork, event.result.judgeWork);
         markDone(batch.checkpoint, event.meta.key, this.now());
@@ -514,10 +508,7 @@ export class BatchState {
     this.judgeWork = batch.judgeWork;
     if (newsletters.length > 0) {
       this.newsletters = [...this.newsletters, ...newsletters];
-      this.#sure.push(...mentions);
-      for (const unsure of uncertain) this.#uncertain.set(unsure.newsletterId, unsure);
-      this.#merger.addAll(mentions);
-      this.#merger.addAll(leaning);
+      this.#merger.addAll(this.#judgements.add(mentions, uncertain));
       this.merged = this.#merger.table();
     }
   }
@@ -525,27 +516,18 @@ export class BatchState {
   /** The table again from every mention: a verdict can take a startup out as well as bring one in. */
   #rebuild(): void {
     this.#merger = new StartupMerger();
-    this.#merger.addAll(this.#sure);
-    for (const pending of this.#uncertain.values()) {
-      this.#merger.addAll(uncertainMentions(pending, this.#verdicts.get(pending.newsletterId)?.judgements));
-    }
+    this.#merger.addAll(this.#judgements.mentions());
     this.merged = this.#merger.table();
   }
 
   #refreshRemaining(): void {
-    let work = NO_WORK;
-    for (const pending of this.#uncertain.values()) {
-      if (!this.#verdicts.has(pending.newsletterId)) work = addWork(work, judgeWork(pending.links));
-    }
-    this.remainingWork = work;
+    this.remainingWork = this.#judgements.remainingWork();
   }
 
   #show(loaded: LoadedBatch): void {
     this.#batch = loaded.batch;
-    this.#sure = loaded.mentions;
-    this.#uncertain = new Map(loaded.uncertain.map((pending) => [pending.newsletterId, pending]));
-    this.#verdicts = new Map(loaded.verdicts.map((verdicts) => [verdicts.newsletterId, verdicts]));
-    this.calls = loaded.verdicts.flatMap((verdicts) => verdicts.calls);
+    this.#judgements = new BatchJudgements(loaded);
+    this.calls = this.#judgements.calls();
     this.#rebuild();
     this.#refreshRemaining();
     this.newsletters = loaded.newsletters;
