@@ -33,7 +33,10 @@ export function builtInForRuns(): BuiltInEngine | null {
 
 /** The model a run would use, by name (a fallback says so); null when the run would have none. */
 export function modelForRuns(): string | null {
-  if (scriptedTestEngine()) return globalThis.__SIFT_TEST_ENGINE__?.info?.model ?? 'scripted';
+  // The mode check is written here too, so the production build folds the hook's name out of this line.
+  if (import.meta.env.MODE === 'e2e' && scriptedTestEngine()) {
+    return globalThis.__SIFT_TEST_ENGINE__?.info?.model ?? 'scripted';
+  }
   const builtIn = builtInForRuns();
   if (builtIn) return builtIn.info.model;
   if (modelState.engine) return modelState.selected?.name ?? modelState.engine.info.model;
