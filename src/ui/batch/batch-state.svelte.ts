@@ -321,7 +321,7 @@ export class BatchState {
     } catch (error) {
       this.judgeProblem = signal.aborted
         ? ''
-        : `Judging stopped: ${message(error)} The ${progress.links.toLocaleString()} links judged before it are kept.`;
+        : `Judging stopped: ${messageOf(error)} The ${progress.links.toLocaleString()} links judged before it are kept.`;
     } finally {
       this.#judgeController = null;
       this.judging = null;
