@@ -1,9 +1,12 @@
+import 'fake-indexeddb/auto';
 import { zipSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { cancelPortFor } from '../src/core/cancel-port.ts';
 import { mergeMentions } from '../src/core/batch/merge.ts';
 import { bytesOf, email, mbox, newsletter } from '../src/core/batch/test-messages.ts';
 import type { BatchFile } from '../src/core/batch/types.ts';
+import { makeCorrection } from '../src/core/corrections/correction.ts';
+import { clearCorrections, saveCorrection } from '../src/storage/corrections.ts';
 import { type BatchEventBatch, type BatchRunEvent, batchApi } from './batch-api.ts';
 
 /** What the page receives: real `File`s, as a drop gives them. */
@@ -38,6 +41,10 @@ const newslettersOf = (events: BatchRunEvent[]) =>
   events.flatMap((event) => (event.type === 'newsletter' ? [event] : []));
 
 describe('batchApi (the tools worker’s batch, over real files)', () => {
+  beforeEach(async () => {
+    await clearCorrections();
+  });
+
   const files = () => [
     file('Inbox.mbox', mbox([issue(1, 'Quillmate'), email({ subject: 'Lunch?' }), issue(2, 'Tidewell')])),
     file('export.zip', zipSync({ 'issue-3.eml': bytesOf(issue(3, 'Quillmate')), 'notes.pdf': bytesOf('%PDF') })),
@@ -66,6 +73,26 @@ describe('batchApi (the tools worker’s batch, over real files)', () => {
       ['Quillmate', 'quillmate.io', 2],
       ['Tidewell', 'tidewell.io', 1],
     ]);
+  });
+
+  it('applies the person’s corrections to every newsletter, as a paste does', async () => {
+    await saveCorrection(
+      makeCorrection(
+        'not-startup',
+        { domain: 'tidewell.io', name: 'Tidewell', sender: 'example-news.com', features: [], score: 0.9 },
+        { date: new Date(Date.UTC(2026, 11, 3, 10)), source: 'results table: test' },
+      ),
+    );
+    const { events, onEvents } = collectEvents();
+    await batchApi.runBatch(files(), {}, onEvents);
+    const done = newslettersOf(events);
+    const table = mergeMentions(done.flatMap((event) => event.result.mentions));
+    expect(table.map((row) => row.domain)).toEqual(['quillmate.io']);
+    const tidewell = done[1]!.result.report.links.find((link) => link.domain === 'tidewell.io')!;
+    expect(tidewell.reason).toBe('Not a startup: you marked tidewell.io as not a startup on 3 Dec.');
+    expect(done.flatMap((event) => event.result.report.warnings)).not.toContainEqual(
+      expect.stringContaining('corrections could not be read'),
+    );
   });
 
   it('stops on a cancel through its port, keeps what was sent, and continues from the keys done', async () => {

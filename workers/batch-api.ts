@@ -25,6 +25,7 @@ import { readSources, totalBytes } from '../src/core/batch/sources.ts';
 import type { BatchFile, SourceLimits } from '../src/core/batch/types.ts';
 import { extractLinks } from '../src/core/links/pipeline.ts';
 import type { LinkReport } from '../src/core/links/types.ts';
+import { correctedReport, readStoredCorrections, type StoredCorrections } from './corrections-api.ts';
 
 /** What the batch gives for each newsletter: its link report, and the mentions the merged table is built from. */
 export interface NewsletterLinks {
@@ -59,9 +60,12 @@ const FLUSH_INTERVAL_MS = 100;
 /** Newsletters per crossing at most: the page can show (and save) the first results without waiting for a batch. */
 const FLUSH_NEWSLETTERS = 8;
 
-/** One newsletter through the same pipeline as a paste; the batch's notes about the input lead its warnings. */
-export async function readNewsletter(input: NewsletterInput): Promise<NewsletterLinks> {
-  const report = await extractLinks(input.bytes, { fileName: input.fileName });
+/**
+ * One newsletter through the same pipeline as a paste, the person's corrections included; the batch's notes about
+ * the input lead its warnings.
+ */
+export async function readNewsletter(input: NewsletterInput, stored: StoredCorrections): Promise<NewsletterLinks> {
+  const report = correctedReport(await extractLinks(input.bytes, { fileName: input.fileName }), stored);
   if (input.meta.notes.length > 0) report.warnings.unshift(...input.meta.notes);
   return {
     report,
@@ -118,9 +122,11 @@ export const batchApi = {
       await onEvents({ events, progress });
     };
     try {
+      // Read once per batch: a batch is one run, so a correction made while it runs holds from the next one.
+      const stored = await readStoredCorrections();
       const events = runBatch(
         readSources(files, { signal, limits: options.limits }),
-        (input) => readNewsletter(input),
+        (input) => readNewsletter(input, stored),
         {
           signal,
           excludedSenders: options.excludedSenders,
