@@ -156,11 +156,27 @@ const SavedBatchFields = {
   }),
 };
 
+/**
+ * What the History list says of a batch without reading its parts: the table as last shown. Optional on the head
+ * and its list entry (added within version 2): a batch saved before it, or before its table was first shown, has
+ * none, and the list says so instead of guessing.
+ */
+export const BatchTallySchema = Type.Object({
+  /** Rows of the merged table. */
+  startups: Type.Number({ minimum: 0 }),
+  /** Rows the CRM did not know when the table was last checked; null when it could not be checked. */
+  notInCrm: Nullable(Type.Number({ minimum: 0 })),
+  /** Links the rules were unsure of, and how many of them a model has judged. */
+  unsureLinks: Type.Number({ minimum: 0 }),
+  judgedLinks: Type.Number({ minimum: 0 }),
+});
+
 export const SavedBatchSchema = Type.Object({
   schemaVersion: Type.Literal(BATCH_SCHEMA_VERSION),
   ...SavedBatchFields,
   /** Parts of the model's verdicts (`batch:<id>:judged:<n>`). */
   judgedParts: Type.Number({ minimum: 0 }),
+  tally: Type.Optional(BatchTallySchema),
 });
 
 /** Before the model judged batches: no verdicts. */
@@ -179,6 +195,7 @@ export const BatchSummarySchema = Type.Object({
   status: BatchStatusSchema,
   updatedAt: Type.Number(),
   newsletters: Type.Number(),
+  tally: Type.Optional(BatchTallySchema),
 });
 
 export type SavedBatch = Type.Static<typeof SavedBatchSchema>;
@@ -186,6 +203,7 @@ export type SavedNewsletter = Type.Static<typeof SavedNewsletterSchema>;
 export type BatchPart = Type.Static<typeof BatchPartSchema>;
 export type BatchListEntry = Type.Static<typeof BatchSummarySchema>;
 export type JudgedPart = Type.Static<typeof JudgedPartSchema>;
+export type BatchTally = Type.Static<typeof BatchTallySchema>;
 
 /** A batch read back whole: its head and every part in order. */
 export interface LoadedBatch {
@@ -210,6 +228,7 @@ export function summariseBatch(batch: SavedBatch): BatchListEntry {
     status: batch.status,
     updatedAt: batch.checkpoint.updatedAt,
     newsletters: batch.checkpoint.done.length,
+    ...(batch.tally ? { tally: batch.tally } : {}),
   };
 }
 
