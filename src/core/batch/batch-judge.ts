@@ -120,6 +120,14 @@ export function matchesById(
   return new Map(links.flatMap((link, index) => (found[index] ? [[link.id, found[index]] as const] : [])));
 }
 
+/** A newsletter's startups as the table counts them, and whether a model has judged its unsure links. */
+export interface NewsletterTally {
+  /** The sure mentions plus the unsure links that count: as judged, or as the rules lean until then. */
+  startups: number;
+  unsureLinks: number;
+  judged: boolean;
+}
+
 /**
  * What a batch's table is built from as the judge works through it: the mentions the rules are sure of, each
  * newsletter's unsure links, and the verdicts on them so far.
@@ -128,6 +136,8 @@ export class BatchJudgements {
   readonly #sure: Mention[] = [];
   readonly #uncertain = new Map<string, UncertainLinks>();
   readonly #verdicts = new Map<string, NewsletterVerdicts>();
+  /** Per newsletter: its sure mentions, and its unsure links that count as startups now. */
+  readonly #counts = new Map<string, { sure: number; unsure: number }>();
 
   constructor(saved?: {
     mentions: readonly Mention[];
@@ -142,16 +152,52 @@ export class BatchJudgements {
   /** Newsletters the rules pass read; returns their mentions as the table shows them until a model judges. */
   add(sure: readonly Mention[], uncertain: readonly UncertainLinks[]): Mention[] {
     this.#sure.push(...sure);
+    for (const mention of sure) this.#countOf(mention.newsletterId).sure += 1;
     const leaning: Mention[] = [];
     for (const pending of uncertain) {
       this.#uncertain.set(pending.newsletterId, pending);
-      leaning.push(...uncertainMentions(pending, this.#verdicts.get(pending.newsletterId)?.judgements));
+      const counted = uncertainMentions(pending, this.#verdicts.get(pending.newsletterId)?.judgements);
+      this.#countOf(pending.newsletterId).unsure = counted.length;
+      leaning.push(...counted);
     }
     return [...sure, ...leaning];
   }
 
   judged(verdicts: NewsletterVerdicts): void {
     this.#verdicts.set(verdicts.newsletterId, verdicts);
+    const pending = this.#uncertain.get(verdicts.newsletterId);
+    if (pending) this.#countOf(pending.newsletterId).unsure = uncertainMentions(pending, verdicts.judgements).length;
+  }
+
+  /** Each newsletter's count as the table now stands (a newsletter with no startups and no unsure links is absent). */
+  tallies(): Map<string, NewsletterTally> {
+    return new Map(
+      [...this.#counts].map(([newsletterId, count]) => [
+        newsletterId,
+        {
+          startups: count.sure + count.unsure,
+          unsureLinks: this.#uncertain.get(newsletterId)?.links.length ?? 0,
+          judged: this.#verdicts.has(newsletterId),
+        },
+      ]),
+    );
+  }
+
+  /** Unsure links across the batch, and how many of them a model has judged. */
+  judgedLinks(): { unsureLinks: number; judgedLinks: number } {
+    let unsureLinks = 0;
+    let judgedLinks = 0;
+    for (const pending of this.#uncertain.values()) {
+      unsureLinks += pending.links.length;
+      if (this.#verdicts.has(pending.newsletterId)) judgedLinks += pending.links.length;
+    }
+    return { unsureLinks, judgedLinks };
+  }
+
+  #countOf(newsletterId: string): { sure: number; unsure: number } {
+    let count = this.#counts.get(newsletterId);
+    if (!count) this.#counts.set(newsletterId, (count = { sure: 0, unsure: 0 }));
+    return count;
   }
 
   /** The newsletters whose unsure links no model has judged yet. */
