@@ -13,6 +13,7 @@ import {
   appendVerdicts,
   lastCompleteTableKeys,
   latestBatch,
+  loadBatch,
   saveBatchHead,
   startBatch,
 } from '../../storage/batch-runs.ts';
@@ -61,6 +62,7 @@ export const batchStorage: BatchStoragePort = {
   appendVerdicts,
   saveBatchHead,
   latestBatch,
+  loadBatch,
   lastCompleteTableKeys,
   measuredSpeed,
 };

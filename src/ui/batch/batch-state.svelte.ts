@@ -10,6 +10,7 @@ import {
   judgeNewsletter,
   matchesById,
   type JudgeCall,
+  type NewsletterTally,
   type NewsletterVerdicts,
   type UncertainLinks,
 } from '../../core/batch/batch-judge.ts';
@@ -27,6 +28,7 @@ import type { BatchEventBatch, BatchRunOptions } from '../../../workers/batch-ap
 import {
   BATCH_SCHEMA_VERSION,
   type BatchPart,
+  type BatchTally,
   type JudgedPart,
   type LoadedBatch,
   type SavedBatch,
@@ -56,6 +58,7 @@ export interface BatchStoragePort {
   appendVerdicts(batch: SavedBatch, part: JudgedPart): Promise<void>;
   saveBatchHead(batch: SavedBatch): Promise<void>;
   latestBatch(): Promise<LoadedBatch | undefined>;
+  loadBatch(id: string): Promise<LoadedBatch | undefined>;
   lastCompleteTableKeys(exceptId: string): Promise<{ keys: string[]; at: number } | null>;
   /** The newest benchmark's speeds on this device, for the model's budget line; null when never measured. */
   measuredSpeed(): Promise<MeasuredSpeed | null>;
@@ -117,6 +120,8 @@ const NO_MODEL: BatchModelPort = {
 /** Keys read once and never changed: a plain Set, no reactivity needed. */
 const keySet = (keys: readonly string[]): ReadonlySet<string> => new Set(keys);
 const NO_KEYS = keySet([]);
+/** Tallies are replaced whole, never changed in place: a plain Map. */
+const NO_TALLIES: ReadonlyMap<string, NewsletterTally> = new Map();
 
 /** Senders whose only sign is a transactional relay are receipts as often as newsletters: unticked until chosen. */
 const tickedByDefault = (sender: SenderSummary) => sender.strength !== 'relay';
@@ -156,6 +161,10 @@ export class BatchState {
   calls = $state.raw<JudgeCall[]>([]);
   judgeMessage = $state('');
   judgeProblem = $state('');
+  /** The batch shown (running, finished or reopened), by id. */
+  batchId = $state<string | null>(null);
+  /** Each newsletter's startups as the table counts them (`NewsletterMeta.key` → tally), judged ones included. */
+  tallies = $state.raw(NO_TALLIES);
   #seenBefore = $state.raw<{ keys: ReadonlySet<string>; at: number } | null>(null);
 
   #merger = new StartupMerger();
@@ -263,6 +272,11 @@ export class BatchState {
     return this.phase === 'scanning' || this.phase === 'running' || this.judging !== null;
   }
 
+  /** The batch being read or judged now: it must not be deleted or reopened under the run's feet. */
+  get busyId(): string | null {
+    return this.phase === 'running' || this.judging !== null ? this.batchId : null;
+  }
+
   /**
    * The model judges the links the rules were unsure of, one newsletter at a time, through the newsletter job's
    * own judge stage. Each newsletter's verdicts are saved as soon as it is judged, so a cancel or a closed tab
@@ -328,6 +342,7 @@ export class BatchState {
       this.#refreshRemaining();
     }
     await this.checkCrm();
+    await this.#recordTally();
   }
 
   /** On opening the page: the newest batch's table comes back, and an unfinished one is offered to continue. */
@@ -337,17 +352,40 @@ export class BatchState {
     try {
       const latest = await this.storage.latestBatch();
       if (!latest || this.phase !== 'idle') return;
-      this.#show(latest);
-      // Saved as running but no run here: the tab closed mid-way. It stopped, and it can continue.
-      this.status = latest.batch.status === 'running' ? 'cancelled' : latest.batch.status;
-      if (latest.batch.status !== 'complete') this.unfinished = latest.batch;
-      this.phase = 'finished';
-      await this.#loadSeenBefore(latest.batch.id);
-      await this.#loadSpeed();
-      await this.checkCrm();
+      await this.#present(latest);
     } catch (error) {
       this.problem = `Your last batch could not be read: ${messageOf(error)}`;
     }
+  }
+
+  /** A batch chosen in History: its table, its newsletters and its verdicts; an unfinished one offers to continue. */
+  async open(id: string): Promise<void> {
+    if (this.running) {
+      this.problem = 'A batch is being read or judged here: stop it before opening another.';
+      return;
+    }
+    try {
+      const loaded = await this.storage.loadBatch(id);
+      if (!loaded) {
+        this.problem = 'That batch could not be opened: it was deleted or its saved data is damaged.';
+        return;
+      }
+      await this.#present(loaded);
+    } catch (error) {
+      this.problem = `That batch could not be opened: ${message(error)}`;
+    }
+  }
+
+  /** The batch was deleted (from History): if it is the one shown, the view empties and never writes to it again. */
+  forget(id: string): void {
+    if (this.batchId !== id || this.busyId !== null) return;
+    this.#batch = null;
+    this.batchId = null;
+    this.#clearTable();
+    this.unfinished = null;
+    this.status = null;
+    this.progress = null;
+    this.phase = this.phase === 'finished' ? 'idle' : this.phase;
   }
 
   /** New files: their senders are found from the headers alone, before anything is read. */
@@ -408,20 +446,11 @@ export class BatchState {
         judgeWork: NO_WORK,
         judgedParts: 0,
       };
-      this.judgeWork = NO_WORK;
-      this.remainingWork = NO_WORK;
-      this.#merger = new StartupMerger();
-      this.#judgements = new BatchJudgements();
-      this.calls = [];
-      this.judgeMessage = '';
-      this.judgeProblem = '';
-      this.merged = [];
-      this.matches = {};
-      this.newsletters = [];
-      this.problems = [];
+      this.#clearTable();
     }
     this.unfinished = null;
     this.#batch = batch;
+    this.batchId = batch.id;
     this.status = 'running';
     this.progress = null;
     this.skippedSentences = [];
@@ -458,6 +487,7 @@ export class BatchState {
       this.#refreshRemaining();
     }
     await this.checkCrm();
+    await this.#recordTally();
   }
 
   cancel(): void {
@@ -510,6 +540,7 @@ export class BatchState {
       this.newsletters = [...this.newsletters, ...newsletters];
       this.#merger.addAll(this.#judgements.add(mentions, uncertain));
       this.merged = this.#merger.table();
+      this.tallies = this.#judgements.tallies();
     }
   }
 
@@ -518,14 +549,22 @@ export class BatchState {
     this.#merger = new StartupMerger();
     this.#merger.addAll(this.#judgements.mentions());
     this.merged = this.#merger.table();
+    this.tallies = this.#judgements.tallies();
   }
 
   #refreshRemaining(): void {
     this.remainingWork = this.#judgements.remainingWork();
   }
 
-  #show(loaded: LoadedBatch): void {
+  /** A saved batch in the view, as it was left: the queue, the table, the verdicts, and whether it can continue. */
+  async #present(loaded: LoadedBatch): Promise<void> {
+    this.#clearTable();
+    this.files = [];
+    this.scan = null;
+    this.progress = null;
+    this.problem = '';
     this.#batch = loaded.batch;
+    this.batchId = loaded.batch.id;
     this.#judgements = new BatchJudgements(loaded);
     this.calls = this.#judgements.calls();
     this.#rebuild();
@@ -534,6 +573,65 @@ export class BatchState {
     this.problems = loaded.batch.problems;
     this.skippedSentences = loaded.batch.skippedSentences;
     this.judgeWork = loaded.batch.judgeWork;
+    // Saved as running but no run here: the tab closed mid-way. It stopped, and it can continue.
+    this.status = loaded.batch.status === 'running' ? 'cancelled' : loaded.batch.status;
+    this.unfinished = loaded.batch.status === 'complete' ? null : loaded.batch;
+    this.phase = 'finished';
+    await this.#loadSeenBefore(loaded.batch.id);
+    await this.#loadSpeed();
+    await this.checkCrm();
+    await this.#recordTally();
+  }
+
+  /** Nothing shown: before a new batch, or when the shown one was deleted. */
+  #clearTable(): void {
+    this.judgeWork = NO_WORK;
+    this.remainingWork = NO_WORK;
+    this.#merger = new StartupMerger();
+    this.#judgements = new BatchJudgements();
+    this.tallies = NO_TALLIES;
+    this.calls = [];
+    this.judgeMessage = '';
+    this.judgeProblem = '';
+    this.crmMessage = '';
+    this.crmProblem = '';
+    this.merged = [];
+    this.matches = {};
+    this.newsletters = [];
+    this.problems = [];
+    this.skippedSentences = [];
+  }
+
+  /**
+   * What History lists for the shown batch (its table's size, the startups the CRM did not know, what a model
+   * judged), saved when it changed. The list reads these instead of every batch's parts.
+   */
+  async #recordTally(): Promise<void> {
+    const batch = this.#batch;
+    if (!batch || this.phase === 'running' || this.batchId !== batch.id) return;
+    const checked = this.merged.every((startup) => this.matches[startup.key]);
+    const tally: BatchTally = {
+      startups: this.merged.length,
+      notInCrm: checked
+        ? this.merged.filter((startup) => this.matches[startup.key]!.status === 'not-in-crm').length
+        : null,
+      ...this.#judgements.judgedLinks(),
+    };
+    const before = batch.tally;
+    if (
+      before &&
+      before.startups === tally.startups &&
+      before.notInCrm === tally.notInCrm &&
+      before.unsureLinks === tally.unsureLinks &&
+      before.judgedLinks === tally.judgedLinks
+    )
+      return;
+    batch.tally = tally;
+    try {
+      await this.storage.saveBatchHead(batch);
+    } catch (error) {
+      this.problem = `History could not be told this batch’s counts: ${message(error)} The batch itself is saved.`;
+    }
   }
 
   async #loadSpeed(): Promise<void> {
