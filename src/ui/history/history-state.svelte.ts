@@ -1,7 +1,9 @@
 /**
- * The history list as the page sees it. Storage comes in as functions so the unit test can use a
- * Map where the app uses IndexedDB (src/storage/history.ts).
+ * The history list as the page sees it: one list of what was run here, newest first, a pasted newsletter's run
+ * (src/storage/history.ts) or a batch of many (src/storage/batch-runs.ts). Storage comes in as functions so the
+ * unit test can use Maps where the app uses IndexedDB.
  */
+import type { BatchListEntry } from '../../storage/batch-runs.ts';
 import type { RunSummary, SavedRun } from '../../storage/history.ts';
 import { messageOf } from '../../core/text/error-message.ts';
 
@@ -10,24 +12,49 @@ export interface HistoryStorage {
   loadRun(id: string): Promise<SavedRun | undefined>;
   deleteRun(id: string): Promise<void>;
   saveRun(run: SavedRun): Promise<void>;
+  listBatches(): Promise<BatchListEntry[]>;
+  /** Throws, with the reason in words, when the batch may not be deleted now (it is being read). */
+  deleteBatch(id: string): Promise<void>;
 }
 
+/** One line of the list: `at` is when it finished (a run) or was last saved (a batch). */
+export type HistoryEntry = ({ kind: 'run' } & RunSummary) | ({ kind: 'batch' } & BatchListEntry);
+
+export const entryTime = (entry: HistoryEntry): number => (entry.kind === 'run' ? entry.finishedAt : entry.updatedAt);
+
+/** Runs and batches in one list, newest first. */
+export function historyEntries(runs: readonly RunSummary[], batches: readonly BatchListEntry[]): HistoryEntry[] {
+  const entries: HistoryEntry[] = [
+    ...runs.map((run) => ({ kind: 'run' as const, ...run })),
+    ...batches.map((batch) => ({ kind: 'batch' as const, ...batch })),
+  ];
+  return entries.sort((a, b) => entryTime(b) - entryTime(a));
+}
+
+const sameEntry = (a: Pick<HistoryEntry, 'kind' | 'id'>, b: Pick<HistoryEntry, 'kind' | 'id'>) =>
+  a.kind === b.kind && a.id === b.id;
+
 export class RunHistory {
-  runs = $state.raw<RunSummary[]>([]);
+  entries = $state.raw<HistoryEntry[]>([]);
   loaded = $state(false);
   problem = $state('');
 
   constructor(private readonly storage: HistoryStorage) {}
 
+  /** Both lists are read; one that fails says so and the other is still shown. */
   async refresh(): Promise<void> {
-    try {
-      this.runs = await this.storage.listRuns();
-      this.problem = '';
-    } catch (error) {
-      this.problem = `History could not be read: ${messageOf(error)}`;
-    } finally {
-      this.loaded = true;
-    }
+    const [runs, batches] = await Promise.allSettled([this.storage.listRuns(), this.storage.listBatches()]);
+    const kept = this.entries;
+    this.entries = historyEntries(
+      runs.status === 'fulfilled' ? runs.value : kept.flatMap((entry) => (entry.kind === 'run' ? [entry] : [])),
+      batches.status === 'fulfilled' ? batches.value : kept.flatMap((entry) => (entry.kind === 'batch' ? [entry] : [])),
+    );
+    const problems = [
+      runs.status === 'rejected' ? `Past runs could not be read: ${messageOf(runs.reason)}` : '',
+      batches.status === 'rejected' ? `Past batches could not be read: ${messageOf(batches.reason)}` : '',
+    ];
+    this.problem = problems.filter(Boolean).join(' ');
+    this.loaded = true;
   }
 
   /** The saved run, or null with `problem` set when it is gone or damaged. */
@@ -55,14 +82,15 @@ export class RunHistory {
     await this.refresh();
   }
 
-  async remove(id: string): Promise<void> {
-    const before = this.runs;
-    this.runs = before.filter((run) => run.id !== id);
+  async remove(entry: Pick<HistoryEntry, 'kind' | 'id'>): Promise<void> {
+    const before = this.entries;
+    this.entries = before.filter((other) => !sameEntry(other, entry));
     try {
-      await this.storage.deleteRun(id);
+      if (entry.kind === 'run') await this.storage.deleteRun(entry.id);
+      else await this.storage.deleteBatch(entry.id);
     } catch (error) {
-      this.runs = before;
-      this.problem = `That run was not deleted: ${messageOf(error)}`;
+      this.entries = before;
+      this.problem = `That ${entry.kind} was not deleted: ${messageOf(error)}`;
     }
   }
 }
