@@ -128,6 +128,14 @@ test('cancel mid-way keeps what was read; reopening offers to continue, and the 
     `stopped after ${stoppedAt.toLocaleString('en-US')}`,
   );
   await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText(String(stoppedAt));
+  // History lists it as partial and offers to continue: the batch view asks for its files again.
+  await page.getByTestId('tab-history').click();
+  const entry = page.getByTestId('history-batch').filter({ hasText: 'Big.mbox' });
+  await expect(entry).toHaveAttribute('data-status', 'cancelled');
+  await expect(entry).toContainText('partial: stopped before the end');
+  await entry.getByTestId('history-continue').click();
+  await expect(page.getByTestId('tab-newsletter')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('batch-choose-again')).toBeFocused();
   await page.getByTestId('batch-files-input').setInputFiles(path);
   await expect(page.getByTestId('batch-unfinished')).toContainText('Continue to read only the rest');
   await page.getByTestId('batch-continue').click();
@@ -214,11 +222,21 @@ test('the model judges the batch’s unsure links: a rejected one leaves the tab
   await expect(row(page, 'domain:kelpstack.dev')).toHaveCount(0);
   await expect(page.getByTestId('batch-budget')).toContainText('The rules were unsure about 6 links');
 
+  const newsletters = page.getByTestId('batch-newsletter');
+  await expect(newsletters.getByTestId('batch-newsletter-judged')).toHaveText(
+    Array(3).fill('2 unsure links counted by the rules until a model judges'),
+  );
+
   const start = page.getByTestId('batch-judge-start');
   await expect(start).toHaveText('Judge 6 uncertain links with Qwen3-0.6B-q4f16_1-MLC');
   await start.click();
   await expect(page.getByTestId('batch-judge-message')).toHaveText(
     'Qwen3-0.6B-q4f16_1-MLC judged 6 links in 3 newsletters.',
+  );
+  // Each newsletter's row counts what the model decided: Quillmate and Kelpstack, no longer Nimbusfold.
+  await expect(newsletters.getByTestId('batch-newsletter-startups')).toHaveText(Array(3).fill('2 startups'));
+  await expect(newsletters.getByTestId('batch-newsletter-judged')).toHaveText(
+    Array(3).fill('the model judged its 2 unsure links'),
   );
   await expect(row(page, 'domain:nimbusfold.com')).toHaveCount(0);
   await expect(row(page, 'domain:kelpstack.dev').getByTestId('batch-row-mentions')).toHaveText('3');
@@ -258,5 +276,70 @@ test('without a model the budget line says how to load one, and the table keeps 
   await expect(page.getByTestId('batch-judge-no-model')).toContainText('To have a model judge them:');
   await expect(page.getByTestId('batch-judge-no-model')).toContainText('Settings');
   await expect(row(page, 'domain:nimbusfold.com')).toBeVisible();
+  expect(consoleWatch.errors).toEqual([]);
+});
+
+test('batches in History: run two, see both with what they found, reopen the older one into the batch view, delete it', async ({
+  page,
+  consoleWatch,
+}) => {
+  await page.addInitScript(() => {
+    (globalThis as { __SIFT_TEST_ENGINE__?: unknown }).__SIFT_TEST_ENGINE__ = {
+      judgeByDomain: { 'kelpstack.dev': { startup: true, name: 'Kelpstack' } },
+      info: { id: 'test:qwen3-like', model: 'Qwen3-0.6B-q4f16_1-MLC' },
+    };
+  });
+  const unsure = writeFixture('Unsure.mbox', mbox([0, 1, 2].map(unsureMessage).concat(personalMessage(0))));
+  const weekly = writeFixture('Weekly.mbox', mixedMbox(8).text); // 6 newsletters, 2 personal
+  await openBatch(page);
+  await page.getByTestId('batch-files-input').setInputFiles(unsure);
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  await page.getByTestId('batch-judge-start').click();
+  await expect(page.getByTestId('batch-judge-message')).toContainText('judged 6 links');
+
+  const history = page.getByTestId('history-batch');
+  const older = history.filter({ hasText: 'Unsure.mbox' });
+  await page.getByTestId('tab-history').click();
+  await expect(older).toContainText('(complete)');
+  await expect(older.getByTestId('history-batch-line')).toContainText(
+    '3 newsletters · 2 startups, 2 new · judged by a model',
+  );
+  await expect(older.getByTestId('history-continue')).toHaveCount(0);
+
+  await page.getByTestId('tab-newsletter').click();
+  await page.getByTestId('batch-files-input').setInputFiles(weekly);
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  await expect(row(page, 'domain:kelpstack.dev')).toHaveCount(0);
+
+  await page.getByTestId('tab-history').click();
+  await expect(history).toHaveCount(2);
+  // Newest first.
+  await expect(history.first()).toContainText('Weekly.mbox');
+  await expect(history.first().getByTestId('history-batch-line')).toContainText(
+    '6 newsletters · 6 startups, 6 new · nothing for a model to judge',
+  );
+
+  // Reopened, the older batch is the batch view's: its table, its judged rows, its newsletters.
+  await older.getByTestId('history-open').click();
+  await expect(page.getByTestId('tab-newsletter')).toHaveAttribute('aria-selected', 'true');
+  await expect(row(page, 'domain:kelpstack.dev').getByTestId('batch-row-mentions')).toHaveText('3');
+  await expect(row(page, 'domain:kelpstack.dev').getByTestId('batch-row-judged')).toBeVisible();
+  await expect(row(page, 'domain:ferrowave.io')).toHaveCount(0);
+  await expect(page.getByTestId('batch-newsletter')).toHaveCount(3);
+  await expect(page.getByTestId('run-summary')).toBeVisible();
+
+  // Deleted from History, it leaves the list, the batch view, and this browser.
+  await page.getByTestId('tab-history').click();
+  await older.getByTestId('history-delete').click();
+  await older.getByTestId('history-delete-yes').click();
+  await expect(older).toHaveCount(0);
+  await page.getByTestId('tab-newsletter').click();
+  await expect(page.getByTestId('batch-row')).toHaveCount(0);
+  await page.reload();
+  await page.getByTestId('tab-history').click();
+  await expect(history).toHaveCount(1);
+  await expect(history.first()).toContainText('Weekly.mbox');
   expect(consoleWatch.errors).toEqual([]);
 });
