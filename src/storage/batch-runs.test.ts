@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { get, set } from 'idb-keyval';
+import { get, keys, set } from 'idb-keyval';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newCheckpoint, markDone } from '../core/batch/checkpoint.ts';
 import { batchFile } from '../core/batch/test-messages.ts';
@@ -15,6 +15,7 @@ import {
   listBatches,
   loadBatch,
   saveBatchHead,
+  saveBatchTally,
   startBatch,
   type SavedBatch,
 } from './batch-runs.ts';
@@ -177,5 +178,33 @@ describe('batch store', () => {
     expect(ids).toHaveLength(BATCH_HISTORY_LIMIT);
     expect(ids).not.toContain('first');
     expect(await get('batch:first:part:0', store('batch'))).toBeUndefined();
+  });
+
+  it('saves the tally History lists without overwriting a newer checkpoint, and leaves a deleted batch deleted', async () => {
+    const running = newBatch('b1', 1000);
+    await startBatch(running);
+    // Another page's copy of the head, from before the running page saved a part.
+    const shown = structuredClone(running);
+    markDone(running.checkpoint, 'mid:a', 1100);
+    await appendToBatch(running, { newsletters: [newsletter('mid:a')], mentions: [mention('mid:a')] });
+    const tally = { startups: 1, notInCrm: 1, unsureLinks: 0, judgedLinks: 0 };
+    await saveBatchTally(shown.id, tally);
+    const loaded = await loadBatch('b1');
+    expect(loaded?.batch.tally).toEqual(tally);
+    expect(loaded?.batch.parts).toBe(1);
+    expect(loaded?.batch.checkpoint.done).toEqual(['mid:a']);
+    expect((await listBatches())[0]?.tally).toEqual(tally);
+
+    await deleteBatch('b1');
+    await saveBatchTally('b1', tally);
+    expect(await keys(store('batch'))).not.toContain('batch:b1');
+    expect(await listBatches()).toEqual([]);
+  });
+
+  it('lists a batch saved before tallies existed without one', async () => {
+    await startBatch(newBatch('old', 1000));
+    const [entry] = await listBatches();
+    expect(entry).toMatchObject({ id: 'old', newsletters: 0 });
+    expect(entry).not.toHaveProperty('tally');
   });
 });

@@ -328,6 +328,30 @@ export async function saveBatchHead(batch: SavedBatch): Promise<void> {
   await writeIndex(batch);
 }
 
+/**
+ * Sets the tally History lists on the stored head and its list entry, and nothing else: the page that shows a batch
+ * may not be the one running it (another tab), so its copy of the head must not overwrite the checkpoint. A batch
+ * deleted meanwhile stays deleted.
+ */
+export async function saveBatchTally(id: string, tally: BatchTally): Promise<void> {
+  let saved: SavedBatch | undefined;
+  await withQuotaMessage(() =>
+    update(
+      headKey(id),
+      (stored: unknown) => {
+        const head = readSavedBatch(stored);
+        if (!head) return stored;
+        saved = { ...head, tally };
+        return saved;
+      },
+      store('batch'),
+    ),
+  );
+  // idb-keyval's update writes whatever the updater returns: a deleted batch would be left an empty key.
+  if (saved) await writeIndex(saved);
+  else await del(headKey(id), store('batch'));
+}
+
 export async function listBatches(): Promise<BatchListEntry[]> {
   return parseBatchIndex(await get(INDEX_KEY, store('batch')));
 }

@@ -15,6 +15,7 @@ import {
   latestBatch,
   loadBatch,
   saveBatchHead,
+  saveBatchTally,
   startBatch,
 } from '../../storage/batch-runs.ts';
 import { enginesForRun, modelForRuns, noModelReason } from '../job/engines.svelte.ts';
@@ -61,6 +62,7 @@ export const batchStorage: BatchStoragePort = {
   appendToBatch,
   appendVerdicts,
   saveBatchHead,
+  saveBatchTally,
   latestBatch,
   loadBatch,
   lastCompleteTableKeys,

@@ -15,6 +15,7 @@ import {
   listBatches,
   loadBatch,
   saveBatchHead,
+  saveBatchTally,
   startBatch,
 } from '../../storage/batch-runs.ts';
 import { batchApi } from '../../../workers/batch-api.ts';
@@ -46,6 +47,7 @@ const storage = {
   appendToBatch,
   appendVerdicts,
   saveBatchHead,
+  saveBatchTally,
   latestBatch,
   loadBatch,
   lastCompleteTableKeys,

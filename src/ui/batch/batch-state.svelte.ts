@@ -57,6 +57,8 @@ export interface BatchStoragePort {
   appendToBatch(batch: SavedBatch, part: BatchPart): Promise<void>;
   appendVerdicts(batch: SavedBatch, part: JudgedPart): Promise<void>;
   saveBatchHead(batch: SavedBatch): Promise<void>;
+  /** The counts History lists for a batch, saved without touching the rest of its head. */
+  saveBatchTally(id: string, tally: BatchTally): Promise<void>;
   latestBatch(): Promise<LoadedBatch | undefined>;
   loadBatch(id: string): Promise<LoadedBatch | undefined>;
   lastCompleteTableKeys(exceptId: string): Promise<{ keys: string[]; at: number } | null>;
@@ -608,7 +610,7 @@ export class BatchState {
    */
   async #recordTally(): Promise<void> {
     const batch = this.#batch;
-    if (!batch || this.phase === 'running' || this.batchId !== batch.id) return;
+    if (!batch || this.phase === 'running') return;
     const checked = this.merged.every((startup) => this.matches[startup.key]);
     const tally: BatchTally = {
       startups: this.merged.length,
@@ -628,7 +630,7 @@ export class BatchState {
       return;
     batch.tally = tally;
     try {
-      await this.storage.saveBatchHead(batch);
+      await this.storage.saveBatchTally(batch.id, tally);
     } catch (error) {
       this.problem = `History could not be told this batch’s counts: ${message(error)} The batch itself is saved.`;
     }
