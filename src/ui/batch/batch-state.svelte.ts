@@ -374,7 +374,7 @@ export class BatchState {
       }
       await this.#present(loaded);
     } catch (error) {
-      this.problem = `That batch could not be opened: ${message(error)}`;
+      this.problem = `That batch could not be opened: ${messageOf(error)}`;
     }
   }
 
@@ -632,7 +632,7 @@ export class BatchState {
     try {
       await this.storage.saveBatchTally(batch.id, tally);
     } catch (error) {
-      this.problem = `History could not be told this batch’s counts: ${message(error)} The batch itself is saved.`;
+      this.problem = `History could not be told this batch’s counts: ${messageOf(error)} The batch itself is saved.`;
     }
   }
 
