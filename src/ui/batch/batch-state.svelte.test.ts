@@ -98,7 +98,7 @@ function unsureIssue(index: number): string {
     messageId: `unsure-${index}@example-news.com`,
     subject: `Weekly #${index}`,
     date: `Mon, ${String(1 + index).padStart(2, '0')} Feb 2025 09:00:00 +0000`,
-    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p>Read <a href="https://nimbusfold.com">Nimbusfold</a> on pricing.</p><p>See the <a href="https://docs.kelpstack.dev/guide">Kelpstack guide</a>.</p>`,
+    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p>Worth a look: <a href="https://nimbusfold.com">Nimbusfold</a>.</p><p>See the <a href="https://docs.kelpstack.dev/guide">Kelpstack guide</a>.</p>`,
   });
 }
 
@@ -125,7 +125,7 @@ const modelPort = (engine: ScriptedEngine) => ({
   engines: async () => ({ primary: engine, fallback: null }),
 });
 
-/** Right about both: Nimbusfold is a blog post's subject, not a startup it reports on; Kelpstack is one. */
+/** Right about both: Nimbusfold, only recommended in passing, is not a startup the issue reports on; Kelpstack is one. */
 const rightAnswers = (domain: string): Answer =>
   domain === 'kelpstack.dev' ? { startup: true, name: 'Kelpstack' } : { startup: false, name: domain.split('.')[0]! };
 
