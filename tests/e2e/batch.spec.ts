@@ -20,6 +20,19 @@ async function openBatch(page: Page) {
   await expect(page.getByTestId('batch-drop')).toBeVisible();
 }
 
+/**
+ * Test-only (src/ui/engine/test-engine.ts): a scripted engine named as a Qwen3 model, so its answers open with the
+ * empty think block; it judges Kelpstack a startup, and links it is not told about "not a startup".
+ */
+async function useKelpstackJudge(page: Page) {
+  await page.addInitScript(() => {
+    (globalThis as { __SIFT_TEST_ENGINE__?: unknown }).__SIFT_TEST_ENGINE__ = {
+      judgeByDomain: { 'kelpstack.dev': { startup: true, name: 'Kelpstack' } },
+      info: { id: 'test:qwen3-like', model: 'Qwen3-0.6B-q4f16_1-MLC' },
+    };
+  });
+}
+
 const row = (page: Page, key: string) => page.locator(`[data-testid="batch-row"][data-key="${key}"]`);
 
 test('an mbox of newsletters and personal mail: senders with counts, one unticked, then one merged table with mention counts and exports', async ({
@@ -204,14 +217,7 @@ test('the model judges the batch’s unsure links: a rejected one leaves the tab
   page,
   consoleWatch,
 }) => {
-  // Test-only (src/ui/engine/test-engine.ts): a scripted engine named as a Qwen3 model, so its answers open with
-  // the empty think block; links it is not told about are judged "not a startup".
-  await page.addInitScript(() => {
-    (globalThis as { __SIFT_TEST_ENGINE__?: unknown }).__SIFT_TEST_ENGINE__ = {
-      judgeByDomain: { 'kelpstack.dev': { startup: true, name: 'Kelpstack' } },
-      info: { id: 'test:qwen3-like', model: 'Qwen3-0.6B-q4f16_1-MLC' },
-    };
-  });
+  await useKelpstackJudge(page);
   const path = writeFixture('Unsure.mbox', mbox([0, 1, 2].map(unsureMessage).concat(personalMessage(0))));
   await openBatch(page);
   await page.getByTestId('batch-files-input').setInputFiles(path);
@@ -283,12 +289,7 @@ test('batches in History: run two, see both with what they found, reopen the old
   page,
   consoleWatch,
 }) => {
-  await page.addInitScript(() => {
-    (globalThis as { __SIFT_TEST_ENGINE__?: unknown }).__SIFT_TEST_ENGINE__ = {
-      judgeByDomain: { 'kelpstack.dev': { startup: true, name: 'Kelpstack' } },
-      info: { id: 'test:qwen3-like', model: 'Qwen3-0.6B-q4f16_1-MLC' },
-    };
-  });
+  await useKelpstackJudge(page);
   const unsure = writeFixture('Unsure.mbox', mbox([0, 1, 2].map(unsureMessage).concat(personalMessage(0))));
   const weekly = writeFixture('Weekly.mbox', mixedMbox(8).text); // 6 newsletters, 2 personal
   await openBatch(page);
