@@ -66,6 +66,8 @@ export default ts.config(
   {
     ignores: [
       'dist/',
+      // Parallel e2e runs each build into their own SIFT_E2E_DIST (README: one spec, several worktrees).
+      '.dist-*/',
       'node_modules/',
       '.e2e-root/',
       'test-results/',
