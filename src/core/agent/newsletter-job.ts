@@ -225,7 +225,7 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     .map((link) => withCorrectionBasis(maybeRow(link, { name: link.name, decidedBy: 'rules' }, undefined), link));
 
   const trace = recorder.finish(
-    `${rows.length} startups (${split.certain.length} by rules, ${judgements.length} judged, ${byModel} by the model)`,
+    `${rows.length} startups: ${split.certain.length} sure by the rules; ${judgements.length} uncertain links judged, ${byModel} of them by the model`,
   );
   return { rows, maybe, turnedDown, judgements, report, state, trace };
 }
