@@ -345,7 +345,9 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     vector.signal(guess.from === 'anchor' ? 'anchorNamesDomain' : 'sentenceNamesDomain');
     if (looksLikePerson(guess.name)) vector.signal('nameIsPerson');
   }
-  if (label && label.length >= 3 && tokens(text).includes(label)) vector.signal('labelInAnchor');
+  // The anchor's first 12 words are its hashed words below; the label may be any of its first 40.
+  const anchorTokens = tokens(text);
+  if (label && label.length >= 3 && anchorTokens.includes(label)) vector.signal('labelInAnchor');
 
   // The anchor.
   if (trimmed === '') vector.signal('anchorEmpty');
@@ -443,9 +445,9 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   vector.signal('docOpaqueShare', Math.round(doc.opaqueShare * 100) / 100);
 
   // Hashed words: the anchor's words and pairs, the sentence's words, the heading's words.
-  const anchorTokens = tokens(text, 12);
-  for (const word of anchorTokens) vector.word('anchor', word);
-  for (let i = 1; i < anchorTokens.length; i++) vector.word('anchor2', `${anchorTokens[i - 1]} ${anchorTokens[i]}`);
+  const hashedTokens = anchorTokens.slice(0, 12);
+  for (const word of hashedTokens) vector.word('anchor', word);
+  for (let i = 1; i < hashedTokens.length; i++) vector.word('anchor2', `${hashedTokens[i - 1]} ${hashedTokens[i]}`);
   // The sentence's and the heading's own words were tried as hashed features too: under cross-validation they
   // bought nothing (the words next to the name, above, carry what they said) and cost a third of the scorer's time.
 

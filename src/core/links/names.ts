@@ -62,7 +62,24 @@ export const headlineVerbs = new Set([
   'introduces',
 ]);
 
-export function capitalisedPhrases(text: string): string[] {
+/**
+ * The same texts are asked for their phrases again and again (a link's anchor by the knowledge pass, the features
+ * and the name guess; one sentence by every link in it): the phrases of recent texts are kept, a bounded number.
+ */
+const recentPhrases = new Map<string, readonly string[]>();
+const maxRecentPhrases = 2_000;
+
+export function capitalisedPhrases(text: string): readonly string[] {
+  let phrases = recentPhrases.get(text);
+  if (phrases === undefined) {
+    if (recentPhrases.size >= maxRecentPhrases) recentPhrases.clear();
+    phrases = readCapitalisedPhrases(text);
+    recentPhrases.set(text, phrases);
+  }
+  return phrases;
+}
+
+function readCapitalisedPhrases(text: string): string[] {
   const phrases: string[] = [];
   for (const match of text.matchAll(capitalisedRun)) {
     let phrase = (match[1] ?? '')
