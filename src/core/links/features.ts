@@ -160,16 +160,40 @@ export function documentFacts(links: readonly UnclassifiedLink[], senderLabels: 
   const opaque = links.reduce((count, link) => count + (link.needsNetwork ? 1 : 0), 0);
   // Names are counted in at most 200 links' sentences: enough to tell a company discussed from one named once.
   const sentences = [...new Set(links.slice(0, 200).map((link) => cut(link.context)))];
+  // One search through all the sentences per name, not one per sentence: a name-like anchor has its whitespace
+  // collapsed, so it holds no line break and a match in the joined text lies within one sentence.
+  const joined = sentences.join('\n');
+  const starts: number[] = [];
+  let offset = 0;
+  for (const sentence of sentences) {
+    starts.push(offset);
+    offset += sentence.length + 1;
+  }
   const mentions = new Map<string, number>();
   for (const link of links.slice(0, 200)) {
     const name = nameLikeAnchor(cut(link.text));
     if (!name || name.length < 3 || mentions.has(name)) continue;
-    mentions.set(
-      name,
-      sentences.reduce((count, sentence) => count + (sentence.includes(name) ? 1 : 0), 0),
-    );
+    let count = 0;
+    for (let at = joined.indexOf(name); at >= 0;) {
+      count++;
+      const next = sentenceAfter(starts, at);
+      at = next < starts.length ? joined.indexOf(name, starts[next]) : -1;
+    }
+    mentions.set(name, count);
   }
   return { opaqueShare: links.length === 0 ? 0 : opaque / links.length, senderLabels, mentions };
+}
+
+/** The index of the first sentence starting after `at` (`starts` ascending, `starts[0]` = 0). */
+function sentenceAfter(starts: readonly number[], at: number): number {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (starts[middle]! <= at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 const letterOrDigit = /[\p{L}\p{N}]/u;

@@ -45,7 +45,12 @@ const knownHosts = new Map<string, KnownHost>();
 /** Squashed names (`wallstreetjournal`, `techcrunch`) → verdict: how an anchor text is recognised without a URL. */
 const knownNames = new Map<string, KnownHost>();
 
+/** Plain ASCII: no character decomposes, and its letters and digits are `a-z` and `0-9` once lower-cased. */
+export const asciiOnly = /^[^\u0080-\uffff]*$/;
+
 function squashName(text: string): string {
+  // Most names are ASCII; Unicode normalisation and property classes cost several times the plain path.
+  if (asciiOnly.test(text)) return text.toLowerCase().replace(/[^a-z0-9]/g, '');
   return text
     .normalize('NFKD')
     .toLowerCase()
