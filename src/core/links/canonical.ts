@@ -1,6 +1,7 @@
 import { getDomain } from 'tldts';
 import rules from './data/tracking-params.json';
 import type { CanonicalUrl } from './types.ts';
+import { remembered } from './recent.ts';
 
 /** A parameter list split into exact names and `prefix*` patterns, lower-cased (parameter names vary in case). */
 interface ParamMatcher {
@@ -30,8 +31,13 @@ const perHost = new Map<string, ParamMatcher>(
   Object.entries(rules.byHost).map(([host, names]) => [host, compile(names)] as const),
 );
 
-/** The host rules that apply: the host's own and each parent domain's (`www.linkedin.com` → `linkedin.com`). */
-function hostMatchers(host: string): ParamMatcher[] {
+/**
+ * The host rules that apply: the host's own and each parent domain's (`www.linkedin.com` → `linkedin.com`).
+ * A newsletter links a few hosts many times over, so the answer is remembered per host.
+ */
+const hostMatchers = remembered(readHostMatchers);
+
+function readHostMatchers(host: string): ParamMatcher[] {
   const found: ParamMatcher[] = [];
   let suffix = host;
   for (;;) {

@@ -4,7 +4,8 @@
  */
 import { asciiOnly, isFirstName } from './data/index.ts';
 import type { UnclassifiedLink } from './classify.ts';
-import { companyWords, cut, genericAnchor } from './signals.ts';
+import { remembered } from './recent.ts';
+import { cut, genericAnchor, sentenceWords } from './signals.ts';
 
 /** Word runs that can be a company name: capitalised words, with the joiners names use. */
 export const capitalisedRun =
@@ -64,22 +65,8 @@ export const headlineVerbs = new Set([
   'introduces',
 ]);
 
-/**
- * The same texts are asked for their phrases again and again (a link's anchor by the knowledge pass, the features
- * and the name guess; one sentence by every link in it): the phrases of recent texts are kept, a bounded number.
- */
-const recentPhrases = new Map<string, readonly string[]>();
-const maxRecentPhrases = 2_000;
-
-export function capitalisedPhrases(text: string): readonly string[] {
-  let phrases = recentPhrases.get(text);
-  if (phrases === undefined) {
-    if (recentPhrases.size >= maxRecentPhrases) recentPhrases.clear();
-    phrases = readCapitalisedPhrases(text);
-    recentPhrases.set(text, phrases);
-  }
-  return phrases;
-}
+/** The capitalised phrases of a text, remembered for recent texts (see `remembered`). */
+export const capitalisedPhrases: (text: string) => readonly string[] = remembered(readCapitalisedPhrases);
 
 function readCapitalisedPhrases(text: string): string[] {
   const phrases: string[] = [];
@@ -144,6 +131,11 @@ export function readNameLikeAnchor(text: string): string | null {
 export const subjectOfNews =
   /(?:^|[.!?•:—–-]\s+)(\p{Lu}[\p{L}\p{N}.&'’-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'’-]*){0,3})(?:\s*\([^)]{0,40}\))?(?:,\s+(?:a|an|the|which|who)\b|\s+(?:has\s+|just\s+)?(?:raised|raises|launched|launches|announced|announces|secured|secures|closed|lands|landed|unveiled|unveils|emerged|is\s+(?:a|an|building|making)))/u;
 
+/** `subjectOfNews`' name in a sentence: asked up to three times per link (name guess, features, headline), and once per link that shares the sentence. */
+export const newsSubject: (context: string) => string | undefined = remembered(
+  (context) => subjectOfNews.exec(context)?.[1],
+);
+
 export interface NameGuess {
   name: string;
   matchesDomain: boolean;
@@ -167,7 +159,7 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
   }
   const anchor = nameLikeAnchor(text);
   if (anchor) return { name: anchor, matchesDomain: false, from: 'anchor' };
-  const subject = subjectOfNews.exec(context)?.[1];
+  const subject = newsSubject(context);
   if (subject && !notNames.has(subject.toLowerCase())) return { name: subject, matchesDomain: false, from: 'context' };
   if (label) return { name: titleCase(label), matchesDomain: false, from: 'domain' };
   return { name: '', matchesDomain: false, from: 'none' };
@@ -259,8 +251,8 @@ export function nameInHeadline(
     }
   }
   // Funding words, not amounts: `Elon Musk is an underdog in his $180 billion fight` is not about a company.
-  if (funding && companyWords.test(context)) {
-    const subject = clean(subjectOfNews.exec(context)?.[1]);
+  if (funding && sentenceWords(context).funding) {
+    const subject = clean(newsSubject(context));
     if (subject && properName(subject)) {
       return { name: subject, feature: 'the sentence around it is funding news about a company' };
     }

@@ -64,6 +64,8 @@ export function probability(vector: FeatureVector, model: LinkModel): number {
 }
 
 const signalCount = namedSignals.length;
+/** Where each named signal's amount sits while one vector is explained; -1 when it has none yet. */
+const signalSlot = new Int32Array(signalCount).fill(-1);
 
 function describe(index: number, word: string): string {
   if (index < namedFeatureCount) return namedSignals[index % signalCount]![1];
@@ -102,31 +104,44 @@ export function explain(vector: FeatureVector, model: LinkModel, limit = 5): str
   // Named signals by signal id (their copies add up); hashed words by their entry.
   const amounts: number[] = [];
   const keys: number[] = [];
-  const signalAt = new Map<number, number>();
-  for (let k = 0; k < vector.indices.length; k++) {
-    const index = vector.indices[k]!;
-    const amount = model.weights[index]! * vector.values[k]!;
-    if (amount === 0) continue;
-    if (index < namedFeatureCount) {
-      const signal = index % signalCount;
-      const at = signalAt.get(signal);
-      if (at !== undefined) {
-        amounts[at]! += amount;
-        continue;
+  const touched: number[] = [];
+  try {
+    for (let k = 0; k < vector.indices.length; k++) {
+      const index = vector.indices[k]!;
+      const amount = model.weights[index]! * vector.values[k]!;
+      if (amount === 0) continue;
+      if (index < namedFeatureCount) {
+        const signal = index % signalCount;
+        const at = signalSlot[signal]!;
+        if (at >= 0) {
+          amounts[at]! += amount;
+          continue;
+        }
+        signalSlot[signal] = amounts.length;
+        touched.push(signal);
+        keys.push(-1 - signal);
+      } else {
+        keys.push(k);
       }
-      signalAt.set(signal, amounts.length);
-      keys.push(-1 - signal);
-    } else {
-      keys.push(k);
+      amounts.push(amount);
     }
-    amounts.push(amount);
+  } finally {
+    for (const signal of touched) signalSlot[signal] = -1;
   }
-  const order = amounts
-    .map((_, at) => at)
-    .filter((at) => Math.abs(amounts[at]!) >= 0.05)
-    .sort((a, b) => Math.abs(amounts[b]!) - Math.abs(amounts[a]!) || keys[a]! - keys[b]!)
-    .slice(0, limit);
-  return order.map((at) => {
+  // The strongest `limit`, kept in order as they come: every scored link is explained, and sorting all its
+  // contributions to keep five was most of the cost. Keys are unique, so the order is total and the same as a sort's.
+  const precedes = (a: number, b: number): boolean =>
+    (Math.abs(amounts[b]!) - Math.abs(amounts[a]!) || keys[a]! - keys[b]!) < 0;
+  const top: number[] = [];
+  for (let at = 0; at < amounts.length; at++) {
+    if (Math.abs(amounts[at]!) < 0.05) continue;
+    let place = top.length;
+    while (place > 0 && precedes(at, top[place - 1]!)) place--;
+    if (place >= limit) continue;
+    top.splice(place, 0, at);
+    if (top.length > limit) top.pop();
+  }
+  return top.map((at) => {
     const key = keys[at]!;
     const text = key < 0 ? namedSignals[-1 - key]![1] : describe(vector.indices[key]!, vector.words[key]!);
     return `${amounts[at]! > 0 ? '+' : '−'} ${text}`;

@@ -2,6 +2,8 @@
  * Words and shapes that describe newsletters in general: a newsletter's own pages, sponsor blocks, funding and
  * launch words, page kinds by path. Every pattern is bounded and runs on texts cut to `maxTextLength`.
  */
+import { remembered } from './recent.ts';
+
 /** Texts are cut to this length before any pattern runs, so a 100 kB anchor costs no more than a short one. */
 export const maxTextLength = 600;
 
@@ -21,6 +23,25 @@ export const startupWords =
 export const companyWords =
   /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|backed by|(vc|yc|venture|investor)-backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|stealth|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
 export const moneyAmount = /[$€£]\s?\d+(\.\d+)?\s?(k|m|mn|million|b|bn|billion)\b/i;
+
+/** What a sentence says by its words alone; every link in the sentence asks, some twice. */
+export interface SentenceWords {
+  /** `companyWords` */
+  funding: boolean;
+  /** `moneyAmount` */
+  money: boolean;
+  /** `startupWords` */
+  launch: boolean;
+  /** A "(Sponsor)" mark. */
+  sponsorMark: boolean;
+}
+
+export const sentenceWords: (context: string) => SentenceWords = remembered((context) => ({
+  funding: companyWords.test(context),
+  money: moneyAmount.test(context),
+  launch: startupWords.test(context),
+  sponsorMark: /\(sponsor\)/i.test(context),
+}));
 
 export const companyPath =
   /^\/(|about(-us)?|company|team|careers|jobs|pricing|product|products|features|download|waitlist|signup|sign-up|demo|contact|home|en|en-us|platform|solutions|customers)\/?$/i;
@@ -68,6 +89,9 @@ export function parsePath(url: string): string {
 /** A domain written out in the text: `//mattermost` (Hacker Newsletter), `exe.dev`, `[acme.ai]`. */
 export const statedDomain =
   /(?:\/\/([a-z0-9][a-z0-9-]{1,40})\b|\b([a-z0-9][a-z0-9-]{0,40}\.(?:com|io|ai|co|dev|app|so|sh|xyz|tech|new|run|build|tools|studio|gg|ly|me|to|cc|is|im|net|org)))(?=$|[\s),.;:\]])/gi;
+/** The ending every `statedDomain` match without a `//` has: a quick test that the pattern can match at all. */
+export const statedEnding =
+  /\.(?:com|io|ai|co|dev|app|so|sh|xyz|tech|new|run|build|tools|studio|gg|ly|me|to|cc|is|im|net|org)(?=$|[\s),.;:\]])/i;
 /** `NOBL Travel (USA)`, `July (AU)`: a name followed by where it is based. */
 export const basedIn = /^\s*\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\)/;
 /** Headings of sections that list companies or products. */

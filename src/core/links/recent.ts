@@ -1,0 +1,16 @@
+/**
+ * A bounded memo over strings. A newsletter asks the same texts the same questions again and again (a link's anchor
+ * by the knowledge pass, the features and the name guess; one sentence by every link in it), and the answers are
+ * pure functions of the text: the answers for recent texts are kept, at most `max` of them (all dropped at once when
+ * full, which keeps the cost constant per call).
+ */
+export function remembered<T>(read: (text: string) => T, max = 2_000): (text: string) => T {
+  const answers = new Map<string, T>();
+  return (text: string): T => {
+    if (answers.has(text)) return answers.get(text) as T;
+    if (answers.size >= max) answers.clear();
+    const answer = read(text);
+    answers.set(text, answer);
+    return answer;
+  };
+}
