@@ -212,6 +212,11 @@ function hasMoreLetters(text: string, count: number): boolean {
   return false;
 }
 
+function namesAnyOf(phrases: readonly string[], labels: ReadonlySet<string>): boolean {
+  for (const label of labels) if (phrases.some((phrase) => namesDomain(phrase, label))) return true;
+  return false;
+}
+
 /** FNV-1a over UTF-16 code units: a stable hash that needs no library and no seed. */
 function hashWord(word: string): number {
   let hash = 0x811c9dc5;
@@ -434,9 +439,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (phrases.some((phrase) => lookUpName(phrase) ?? lookUpName(phrase.split(' ')[0] ?? ''))) {
     vector.signal('anchorNamesKnown');
   }
-  if ([...doc.senderLabels].some((sender) => phrases.some((phrase) => namesDomain(phrase, sender)))) {
-    vector.signal('anchorNamesSender');
-  }
+  if (phrases.length > 0 && namesAnyOf(phrases, doc.senderLabels)) vector.signal('anchorNamesSender');
   if (link.isImage) vector.signal('anchorImage');
   if (companyWords.test(text) || moneyAmount.test(text)) vector.signal('anchorFunding');
   else if (startupWords.test(text)) vector.signal('anchorLaunch');

@@ -103,18 +103,11 @@ export function namesDomain(phrase: string, label: string): boolean {
 /** Whitespace that collapsing would change: any but a lone space. */
 export const collapsible = /[^\S ]| {2}/;
 
-/** A wrapped link that is not a company asks the same anchor twice (its verdict, then its name): the last answer. */
-export let lastAnchorText: string | null = null;
-export let lastAnchorName: string | null = null;
-
-/** Anchor text that could be a name itself: short, not a stock phrase, not a URL. */
-export function nameLikeAnchor(text: string): string | null {
-  if (text !== lastAnchorText) {
-    lastAnchorName = readNameLikeAnchor(text);
-    lastAnchorText = text;
-  }
-  return lastAnchorName;
-}
+/**
+ * Anchor text that could be a name itself: short, not a stock phrase, not a URL. Asked of every anchor by the
+ * document's mention count, then again by the knowledge pass, the features and the name: remembered per text.
+ */
+export const nameLikeAnchor: (text: string) => string | null = remembered(readNameLikeAnchor);
 
 export function readNameLikeAnchor(text: string): string | null {
   if (text.length > 80) return null;
