@@ -486,7 +486,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (right.length > 0) vector.word('right1', right[0]!);
     if (right.length > 1) vector.word('right2', right.join(' '));
   }
-  const stated = statesDomain(text, context, doc.senderLabels);
+  const stated = statesDomain(text, both, doc.senderLabels);
   if (stated) vector.signal('statedDomain');
   const subject = newsSubject(context);
   if (
@@ -531,9 +531,9 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
 /**
  * A domain written in the text that the anchor spells (`Mattermost Raises $20M //mattermost`,
  * `MyBrandNewLogo – A logo generator //mybrandnewlogo`), not one of the newsletter's own nor a known host.
+ * `both` is the anchor and its sentence joined by a space, as the caller already has them.
  */
-function statesDomain(text: string, context: string, senderLabels: ReadonlySet<string>): string | null {
-  const both = `${text} ${context}`;
+function statesDomain(text: string, both: string, senderLabels: ReadonlySet<string>): string | null {
   // Almost every sentence has a dot; far fewer have a dot before one of the endings `statedDomain` reads, which
   // every match of it needs (or a `//`). This test is one cheap scan, where the pattern tries every word start.
   if (!both.includes('//') && !statedEnding.test(both)) return null;

@@ -7,7 +7,9 @@
 export function remembered<T>(read: (text: string) => T, max = 2_000): (text: string) => T {
   const answers = new Map<string, T>();
   return (text: string): T => {
-    if (answers.has(text)) return answers.get(text) as T;
+    const known = answers.get(text);
+    // One lookup for a remembered answer; only an undefined one needs the second.
+    if (known !== undefined || answers.has(text)) return known as T;
     if (answers.size >= max) answers.clear();
     const answer = read(text);
     answers.set(text, answer);
