@@ -1,7 +1,7 @@
 import { getDomain } from 'tldts';
 import rules from './data/tracking-params.json';
 import type { CanonicalUrl } from './types.ts';
-import { remembered } from './recent.ts';
+import { rememberedLast } from './recent.ts';
 
 /** A parameter list split into exact names and `prefix*` patterns, lower-cased (parameter names vary in case). */
 interface ParamMatcher {
@@ -33,9 +33,9 @@ const perHost = new Map<string, ParamMatcher>(
 
 /**
  * The host rules that apply: the host's own and each parent domain's (`www.linkedin.com` → `linkedin.com`).
- * A newsletter links a few hosts many times over, so the answer is remembered per host.
+ * The last host's answer is kept: a newsletter links a few hosts many times over, often several links in a row.
  */
-const hostMatchers = remembered(readHostMatchers);
+const hostMatchers = rememberedLast(readHostMatchers);
 
 function readHostMatchers(host: string): ParamMatcher[] {
   const found: ParamMatcher[] = [];

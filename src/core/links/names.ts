@@ -4,7 +4,7 @@
  */
 import { asciiOnly, isFirstName } from './data/index.ts';
 import type { UnclassifiedLink } from './classify.ts';
-import { remembered } from './recent.ts';
+import { remembered, rememberedLast } from './recent.ts';
 import { cut, genericAnchor, sentenceWords } from './signals.ts';
 
 /** Word runs that can be a company name: capitalised words, with the joiners names use. */
@@ -104,10 +104,10 @@ export function namesDomain(phrase: string, label: string): boolean {
 export const collapsible = /[^\S ]| {2}/;
 
 /**
- * Anchor text that could be a name itself: short, not a stock phrase, not a URL. Asked of every anchor by the
- * document's mention count, then again by the knowledge pass, the features and the name: remembered per text.
+ * Anchor text that could be a name itself: short, not a stock phrase, not a URL. The knowledge pass, the features
+ * and the name guess ask it of one link in turn: the last answer is kept.
  */
-export const nameLikeAnchor: (text: string) => string | null = remembered(readNameLikeAnchor);
+export const nameLikeAnchor: (text: string) => string | null = rememberedLast(readNameLikeAnchor);
 
 export function readNameLikeAnchor(text: string): string | null {
   if (text.length > 80) return null;
@@ -124,8 +124,11 @@ export function readNameLikeAnchor(text: string): string | null {
 export const subjectOfNews =
   /(?:^|[.!?•:—–-]\s+)(\p{Lu}[\p{L}\p{N}.&'’-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'’-]*){0,3})(?:\s*\([^)]{0,40}\))?(?:,\s+(?:a|an|the|which|who)\b|\s+(?:has\s+|just\s+)?(?:raised|raises|launched|launches|announced|announces|secured|secures|closed|lands|landed|unveiled|unveils|emerged|is\s+(?:a|an|building|making)))/u;
 
-/** `subjectOfNews`' name in a sentence: asked up to three times per link (name guess, features, headline), and once per link that shares the sentence. */
-export const newsSubject: (context: string) => string | undefined = remembered(
+/**
+ * `subjectOfNews`' name in a sentence: the name guess, the features and the headline reading ask it of one link in
+ * turn.
+ */
+export const newsSubject: (context: string) => string | undefined = rememberedLast(
   (context) => subjectOfNews.exec(context)?.[1],
 );
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remembered } from './recent.ts';
+import { remembered, rememberedLast } from './recent.ts';
 
 describe('remembered', () => {
   it('answers a repeated text from memory and a new one by reading it', () => {
@@ -35,5 +35,28 @@ describe('remembered', () => {
     upper('a');
     expect(upper('c')).toBe('C');
     expect(read).toEqual(['a', 'b', 'c', 'a']);
+  });
+});
+
+describe('rememberedLast', () => {
+  it('answers the text just asked from memory, any other by reading it', () => {
+    const read: string[] = [];
+    const length = rememberedLast((text) => {
+      read.push(text);
+      return text.length;
+    });
+    expect([length('abc'), length('abc'), length('de'), length('abc'), length('abc')]).toEqual([3, 3, 2, 3, 3]);
+    expect(read).toEqual(['abc', 'de', 'abc']);
+  });
+
+  it('remembers an undefined answer too', () => {
+    let reads = 0;
+    const nothing = rememberedLast(() => {
+      reads++;
+      return undefined;
+    });
+    nothing('x');
+    nothing('x');
+    expect(reads).toBe(1);
   });
 });

@@ -16,3 +16,19 @@ export function remembered<T>(read: (text: string) => T, max = 2_000): (text: st
     return answer;
   };
 }
+
+/**
+ * A memo of the last answer only: for a text asked several times in a row (one link's sentence by the features and
+ * the name guess), with no map to keep and no old answers held for the garbage collector to trace.
+ */
+export function rememberedLast<T>(read: (text: string) => T): (text: string) => T {
+  let lastText: string | null = null;
+  let lastAnswer: T;
+  return (text: string): T => {
+    if (text !== lastText) {
+      lastAnswer = read(text);
+      lastText = text;
+    }
+    return lastAnswer;
+  };
+}

@@ -2,7 +2,7 @@
  * Words and shapes that describe newsletters in general: a newsletter's own pages, sponsor blocks, funding and
  * launch words, page kinds by path. Every pattern is bounded and runs on texts cut to `maxTextLength`.
  */
-import { remembered } from './recent.ts';
+import { rememberedLast } from './recent.ts';
 
 /** Texts are cut to this length before any pattern runs, so a 100 kB anchor costs no more than a short one. */
 export const maxTextLength = 600;
@@ -36,7 +36,7 @@ export interface SentenceWords {
   sponsorMark: boolean;
 }
 
-export const sentenceWords: (context: string) => SentenceWords = remembered((context) => ({
+export const sentenceWords: (context: string) => SentenceWords = rememberedLast((context) => ({
   funding: companyWords.test(context),
   money: moneyAmount.test(context),
   launch: startupWords.test(context),
