@@ -12,17 +12,6 @@ describe('remembered', () => {
     expect(read).toEqual(['abc', 'de']);
   });
 
-  it('remembers undefined and false answers too', () => {
-    let reads = 0;
-    const nothing = remembered(() => {
-      reads++;
-      return undefined;
-    });
-    nothing('x');
-    nothing('x');
-    expect(reads).toBe(1);
-  });
-
   it('keeps at most `max` answers, forgetting them all when full', () => {
     const read: string[] = [];
     const upper = remembered((text) => {
@@ -48,10 +37,15 @@ describe('rememberedLast', () => {
     expect([length('abc'), length('abc'), length('de'), length('abc'), length('abc')]).toEqual([3, 3, 2, 3, 3]);
     expect(read).toEqual(['abc', 'de', 'abc']);
   });
+});
 
+describe.each([
+  ['remembered', remembered],
+  ['rememberedLast', rememberedLast],
+] as const)('%s', (_, memo) => {
   it('remembers an undefined answer too', () => {
     let reads = 0;
-    const nothing = rememberedLast(() => {
+    const nothing = memo(() => {
       reads++;
       return undefined;
     });
