@@ -10,8 +10,8 @@
  */
 import { signalFromPort } from '../src/core/cancel-port.ts';
 import type { Mention } from '../src/core/batch/merge.ts';
-import { uncertainOf, type UncertainLinks } from '../src/core/batch/batch-judge.ts';
-import { newsletterOf, startupMentions } from '../src/core/batch/mentions.ts';
+import type { UncertainLinks } from '../src/core/batch/batch-judge.ts';
+import { newsletterMentions } from '../src/core/batch/mentions.ts';
 import { judgeWork, type JudgeWork } from '../src/core/batch/model-budget.ts';
 import { prescan, type PrescanProgress, type PrescanSummary } from '../src/core/batch/prescan.ts';
 import {
@@ -67,12 +67,8 @@ const FLUSH_NEWSLETTERS = 8;
 export async function readNewsletter(input: NewsletterInput, stored: StoredCorrections): Promise<NewsletterLinks> {
   const report = correctedReport(await extractLinks(input.bytes, { fileName: input.fileName }), stored);
   if (input.meta.notes.length > 0) report.warnings.unshift(...input.meta.notes);
-  return {
-    report,
-    mentions: startupMentions(report.links, input.meta),
-    judgeWork: judgeWork(report.links),
-    uncertain: uncertainOf(report.links, newsletterOf(input.meta)),
-  };
+  const { mentions, uncertain } = newsletterMentions(report.links, input.meta);
+  return { report, mentions, judgeWork: judgeWork(uncertain?.links ?? []), uncertain };
 }
 
 export const batchApi = {

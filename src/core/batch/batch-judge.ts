@@ -4,7 +4,7 @@
  * job's own judge stage (`judgeUncertainLinks`: the same prompt, gates, votes and rules fallback as a paste).
  * Until a newsletter is judged, the rules' leaning stands for its unsure links, as in a paste without a model.
  */
-import { rulesSayStartup, splitCandidates } from '../agent/candidates.ts';
+import { rulesSayStartup } from '../agent/candidates.ts';
 import type { Judgement } from '../agent/judge-votes.ts';
 import type { StepEngines } from '../agent/model-step.ts';
 import { judgeUncertainLinks } from '../agent/newsletter-job.ts';
@@ -49,15 +49,6 @@ export function mentionOf(
     date: newsletter.date,
     ...(pick ? { decidedBy: pick.decidedBy } : {}),
   };
-}
-
-/** The links of a newsletter the rules were unsure of, or null when there are none. */
-export function uncertainOf(
-  links: readonly LinkCandidate[],
-  newsletter: Omit<UncertainLinks, 'links'>,
-): UncertainLinks | null {
-  const { uncertain } = splitCandidates(links);
-  return uncertain.length > 0 ? { ...newsletter, links: uncertain } : null;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { splitCandidates } from '../agent/candidates.ts';
 import type { LinkCandidate } from '../links/types.ts';
-import { mentionOf } from './batch-judge.ts';
+import { mentionOf, type UncertainLinks } from './batch-judge.ts';
 import type { Mention } from './merge.ts';
 import type { NewsletterMeta } from './screen.ts';
 
@@ -15,15 +15,22 @@ export function newsletterName(meta: NewsletterMeta): string {
 }
 
 /** Who a newsletter's mentions name as their source. */
-export function newsletterOf(meta: NewsletterMeta): {
-  newsletterId: string;
-  newsletterName: string;
-  date: string | null;
-} {
+function newsletterOf(meta: NewsletterMeta): Omit<UncertainLinks, 'links'> {
   return { newsletterId: meta.key, newsletterName: newsletterName(meta), date: meta.date };
 }
 
-export function startupMentions(links: readonly LinkCandidate[], meta: NewsletterMeta): Mention[] {
+/**
+ * A newsletter's links in one split: the ones the rules are sure of as mentions, and the ones they were unsure of
+ * kept for the judge (null when there are none).
+ */
+export function newsletterMentions(
+  links: readonly LinkCandidate[],
+  meta: NewsletterMeta,
+): { mentions: Mention[]; uncertain: UncertainLinks | null } {
   const newsletter = newsletterOf(meta);
-  return splitCandidates(links).certain.map((link) => mentionOf(link, newsletter));
+  const { certain, uncertain } = splitCandidates(links);
+  return {
+    mentions: certain.map((link) => mentionOf(link, newsletter)),
+    uncertain: uncertain.length > 0 ? { ...newsletter, links: uncertain } : null,
+  };
 }
