@@ -221,6 +221,14 @@ const headKey = (id: string) => `batch:${id}`;
 const partKey = (id: string, n: number) => `batch:${id}:part:${n}`;
 const judgedKey = (id: string, n: number) => `batch:${id}:judged:${n}`;
 
+/** Every part a head counts: the rules' parts in order, then the model's verdicts (`loadBatch` reads them so). */
+function storedPartKeys(batch: SavedBatch): string[] {
+  return [
+    ...Array.from({ length: batch.parts }, (_, n) => partKey(batch.id, n)),
+    ...Array.from({ length: batch.judgedParts }, (_, n) => judgedKey(batch.id, n)),
+  ];
+}
+
 export function summariseBatch(batch: SavedBatch): BatchListEntry {
   return {
     id: batch.id,
@@ -360,10 +368,7 @@ export async function listBatches(): Promise<BatchListEntry[]> {
 export async function loadBatch(id: string): Promise<LoadedBatch | undefined> {
   const batch = readSavedBatch(await get(headKey(id), store('batch')));
   if (!batch) return undefined;
-  const keys = [
-    ...Array.from({ length: batch.parts }, (_, n) => partKey(id, n)),
-    ...Array.from({ length: batch.judgedParts }, (_, n) => judgedKey(id, n)),
-  ];
+  const keys = storedPartKeys(batch);
   const stored = keys.length > 0 ? await getMany(keys, store('batch')) : [];
   const newsletters: SavedNewsletter[] = [];
   const mentions: Mention[] = [];
@@ -409,10 +414,6 @@ export async function deleteBatch(id: string): Promise<void> {
     store('batch'),
   );
   const batch = readSavedBatch(await get(headKey(id), store('batch')));
-  const parts = [
-    ...Array.from({ length: batch?.parts ?? 0 }, (_, n) => partKey(id, n)),
-    ...Array.from({ length: batch?.judgedParts ?? 0 }, (_, n) => judgedKey(id, n)),
-  ];
-  await delMany(parts, store('batch'));
+  await delMany(batch ? storedPartKeys(batch) : [], store('batch'));
   await del(headKey(id), store('batch'));
 }
