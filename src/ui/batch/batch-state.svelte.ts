@@ -3,7 +3,6 @@
  * results are saved as they arrive → one merged table. The worker and IndexedDB come in as ports so the unit test
  * drives the same class with the real batch core in-process and a Map for storage.
  */
-import { rulesSayStartup } from '../../core/agent/candidates.ts';
 import type { StepEngines } from '../../core/agent/model-step.ts';
 import {
   BatchJudgements,
@@ -13,6 +12,7 @@ import {
   type NewsletterTally,
   type NewsletterVerdicts,
   type UncertainLinks,
+  uncertainMentions,
 } from '../../core/batch/batch-judge.ts';
 import { continues, markDone, newCheckpoint } from '../../core/batch/checkpoint.ts';
 import { sentenceOf } from '../../core/batch/digest.ts';
@@ -35,6 +35,7 @@ import {
   type SavedNewsletter,
 } from '../../storage/batch-runs.ts';
 import { messageOf } from '../../core/text/error-message.ts';
+import { plural } from '../../core/text/plural.ts';
 
 export interface BatchWorkerPort {
   /** Starts the worker (its code loaded and parsed) before the first file arrives. */
@@ -333,7 +334,7 @@ export class BatchState {
       if (progress.newsletters > 0) await this.storage.saveBatchHead(batch);
       this.judgeMessage = signal.aborted
         ? `Judging stopped after ${progress.links.toLocaleString()} of ${progress.totalLinks.toLocaleString()} links; the rest keep the rules’ call and can be judged later.`
-        : `${engine.info.model} judged ${progress.links.toLocaleString()} ${progress.links === 1 ? 'link' : 'links'} in ${progress.newsletters.toLocaleString()} ${progress.newsletters === 1 ? 'newsletter' : 'newsletters'}.`;
+        : `${engine.info.model} judged ${plural(progress.links, 'link', 'links')} in ${plural(progress.newsletters, 'newsletter', 'newsletters')}.`;
     } catch (error) {
       this.judgeProblem = signal.aborted
         ? ''
@@ -515,7 +516,7 @@ export class BatchState {
     for (const event of crossing.events) {
       if (event.type === 'newsletter') {
         const unsure = event.result.uncertain;
-        const leaning = unsure ? unsure.links.filter(rulesSayStartup).length : 0;
+        const leaning = unsure ? uncertainMentions(unsure).length : 0;
         newsletters.push(queueEntry(event.meta, 'done', event.result.mentions.length + leaning, event.meta.notes));
         mentions.push(...event.result.mentions);
         if (unsure) uncertain.push(unsure);
