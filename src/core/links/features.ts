@@ -217,14 +217,28 @@ function namesAnyOf(phrases: readonly string[], labels: ReadonlySet<string>): bo
   return false;
 }
 
-/** FNV-1a over UTF-16 code units: a stable hash that needs no library and no seed. */
-function hashWord(word: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < word.length; i++) {
-    hash ^= word.charCodeAt(i);
+const fnvOffset = 0x811c9dc5;
+
+/** FNV-1a over UTF-16 code units, continued from `hash`: a stable hash that needs no library and no seed. */
+function fnv(text: string, hash: number): number {
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0) % hashBuckets;
+  return hash;
+}
+
+/** Each namespace's `namespace:` hashed once: a word's hash goes on from there, so `namespace:word` is never flattened. */
+const namespaceHashes = new Map<string, number>();
+
+/** The bucket of `namespace:word`, the FNV-1a hash of that key. */
+function hashWord(namespace: string, word: string): number {
+  let prefix = namespaceHashes.get(namespace);
+  if (prefix === undefined) {
+    prefix = fnv(`${namespace}:`, fnvOffset);
+    namespaceHashes.set(namespace, prefix);
+  }
+  return (fnv(word, prefix) >>> 0) % hashBuckets;
 }
 
 /** A letter or digit in any script, asked of one code point outside ASCII. */
@@ -322,8 +336,7 @@ class VectorBuilder {
   }
 
   word(namespace: string, word: string, value = 1): void {
-    const key = `${namespace}:${word}`;
-    this.#add(namedFeatureCount + hashWord(key), value, key);
+    this.#add(namedFeatureCount + hashWord(namespace, word), value, `${namespace}:${word}`);
   }
 
   /** Repeated indices (a word twice, a hash collision) are kept as they are: a linear score sums them anyway. */

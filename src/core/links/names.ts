@@ -75,10 +75,13 @@ function readCapitalisedPhrases(text: string): string[] {
       .replace(/['’]s$/, '')
       .replace(/[.'’-]+$/, '')
       .trim();
-    const firstWord = phrase.split(/\s+/)[0] ?? '';
-    if (notNames.has(firstWord.toLowerCase())) phrase = phrase.slice(firstWord.length).trim();
+    let words = phrase.split(/\s+/);
+    const firstWord = words[0] ?? '';
+    if (notNames.has(firstWord.toLowerCase())) {
+      phrase = phrase.slice(firstWord.length).trim();
+      words = phrase.split(/\s+/);
+    }
     // `Gizmo Raises $20M`: headline case capitalises the verb too; the name ends before it.
-    const words = phrase.split(/\s+/);
     const verbAt = words.findIndex((word, index) => index > 0 && headlineVerbs.has(word.toLowerCase()));
     if (verbAt > 0) phrase = words.slice(0, verbAt).join(' ');
     if (phrase.length >= 2 && !notNames.has(phrase.toLowerCase())) phrases.push(phrase);

@@ -5,6 +5,7 @@
  */
 import { canonicalizeWithKey } from './canonical.ts';
 import { classifyLinks } from './classify.ts';
+import { asciiOnly } from './data/index.ts';
 import type { Classification, DocumentContext, UnclassifiedLink } from './classify.ts';
 import {
   MAX_HREF_LENGTH,
@@ -253,10 +254,10 @@ function mergeOccurrences(parts: ParsedPart[], warnings: string[]): Map<string, 
 }
 
 function normaliseText(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  const lower = text.toLowerCase();
+  // ASCII letters and digits are `a-z` and `0-9` once lower-cased: the plain expression, several times cheaper.
+  if (asciiOnly.test(lower)) return lower.replace(/[^a-z0-9]+/g, ' ').trim();
+  return lower.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 /**
