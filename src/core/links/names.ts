@@ -118,8 +118,10 @@ export function readNameLikeAnchor(text: string): string | null {
   if (trimmed.length < 2 || trimmed.length > 40 || genericAnchor.test(trimmed) || /^(https?:|www\.)/i.test(trimmed)) {
     return null;
   }
-  const words = trimmed.split(' ');
-  if (words.length > 4) return null;
+  // More than four words: four spaces, counted without splitting (asked of every anchor).
+  for (let space = trimmed.indexOf(' '), count = 1; space >= 0; space = trimmed.indexOf(' ', space + 1), count++) {
+    if (count >= 4) return null;
+  }
   return /^\p{Lu}|^\p{N}/u.test(trimmed) ? trimmed.replace(/\s*[([].*$/, '').replace(/[:.,;!]+$/, '') : null;
 }
 

@@ -69,8 +69,9 @@ const signalSlot = new Int32Array(signalCount).fill(-1);
 
 function describe(index: number, word: string): string {
   if (index < namedFeatureCount) return namedSignals[index % signalCount]![1];
-  const [namespace, ...rest] = word.split(':');
-  const words = rest.join(':');
+  const colon = word.indexOf(':');
+  const namespace = colon < 0 ? word : word.slice(0, colon);
+  const words = colon < 0 ? '' : word.slice(colon + 1);
   switch (namespace) {
     case 'anchor':
     case 'anchor2':

@@ -74,7 +74,11 @@ function headerHosts(key: string, value: string): string[] {
 }
 
 export async function parseEmail(input: Uint8Array | string): Promise<ParsedEmail> {
-  const email: Email = await PostalMime.parse(input, { attachmentEncoding: 'arraybuffer' });
+  // postal-mime copies a view into a buffer of its own; a view over a whole buffer is handed over as that buffer,
+  // which it reads as it is (it never writes to its input).
+  const whole = typeof input !== 'string' && input.byteOffset === 0 && input.byteLength === input.buffer.byteLength;
+  const source = whole && input.buffer instanceof ArrayBuffer ? input.buffer : input;
+  const email: Email = await PostalMime.parse(source, { attachmentEncoding: 'arraybuffer' });
   const senderHosts = addressHosts([email.from, email.sender, ...(email.replyTo ?? [])]);
   for (const header of email.headers) {
     if (LIST_HEADERS.has(header.key)) senderHosts.push(...headerHosts(header.key, header.value));

@@ -55,6 +55,21 @@ const HEADING = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /** Text inside these is not read by a person. */
 const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math']);
 const BOLD = new Set(['b', 'strong']);
+
+/** What a tag is, from one lookup per tag rather than one per set: every open and close tag asks. */
+const IS_BLOCK = 1;
+const IS_HEADING = 2;
+const IS_HIDDEN = 4;
+const IS_BOLD = 8;
+const TAG_KINDS = new Map<string, number>();
+for (const [names, kind] of [
+  [BLOCK, IS_BLOCK],
+  [HEADING, IS_HEADING],
+  [HIDDEN, IS_HIDDEN],
+  [BOLD, IS_BOLD],
+] as const) {
+  for (const name of names) TAG_KINDS.set(name, (TAG_KINDS.get(name) ?? 0) | kind);
+}
 /** A block written entirely in bold and at most this long reads as a heading (emails rarely use <h1>-<h6>). */
 const MAX_BOLD_HEADING = 120;
 const MAX_ANCHOR_TEXT = 1_000;
@@ -172,7 +187,8 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
 
   /** A tag's effects, once its attributes are read. */
   const openTag = (name: string, href: string | null, alt: string | null): void => {
-    if (HIDDEN.has(name)) {
+    const kind = TAG_KINDS.get(name) ?? 0;
+    if (kind & IS_HIDDEN) {
       hiddenDepth++;
       return;
     }
@@ -185,15 +201,15 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       if ('href' in verdict) base = verdict.href;
     }
     if (hiddenDepth > 0) return;
-    if (BLOCK.has(name)) flushBlock();
+    if (kind & IS_BLOCK) flushBlock();
     if (name === 'br') block += PARAGRAPH_BREAK;
-    if (HEADING.has(name)) {
+    if (kind & IS_HEADING) {
       // Headings do not nest; an unclosed one ends where the next begins.
       if (headingDepth > 0) endHeading();
       headingText = '';
       headingDepth = 1;
     }
-    if (BOLD.has(name)) boldDepth++;
+    if (kind & IS_BOLD) boldDepth++;
     if (name === 'a') {
       // An anchor inside an anchor is invalid HTML; browsers close the first one, and so do we.
       closeAnchor();
@@ -235,16 +251,17 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
   };
 
   const onCloseTag = (name: string): void => {
-    if (HIDDEN.has(name)) {
+    const kind = TAG_KINDS.get(name) ?? 0;
+    if (kind & IS_HIDDEN) {
       if (hiddenDepth > 0) hiddenDepth--;
       return;
     }
     if (name === 'title') inTitle = false;
     if (hiddenDepth > 0) return;
     if (name === 'a') closeAnchor();
-    if (BOLD.has(name) && boldDepth > 0) boldDepth--;
-    if (HEADING.has(name) && headingDepth > 0) endHeading();
-    if (BLOCK.has(name)) flushBlock();
+    if (kind & IS_BOLD && boldDepth > 0) boldDepth--;
+    if (kind & IS_HEADING && headingDepth > 0) endHeading();
+    if (kind & IS_BLOCK) flushBlock();
   };
 
   /**
