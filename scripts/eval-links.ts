@@ -12,16 +12,23 @@
  * them, each object carries the figures of the ranking as the app uses it (`scoreStages`): `found_recall` and
  * `found_unrecoverable_recall` count the startups the deterministic step accepts or hands to the model (the brief's
  * recall bar, 0.98, is on these), `certain_precision` is the precision of the links accepted without the model (the
- * precision bar, 0.90, is after the model step), `judged_per_file` what the model is left to judge.
+ * precision bar, 0.90, is after the model step), `judged_per_file` what the model is left to judge, and
+ * `average_precision` how well the scores order startups above the rest whatever the threshold.
+ *
+ * `--curve` prints the learning curve instead: the cross-validation again with each fold trained on a quarter, a
+ * half and three quarters of the other families (three seeded draws each) beside all of them, to say whether more
+ * labelled newsletters would move the figures. Its last line is {"curve":[{"share","seed",…figures}]}.
  */
 import { resolve } from 'node:path';
 import { committedModel } from '../src/core/links/scorer.ts';
 import {
+  averagePrecision,
   classifyFile,
   crossValidateLinks,
   defaultCorpusDir,
   figures,
   hasCorpus,
+  learningCurve,
   policyFromArgs,
   readCorpus,
   readFiles,
@@ -29,7 +36,7 @@ import {
   scoreStages,
   stageFigures,
 } from './links-corpus.ts';
-import type { FileScore } from './links-corpus.ts';
+import type { FileScore, ReadFile, TrainingPolicy } from './links-corpus.ts';
 
 function familyRows(scores: readonly FileScore[]): Array<{ family: string; scores: FileScore[] }> {
   const byFamily = new Map<string, FileScore[]>();
@@ -46,6 +53,25 @@ function errors(list: readonly FileScore[]): number {
   );
 }
 
+function printCurve(files: readonly ReadFile[], policy: TrainingPolicy): void {
+  const families = new Set(files.map((read) => read.file.family)).size - 1;
+  process.stdout.write(
+    `learning curve: each held-out family scored by a scorer trained on a share of the other ${families} families\n`,
+  );
+  process.stdout.write(`share  seed  families  recall  precision  unrecoverable  average precision\n`);
+  const curve = [];
+  for (const share of [0.25, 0.5, 0.75, 1]) {
+    for (const seed of share === 1 ? [1] : [1, 2, 3]) {
+      const point = learningCurve(files, policy, share, seed);
+      curve.push({ share, seed, ...point });
+      process.stdout.write(
+        `${String(share).padEnd(6)} ${String(seed).padEnd(5)} ${String(Math.round(families * share)).padEnd(9)} ${String(point.recall).padEnd(7)} ${String(point.precision).padEnd(10)} ${String(point.unrecoverable_recall).padEnd(14)} ${point.average_precision}\n`,
+      );
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ curve })}\n`);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
@@ -59,13 +85,21 @@ async function main(): Promise<void> {
     await readCorpus(dir, (path) => process.stderr.write(`eval:links: ${path} is labelled but missing; skipped.\n`)),
   );
   const policy = policyFromArgs(args);
+  if (args.includes('--curve')) {
+    printCurve(files, policy);
+    return;
+  }
   const started = performance.now();
   const cvLinks = crossValidateLinks(files, policy);
   const cv = cvLinks.map(({ read, links }) => scoreFile(read.file, links));
+  const cvAveragePrecision = averagePrecision(cvLinks);
   const cvStages = stageFigures(cvLinks.map(({ read, links }) => scoreStages(read.file, links)));
   const cvMs = performance.now() - started;
   const inSampleLinks = files.map((read) => ({ read, links: classifyFile(read, committedModel()) }));
   const inSample = inSampleLinks.map(({ read, links }) => scoreFile(read.file, links));
+  const inSampleAveragePrecision = averagePrecision(
+    inSampleLinks.map(({ read }) => ({ read, model: committedModel() })),
+  );
   const inSampleStages = stageFigures(inSampleLinks.map(({ read, links }) => scoreStages(read.file, links)));
 
   const pad = (value: string | number, width: number) => String(value).padStart(width);
@@ -100,8 +134,8 @@ async function main(): Promise<void> {
   );
   process.stdout.write(
     `${JSON.stringify({
-      cv: { ...figures(cv), ...cvStages },
-      in_sample: { ...inSampleFigures, ...inSampleStages },
+      cv: { ...figures(cv), ...cvStages, average_precision: cvAveragePrecision },
+      in_sample: { ...inSampleFigures, ...inSampleStages, average_precision: inSampleAveragePrecision },
       files: files.length,
       families: rows.length,
     })}\n`,

@@ -11,7 +11,7 @@ import type { ScoredInput } from '../src/core/links/classify.ts';
 import { featureCount } from '../src/core/links/features.ts';
 import { linkName } from '../src/core/links/names.ts';
 import { extractLinks } from '../src/core/links/pipeline.ts';
-import { modelFromFile, modelToFile } from '../src/core/links/scorer.ts';
+import { modelFromFile, modelToFile, probability } from '../src/core/links/scorer.ts';
 import type { LinkModel } from '../src/core/links/scorer.ts';
 import { trainLogistic } from '../src/core/links/train.ts';
 import type { TrainingRow } from '../src/core/links/train.ts';
@@ -361,23 +361,80 @@ export function crossValidate(files: readonly ReadFile[], policy: TrainingPolicy
   return crossValidateLinks(files, policy).map(({ read, links }) => scoreFile(read.file, links));
 }
 
-/** The links of every file as the model trained without its family classifies them, in corpus order. */
+/**
+ * The links of every file as the model trained without its family classifies them, in corpus order, with the
+ * model that did it. `trainOn` picks which of the other families train each fold (all of them by default; the
+ * learning curve gives it fewer).
+ */
 export function crossValidateLinks(
   files: readonly ReadFile[],
   policy: TrainingPolicy,
-): Array<{ read: ReadFile; links: LinkCandidate[] }> {
+  trainOn: (others: readonly string[], heldOut: string) => ReadonlySet<string> = (others) => new Set(others),
+): Array<{ read: ReadFile; links: LinkCandidate[]; model: LinkModel }> {
   const families = [...new Set(files.map((read) => read.file.family))];
-  const out: Array<{ read: ReadFile; links: LinkCandidate[] }> = [];
+  const out: Array<{ read: ReadFile; links: LinkCandidate[]; model: LinkModel }> = [];
   for (const family of families) {
+    const chosen = trainOn(
+      families.filter((other) => other !== family),
+      family,
+    );
     const model = trainModel(
-      files.filter((read) => read.file.family !== family),
+      files.filter((read) => chosen.has(read.file.family)),
       policy,
     );
     for (const read of files.filter((candidate) => candidate.file.family === family)) {
-      out.push({ read, links: classifyFile(read, model) });
+      out.push({ read, links: classifyFile(read, model), model });
     }
   }
   return out;
+}
+
+/**
+ * Average precision of the scores over every link the scorer ranked (borderline ones left out): how well the
+ * ranking orders startups above the rest, whatever the threshold.
+ */
+export function averagePrecision(folds: ReadonlyArray<{ read: ReadFile; model: LinkModel }>): number | null {
+  const ranked: Array<[score: number, startup: boolean]> = [];
+  for (const { read, model } of folds) {
+    read.inputs.forEach((input, index) => {
+      const gold = read.golds[index]!;
+      if (input.reading && gold !== 'borderline')
+        ranked.push([probability(input.reading.vector, model), gold === 'startup']);
+    });
+  }
+  // Ties are broken against the startups, so the figure never flatters.
+  ranked.sort((a, b) => b[0] - a[0] || Number(a[1]) - Number(b[1]));
+  let found = 0;
+  let sum = 0;
+  ranked.forEach(([, startup], rank) => {
+    if (startup) sum += ++found / (rank + 1);
+  });
+  return ratio(sum, found);
+}
+
+/**
+ * What more labelled families would buy: cross-validation with each fold trained on a seeded random share of the
+ * other families. Each seed draws its own shares; the same seed draws the same ones.
+ */
+export function learningCurve(
+  files: readonly ReadFile[],
+  policy: TrainingPolicy,
+  share: number,
+  seed: number,
+): Figures & { average_precision: number | null } {
+  let state = Math.imul(seed, 2654435761) >>> 0;
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const folds = crossValidateLinks(files, policy, (others) => {
+    const shuffled = others
+      .map((family) => [random(), family] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, family]) => family);
+    return new Set(shuffled.slice(0, Math.max(1, Math.round(others.length * share))));
+  });
+  return {
+    ...figures(folds.map(({ read, links }) => scoreFile(read.file, links))),
+    average_precision: averagePrecision(folds),
+  };
 }
 
 /**
