@@ -95,6 +95,13 @@ describe('unwrapUrl: each offline family on a scrubbed fixture', () => {
       `https://buttondown.com/c/${b64('sub-123|reader@example.com|https://acme.ai/|1')}`,
       'https://acme.ai/',
     ],
+    // A tracker no family names, on the publisher's own click domain (Kit writes them this way).
+    [
+      'base64 in the path',
+      `https://click.publisher.example/x1y2z3/a9b8c7/${b64url('https://acme.ai/pricing?utm_source=convertkit')}==`,
+      'https://acme.ai/pricing?utm_source=convertkit',
+    ],
+    ['base64 in a parameter', `https://r.example.net/c?id=7&to=${b64url('http://acme.ai/')}`, 'http://acme.ai/'],
   ];
   for (const [family, wrapped, expected] of cases) {
     it(`decodes ${family}`, () => {
@@ -104,6 +111,26 @@ describe('unwrapUrl: each offline family on a scrubbed fixture', () => {
       expect(result.chain).toEqual([wrapped, expected]);
     });
   }
+});
+
+describe('unwrapUrl: base64 destinations on any host', () => {
+  it('leaves a segment alone that only starts like base64 of a web address', () => {
+    // `aHR0cA` is base64 for `http` with nothing after it: no address, so the link is taken as it is.
+    for (const href of [
+      'https://acme.ai/aHR0cA',
+      'https://acme.ai/docs/aHR0cnot-base64!',
+      'https://acme.ai/?q=aHR0c',
+    ]) {
+      expect(unwrapUrl(href)).toEqual({ url: href, chain: [href], needsNetwork: false, tracker: null });
+    }
+  });
+
+  it('is asked after the named families, so a known wrapper keeps its name', () => {
+    const kitLink = `https://1a2b3c4d.click.kit-mail3.com/abc/def/${b64('https://acme.ai/')}`;
+    expect(unwrapUrl(kitLink).tracker).toBe('kit');
+    const generic = `https://click.publisher.example/a/b/${b64('https://acme.ai/')}`;
+    expect(unwrapUrl(generic).tracker).toBe('redirect');
+  });
 });
 
 describe('unwrapUrl: nesting, opaque wrappers and bad input', () => {

@@ -1,6 +1,7 @@
 import type { UnwrapResult } from '../types.ts';
 import { amazonSes } from './amazon-ses.ts';
 import { beehiivClick } from './beehiiv-click.ts';
+import { base64Destination } from './base64-destination.ts';
 import { buttondown } from './buttondown.ts';
 import { customerIo } from './customer-io.ts';
 import { every } from './every.ts';
@@ -14,7 +15,10 @@ import { safelinks } from './safelinks.ts';
 import { sailthru } from './sailthru.ts';
 import { substackSigned } from './substack.ts';
 
-/** Every family that decodes offline. Order does not matter: each checks its own host or path shape first. */
+/**
+ * Every family that decodes offline. Order does not matter among the named ones: each checks its own host or path
+ * shape first. The base64 reader comes last: it accepts any host, so a family that knows the wrapper names it.
+ */
 export const wrapperFamilies: readonly WrapperFamily[] = [
   substackSigned,
   mailgun,
@@ -28,6 +32,7 @@ export const wrapperFamilies: readonly WrapperFamily[] = [
   safelinks,
   proofpoint,
   buttondown,
+  base64Destination,
 ];
 
 /** Nesting is real (Loops → beehiiv, Gmail → Mailchimp) but never deep; the cap stops a wrapper pointing at itself. */
