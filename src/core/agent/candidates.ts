@@ -43,3 +43,9 @@ export function splitCandidates(links: readonly LinkCandidate[]): CandidateSplit
 }
 
 export const rulesSayStartup = (link: LinkCandidate): boolean => link.score >= leaningScore;
+
+/**
+ * A link behind an opaque tracker whose anchor holds no words (an image without alt text, a bare "→"): neither the
+ * rules nor a person can tell what it is, and its only domain is the tracker's.
+ */
+export const nothingToJudgeBy = (link: LinkCandidate): boolean => link.needsNetwork && !/\p{L}/u.test(link.text);

@@ -39,13 +39,36 @@ describe('runNewsletterJob with the person’s corrections applied', () => {
     expect(result.rows[0]!.correction).toMatchObject({ domain: 'bolt.dev', name: 'Bolt' });
   });
 
-  it('lists the links the rules turned down outright, with their correction basis, but none on a shared platform', async () => {
+  it('lists the links the rules turned down outright, with their correction basis, but none on a shared platform nor one with nothing to judge by', async () => {
     const report = applyCorrections(
       linkReport([
         ...links,
         linkCandidate({ id: 'L3', domain: 'quietloom.io', kind: 'other', score: 0.1, name: 'Quietloom' }),
         linkCandidate({ id: 'L4', domain: 'twitter.com', kind: 'social', score: 0.05, name: 'Twitter' }),
         linkCandidate({ id: 'L5', domain: 'github.com', kind: 'code', score: 0.1, name: 'quietloom/cli' }),
+        // Behind an opaque tracker with no words: its only domain is the tracker's.
+        linkCandidate({
+          id: 'L6',
+          domain: 'news.example',
+          host: 'elink.news.example',
+          kind: 'other',
+          score: 0.01,
+          name: 'news.example',
+          text: ' → ',
+          needsNetwork: true,
+          tracker: 'beehiiv',
+        }),
+        // Behind one too, but its anchor names a company: a person can judge it.
+        linkCandidate({
+          id: 'L7',
+          domain: 'news.example',
+          kind: 'other',
+          score: 0.1,
+          name: 'Loomwise',
+          text: 'Loomwise',
+          needsNetwork: true,
+          tracker: 'beehiiv',
+        }),
       ]),
       [],
     );
@@ -53,7 +76,10 @@ describe('runNewsletterJob with the person’s corrections applied', () => {
       engines: { primary: null },
       ports: sandboxPorts(report, new MemoryCrm([])),
     });
-    expect(result.turnedDown.map((row) => [row.id, row.name, row.decidedBy])).toEqual([['L3', 'Quietloom', 'rules']]);
+    expect(result.turnedDown.map((row) => [row.id, row.name, row.decidedBy])).toEqual([
+      ['L3', 'Quietloom', 'rules'],
+      ['L7', 'Loomwise', 'rules'],
+    ]);
     expect(result.turnedDown[0]!.correction).toMatchObject({ domain: 'quietloom.io', name: 'Quietloom' });
     expect([...result.rows, ...result.maybe].map((row) => row.id)).not.toContain('L3');
   });

@@ -8,7 +8,7 @@
  */
 import type { MatchResult } from '../crm/types.ts';
 import type { LinkCandidate, LinkReport } from '../links/types.ts';
-import { sharedPlatformKinds, splitCandidates } from './candidates.ts';
+import { nothingToJudgeBy, sharedPlatformKinds, splitCandidates } from './candidates.ts';
 import type { NewsletterStageEvent } from './job-stages.ts';
 import { judgeByRules, judgeByVote, type Decider, type Judgement, type JudgeUncertain } from './judge-votes.ts';
 import type { StepEngines } from './model-step.ts';
@@ -24,7 +24,9 @@ export interface NewsletterResult {
   /**
    * Links the rules turned down outright (never judged, never matched against the CRM), for the trace: a person may
    * say one is a startup after all. Links on shared platforms (social, media, the newsletter's own, images, app
-   * stores, code hosts) are left out: a verdict on their domain would hold for every link there.
+   * stores, code hosts) are left out: a verdict on their domain would hold for every link there. So are links behind
+   * an opaque tracker with no words in their anchor: a person sees nothing to judge, and "is a startup" on one
+   * would name the tracker's host a startup.
    */
   turnedDown: ResultRow[];
   /** The model's (or the rules') verdict on every uncertain candidate. */
@@ -221,7 +223,7 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     .map(({ link, pick }) => withCorrectionBasis(maybeRow(link, pick, matches.get(link.id)), link));
 
   const turnedDown = split.excluded
-    .filter((link) => link.correctedBy === undefined && !sharedPlatformKinds.has(link.kind))
+    .filter((link) => link.correctedBy === undefined && !sharedPlatformKinds.has(link.kind) && !nothingToJudgeBy(link))
     .map((link) => withCorrectionBasis(maybeRow(link, { name: link.name, decidedBy: 'rules' }, undefined), link));
 
   const trace = recorder.finish(
