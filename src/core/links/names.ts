@@ -7,9 +7,12 @@ import type { UnclassifiedLink } from './classify.ts';
 import { remembered, rememberedLast } from './recent.ts';
 import { cut, genericAnchor, sentenceWords } from './signals.ts';
 
-/** Word runs that can be a company name: capitalised words, with the joiners names use. */
+/**
+ * Word runs that can be a company name: capitalised words, with the joiners names use (`Bank of America`). A joiner
+ * is a whole word: read as a prefix it made `Acme launched` "Acme la" and `Acme offers` "Acme of".
+ */
 export const capitalisedRun =
-  /(?:^|[^\p{L}\p{N}])(\p{Lu}[\p{L}\p{N}.&'’-]*(?:\s+(?:\p{Lu}[\p{L}\p{N}.&'’-]*|&|of|de|la|du|AI|\.ai)){0,3})/gu;
+  /(?:^|[^\p{L}\p{N}])(\p{Lu}[\p{L}\p{N}.&'’-]*(?:\s+(?:\p{Lu}[\p{L}\p{N}.&'’-]*|(?:&|of|de|la|du|AI|\.ai)(?![\p{L}\p{N}]))){0,3})/gu;
 /** Capitalised words that start sentences or name dates and roles, never a company on their own. */
 export const notNames = new Set(
   [
