@@ -177,7 +177,7 @@ describe('classifyLinks: everything else', () => {
     expect(result.name).toBe('Deep Widget');
   });
 
-  it('spreads a sponsor block to the link next to it', () => {
+  it('spreads a sponsor block to the sponsor’s other links next to it, and to nothing else', () => {
     const results = classifyLinks(
       [
         link({
@@ -186,15 +186,22 @@ describe('classifyLinks: everything else', () => {
           firstPosition: 4,
         }),
         link({
-          url: 'https://widgetkit.com/',
-          text: 'WidgetKit',
-          context: 'WidgetKit gives you hosted sign-up pages.',
+          url: 'https://widgetly.io/signup',
+          text: 'Start free',
+          context: 'Widgetly gives you hosted sign-up pages.',
           firstPosition: 5,
+        }),
+        // The next story in the digest is someone else's, however close it sits.
+        link({
+          url: 'https://quillmark.io/',
+          text: 'Quillmark',
+          context: 'Quillmark raised $4M to build invoicing for plumbers.',
+          firstPosition: 6,
         }),
       ],
       doc,
     );
-    expect(results.map((r) => r.kind)).toEqual(['sponsor', 'sponsor']);
+    expect(results.map((r) => r.kind)).toEqual(['sponsor', 'sponsor', 'startup']);
   });
 
   it('tells a person’s blog post from a company whose name starts like a given name', () => {
