@@ -172,6 +172,25 @@ describe('classifyLinks: everything else', () => {
     expect(result).toMatchObject({ kind: 'sponsor', name: 'Widgetly' });
   });
 
+  it('reads a sentence that opens with a sponsor label as a sponsor, and one that only mentions sponsors as not', () => {
+    const labelled = one(
+      link({
+        url: 'https://paperlane.dev/',
+        text: 'Paperlane',
+        context: 'Our sponsor: Paperlane helps teams ship docs.',
+      }),
+    );
+    expect(labelled.kind).toBe('sponsor');
+    const mentioned = one(
+      link({
+        url: 'https://paperlane.dev/',
+        text: 'Paperlane',
+        context: 'Paperlane, which sponsors open-source docs tools, raised $4M.',
+      }),
+    );
+    expect(mentioned.kind).not.toBe('sponsor');
+  });
+
   it('falls back to the title-cased domain label for the name', () => {
     const result = one(link({ url: 'https://deep-widget.ai/', text: 'https://deep-widget.ai', context: '' }));
     expect(result.name).toBe('Deep Widget');

@@ -32,15 +32,18 @@ export interface SentenceWords {
   money: boolean;
   /** `startupWords` */
   launch: boolean;
-  /** A "(Sponsor)" mark. */
+  /** A "(Sponsor)" mark, or a sentence that opens with a sponsor label ("Our sponsor: …", "Sponsored — …"). */
   sponsorMark: boolean;
 }
+
+/** Bounded: one optional word before the label, then the label and its colon or dash. */
+const sponsorLabel = /^\s*(?:(?:our|today['’]s|this week['’]s|a word from our)\s+)?sponsor(?:ed|s)?\s*[:—–-]/i;
 
 export const sentenceWords: (context: string) => SentenceWords = rememberedLast((context) => ({
   funding: companyWords.test(context),
   money: moneyAmount.test(context),
   launch: startupWords.test(context),
-  sponsorMark: /\(sponsor\)/i.test(context),
+  sponsorMark: /\(sponsor\)/i.test(context) || sponsorLabel.test(context),
 }));
 
 export const companyPath =
