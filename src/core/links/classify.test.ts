@@ -191,6 +191,20 @@ describe('classifyLinks: everything else', () => {
     expect(mentioned.kind).not.toBe('sponsor');
   });
 
+  it('ranks a logo linked to a company’s site, and fixes a photo as an image', () => {
+    const logo = one(
+      link({
+        url: 'https://www.saltmarsh.dev/',
+        text: 'Saltmarsh logo',
+        isImage: true,
+        context: 'Saltmarsh is building open-source feature flags.',
+      }),
+    );
+    expect(logo.kind).not.toBe('image');
+    const photo = one(link({ url: 'https://janedoe.example/', text: 'Photo of Jane Doe', isImage: true }));
+    expect(photo.kind).toBe('image');
+  });
+
   it('falls back to the title-cased domain label for the name', () => {
     const result = one(link({ url: 'https://deep-widget.ai/', text: 'https://deep-widget.ai', context: '' }));
     expect(result.name).toBe('Deep Widget');

@@ -61,7 +61,11 @@ export const outletLabel =
 /** Open-source libraries' own sites (`velocityjs.org`, `redom.js.org`). */
 export const libraryHost = /(js|\.js)\.org$|^(.*\.)?[a-z0-9-]+js\.(org|dev|io|com)$/;
 export const podcastTld = /\.fm$/;
-export const pictureAlt = /\b(photo|picture|image|logo|avatar|headshot|portrait|banner)\b/i;
+/**
+ * Alt text of a picture that is itself the point (a photo, a banner), not a company's mark. A logo is left to the
+ * scorer: a digest links a startup's logo to the startup's site as often as an ad footer links an ad network's.
+ */
+export const pictureAlt = /\b(photo|picture|image|avatar|headshot|portrait|banner)\b/i;
 export const pressHost = /^(news|press|newsroom|investors?|ir|media)\./;
 export const investorLabel = /(capital|ventures?|partners|invest|fund)\.|\.(vc|capital|ventures|fund)$/;
 export const startupTld =
