@@ -181,6 +181,14 @@ describe('classifyLinks: everything else', () => {
       }),
     );
     expect(labelled.kind).toBe('sponsor');
+    const byLine = one(
+      link({
+        url: 'https://paperlane.dev/',
+        text: 'Start a free trial',
+        context: 'Sponsored by Paperlane — docs your team ships. Start a free trial.',
+      }),
+    );
+    expect(byLine.kind).toBe('sponsor');
     const mentioned = one(
       link({
         url: 'https://paperlane.dev/',

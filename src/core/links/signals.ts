@@ -32,18 +32,22 @@ export interface SentenceWords {
   money: boolean;
   /** `startupWords` */
   launch: boolean;
-  /** A "(Sponsor)" mark, or a sentence that opens with a sponsor label ("Our sponsor: …", "Sponsored — …"). */
+  /** A "(Sponsor)" mark, or a sentence that opens with a sponsor label (`sponsorLabel`). */
   sponsorMark: boolean;
 }
 
-/** Bounded: one optional word before the label, then the label and its colon or dash. */
-const sponsorLabel = /^\s*(?:(?:our|today['’]s|this week['’]s|a word from our)\s+)?sponsor(?:ed|s)?\s*[:—–-]/i;
+/**
+ * A sentence that opens as a sponsor's block does: "Our sponsor: …", "Sponsored — …", "Sponsored by Acme — …",
+ * "Brought to you by Acme". Bounded: one optional word before the label.
+ */
+const sponsorLabel =
+  /^\s*(?:(?:(?:our|today['’]s|this week['’]s|a word from our)\s+)?sponsor(?:ed|s)?\s*[:—–-]|sponsored by\b|brought to you by\b|presented by\b)/i;
 
 export const sentenceWords: (context: string) => SentenceWords = rememberedLast((context) => ({
   funding: companyWords.test(context),
   money: moneyAmount.test(context),
   launch: startupWords.test(context),
-  sponsorMark: /\(sponsor\)/i.test(context) || sponsorLabel.test(context),
+  sponsorMark: /\(sponsor(?:ed)?\)/i.test(context) || sponsorLabel.test(context),
 }));
 
 export const companyPath =
