@@ -60,8 +60,15 @@ test.describe('the newsletter experience', () => {
     const statuses = new Map(await app.statuses());
     expect(statuses.get('Quillmark')).toBe('In CRM');
     expect(statuses.get('Ferrous Labs')).toBe('In CRM');
-    for (const fresh of ['Tidewater Robotics', 'Lumen Ledger', 'Parcelbird', 'Okapi Health'])
-      expect(statuses.get(fresh)).toBe('New');
+    for (const fresh of ['Tidewater Robotics', 'Parcelbird']) expect(statuses.get(fresh)).toBe('New');
+    // Lumen Ledger and Okapi Health sit near the rules' line (the model test below has them judged): without a
+    // model each goes wherever the rules lean, into the table as new or under Maybe, and is never lost.
+    await page.getByTestId('maybe-summary').click();
+    const maybe = page.getByTestId('maybe-row');
+    for (const unsure of ['Lumen Ledger', 'Okapi Health']) {
+      if (statuses.has(unsure)) expect(statuses.get(unsure)).toBe('New');
+      else await expect(maybe.filter({ hasText: unsure })).toHaveCount(1);
+    }
     for (const notAStartup of ['GitHub', 'X', 'LinkedIn', 'The New York Times', 'Northgate Ventures'])
       expect(statuses.has(notAStartup)).toBe(false);
     await expect(app.row('Quillmark').getByTestId('row-evidence')).toContainText('quillmark.dev');
@@ -82,26 +89,19 @@ test.describe('the newsletter experience', () => {
     await page.getByTestId('confirm-add-yes').click();
     await expect(app.row('Parcelbird').getByTestId('row-status')).toHaveText('In CRM');
 
-    // Only new, then export what is shown.
+    // Only new, then export what is shown: every row still new, Tidewater Robotics among them.
+    const stillNew = [...statuses.entries()]
+      .filter(([name, status]) => status === 'New' && name !== 'Parcelbird')
+      .map(([name]) => name)
+      .sort();
+    expect(stillNew).toContain('Tidewater Robotics');
     await page.getByTestId('only-new').check();
-    await expect(app.rows).toHaveCount(statuses.size - 3);
+    await expect(app.rows).toHaveCount(stillNew.length);
     const download = await app.exportCsv();
     expect(download.suggestedFilename()).toMatch(/^sift-\d{4}-\d{2}-\d{2}-\d{4}\.csv$/);
     const csv = Papa.parse<Record<string, string>>(readFileSync(await download.path(), 'utf8'), { header: true });
     expect(csv.errors).toEqual([]);
-    expect(csv.data.map((record) => record.company).sort()).toEqual(
-      ['Lumen Ledger', 'Okapi Health', 'Tidewater Robotics']
-        .concat(
-          [...statuses.entries()]
-            .filter(
-              ([name, status]) =>
-                status === 'New' &&
-                !['Lumen Ledger', 'Okapi Health', 'Tidewater Robotics', 'Parcelbird'].includes(name),
-            )
-            .map(([name]) => name),
-        )
-        .sort(),
-    );
+    expect(csv.data.map((record) => record.company).sort()).toEqual(stillNew);
     expect(csv.data.find((record) => record.company === 'Tidewater Robotics')).toMatchObject({
       website: 'https://tidewaterrobotics.io/',
       crm_status: 'not-in-crm',
