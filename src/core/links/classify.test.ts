@@ -213,6 +213,16 @@ describe('classifyLinks: everything else', () => {
     expect(photo.kind).toBe('image');
   });
 
+  it('takes a wrapped link named exactly as the newsletter for its own, and one only sharing a word for a judgement', () => {
+    const letter: DocumentContext = { senderDomains: ['deeplearning.ai', 'hackernewsletter.com'] };
+    const tracked = (text: string, context: string) =>
+      link({ url: 'https://bit.ly/x', needsNetwork: true, tracker: 'short-link', text, context });
+    const own = one(tracked('DeepLearning.AI', 'Check out job openings at DeepLearning.AI.'), letter);
+    expect(own).toMatchObject({ kind: 'newsletter', features: ["the anchor is the newsletter's own name"] });
+    const partOfIt = one(tracked('Letter', 'A Letter from the editors.'), letter);
+    expect(partOfIt.features).not.toContain("the anchor is the newsletter's own name");
+  });
+
   it('falls back to the title-cased domain label for the name', () => {
     const result = one(link({ url: 'https://deep-widget.ai/', text: 'https://deep-widget.ai', context: '' }));
     expect(result.name).toBe('Deep Widget');

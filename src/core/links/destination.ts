@@ -7,7 +7,7 @@ import { getDomain } from 'tldts';
 import { lookUpHost, lookUpName } from './data/index.ts';
 import type { Classification } from './classify.ts';
 import type { LinkKind } from './types.ts';
-import { capitalisedPhrases, domainLabel, guessName, nameLikeAnchor, titleCase } from './names.ts';
+import { capitalisedPhrases, domainLabel, guessName, nameLikeAnchor, squash, titleCase } from './names.ts';
 import { boilerplateText, imagePath, ownPagePath, ownPageText, pictureAlt, pixelPath } from './signals.ts';
 import type { UnclassifiedLink } from './classify.ts';
 
@@ -34,6 +34,18 @@ export function writtenDestination(text: string): string | null {
   return written && URL.canParse(written) ? new URL(written).hostname.toLowerCase() : null;
 }
 
+/**
+ * `DeepLearning.AI` from deeplearning.ai, `Stratechery` from stratechery.com: the whole name spells a sender's domain
+ * or its label. Exactly, not as a prefix: `Letter` is a part of `hackernewsletter`, not its name.
+ */
+function namesSenderExactly(name: string, senders: Senders): boolean {
+  const squashed = squash(name);
+  if (squashed.length < 4) return false;
+  if (senders.labels.has(squashed)) return true;
+  for (const domain of senders.domains) if (squash(domain) === squashed) return true;
+  return false;
+}
+
 /** A Product Hunt page of one launch: the product's own page on the launch platform. */
 function launchPage(link: UnclassifiedLink, path: string): boolean {
   return link.domain === 'producthunt.com' && /^\/(posts|products)\/[^/]/.test(path);
@@ -56,6 +68,9 @@ export function knownDestination(
       return fixed('newsletter', 0.03, "the anchor text is the newsletter's own address");
     }
     const anchorName = nameLikeAnchor(text);
+    if (anchorName && namesSenderExactly(anchorName, senders)) {
+      return fixed('newsletter', 0.03, "the anchor is the newsletter's own name", anchorName);
+    }
     const knownName = anchorName ? lookUpName(anchorName) : null;
     if (knownName) return fixed(knownName.kind, 0.05, `the anchor names ${knownName.feature}`, anchorName ?? '');
     return null;
