@@ -65,6 +65,20 @@ describe('extractLinks', () => {
     ]);
   });
 
+  it('takes a tracked link whose anchor is a web address to that address, and merges it with a link already there', async () => {
+    const tracked = (id: string) => `https://app.alphasignal.ai/c?uid=u1&amp;lid=${id}`;
+    const report = await extractLinks(
+      `<p>Try <a href="https://glean.com/">Glean</a>. Its site: <a href="${tracked('1')}">https://www.glean.com</a>.</p>` +
+        `<p>Docs at <a href="${tracked('2')}">www.quillmark.dev/docs</a>, and <a href="${tracked('3')}">https://acme.ai/a/long/pa…</a></p>`,
+    );
+    expect(report.links.map((link) => [link.domain, link.needsNetwork, link.occurrences, link.tracker])).toEqual([
+      ['glean.com', false, 2, null],
+      ['quillmark.dev', false, 1, 'alphasignal'],
+      ['alphasignal.ai', true, 1, 'alphasignal'],
+    ]);
+    expect(report.links[1]!.url).toBe('https://www.quillmark.dev/docs');
+  });
+
   it("counts the sender's own pages as the newsletter's", async () => {
     const report = await extractLinks(fixtureBytes('weekly.eml'));
     expect(byHost(report, 'examplenews.com')[0]?.kind).toBe('newsletter');

@@ -136,6 +136,7 @@ export async function extractLinks(
   const occurrences = parts.reduce((sum, part) => sum + part.links.length, 0);
   const destinations = mergeOccurrences(parts, warnings);
   if (parts.length > 1) joinEmailParts(destinations);
+  readWrittenDestinations(destinations);
 
   const candidates = [...destinations.values()].sort((a, b) => a.firstPosition - b.firstPosition);
   const unclassified: UnclassifiedLink[] = candidates.map((destination) => ({
@@ -351,6 +352,40 @@ function joinEmailParts(destinations: Map<string, Destination>): void {
         return;
       }
       claimed.add(html);
+    });
+  }
+}
+
+/**
+ * A link behind an opaque tracker whose anchor text is a web address (`https://www.glean.com`, `www.fast.ai`): the
+ * reader is shown where it goes, so that is its destination, as when an email's text part prints it. It then merges
+ * with any other link there. An address cut short (`…`) is left alone: its path is not the real one.
+ */
+function readWrittenDestinations(destinations: Map<string, Destination>): void {
+  const domainsByHost = new Map<string, string>();
+  for (const destination of [...destinations.values()]) {
+    if (!destination.unwrap.needsNetwork) continue;
+    const written = destination.best.text.trim();
+    if (!/^(?:https?:\/\/|www\.)[^\s…]+$/i.test(written) || written.endsWith('...')) continue;
+    const resolved = resolve(/^www\./i.test(written) ? `https://${written}` : written, domainsByHost);
+    if (typeof resolved === 'string' || !resolved.canonical || resolved.unwrap.needsNetwork) continue;
+    destinations.delete(destination.canonicalKey);
+    const unwrap: UnwrapResult = {
+      url: resolved.unwrap.url,
+      chain: [destination.originalHref, ...resolved.unwrap.chain],
+      needsNetwork: false,
+      tracker: destination.unwrap.tracker,
+    };
+    const existing = destinations.get(resolved.key);
+    if (existing) {
+      absorb(existing, destination);
+      continue;
+    }
+    destinations.set(resolved.key, {
+      ...destination,
+      canonical: resolved.canonical,
+      canonicalKey: resolved.key,
+      unwrap,
     });
   }
 }
