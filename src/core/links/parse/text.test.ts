@@ -102,6 +102,33 @@ describe('extractFromText: list items', () => {
     expect(text(source).links.map((link) => link.text)).toEqual(['Gripline', 'Tessel Labs', 'Quillby']);
   });
 
+  it('ends a sentence between lines that each end with a link, as items of a list', () => {
+    const source = [
+      'Gripline raised $12M https://gripline.example/',
+      'Tessel hired a CFO <https://tessel.example/>',
+      'Quillby launched [its app](https://quillby.example/)',
+      '',
+      'More next week.',
+    ].join('\n');
+    expect(text(source).links.map((link) => link.context)).toEqual([
+      'Gripline raised $12M',
+      'Tessel hired a CFO',
+      'Quillby launched its app',
+    ]);
+  });
+
+  it('keeps the description under a title line and the caption under a URL alone on its line', () => {
+    const titled = 'Kore (https://code.example/kore)\nKore is a design foundation for Compose apps.';
+    expect(text(titled).links[0]?.context).toContain('Kore is a design foundation for Compose apps.');
+    const source = 'Photos\n<https://news.example/gripline>\nGripline co-founder Ana Ruiz has raised $4M.';
+    expect(text(source).links[0]?.context).toContain('Gripline co-founder Ana Ruiz has raised $4M.');
+  });
+
+  it('still joins a sentence that a hard wrap breaks right after a link', () => {
+    const source = 'Gripline spent years building an arsenal <https://gripline.example/a>\n, while Tessel waited.';
+    expect(text(source).links[0]?.context).toBe('Gripline spent years building an arsenal, while Tessel waited.');
+  });
+
   it('splits Markdown list items the same way', () => {
     const source =
       '- [Gripline](https://gripline.example/) raised $12M\n- [Tessel](https://tessel.example/) raised $3M';

@@ -4,7 +4,7 @@
  * Cooperpress, Campaign Monitor) often print the direct URL, written `Anchor [ url ]` or `Anchor (url)`.
  */
 import type { ExtractedLink } from '../types.ts';
-import { CONTEXT_WINDOW, LIST_MARKER, collapseWhitespace, sentenceAround } from './context.ts';
+import { CONTEXT_WINDOW, LIST_MARKER, PARAGRAPH_BREAK, collapseWhitespace, sentenceAround } from './context.ts';
 import { cleanHref } from './href.ts';
 import { Occurrence } from './part.ts';
 import type { ParsedPart, PartOptions } from './part.ts';
@@ -52,6 +52,50 @@ function readable(source: string): string {
       .replace(/(?:https?:\/\/|www\.)\S*/gi, '');
   }
   return text;
+}
+
+/**
+ * Lines that each end with a link, the next starting in capitals, are items of a list ("Acme raised $5M
+ * https://acme.com", then "Beta hired a CFO https://beta.io"), not prose a hard wrap broke (where the next line goes
+ * on in lower case or with a comma). A line that does not end with a link is left joined: under a title line it is
+ * the description of the title's link (`Kore (https://…)`, then `Kore is a design foundation…`). A URL alone on its
+ * line belongs with the text around it. The newline between two such items becomes a paragraph mark, one
+ * character for one, so positions into the text still hold.
+ */
+const STARTS_CAPITALISED = /^[ \t]*\p{Lu}/u;
+const URL_START = /https?:\/\/|www\./i;
+
+/** Whether the line `lineStart`..`lineEnd` is text ending with a URL (not a URL alone). */
+function textThenUrl(source: string, lineStart: number, lineEnd: number): boolean {
+  let end = lineEnd;
+  while (end > lineStart && isBlank(source[end - 1])) end--;
+  let tokenStart = end;
+  while (tokenStart > lineStart && !isBlank(source[tokenStart - 1])) tokenStart--;
+  let textStart = lineStart;
+  while (textStart < tokenStart && isBlank(source[textStart])) textStart++;
+  return textStart < tokenStart && end > tokenStart && URL_START.test(source.slice(tokenStart, end));
+}
+
+function markListItemBreaks(source: string): string {
+  const pieces: string[] = [];
+  let copied = 0;
+  let newline = source.indexOf('\n');
+  let endsWithUrl = newline >= 0 && textThenUrl(source, 0, newline);
+  // Each line is read once, from its end back to its last space: linear however long the lines are.
+  while (newline >= 0) {
+    const nextNewline = source.indexOf('\n', newline + 1);
+    const nextEnd = nextNewline < 0 ? source.length : nextNewline;
+    const nextEndsWithUrl = textThenUrl(source, newline + 1, nextEnd);
+    if (endsWithUrl && nextEndsWithUrl && STARTS_CAPITALISED.test(source.slice(newline + 1, newline + 81))) {
+      pieces.push(source.slice(copied, newline), PARAGRAPH_BREAK);
+      copied = newline + 1;
+    }
+    endsWithUrl = nextEndsWithUrl;
+    newline = nextNewline;
+  }
+  if (copied === 0) return source;
+  pieces.push(source.slice(copied));
+  return pieces.join('');
 }
 
 /** A bare URL's end is ambiguous: trailing punctuation and unbalanced closing brackets belong to the sentence. */
@@ -200,6 +244,8 @@ export function extractFromText(source: string, options: PartOptions & { markdow
   // Text parts use Markdown link syntax too (many senders' text/plain parts are Markdown), so one scanner reads both.
   const pattern = new RegExp(MARKDOWN_TOKEN.source, 'gi');
   let previousEnd = 0;
+  // Sentences are read from this copy (same length), links and anchors from the source.
+  const prose = markListItemBreaks(source);
 
   /** `start`..`end` is the source the link occupies: the reader's sentence is what lies around it. */
   const add = (rawHref: string, text: string, isImage: boolean, start: number, end: number): void => {
@@ -213,9 +259,9 @@ export function extractFromText(source: string, options: PartOptions & { markdow
         { href: verdict.href, text, heading: headings.at(start), isImage, position: position++, part },
         () =>
           sentenceAround(
-            readable(source.slice(Math.max(0, start - CONTEXT_WINDOW), start)),
+            readable(prose.slice(Math.max(0, start - CONTEXT_WINDOW), start)),
             isImage ? '' : text,
-            readable(source.slice(end, end + CONTEXT_WINDOW)),
+            readable(prose.slice(end, end + CONTEXT_WINDOW)),
             false,
           ),
       ),
