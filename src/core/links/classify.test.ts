@@ -173,30 +173,12 @@ describe('classifyLinks: everything else', () => {
   });
 
   it('reads a sentence that opens with a sponsor label as a sponsor, and one that only mentions sponsors as not', () => {
-    const labelled = one(
-      link({
-        url: 'https://paperlane.dev/',
-        text: 'Paperlane',
-        context: 'Our sponsor: Paperlane helps teams ship docs.',
-      }),
+    const kindOf = (text: string, context: string) => one(link({ url: 'https://paperlane.dev/', text, context })).kind;
+    expect(kindOf('Paperlane', 'Our sponsor: Paperlane helps teams ship docs.')).toBe('sponsor');
+    expect(kindOf('Start a free trial', 'Sponsored by Paperlane — docs your team ships. Start a free trial.')).toBe(
+      'sponsor',
     );
-    expect(labelled.kind).toBe('sponsor');
-    const byLine = one(
-      link({
-        url: 'https://paperlane.dev/',
-        text: 'Start a free trial',
-        context: 'Sponsored by Paperlane — docs your team ships. Start a free trial.',
-      }),
-    );
-    expect(byLine.kind).toBe('sponsor');
-    const mentioned = one(
-      link({
-        url: 'https://paperlane.dev/',
-        text: 'Paperlane',
-        context: 'Paperlane, which sponsors open-source docs tools, raised $4M.',
-      }),
-    );
-    expect(mentioned.kind).not.toBe('sponsor');
+    expect(kindOf('Paperlane', 'Paperlane, which sponsors open-source docs tools, raised $4M.')).not.toBe('sponsor');
   });
 
   it('ranks a logo linked to a company’s site, and fixes a photo as an image', () => {
