@@ -26,6 +26,10 @@ describe('knowledge lists', () => {
   it('looks up the most specific host first', () => {
     expect(lookUpHost('apps.apple.com')?.kind).toBe('appstore');
     expect(lookUpHost('www.apple.com')?.kind).toBe('bigco');
+    // A game's store page is the store's, even on the store owner's own domain.
+    expect(lookUpHost('store.epicgames.com')?.kind).toBe('appstore');
+    expect(lookUpHost('www.epicgames.com')?.kind).toBe('bigco');
+    expect(lookUpHost('studio.itch.io')?.kind).toBe('appstore');
     expect(lookUpHost('cs.stanford.edu')?.kind).toBe('other');
     expect(lookUpHost('acme.ai')).toBeNull();
   });
