@@ -116,6 +116,7 @@ export const namedSignals = [
   ['roleNearby', 'a founder or executive of it is named ("CEO of X", "X CEO")'],
   ['mentionedElsewhere', 'named again in other sentences of the newsletter'],
   ['sourceBefore', 'introduced as a source ("per", "via", "according to")'],
+  ['writingBefore', 'a piece of writing is named just before it ("essays like", "her post on")'],
   ['statedDomain', 'the text states its domain'],
   ['otherCompanyNews', 'the sentence is news about another company'],
   ['sponsored', 'in a sponsor block'],
@@ -285,6 +286,9 @@ function tokens(text: string, limit = 40): string[] {
   return out;
 }
 
+/** Words for a piece of writing or talk: a link right after them is usually that piece, not a company. */
+const writingWords =
+  /\b(essays?|pieces?|posts?|articles?|deep[- ]dives?|write-?ups?|wrote|written|newsletters?|podcasts?|episodes?|interviews?|threads?|papers?|tweets?|blog|videos?|talks?|books?)\b/i;
 const sourceWords = /\b(per|via|according to|reports?|reported by|says|said|wrote|writes|from|on|in)\s*$/i;
 /** `such as Acme`, `including Acme, Gizmo and X`: bounded, so it cannot backtrack on a long sentence. */
 const listWords = /\b(such as|including|like|e\.g\.)\s+[^.;:!?]{0,40}$/i;
@@ -492,6 +496,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (roleBefore.test(before) || roleAfter.test(after)) vector.signal('roleNearby');
     if (personAfter.test(after) || personClauseAfter.test(after)) vector.signal('personAppositive');
     if (sourceWords.test(before)) vector.signal('sourceBefore');
+    if (writingWords.test(before)) vector.signal('writingBefore');
     const left = tokens(before.slice(-30)).slice(-2);
     const right = tokens(after.slice(0, 30)).slice(0, 2);
     if (left.length > 0) vector.word('left1', left.at(-1)!);
