@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capitalisedPhrases, guessName } from './names.ts';
+import { capitalisedPhrases, guessName, properName } from './names.ts';
 import type { UnclassifiedLink } from './classify.ts';
 
 describe('capitalisedPhrases', () => {
@@ -12,6 +12,16 @@ describe('capitalisedPhrases', () => {
     expect(capitalisedPhrases('Driftwell launched its tracker')).toEqual(['Driftwell']);
     expect(capitalisedPhrases('Quillmark offers invoicing')).toEqual(['Quillmark']);
     expect(capitalisedPhrases('Loomwise debuts today')).toEqual(['Loomwise']);
+  });
+});
+
+describe('properName', () => {
+  it('takes capitalised words for a name, but not a sentence-opening word or a source', () => {
+    expect(properName('Ginkgo Bioworks')).toBe(true);
+    expect(properName('Bank of America')).toBe(true);
+    expect(properName('As')).toBe(false);
+    expect(properName('However')).toBe(false);
+    expect(properName('Via Reuters')).toBe(false);
   });
 });
 

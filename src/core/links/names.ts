@@ -21,6 +21,8 @@ export const notNames = new Set(
     'Saturday Sunday January February March April May June July August September October November',
     'December CEO CTO AI US UK EU London Paris Series Announcing Introducing Sponsored Sponsor Presented',
     'Together Learn Check Try Get Join Sign Click Link',
+    'As So Also Then There Still Yet Even Only All Some Most Many Every Each Both Not Now While Since Because',
+    'Although Though Once Over Under Into About Between Despite Meanwhile Instead However Thus',
   ]
     .join(' ')
     .split(' ')
@@ -280,6 +282,8 @@ export function properName(text: string): boolean {
   if (/\s/.test(text) && text === text.toUpperCase()) return false;
   // `Per Sportico`, `Via Reuters`: a source introduced by a preposition.
   if (leadingPrepositions.has(text.split(/\s+/)[0]!.toLowerCase())) return false;
+  // `As in past seasons, …`: a sentence's first word, capitalised only because it opens the sentence.
+  if (notNames.has(text.toLowerCase())) return false;
   return text.split(/\s+/).every((word) => /^(\p{Lu}|\p{N})/u.test(word) || joiners.has(word.toLowerCase()));
 }
 export const leadingPrepositions = new Set([
