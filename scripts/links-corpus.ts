@@ -83,7 +83,7 @@ function words(text: string): string {
     .trim()} `;
 }
 
-/** A label "ComfyUI (Comfy Org)" names the company either way. */
+/** A label "Gizmo (Gizmo Labs)" names the company either way. */
 function nameVariants(label: string): string[] {
   const inside = /\(([^()]+)\)/.exec(label)?.[1];
   const outside = label.replace(/\([^()]*\)/g, ' ');

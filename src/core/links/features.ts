@@ -311,7 +311,7 @@ const personClauseAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+who(['’]s)?\b/i;
 const locatedAfterText =
   /^\s*(\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[,)]|,\s+(based|headquartered) in\b|,\s+an?\s+[\p{L}-]+-based\b)/u;
 
-/** Where `name` sits in `context`: as the sentence's subject (`Helium - radically…`, `Acme is building…`)? */
+/** Where `name` sits in `context`: as the sentence's subject (`Gizmo - radically…`, `Acme is building…`)? */
 function isSubject(name: string, context: string, at: number): boolean {
   if (at < 0) return false;
   const before = context.slice(Math.max(0, at - 12), at);
@@ -547,8 +547,8 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
 }
 
 /**
- * A domain written in the text that the anchor spells (`Mattermost Raises $20M //mattermost`,
- * `MyBrandNewLogo – A logo generator //mybrandnewlogo`), not one of the newsletter's own nor a known host.
+ * A domain written in the text that the anchor spells (`Quillmark Raises $20M //quillmark`,
+ * `LogoForge – A logo generator //logoforge`), not one of the newsletter's own nor a known host.
  * `both` is the anchor and its sentence joined by a space, as the caller already has them.
  */
 function statesDomain(text: string, both: string, senderLabels: ReadonlySet<string>): string | null {

@@ -94,12 +94,12 @@ function readCapitalisedPhrases(text: string): string[] {
   return phrases;
 }
 
-/** A phrase names the domain when their squashed forms contain one another (`Taurus` ~ `ontaurus`). */
+/** A phrase names the domain when their squashed forms contain one another (`Loomwise` ~ `getloomwise`). */
 export function namesDomain(phrase: string, label: string): boolean {
   const squashed = squash(phrase);
   if (squashed.length < 3 || label.length < 3) return false;
   if (squashed === label) return true;
-  // `Taurus` ~ `ontaurus`, `Ionic` ~ `ionicframework`: one at the start or end of the other, never a fragment inside.
+  // `Loomwise` ~ `getloomwise`, `Gizmo` ~ `gizmoframework`: one at the start or end of the other, never a fragment inside.
   const [shorter, longer] = squashed.length < label.length ? [squashed, label] : [label, squashed];
   if (shorter.length >= 4 && (longer.startsWith(shorter) || longer.endsWith(shorter))) return true;
   // `InfluxDB` ~ `influxdata`: a long shared stem.
@@ -158,7 +158,7 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
     for (const phrase of capitalisedPhrases(context)) {
       if (namesDomain(phrase, label)) return { name: phrase, matchesDomain: true, from: 'context' };
     }
-    // Lower-case brands (`bun`, `exe.dev`): the label itself as a whole word of the anchor.
+    // Lower-case brands (`bun`, `acme.dev`): the label itself as a whole word of the anchor.
     const anchorWords = new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u));
     if (label.length >= 3 && anchorWords.has(label))
       return { name: titleCase(label), matchesDomain: true, from: 'anchor' };
@@ -197,7 +197,7 @@ export function opensWith(text: string, name: string): boolean {
     .startsWith(name);
 }
 
-/** `Papers with Code` ~ `paperswithcode`: a run of up to five words of the text that spells the domain's label. */
+/** `Maps with Friends` ~ `mapswithfriends`: a run of up to five words of the text that spells the domain's label. */
 export function wordRunNaming(text: string, label: string): string | null {
   const words = text.split(/\s+/).filter((word) => word !== '');
   for (let start = 0; start < words.length; start++) {
@@ -216,7 +216,7 @@ export function wordRunNaming(text: string, label: string): string | null {
   return null;
 }
 
-/** `Looking Glass` with `//lookingglassfactory` → `Looking Glass Factory`: the domain spells the full name. */
+/** `Crew Line` with `//crewlinerobotics` → `Crew Line Robotics`: the domain spells the full name. */
 export function completeFromDomain(phrase: string, label: string): string {
   const squashed = squash(phrase);
   if (squashed.length < 4 || !label.startsWith(squashed) || label.length - squashed.length < 3) return phrase;
@@ -225,7 +225,7 @@ export function completeFromDomain(phrase: string, label: string): string {
 
 export const nameWord = String.raw`\p{Lu}[\p{L}\p{N}&.'’-]*`;
 export const nameRun = String.raw`${nameWord}(?:\s+${nameWord}){0,2}`;
-/** `ComfyUI raised $30M at a $500M valuation`: a headline whose subject raised, launched or was acquired. */
+/** `Gizmo raised $30M at a $500M valuation`: a headline whose subject raised, launched or was acquired. */
 export const newsHeadline = new RegExp(
   String.raw`^\s*(${nameRun})(?:\s*\([^)]{0,40}\))?\s+(?:has\s+|just\s+)?(?:raised|raises|secures|secured|lands|landed|closes|closed|emerges|emerged|launches|launched|unveils|unveiled)\b`,
   'u',
@@ -274,7 +274,7 @@ export function clean(name: string | undefined): string | null {
 
 /**
  * A proper name rather than a title: starts with a letter, and every word is capitalised or a joiner
- * (`Gens de Confiance`, `Papers with Code`), with no possessive (`Go’s Version Control History` is a title).
+ * (`Maison de la Radio`, `Maps with Friends`), with no possessive (`Go’s Version Control History` is a title).
  */
 export function properName(text: string): boolean {
   if (!/^\p{L}/u.test(text) || /['’]s\b/.test(text) || /\d+\.\d+/.test(text)) return false;

@@ -97,13 +97,13 @@ export function parsePath(url: string): string {
   }
 }
 
-/** A domain written out in the text: `//mattermost` (Hacker Newsletter), `exe.dev`, `[acme.ai]`. */
+/** A domain written out in the text: `//quillmark` (a site written after its title), `acme.dev`, `[acme.ai]`. */
 export const statedDomain =
   /(?:\/\/([a-z0-9][a-z0-9-]{1,40})\b|\b([a-z0-9][a-z0-9-]{0,40}\.(?:com|io|ai|co|dev|app|so|sh|xyz|tech|new|run|build|tools|studio|gg|ly|me|to|cc|is|im|net|org)))(?=$|[\s),.;:\]])/gi;
 /** The ending every `statedDomain` match without a `//` has: a quick test that the pattern can match at all. */
 export const statedEnding =
   /\.(?:com|io|ai|co|dev|app|so|sh|xyz|tech|new|run|build|tools|studio|gg|ly|me|to|cc|is|im|net|org)(?=$|[\s),.;:\]])/i;
-/** `NOBL Travel (USA)`, `July (AU)`: a name followed by where it is based. */
+/** `Acme Travel (USA)`, `Gizmo (AU)`: a name followed by where it is based. */
 export const basedIn = /^\s*\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\)/;
 /** Headings of sections that list companies or products. */
 export const startupHeading =
