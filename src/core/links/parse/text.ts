@@ -54,14 +54,6 @@ function readable(source: string): string {
   return text;
 }
 
-/**
- * Lines that each end with a link, the next starting in capitals, are items of a list ("Acme raised $5M
- * https://acme.com", then "Beta hired a CFO https://beta.io"), not prose a hard wrap broke (where the next line goes
- * on in lower case or with a comma). A line that does not end with a link is left joined: under a title line it is
- * the description of the title's link (`Kore (https://…)`, then `Kore is a design foundation…`). A URL alone on its
- * line belongs with the text around it. The newline between two such items becomes a paragraph mark, one
- * character for one, so positions into the text still hold.
- */
 const STARTS_CAPITALISED = /^[ \t]*\p{Lu}/u;
 const URL_START = /https?:\/\/|www\./i;
 
@@ -76,6 +68,14 @@ function textThenUrl(source: string, lineStart: number, lineEnd: number): boolea
   return textStart < tokenStart && end > tokenStart && URL_START.test(source.slice(tokenStart, end));
 }
 
+/**
+ * Lines that each end with a link, the next starting in capitals, are items of a list ("Acme raised $5M
+ * https://acme.com", then "Beta hired a CFO https://beta.io"), not prose a hard wrap broke (where the next line goes
+ * on in lower case or with a comma). A line that does not end with a link is left joined: under a title line it is
+ * the description of the title's link (`Kore (https://…)`, then `Kore is a design foundation…`). A URL alone on its
+ * line belongs with the text around it. The newline between two such items becomes a paragraph mark, one
+ * character for one, so positions into the text still hold.
+ */
 function markListItemBreaks(source: string): string {
   const pieces: string[] = [];
   let copied = 0;
@@ -244,8 +244,10 @@ export function extractFromText(source: string, options: PartOptions & { markdow
   // Text parts use Markdown link syntax too (many senders' text/plain parts are Markdown), so one scanner reads both.
   const pattern = new RegExp(MARKDOWN_TOKEN.source, 'gi');
   let previousEnd = 0;
-  // Sentences are read from this copy (same length), links and anchors from the source.
-  const prose = markListItemBreaks(source);
+  // Sentences are read from this copy (same length), links and anchors from the source. Made on the first sentence
+  // asked for: a part whose links are all duplicates, or that has none, never needs it.
+  let prose: string | null = null;
+  const proseSlice = (from: number, to: number): string => (prose ??= markListItemBreaks(source)).slice(from, to);
 
   /** `start`..`end` is the source the link occupies: the reader's sentence is what lies around it. */
   const add = (rawHref: string, text: string, isImage: boolean, start: number, end: number): void => {
@@ -259,9 +261,9 @@ export function extractFromText(source: string, options: PartOptions & { markdow
         { href: verdict.href, text, heading: headings.at(start), isImage, position: position++, part },
         () =>
           sentenceAround(
-            readable(prose.slice(Math.max(0, start - CONTEXT_WINDOW), start)),
+            readable(proseSlice(Math.max(0, start - CONTEXT_WINDOW), start)),
             isImage ? '' : text,
-            readable(prose.slice(end, end + CONTEXT_WINDOW)),
+            readable(proseSlice(end, end + CONTEXT_WINDOW)),
             false,
           ),
       ),
