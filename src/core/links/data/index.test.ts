@@ -34,6 +34,16 @@ describe('knowledge lists', () => {
     expect(lookUpHost('acme.ai')).toBeNull();
   });
 
+  it('reads a suffix for every host under it, at a dot boundary only', () => {
+    expect(lookUpHost('harbourline.vc')?.feature).toMatch(/investor/);
+    expect(lookUpHost('www.tidewater.ventures')?.feature).toMatch(/investor/);
+    expect(lookUpHost('northgate.capital')?.kind).toBe('other');
+    expect(lookUpHost('lab.example.ac.uk')?.feature).toMatch(/university/);
+    // A label that merely ends in a suffix's letters is not under it.
+    expect(lookUpHost('gizmovc.com')).toBeNull();
+    expect(lookUpHost('acmefund.io')).toBeNull();
+  });
+
   it('recognises names, places and given names written in text', () => {
     expect(lookUpName('The Wall Street Journal')?.kind).toBe('media');
     expect(lookUpName('Wall Street Journal')?.kind).toBe('media');

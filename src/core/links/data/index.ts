@@ -29,6 +29,8 @@ interface DomainList {
   domains: string[];
   /** Names the domains' owners go by when they differ from the domain (`Wall Street Journal` for wsj.com). */
   names?: string[];
+  /** Host suffixes, matched at a dot boundary, that say the kind of every host under them (`edu`, `vc`). */
+  suffixes?: string[];
 }
 
 const defaultFeature: Partial<Record<LinkKind, string>> = {
@@ -42,6 +44,8 @@ const defaultFeature: Partial<Record<LinkKind, string>> = {
 };
 
 const knownHosts = new Map<string, KnownHost>();
+/** Suffixes (`edu`, `ac.uk`, `vc`) → verdict, asked only after every named host of the lists. */
+const knownSuffixes = new Map<string, KnownHost>();
 /** Squashed names (`wallstreetjournal`, `techcrunch`) → verdict: how an anchor text is recognised without a URL. */
 const knownNames = new Map<string, KnownHost>();
 
@@ -79,6 +83,7 @@ for (const list of lists) {
     if (label.length >= 4 && !knownNames.has(label)) knownNames.set(label, { kind, feature });
   }
   for (const name of list.names ?? []) knownNames.set(squashName(name), { kind, feature });
+  for (const suffix of list.suffixes ?? []) knownSuffixes.set(suffix.toLowerCase(), { kind, feature });
 }
 
 /** Every domain of the knowledge lists (the brands a look-alike would pass for). */
@@ -100,15 +105,14 @@ export function isPlace(name: string): boolean {
   return placeNames.has(squashName(name));
 }
 
-const institutionSuffixes = new Set(institutions.suffixes);
-
 /** What the knowledge lists say about a host, most specific host first; null when nothing. */
 export function lookUpHost(host: string): KnownHost | null {
   let suffix = host.toLowerCase();
   for (;;) {
     const known = knownHosts.get(suffix);
     if (known) return known;
-    if (institutionSuffixes.has(suffix)) return { kind: 'other', feature: institutions.feature };
+    const bySuffix = knownSuffixes.get(suffix);
+    if (bySuffix) return bySuffix;
     const dot = suffix.indexOf('.');
     if (dot < 0) return null;
     suffix = suffix.slice(dot + 1);
