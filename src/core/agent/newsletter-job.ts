@@ -7,6 +7,7 @@
  * (result-row).
  */
 import type { MatchResult } from '../crm/types.ts';
+import { plural } from '../text/plural.ts';
 import type { LinkCandidate, LinkReport } from '../links/types.ts';
 import { nothingToJudgeBy, sharedPlatformKinds, splitCandidates } from './candidates.ts';
 import type { NewsletterStageEvent } from './job-stages.ts';
@@ -227,7 +228,7 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     .map((link) => withCorrectionBasis(maybeRow(link, { name: link.name, decidedBy: 'rules' }, undefined), link));
 
   const trace = recorder.finish(
-    `${rows.length} startups: ${split.certain.length} sure by the rules; ${judgements.length} uncertain links judged, ${byModel} of them by the model`,
+    `${plural(rows.length, 'startup', 'startups')}: ${split.certain.length} sure by the rules; ${plural(judgements.length, 'uncertain link', 'uncertain links')} judged, ${byModel} of them by the model`,
   );
   return { rows, maybe, turnedDown, judgements, report, state, trace };
 }

@@ -104,7 +104,7 @@ describe('NewsletterJob', () => {
     expect(job.stage('links').detail).toBe(
       '4 distinct links in 3 ms, 1 unwrapped from trackers, 2 sure startups, 1 uncertain.',
     );
-    expect(job.stage('crm').detail).toBe('1 in the CRM, 0 possible, 2 new.');
+    expect(job.stage('crm').detail).toBe('3 candidates checked: 1 in the CRM, 0 possible, 2 not in it.');
     expect(finished).toMatchObject({ id: 'run-1', mode: 'tools-only', finishedAt: 1000, title: 'Frontier 42' });
     expect(job.trace?.steps.length).toBeGreaterThan(0);
     expect(job.announcement).toBe('Done: 3 startups, 2 new.');

@@ -38,7 +38,7 @@ export function modelReadyDetail(engines: StepEngines): string {
 export function linksDetail(counts: LinkCounts): string {
   const parts = [`${count(counts.links, 'distinct link')} in ${counts.ms.toFixed(0)} ms`];
   if (counts.unwrapped > 0) parts.push(`${counts.unwrapped} unwrapped from trackers`);
-  parts.push(`${counts.certain} sure startups, ${counts.uncertain} uncertain`);
+  parts.push(`${count(counts.certain, 'sure startup')}, ${counts.uncertain} uncertain`);
   return `${parts.join(', ')}.`;
 }
 
@@ -46,8 +46,12 @@ export function crmRunningDetail(checking: number, crm: string): string {
   return `Matching ${count(checking, 'candidate')} against ${crm}…`;
 }
 
+/**
+ * The CRM is asked about every candidate, the uncertain ones too, before any is turned down: the counts are of
+ * candidates, not of the table's rows (an uncertain link that ends under "Maybe" was still checked).
+ */
 export function crmDetail(counts: CrmCounts): string {
-  return `${counts.inCrm} in the CRM, ${counts.possible} possible, ${counts.notInCrm} new.`;
+  return `${count(counts.checked, 'candidate')} checked: ${counts.inCrm} in the CRM, ${counts.possible} possible, ${counts.notInCrm} not in it.`;
 }
 
 const corrections = (corrected: number) => (corrected ? `, ${corrected} corrected` : '');
