@@ -238,6 +238,33 @@ test.describe('the newsletter experience', () => {
     expect(consoleWatch.errors).toEqual([]);
   });
 
+  test('an email exported as JSON (the Gmail API message resource) is read like the .eml it stands for', async ({
+    page,
+    consoleWatch,
+  }) => {
+    const app = new SiftApp(page);
+    await app.open();
+    const html = '<p><a href="https://kelpfield.dev/">Kelpfield</a> raised $4M to map seaweed farms from orbit.</p>';
+    const message = {
+      id: '18f0c2',
+      payload: {
+        mimeType: 'text/html',
+        headers: [{ name: 'From', value: 'Frontier <hello@frontier.example>' }],
+        body: { data: Buffer.from(html).toString('base64url') },
+      },
+    };
+    await page.getByTestId('file-input').setInputFiles({
+      name: 'issue-44.gmail-api.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(message)),
+    });
+    await expect(page.getByTestId('input-problem')).toBeEmpty();
+    await expect(page.getByTestId('input-note')).toContainText('issue-44.gmail-api.json');
+    await app.run();
+    await expect(app.row('Kelpfield')).toContainText('kelpfield.dev');
+    expect(consoleWatch.errors).toEqual([]);
+  });
+
   test('a huge paste is held without freezing, cancel stops the run at once, and the next run works', async ({
     page,
     consoleWatch,

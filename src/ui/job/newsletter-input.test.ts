@@ -4,8 +4,8 @@ import { InputRefusedError, MAX_FILE_BYTES, describeInput, readNewsletterFile } 
 const file = (parts: BlobPart[], name: string) => new File(parts, name);
 
 describe('readNewsletterFile', () => {
-  it('reads an .eml, .html, .htm, .txt or .md file as bytes, whatever the case of its extension', async () => {
-    for (const name of ['issue.eml', 'issue.HTML', 'issue.htm', 'issue.txt', 'issue.md']) {
+  it('reads an .eml, .html, .htm, .txt, .md or .json file as bytes, whatever the case of its extension', async () => {
+    for (const name of ['issue.eml', 'issue.HTML', 'issue.htm', 'issue.txt', 'issue.md', 'message.json']) {
       const input = await readNewsletterFile(file(['From: a@b.example\r\n\r\nhello'], name));
       expect(input.kind).toBe('file');
       if (input.kind === 'file') expect(input.bytes.byteLength).toBeGreaterThan(0);

@@ -11,13 +11,15 @@ export type NewsletterInput =
   | { kind: 'html'; html: string; plain: string }
   | { kind: 'file'; name: string; bytes: ArrayBuffer };
 
-export const ACCEPTED_EXTENSIONS = ['.eml', '.html', '.htm', '.txt', '.md'] as const;
+/** `.json`: an email as the Gmail API or a mail tool exports it, read like the `.eml` it stands for. */
+export const ACCEPTED_EXTENSIONS = ['.eml', '.html', '.htm', '.txt', '.md', '.json'] as const;
 export const ACCEPT_ATTRIBUTE = [
   ...ACCEPTED_EXTENSIONS,
   'message/rfc822',
   'text/html',
   'text/plain',
   'text/markdown',
+  'application/json',
 ].join(',');
 
 /** Larger files are refused outright; the link tools cut what they read at their own limit. */
@@ -52,7 +54,7 @@ export async function readNewsletterFile(file: File): Promise<NewsletterInput> {
   const extension = extensionOf(file.name);
   if (!(ACCEPTED_EXTENSIONS as readonly string[]).includes(extension)) {
     throw new InputRefusedError(
-      `“${file.name}” is not a file Sift reads. Choose an email (.eml), a web page (.html, .htm), or text (.txt, .md).`,
+      `“${file.name}” is not a file Sift reads. Choose an email (.eml, or .json as the Gmail API exports it), a web page (.html, .htm), or text (.txt, .md).`,
     );
   }
   if (file.size === 0) throw new InputRefusedError(`“${file.name}” is empty.`);
