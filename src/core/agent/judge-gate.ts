@@ -5,7 +5,7 @@
  * only about the ids still pending.
  */
 import type { MatchResult } from '../crm/types.ts';
-import type { LinkCandidate } from '../links/types.ts';
+import { destinationDomain, type LinkCandidate } from '../links/types.ts';
 import { judgeMaxTokens } from './judge-batches.ts';
 import { candidateLine, judgeMessages, judgementSchema } from './judge-prompt.ts';
 import { maxRepairs, runModelStep, type StepEngines } from './model-step.ts';
@@ -35,7 +35,8 @@ export function nameIsGrounded(name: string, link: LinkCandidate): boolean {
       .replace(/[\u0300-\u036f]/g, '')
       .toLowerCase();
   const haystack = fold(`${link.text} ${link.context} ${link.heading} ${link.name}`);
-  const domainLabel = fold(link.domain.split('.')[0] ?? '').replace(/[^a-z0-9]/g, '');
+  // A tracker's domain (substack.com) backs no name: only the company's own does.
+  const domainLabel = fold(destinationDomain(link)?.split('.')[0] ?? '').replace(/[^a-z0-9]/g, '');
   const compact = fold(name).replace(/[^a-z0-9]/g, '');
   if (!compact) return false;
   if (domainLabel.length >= 3 && (compact.includes(domainLabel) || domainLabel.includes(compact))) return true;

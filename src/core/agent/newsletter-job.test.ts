@@ -41,6 +41,33 @@ const links = [
   }),
 ];
 const report = linkReport(links);
+
+/** Two startups behind one opaque tracker (one sure, one uncertain): their only domain is the tracker's. */
+const trackedLinks = [
+  linkCandidate({
+    id: 'L1',
+    domain: 'sendgrid.net',
+    host: 'u1.ct.sendgrid.net',
+    needsNetwork: true,
+    tracker: 'sendgrid',
+    name: 'Harbourline',
+    text: 'Harbourline',
+    score: 0.9,
+    context: 'Harbourline raised $4M to automate port paperwork.',
+  }),
+  linkCandidate({
+    id: 'L2',
+    domain: 'sendgrid.net',
+    host: 'u1.ct.sendgrid.net',
+    needsNetwork: true,
+    tracker: 'sendgrid',
+    kind: 'other',
+    name: 'Driftwell',
+    text: 'Driftwell',
+    score: 0.6,
+    context: 'We also liked Driftwell for sleep tracking.',
+  }),
+];
 const truth: Record<string, { startup: boolean; name: string }> = {
   L3: { startup: true, name: 'Bolt Labs' },
   L4: { startup: false, name: 'Blog' },
@@ -275,6 +302,25 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     expect(nameIsGrounded('bolt', link)).toBe(true);
     expect(nameIsGrounded('Zenith', link)).toBe(false);
     expect(nameIsGrounded('', link)).toBe(false);
+    // A tracker's domain backs no name.
+    expect(nameIsGrounded('Sendgrid', trackedLinks[0]!)).toBe(false);
+  });
+
+  it("behind a tracker, the tracker's domain is nobody's: not matched in the CRM, not shown as the site, not shown to the model", async () => {
+    // A company added from an earlier issue before this was fixed carries the tracker's domain.
+    const crm = new MemoryCrm([{ name: 'Kelpfield', domain: 'sendgrid.net' }]);
+    const engine = new ScriptedEngine(judgeOracle(() => ({ startup: true, name: 'Driftwell' })));
+    const result = await runNewsletterJob({
+      engines: { primary: engine },
+      ports: sandboxPorts(linkReport(trackedLinks), crm),
+    });
+    expect(result.rows.map((row) => [row.name, row.domain, row.status])).toEqual([
+      ['Harbourline', '', 'not-in-crm'],
+      ['Driftwell', '', 'not-in-crm'],
+    ]);
+    const prompt = engine.requests[0]!.messages.map((message) => message.content).join('\n');
+    expect(prompt).toContain('L2 (tracker) | text: Driftwell');
+    expect(prompt).not.toContain('sendgrid');
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import type { MatchResult } from '../crm/types.ts';
 import { plural } from '../text/plural.ts';
-import type { LinkCandidate, LinkReport } from '../links/types.ts';
+import { destinationDomain, type LinkCandidate, type LinkReport } from '../links/types.ts';
 import { nothingToJudgeBy, sharedPlatformKinds, splitCandidates } from './candidates.ts';
 import type { NewsletterStageEvent } from './job-stages.ts';
 import { judgeByRules, judgeByVote, type Decider, type Judgement, type JudgeUncertain } from './judge-votes.ts';
@@ -149,7 +149,9 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
   const considered = [...split.certain, ...split.uncertain, ...correctedOut];
   stage({ stage: 'crm', status: 'running', checking: considered.length, crm: options.ports.crm.label });
   const matches = new Map<string, MatchResult>();
-  const found = await options.ports.crm.matchMany(considered.map((link) => ({ domain: link.domain, name: link.name })));
+  const found = await options.ports.crm.matchMany(
+    considered.map((link) => ({ domain: destinationDomain(link), name: link.name })),
+  );
   considered.forEach((link, index) => {
     const match = found[index];
     if (match) matches.set(link.id, match);
@@ -196,7 +198,7 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
   });
   if (renamed.length) {
     const again = await options.ports.crm.matchMany(
-      renamed.map(([id, pick]) => ({ domain: state.links.get(id)!.domain, name: pick.name })),
+      renamed.map(([id, pick]) => ({ domain: destinationDomain(state.links.get(id)!), name: pick.name })),
     );
     renamed.forEach(([id], index) => {
       const match = again[index];

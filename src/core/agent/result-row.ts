@@ -9,7 +9,7 @@
 import Type from 'typebox';
 import { CorrectionBasisSchema } from '../corrections/correction.ts';
 import type { CrmStatus, MatchResult } from '../crm/types.ts';
-import type { LinkCandidate } from '../links/types.ts';
+import { destinationDomain, type LinkCandidate } from '../links/types.ts';
 
 export const CrmStatusSchema = Type.Union([
   Type.Literal('in-crm'),
@@ -24,7 +24,7 @@ export const ResultRowSchema = Type.Object({
   name: Type.String(),
   url: Type.String(),
   host: Type.String(),
-  /** Registrable domain (`acme.com`); what the CRM is matched on. */
+  /** Registrable domain (`acme.com`); what the CRM is matched on. Empty when a tracker hides the destination. */
   domain: Type.String(),
   /** The sentence the link appeared in. */
   sentence: Type.String(),
@@ -73,10 +73,10 @@ export function crmFields(
 export function resultRow(link: LinkCandidate, pick: RowPick, match: MatchResult | undefined): ResultRow {
   return {
     id: link.id,
-    name: pick.name || link.domain,
+    name: pick.name || destinationDomain(link) || link.text.trim() || link.host,
     url: link.url,
     host: link.host,
-    domain: link.domain,
+    domain: destinationDomain(link) ?? '',
     sentence: link.context,
     ...crmFields(match),
     confidence: confidenceOf(link.score),

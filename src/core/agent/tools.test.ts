@@ -94,6 +94,27 @@ describe('the tool registry', () => {
     expect(crm.writes).toEqual([{ kind: 'add', detail: 'Bolt bolt.dev', confirmed: true }]);
   });
 
+  it("add_company behind a tracker: stores no domain, and finds a duplicate by name, never by the tracker's domain", async () => {
+    const tracked = linkReport([
+      linkCandidate({ id: 'L1', domain: 'substack.com', needsNetwork: true, tracker: 'substack', name: 'Loomwise' }),
+      linkCandidate({ id: 'L2', domain: 'substack.com', needsNetwork: true, tracker: 'substack', name: 'Gizmo' }),
+    ]);
+    const crm = new MemoryCrm([{ name: 'Gizmo', domain: null }]);
+    const ports = sandboxPorts(tracked, crm);
+    const state = new ToolState();
+    await extractLinksTool.execute({}, ports, state);
+    expect((await addCompanyTool.check({ link_id: 'L2' }, state, ports))[0]).toMatch(/Gizmo is already in the CRM/);
+    expect(await addCompanyTool.check({ link_id: 'L1' }, state, ports)).toEqual([]);
+    expect(addCompanyTool.describe({ link_id: 'L1' }, state)).toBe(
+      'Add Loomwise (its address hidden by a tracker) to the CRM',
+    );
+    crm.pendingConfirmations = 1;
+    await addCompanyTool.execute({ link_id: 'L1' }, ports, state);
+    expect([...crm.companies.values()].find((company) => company.name === 'Loomwise')?.domain).toBeNull();
+    // A second wrapped startup is not taken for the first by the tracker's domain.
+    expect(await addCompanyTool.check({ link_id: 'L2', name: 'Driftwell' }, state, ports)).toEqual([]);
+  });
+
   it('tag_company accepts only companies the run has seen, and only new tags', async () => {
     const { ports, state } = await extracted();
     expect((await tagCompanyTool.check({ company_id: 'c1', tags: ['x'] }, state, ports))[0]).toMatch(

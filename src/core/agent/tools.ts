@@ -7,8 +7,9 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import { addSeenCompany } from '../crm/newsletter-company.ts';
+import { nameKey } from '../crm/normalise.ts';
 import type { Company, CrmBackend, MatchResult } from '../crm/types.ts';
-import type { LinkCandidate, LinkKind, LinkReport } from '../links/types.ts';
+import { destinationDomain, type LinkCandidate, type LinkKind, type LinkReport } from '../links/types.ts';
 import { writeCsv } from '../text/spreadsheet-csv.ts';
 
 /** What a write asks the user; the UI shows `summary` and waits for a yes or no. */
@@ -93,7 +94,7 @@ function linkSummary(link: LinkCandidate) {
   return {
     id: link.id,
     name: link.name,
-    domain: link.domain,
+    domain: destinationDomain(link),
     kind: link.kind,
     score: Math.round(link.score * 100) / 100,
   };
@@ -175,7 +176,7 @@ export const lookupCompanyTool = defineTool({
   async execute(args, ports, state) {
     const link = args.link_id !== undefined ? state.links.get(args.link_id) : undefined;
     const [match] = await ports.crm.matchMany([
-      link ? { domain: link.domain, name: args.name ?? link.name } : { name: args.name ?? null },
+      link ? { domain: destinationDomain(link), name: args.name ?? link.name } : { name: args.name ?? null },
     ]);
     if (!match) throw new Error('The CRM returned no answer for the lookup.');
     if (match.company) state.companies.set(match.company.id, match.company);
@@ -200,24 +201,34 @@ export const addCompanyTool = defineTool({
     const unknown = unknownLinks([args.link_id], state);
     if (unknown.length) return unknown;
     const link = state.links.get(args.link_id)!;
-    const [match] = await ports.crm.matchMany([{ domain: link.domain }]);
-    if (match?.status === 'in-crm' && match.company) {
+    // Behind a tracker the destination is unknown: the name is all there is to find a duplicate by, and only the
+    // same name (not a similar one, which the CRM calls a possible match) is one.
+    const domain = destinationDomain(link);
+    const name = args.name ?? link.name;
+    const [match] = await ports.crm.matchMany([domain ? { domain } : { name }]);
+    const duplicate = domain
+      ? match?.status === 'in-crm'
+      : match?.status !== 'not-in-crm' && nameKey(match?.company?.name) === nameKey(name);
+    if (duplicate && match?.company) {
       state.companies.set(match.company.id, match.company);
-      return [`${link.domain} is already in the CRM as ${match.company.name} (${match.company.id}); use tag_company`];
+      return [
+        `${domain ?? name} is already in the CRM as ${match.company.name} (${match.company.id}); use tag_company`,
+      ];
     }
     return [];
   },
   describe: (args, state) => {
     const link = state.links.get(args.link_id);
     const tags = args.tags?.length ? ` tagged ${args.tags.join(', ')}` : '';
-    return `Add ${args.name ?? link?.name ?? args.link_id} (${link?.domain ?? 'unknown domain'}) to the CRM${tags}`;
+    const where = link ? (destinationDomain(link) ?? 'its address hidden by a tracker') : 'unknown domain';
+    return `Add ${args.name ?? link?.name ?? args.link_id} (${where}) to the CRM${tags}`;
   },
   async execute(args, ports, state) {
     const link = state.links.get(args.link_id)!;
     const company = await addSeenCompany(ports.crm, {
       name: args.name ?? link.name,
       url: link.url,
-      domain: link.domain,
+      domain: destinationDomain(link),
       sentence: link.context,
       tags: args.tags ?? [],
     });
@@ -275,7 +286,7 @@ export const exportCsvTool = defineTool({
 export function csvOfLinks(links: readonly LinkCandidate[]): string {
   return writeCsv(
     ['name', 'website', 'domain', 'context'],
-    links.map((link) => [link.name, link.url, link.domain, link.context]),
+    links.map((link) => [link.name, link.url, destinationDomain(link) ?? '', link.context]),
   );
 }
 

@@ -10,7 +10,7 @@ import type { StepEngines } from '../agent/model-step.ts';
 import { judgeUncertainLinks } from '../agent/newsletter-job.ts';
 import { modelCalls, TraceRecorder, traceEngine, type ModelCall } from '../agent/trace.ts';
 import type { MatchResult } from '../crm/types.ts';
-import type { LinkCandidate } from '../links/types.ts';
+import { destinationDomain, type LinkCandidate } from '../links/types.ts';
 import type { Mention } from './merge.ts';
 import { addWork, judgeWork, NO_WORK, type JudgeWork } from './model-budget.ts';
 
@@ -42,7 +42,7 @@ export function mentionOf(
     name: pick?.name || link.name || link.text || link.domain,
     url: link.url,
     // A link behind an opaque tracker has no known destination: it is merged by name only.
-    domain: link.needsNetwork ? null : link.domain,
+    domain: destinationDomain(link),
     context: link.context,
     newsletterId: newsletter.newsletterId,
     newsletterName: newsletter.newsletterName,

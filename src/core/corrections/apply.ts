@@ -8,7 +8,7 @@
  */
 import { startupThreshold, verdict } from '../links/classify.ts';
 import { lookUpHost } from '../links/data/index.ts';
-import type { LinkCandidate, LinkReport } from '../links/types.ts';
+import { destinationDomain, type LinkCandidate, type LinkReport } from '../links/types.ts';
 import { correctionNote, nameKey, targetKey } from './correction.ts';
 import type { Correction, CorrectionBasis } from './correction.ts';
 import { personalFeatures } from './personal-features.ts';
@@ -31,7 +31,7 @@ export function senderOf(report: Pick<LinkReport, 'senderDomains'>): string {
 /** What a row of this link carries so the person can correct it (see `CorrectionBasis`). */
 export function correctionBasis(link: LinkCandidate, report: Pick<LinkReport, 'senderDomains'>): CorrectionBasis {
   return {
-    domain: link.needsNetwork ? null : link.domain,
+    domain: destinationDomain(link),
     name: link.name.slice(0, 200),
     sender: senderOf(report),
     // A link knowledge decided teaches the personal layer nothing: only its verdict counts.

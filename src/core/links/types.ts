@@ -83,6 +83,15 @@ export interface LinkCandidate {
   correction?: { domain: string | null; name: string; sender: string; features: string[]; score: number };
 }
 
+/**
+ * The registrable domain of the company's own site, or null when the link is behind an opaque tracker: its only
+ * domain is then the tracker's (sendgrid.net, substack.com), which says nothing about the company. Matching the CRM,
+ * adding a company and what the model is shown go by this, never by the tracker's domain: otherwise every startup a
+ * newsletter wraps the same way would match the first one added.
+ */
+export const destinationDomain = (link: Pick<LinkCandidate, 'needsNetwork' | 'domain'>): string | null =>
+  link.needsNetwork ? null : link.domain;
+
 /** A domain that passes for another: what the reader sees, what it really is, and why it is suspicious. */
 export interface LookAlike {
   /** The readable form (`аpple.com` with a Cyrillic а). */

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import type { ResultRow } from '../../core/agent/result-row.ts';
-import { evidenceText, rowsToClipboardText, rowsToCsv, rowsToJson, sortRows } from './result-rows.ts';
+import { evidenceText, rowsToClipboardText, rowsToCsv, rowsToJson, sortRows, whereText } from './result-rows.ts';
 import { row } from '../../../tests/support/result-row.ts';
 
 describe('evidenceText', () => {
@@ -10,6 +10,17 @@ describe('evidenceText', () => {
       'domain quillmark.dev; name ≈ 0.93',
     );
     expect(evidenceText(row({ status: 'not-in-crm', evidence: [] }))).toBe('no domain or name match');
+    // Behind a tracker there was no domain to match on.
+    expect(evidenceText(row({ status: 'not-in-crm', evidence: [], domain: '' }))).toBe('no name match');
+  });
+});
+
+describe('whereText', () => {
+  it("shows the site's host, and for a link behind a tracker says the address is hidden", () => {
+    expect(whereText(row({ host: 'www.quillmark.dev', domain: 'quillmark.dev' }))).toBe('www.quillmark.dev');
+    expect(whereText(row({ host: 'u1.ct.sendgrid.net', domain: '' }))).toBe(
+      'address hidden by a tracker (u1.ct.sendgrid.net)',
+    );
   });
 });
 

@@ -42,8 +42,19 @@ export const STATUS_LABEL: Record<CrmStatus, string> = {
   'not-in-crm': 'New',
 };
 
+/**
+ * What the row says under the company's name: the host of its site, or, for a link behind a tracker (no domain), that
+ * its address is hidden: the tracker's host is not the company's website.
+ */
+export function whereText(row: ResultRow): string {
+  return row.domain ? row.host : `address hidden by a tracker (${row.host})`;
+}
+
 export function evidenceText(row: ResultRow): string {
-  if (row.evidence.length === 0) return row.status === 'not-in-crm' ? 'no domain or name match' : '';
+  if (row.evidence.length === 0) {
+    if (row.status !== 'not-in-crm') return '';
+    return row.domain ? 'no domain or name match' : 'no name match';
+  }
   return row.evidence.join('; ');
 }
 
