@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capitalisedPhrases, guessName, properName } from './names.ts';
+import { capitalisedPhrases, guessName, nameInHeadline, properName } from './names.ts';
 import type { UnclassifiedLink } from './classify.ts';
 
 describe('capitalisedPhrases', () => {
@@ -22,6 +22,24 @@ describe('properName', () => {
     expect(properName('As')).toBe(false);
     expect(properName('However')).toBe(false);
     expect(properName('Via Reuters')).toBe(false);
+  });
+});
+
+describe('nameInHeadline', () => {
+  it('reads the name before the verb in sentence case and in headline case', () => {
+    expect(nameInHeadline('Tidewater Robotics raises $12M for harbour drones', '', true)?.name).toBe(
+      'Tidewater Robotics',
+    );
+    expect(nameInHeadline('Tidewater Robotics Secures $12M Partnership With the Navy', '', true)?.name).toBe(
+      'Tidewater Robotics',
+    );
+    expect(nameInHeadline('Gizmo Has Raised $4M', '', true)?.name).toBe('Gizmo');
+  });
+
+  it('reads no name where the headline describes the company instead of naming it', () => {
+    expect(nameInHeadline('AI Startup Raises Funds at $2 Billion Valuation', '', true)).toBeNull();
+    expect(nameInHeadline('Chip Maker Unveils a Faster Accelerator', '', true)).toBeNull();
+    expect(nameInHeadline('The Browser Company Raises $50M', '', true)?.name).toBe('The Browser Company');
   });
 });
 

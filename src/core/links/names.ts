@@ -225,9 +225,13 @@ export function completeFromDomain(phrase: string, label: string): string {
 
 export const nameWord = String.raw`\p{Lu}[\p{L}\p{N}&.'’-]*`;
 export const nameRun = String.raw`${nameWord}(?:\s+${nameWord}){0,2}`;
-/** `Gizmo raised $30M at a $500M valuation`: a headline whose subject raised, launched or was acquired. */
+/**
+ * `Gizmo raised $30M at a $500M valuation`: a headline whose subject raised, launched or was acquired. Its verb is
+ * matched in either case, since headline case capitalises it (`Gizmo Secures $4M`); the `i` flag would let `\p{Lu}`
+ * match lower case too. The name is the shortest run before a verb: in `Gizmo Has Raised $4M` "Has" is capitalised too.
+ */
 export const newsHeadline = new RegExp(
-  String.raw`^\s*(${nameRun})(?:\s*\([^)]{0,40}\))?\s+(?:has\s+|just\s+)?(?:raised|raises|secures|secured|lands|landed|closes|closed|emerges|emerged|launches|launched|unveils|unveiled)\b`,
+  String.raw`^\s*(${nameWord}(?:\s+${nameWord}){0,2}?)(?:\s*\([^)]{0,40}\))?\s+(?:[Hh]as\s+|[Jj]ust\s+)?(?:[Rr]aised|[Rr]aises|[Ss]ecures|[Ss]ecured|[Ll]ands|[Ll]anded|[Cc]loses|[Cc]losed|[Ee]merges|[Ee]merged|[Ll]aunches|[Ll]aunched|[Uu]nveils|[Uu]nveiled)\b`,
   'u',
 );
 /** `Acme Robotics, based in Ohio, …`, `Acme, a Lyon-based maker of…`: the sentence's subject is a located company. */
@@ -266,10 +270,21 @@ export function nameInHeadline(
   return null;
 }
 
-/** A name a headline shape captured, without trailing punctuation; null for a stock word (`New`, `Today`). */
+/**
+ * Nouns a headline puts where a name would be (`AI Startup Raises…`, `Chip Maker Unveils…`, `Tech Giant Acquires…`):
+ * a run that ends in one describes a company without naming it. `Company` is not one: `The Browser Company` is a name.
+ */
+const descriptorNouns = new Set(['startup', 'startups', 'start-up', 'firm', 'maker', 'unicorn', 'rival', 'giant']);
+
+/**
+ * A name a headline shape captured, without trailing punctuation; null for a stock word (`New`, `Today`) or a
+ * description (`AI Startup`).
+ */
 export function clean(name: string | undefined): string | null {
   const trimmed = (name ?? '').replace(/[.,:;]+$/, '').trim();
-  return trimmed.length >= 2 && !notNames.has(trimmed.toLowerCase()) ? trimmed : null;
+  if (trimmed.length < 2 || notNames.has(trimmed.toLowerCase())) return null;
+  const lastWord = trimmed.slice(trimmed.search(/\S+$/)).toLowerCase();
+  return descriptorNouns.has(lastWord) ? null : trimmed;
 }
 
 /**
