@@ -13,7 +13,7 @@ import { nothingToJudgeBy, sharedPlatformKinds, splitCandidates } from './candid
 import type { NewsletterStageEvent } from './job-stages.ts';
 import { judgeByRules, judgeByVote, type Decider, type Judgement, type JudgeUncertain } from './judge-votes.ts';
 import type { StepEngines } from './model-step.ts';
-import { maybeRow, resultRow, type ResultRow, type RowPick } from './result-row.ts';
+import { maybeRow, onePerCompany, resultRow, type ResultRow, type RowPick } from './result-row.ts';
 import { ToolState, type ToolPorts } from './tools.ts';
 import { TraceRecorder, gateRejected, traceEngine, type Trace, type TraceStep } from './trace.ts';
 
@@ -207,23 +207,28 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     recorder.tool('tools', 'match model-named companies', started, { checked: renamed.length });
   }
 
-  const rows = [...chosen.entries()]
-    .map(([id, pick]) => ({ link: state.links.get(id)!, pick }))
-    .sort((a, b) => a.link.firstPosition - b.link.firstPosition)
-    .map(({ link, pick }) => {
-      const match = matches.get(link.id);
-      if (match?.company) state.companies.set(match.company.id, match.company);
-      return withCorrectionBasis(resultRow(link, pick, match), link);
-    });
+  const rows = onePerCompany(
+    [...chosen.entries()]
+      .map(([id, pick]) => ({ link: state.links.get(id)!, pick }))
+      .sort((a, b) => a.link.firstPosition - b.link.firstPosition)
+      .map(({ link, pick }) => {
+        const match = matches.get(link.id);
+        if (match?.company) state.companies.set(match.company.id, match.company);
+        return withCorrectionBasis(resultRow(link, pick, match), link);
+      }),
+  );
   // The uncertain links turned down stay visible as "Maybe": a person can promote one the rules or the model missed.
-  const maybe = [
-    ...judgements
-      .filter((judgement) => !chosen.has(judgement.id))
-      .map((judgement) => ({ link: state.links.get(judgement.id)!, pick: judgement as RowPick })),
-    ...correctedOut.map((link) => ({ link, pick: { name: link.name, decidedBy: 'your correction' } })),
-  ]
-    .sort((a, b) => a.link.firstPosition - b.link.firstPosition)
-    .map(({ link, pick }) => withCorrectionBasis(maybeRow(link, pick, matches.get(link.id)), link));
+  const maybe = onePerCompany(
+    [
+      ...judgements
+        .filter((judgement) => !chosen.has(judgement.id))
+        .map((judgement) => ({ link: state.links.get(judgement.id)!, pick: judgement as RowPick })),
+      ...correctedOut.map((link) => ({ link, pick: { name: link.name, decidedBy: 'your correction' } })),
+    ]
+      .sort((a, b) => a.link.firstPosition - b.link.firstPosition)
+      .map(({ link, pick }) => withCorrectionBasis(maybeRow(link, pick, matches.get(link.id)), link)),
+    rows,
+  );
 
   const turnedDown = split.excluded
     .filter((link) => link.correctedBy === undefined && !sharedPlatformKinds.has(link.kind) && !nothingToJudgeBy(link))

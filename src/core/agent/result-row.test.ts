@@ -2,7 +2,8 @@ import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import type { MatchResult } from '../crm/types.ts';
 import { company, linkCandidate } from '../bench/sandbox.ts';
-import { resultRow, ResultRowSchema } from './result-row.ts';
+import { onePerCompany, resultRow, ResultRowSchema } from './result-row.ts';
+import { row } from '../../../tests/support/result-row.ts';
 
 const link = linkCandidate({
   id: 'L3',
@@ -53,5 +54,30 @@ describe('resultRow: the row the table shows, built once from the link, the deci
     const { host: _host, ...withoutHost } = row;
     expect(Value.Check(ResultRowSchema, withoutHost)).toBe(false);
     expect(Value.Check(ResultRowSchema, { ...row, status: 'maybe' })).toBe(false);
+  });
+});
+
+describe('onePerCompany', () => {
+  it('keeps the first row of a company: the same site, or a wrapped link under the same name', () => {
+    const rows = [
+      row({ id: 'L1', name: 'Quillmark', domain: 'quillmark.dev' }),
+      row({ id: 'L2', name: "Quillmark's pricing", domain: 'quillmark.dev' }),
+      row({ id: 'L3', name: 'Vulcan Elements', domain: '' }),
+      row({ id: 'L4', name: 'Vulcan Elements', domain: '' }),
+      // A wrapped link named like a direct one is that company.
+      row({ id: 'L5', name: 'Quillmark', domain: '' }),
+      // Two sites under one name may be two companies.
+      row({ id: 'L6', name: 'Quillmark', domain: 'quillmark.io' }),
+    ];
+    expect(onePerCompany(rows).map((kept) => kept.id)).toEqual(['L1', 'L3', 'L6']);
+  });
+
+  it('leaves out of the Maybe group a company the table already shows', () => {
+    const table = [row({ id: 'L1', name: 'Quillmark', domain: 'quillmark.dev' })];
+    const maybe = [
+      row({ id: 'L2', name: 'Quillmark docs', domain: 'quillmark.dev' }),
+      row({ id: 'L3', name: 'Harborly', domain: 'harborly.io' }),
+    ];
+    expect(onePerCompany(maybe, table).map((kept) => kept.id)).toEqual(['L3']);
   });
 });

@@ -8,6 +8,7 @@
  */
 import Type from 'typebox';
 import { CorrectionBasisSchema } from '../corrections/correction.ts';
+import { nameKey } from '../crm/normalise.ts';
 import type { CrmStatus, MatchResult } from '../crm/types.ts';
 import { destinationDomain, type LinkCandidate } from '../links/types.ts';
 
@@ -96,6 +97,27 @@ function fallbackNote(decidedBy: string): string {
 /** An uncertain link that was turned down, for the "Maybe" group: its reason is the ranking's verdict in words. */
 export function maybeRow(link: LinkCandidate, pick: RowPick, match: MatchResult | undefined): ResultRow {
   return { ...resultRow(link, { ...pick, name: link.name }, match), reason: link.reason ?? link.features.join('; ') };
+}
+
+/**
+ * One row per company, the first in the newsletter's order: a second link to the same site (its home page, then its
+ * pricing page) or a second wrapped link under the same name ("Vulcan Elements Secures…", then "Vulcan Elements")
+ * is the same company. A row without a domain is known only by its name, so it joins any row of that name; rows
+ * with different domains stay apart even when their names agree (acme.com and acme.io may be two companies).
+ * `also` holds rows already shown elsewhere (the table, for the Maybe group): a company among them is left out.
+ */
+export function onePerCompany(rows: readonly ResultRow[], also: readonly ResultRow[] = []): ResultRow[] {
+  const domains = new Set<string>();
+  const names = new Set<string>();
+  const seen = (row: ResultRow): boolean => {
+    const name = nameKey(row.name);
+    const known = row.domain ? domains.has(row.domain) : name !== '' && names.has(name);
+    if (row.domain) domains.add(row.domain);
+    if (name) names.add(name);
+    return known;
+  };
+  for (const row of also) seen(row);
+  return rows.filter((row) => !seen(row));
 }
 
 /** A "Maybe" row the person counts as a startup; exports say so. */
