@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capitalisedPhrases, guessName, nameInHeadline, properName } from './names.ts';
+import { capitalisedPhrases, guessName, labelAsWritten, nameInHeadline, properName } from './names.ts';
 import type { UnclassifiedLink } from './classify.ts';
 
 describe('capitalisedPhrases', () => {
@@ -52,5 +52,17 @@ describe('guessName', () => {
       needsNetwork: false,
     } as UnclassifiedLink;
     expect(guessName(link, 'driftwell')).toEqual({ name: 'Driftwell', matchesDomain: true, from: 'context' });
+  });
+});
+
+describe('labelAsWritten', () => {
+  it("spells a domain's name as the newsletter writes it, never from inside an address", () => {
+    expect(labelAsWritten('jquery', 'jquery.com', ['https://jquery.com/', '• jQuery: https://jquery.com/'])).toBe(
+      'jQuery',
+    );
+    expect(labelAsWritten('fly', 'fly.io', ['• Fly.io: https://fly.io/'])).toBe('Fly.io');
+    // Only the address, or only lower case: the label in title case.
+    expect(labelAsWritten('penname', 'penname.co', ['Production by https://penname.co/.'])).toBe('Penname');
+    expect(labelAsWritten('bun', 'bun.sh', ['try bun today'])).toBe('Bun');
   });
 });

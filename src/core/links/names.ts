@@ -160,15 +160,35 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
     }
     // Lower-case brands (`bun`, `acme.dev`): the label itself as a whole word of the anchor.
     const anchorWords = new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u));
-    if (label.length >= 3 && anchorWords.has(label))
-      return { name: titleCase(label), matchesDomain: true, from: 'anchor' };
+    if (label.length >= 3 && anchorWords.has(label)) {
+      return { name: labelAsWritten(label, link.domain, [text, context]), matchesDomain: true, from: 'anchor' };
+    }
   }
   const anchor = nameLikeAnchor(text);
   if (anchor) return { name: anchor, matchesDomain: false, from: 'anchor' };
   const subject = newsSubject(context);
   if (subject && !notNames.has(subject.toLowerCase())) return { name: subject, matchesDomain: false, from: 'context' };
-  if (label) return { name: titleCase(label), matchesDomain: false, from: 'domain' };
+  if (label) return { name: labelAsWritten(label, link.domain, [text, context]), matchesDomain: false, from: 'domain' };
   return { name: '', matchesDomain: false, from: 'none' };
+}
+
+/**
+ * The domain's label as the newsletter writes it, outside a web address (`jQuery` for jquery.com, `Fly.io` for
+ * fly.io, with the ending when the text writes it too), when that spelling has a capital; else the label in title
+ * case (`Penname` for penname.co when only its address is written).
+ */
+export function labelAsWritten(label: string, domain: string, texts: readonly string[]): string {
+  const ending = domain.slice(label.length);
+  const escape = (part: string) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Not inside an address: no `/`, `.`, `@` or word character right before it.
+  const written = new RegExp(
+    String.raw`(?<![\p{L}\p{N}/.@-])${escape(label)}(?:${escape(ending)})?(?![\p{L}\p{N}-]|\.[\p{L}\p{N}])`,
+    'giu',
+  );
+  for (const text of texts) {
+    for (const match of text.matchAll(written)) if (/\p{Lu}/u.test(match[0])) return match[0];
+  }
+  return titleCase(label);
 }
 
 /** "Jake Wharton", "Palmer Luckey": two or three words starting with a common given name. */
