@@ -172,6 +172,8 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
   return { name: '', matchesDomain: false, from: 'none' };
 }
 
+const letterOrDigitChar = /^[\p{L}\p{N}]$/u;
+
 /**
  * The domain's label as the newsletter writes it, outside a web address (`jQuery` for jquery.com, `Fly.io` for
  * fly.io, with the ending when the text writes it too), when that spelling has a capital; else the label in title
@@ -179,14 +181,21 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
  */
 export function labelAsWritten(label: string, domain: string, texts: readonly string[]): string {
   const ending = domain.slice(label.length);
-  const escape = (part: string) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  // Not inside an address: no `/`, `.`, `@` or word character right before it.
-  const written = new RegExp(
-    String.raw`(?<![\p{L}\p{N}/.@-])${escape(label)}(?:${escape(ending)})?(?![\p{L}\p{N}-]|\.[\p{L}\p{N}])`,
-    'giu',
-  );
   for (const text of texts) {
-    for (const match of text.matchAll(written)) if (/\p{Lu}/u.test(match[0])) return match[0];
+    const lower = text.toLowerCase();
+    // Lower-casing that changes the length (a dotted İ) would shift every position below: such a text is skipped.
+    if (lower.length !== text.length) continue;
+    for (let at = lower.indexOf(label); at >= 0; at = lower.indexOf(label, at + 1)) {
+      const before = text.charAt(at - 1);
+      if (at > 0 && (letterOrDigitChar.test(before) || '/.@-'.includes(before))) continue;
+      let end = at + label.length;
+      if (ending && lower.startsWith(ending, end)) end += ending.length;
+      const after = text.slice(end, end + 2);
+      if (letterOrDigitChar.test(after.charAt(0)) || after.charAt(0) === '-' || /^\.[\p{L}\p{N}]/u.test(after))
+        continue;
+      const written = text.slice(at, end);
+      if (written !== written.toLowerCase()) return written;
+    }
   }
   return titleCase(label);
 }
