@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capitalisedPhrases, guessName, labelAsWritten, nameInHeadline, properName } from './names.ts';
+import { capitalisedPhrases, guessName, labelAsWritten, linkName, nameInHeadline, properName } from './names.ts';
 import type { UnclassifiedLink } from './classify.ts';
 
 describe('capitalisedPhrases', () => {
@@ -64,5 +64,17 @@ describe('labelAsWritten', () => {
     // Only the address, or only lower case: the label in title case.
     expect(labelAsWritten('penname', 'penname.co', ['Production by https://penname.co/.'])).toBe('Penname');
     expect(labelAsWritten('bun', 'bun.sh', ['try bun today'])).toBe('Bun');
+  });
+});
+
+describe('linkName', () => {
+  it('names a wrapped link whose anchor is a sentence by the first name in it, not by the whole sentence', () => {
+    const reading = { guess: { name: '', matchesDomain: false, from: 'none' as const }, presented: null };
+    const link = (text: string) =>
+      ({ text, context: '', domain: 'substack.com', needsNetwork: true }) as UnclassifiedLink;
+    expect(linkName(link('I switched over to Driftwell'), reading)).toBe('Driftwell');
+    expect(linkName(link('Loomwise’s smart mode now uses a bigger model'), reading)).toBe('Loomwise');
+    // Nothing named: the anchor as it is.
+    expect(linkName(link('how we built our first product'), reading)).toBe('how we built our first product');
   });
 });

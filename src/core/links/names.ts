@@ -371,5 +371,8 @@ export function linkName(
   if (reading.presented && (reading.guess.from !== 'anchor' || reading.guess.matchesDomain === false)) {
     return reading.guess.matchesDomain ? reading.guess.name : reading.presented.name;
   }
-  return reading.guess.name || link.text.trim().slice(0, 60);
+  if (reading.guess.name) return reading.guess.name;
+  // A sentence for an anchor (`I switched over to Raycast`, `Amp’s smart mode now uses Opus`): its first name, not
+  // the whole sentence; the anchor itself only when it names nothing.
+  return capitalisedPhrases(cut(link.text)).find(properName) ?? link.text.trim().slice(0, 60);
 }
