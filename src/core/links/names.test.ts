@@ -74,6 +74,7 @@ describe('linkName', () => {
       ({ text, context: '', domain: 'substack.com', needsNetwork: true }) as UnclassifiedLink;
     expect(linkName(link('I switched over to Driftwell'), reading)).toBe('Driftwell');
     expect(linkName(link('Loomwise’s smart mode now uses a bigger model'), reading)).toBe('Loomwise');
+    expect(linkName(link('Today (AU) we tried Crewline for a week'), reading)).toBe('Crewline');
     // Nothing named: the anchor as it is.
     expect(linkName(link('how we built our first product'), reading)).toBe('how we built our first product');
   });

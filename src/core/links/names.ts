@@ -373,6 +373,7 @@ export function linkName(
   }
   if (reading.guess.name) return reading.guess.name;
   // A sentence for an anchor (`I switched over to Raycast`, `Amp’s smart mode now uses Opus`): its first name, not
-  // the whole sentence; the anchor itself only when it names nothing.
-  return capitalisedPhrases(cut(link.text)).find(properName) ?? link.text.trim().slice(0, 60);
+  // the whole sentence, nor a qualifier in brackets (`(AU)`, `(YC W24)`); the anchor itself when it names nothing.
+  const unbracketed = cut(link.text).replace(/\([^()]*\)/g, ' ');
+  return capitalisedPhrases(unbracketed).find(properName) ?? link.text.trim().slice(0, 60);
 }
