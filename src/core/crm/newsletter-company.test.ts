@@ -22,6 +22,16 @@ describe('adding a company seen in a newsletter', () => {
     });
   });
 
+  it("stores no website for a link behind a tracker: its address is the tracker's, often with the reader's id", () => {
+    const draft = newsletterDraft({
+      name: 'Driftwell',
+      url: 'https://u1.ct.sendgrid.net/ls/click?upn=reader-7f3a',
+      domain: null,
+      sentence: 'Driftwell raised $3M.',
+    });
+    expect(draft).toMatchObject({ name: 'Driftwell', website: null, domain: null });
+  });
+
   it('cuts a runaway sentence and says so when there is none', () => {
     const note = newsletterNote('word '.repeat(200));
     expect(note.length).toBeLessThan(330);

@@ -9,6 +9,7 @@ export interface SeenCompany {
   name: string;
   /** The link the newsletter gave. */
   url: string;
+  /** The company's registrable domain; null when a tracker hides it (then `url` is not stored as its website). */
   domain: string | null;
   /** The sentence the link appeared in. */
   sentence: string;
@@ -29,7 +30,8 @@ export function newsletterNote(sentence: string): string {
 export function newsletterDraft(seen: SeenCompany): CompanyDraft {
   return {
     name: seen.name,
-    website: seen.url,
+    // Without a domain the link is a tracker's redirect, often carrying the reader's own id: not the company's site.
+    website: seen.domain ? seen.url : null,
     domain: seen.domain || null,
     tags: [...(seen.tags ?? [])],
     source: 'sift:newsletter',
