@@ -75,6 +75,7 @@ export const namedSignals = [
   ['outletLabel', 'the domain names an outlet (news, weekly, review…)'],
   ['anchorNamesDomain', 'the anchor names the domain'],
   ['sentenceNamesDomain', 'the sentence names the domain'],
+  ['sourceCited', 'a "more here" link to a site the sentence names (a source)'],
   ['labelInAnchor', "the domain's name is a word of the anchor"],
   ['nameIsPerson', 'the name that matches the domain is a person'],
   ['anchorEmpty', 'no anchor text'],
@@ -425,6 +426,8 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   const guess = guessName(link, label);
   if (guess.matchesDomain) {
     vector.signal(guess.from === 'anchor' ? 'anchorNamesDomain' : 'sentenceNamesDomain');
+    // `Pulse 2.0 has more here`: a call to action whose site the sentence names is where the story came from.
+    if (guess.from === 'context' && genericAnchor.test(trimmed)) vector.signal('sourceCited');
     if (looksLikePerson(guess.name)) vector.signal('nameIsPerson');
   }
   // The anchor's first 12 words are its hashed words below; the label may be any of its first 40.
