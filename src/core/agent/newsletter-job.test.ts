@@ -296,6 +296,18 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     for (const batch of large) expect(batch.length * 105).toBeLessThanOrEqual(3000);
   });
 
+  it('makes one row of two links to the same company, and the trace says how many links it came from', async () => {
+    const twice = linkReport([
+      linkCandidate({ id: 'L1', domain: 'acme.ai', name: 'Acme', score: 0.95 }),
+      linkCandidate({ id: 'L2', domain: 'acme.ai', url: 'https://acme.ai/pricing', name: 'Acme pricing', score: 0.9 }),
+    ]);
+    const result = await runNewsletterJob({ engines: { primary: null }, ports: sandboxPorts(twice) });
+    expect(result.rows.map((row) => row.id)).toEqual(['L1']);
+    expect(result.trace.outcome).toBe(
+      '1 startup (from 2 links): 2 sure by the rules; 0 uncertain links judged, 0 of them by the model',
+    );
+  });
+
   it('grounds names in the link text, sentence or domain', () => {
     const link = links[2]!;
     expect(nameIsGrounded('Bolt Labs', link)).toBe(true);

@@ -234,8 +234,10 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     .filter((link) => link.correctedBy === undefined && !sharedPlatformKinds.has(link.kind) && !nothingToJudgeBy(link))
     .map((link) => withCorrectionBasis(maybeRow(link, { name: link.name, decidedBy: 'rules' }, undefined), link));
 
+  // Several links to one company make one row: the counts after the colon are of links.
+  const linksBehind = chosen.size === rows.length ? '' : ` (from ${chosen.size} links)`;
   const trace = recorder.finish(
-    `${plural(rows.length, 'startup', 'startups')}: ${split.certain.length} sure by the rules; ${plural(judgements.length, 'uncertain link', 'uncertain links')} judged, ${byModel} of them by the model`,
+    `${plural(rows.length, 'startup', 'startups')}${linksBehind}: ${split.certain.length} sure by the rules; ${plural(judgements.length, 'uncertain link', 'uncertain links')} judged, ${byModel} of them by the model`,
   );
   return { rows, maybe, turnedDown, judgements, report, state, trace };
 }
