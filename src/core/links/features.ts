@@ -15,6 +15,7 @@ import {
   completeFromDomain,
   domainLabel,
   guessName,
+  letterOrDigitChar,
   looksLikePerson,
   nameInHeadline,
   nameLikeAnchor,
@@ -243,13 +244,10 @@ function hashWord(namespace: string, word: string): number {
   return (fnv(word, prefix) >>> 0) % hashBuckets;
 }
 
-/** A letter or digit in any script, asked of one code point outside ASCII. */
-const unicodeLetterOrDigit = /^[\p{L}\p{N}]$/u;
-
 function isLetterOrDigit(code: number, char: string): boolean {
   if (code < 0x80)
     return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a);
-  return unicodeLetterOrDigit.test(char);
+  return letterOrDigitChar.test(char);
 }
 
 const isCurrency = (code: number): boolean => code === 0x24 || code === 0x20ac || code === 0xa3;
@@ -423,11 +421,12 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     }
   }
 
+  const generic = genericAnchor.test(trimmed);
   const guess = guessName(link, label);
   if (guess.matchesDomain) {
     vector.signal(guess.from === 'anchor' ? 'anchorNamesDomain' : 'sentenceNamesDomain');
     // `Pulse 2.0 has more here`: a call to action whose site the sentence names is where the story came from.
-    if (guess.from === 'context' && genericAnchor.test(trimmed)) vector.signal('sourceCited');
+    if (guess.from === 'context' && generic) vector.signal('sourceCited');
     if (looksLikePerson(guess.name)) vector.signal('nameIsPerson');
   }
   // The anchor's first 12 words are its hashed words below; the label may be any of its first 40.
@@ -436,7 +435,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
 
   // The anchor.
   if (trimmed === '') vector.signal('anchorEmpty');
-  else if (genericAnchor.test(trimmed)) vector.signal('anchorGeneric');
+  else if (generic) vector.signal('anchorGeneric');
   else if (/^(https?:|www\.)/i.test(trimmed)) vector.signal('anchorUrl');
   else if (anchorWords.length === 1) vector.signal('anchorOneWord');
   else if (anchorWords.length <= 3) vector.signal('anchorFewWords');

@@ -172,7 +172,8 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
   return { name: '', matchesDomain: false, from: 'none' };
 }
 
-const letterOrDigitChar = /^[\p{L}\p{N}]$/u;
+/** A letter or digit in any script, asked of one character (one code point). */
+export const letterOrDigitChar = /^[\p{L}\p{N}]$/u;
 
 /**
  * The domain's label as the newsletter writes it, outside a web address (`jQuery` for jquery.com, `Fly.io` for
@@ -191,7 +192,8 @@ export function labelAsWritten(label: string, domain: string, texts: readonly st
       let end = at + label.length;
       if (ending && lower.startsWith(ending, end)) end += ending.length;
       const after = text.slice(end, end + 2);
-      if (letterOrDigitChar.test(after.charAt(0)) || after.charAt(0) === '-' || /^\.[\p{L}\p{N}]/u.test(after))
+      const next = after.charAt(0);
+      if (letterOrDigitChar.test(next) || next === '-' || (next === '.' && letterOrDigitChar.test(after.charAt(1))))
         continue;
       const written = text.slice(at, end);
       if (written !== written.toLowerCase()) return written;
