@@ -75,9 +75,11 @@ test('an mbox of newsletters and personal mail: senders with counts, one unticke
   await page.getByTestId('batch-export-csv').click();
   const csv = readFileSync((await (await csvDownload).path())!, 'utf8');
   expect(csv.split('\r\n')[0]).toBe(
-    'name,website,domain,mentions,newsletters,first_seen,last_seen,new,sentence,sources',
+    'name,website,link,domain,mentions,newsletters,first_seen,last_seen,new,sentence,sources',
   );
-  expect(csv).toContain('Quillmate,https://quillmate.io/,quillmate.io,32,2,2025-01-01,2025-01-28,yes,');
+  expect(csv).toContain(
+    'Quillmate,https://quillmate.io/,https://quillmate.io/,quillmate.io,32,2,2025-01-01,2025-01-28,yes,',
+  );
 
   const digestDownload = page.waitForEvent('download');
   await page.getByTestId('batch-export-md').click();

@@ -130,9 +130,24 @@ describe('the tool registry', () => {
     const { ports, state } = await extracted();
     const result = (await exportCsvTool.execute({}, ports, state)) as { rows: number; csv: string };
     expect(result.rows).toBe(2);
-    expect(result.csv.split('\r\n')[0]).toBe('name,website,domain,context');
+    expect(result.csv.split('\r\n')[0]).toBe('name,website,link,domain,context');
     expect(result.csv).toContain(`"'=HYPERLINK(""evil"")"`);
     expect(state.exports).toEqual([result.csv]);
-    expect(csvOfLinks([])).toBe('name,website,domain,context\r\n');
+    expect(csvOfLinks([])).toBe('name,website,link,domain,context\r\n');
+  });
+
+  it("export_csv leaves the website empty behind a tracker: the redirect is not the company's site", () => {
+    const url = 'https://substack.com/redirect/abc?j=reader';
+    const csv = csvOfLinks([
+      linkCandidate({
+        id: 'L1',
+        url,
+        domain: 'substack.com',
+        needsNetwork: true,
+        tracker: 'substack',
+        name: 'Loomwise',
+      }),
+    ]);
+    expect(csv.split('\r\n')[1]).toBe(`Loomwise,,${url},,`);
   });
 });

@@ -263,7 +263,7 @@ export const tagCompanyTool = defineTool({
 
 export const exportCsvTool = defineTool({
   name: 'export_csv',
-  description: 'Export links as CSV (name, website, domain, context); by default every startup link.',
+  description: 'Export links as CSV (name, website, link, domain, context); by default every startup link.',
   parameters: Type.Object(
     { link_ids: Type.Optional(Type.Array(LinkId, { minItems: 1, maxItems: 200 })) },
     { additionalProperties: false },
@@ -282,11 +282,17 @@ export const exportCsvTool = defineTool({
   },
 });
 
-/** Spreadsheet-safe CSV (see `writeCsv`): one row per link. */
+/**
+ * Spreadsheet-safe CSV (see `writeCsv`): one row per link. `website` is left empty behind a tracker: its redirect is
+ * not the company's site; `link` keeps the link as the newsletter gave it.
+ */
 export function csvOfLinks(links: readonly LinkCandidate[]): string {
   return writeCsv(
-    ['name', 'website', 'domain', 'context'],
-    links.map((link) => [link.name, link.url, destinationDomain(link) ?? '', link.context]),
+    ['name', 'website', 'link', 'domain', 'context'],
+    links.map((link) => {
+      const domain = destinationDomain(link);
+      return [link.name, domain ? link.url : '', link.url, domain ?? '', link.context];
+    }),
   );
 }
 

@@ -39,6 +39,7 @@ describe('mergedToCsv', () => {
     expect(rows[0]).toEqual([
       'name',
       'website',
+      'link',
       'domain',
       'mentions',
       'newsletters',
@@ -51,6 +52,7 @@ describe('mergedToCsv', () => {
     expect(rows[1]).toEqual([
       'Quillmate',
       'https://quillmate.io/',
+      'https://quillmate.io/',
       'quillmate.io',
       '2',
       '2',
@@ -61,6 +63,31 @@ describe('mergedToCsv', () => {
       'Example Weekly (2025-01-06); Deal Digest (2025-01-08)',
     ]);
     expect(rows.find((row) => row[0]?.includes('HYPERLINK'))?.[0]).toBe(`'=HYPERLINK("x")`);
+  });
+});
+
+describe('a startup seen only behind a tracker', () => {
+  const tracked = markNew(
+    mergeMentions([
+      {
+        ...mention('Loomwise', 'Example Weekly', 'Loomwise raised $2M.'),
+        url: 'https://u1.ct.sendgrid.net/ls/click?upn=reader-42',
+        domain: null,
+      },
+    ]),
+    {},
+  );
+
+  it("has no website in the exports (the redirect is not the company's site) and keeps the link in its own column", () => {
+    const [row] = Papa.parse<Record<string, string>>(mergedToCsv(tracked), { header: true }).data;
+    expect(row).toMatchObject({ website: '', link: 'https://u1.ct.sendgrid.net/ls/click?upn=reader-42', domain: '' });
+    expect(JSON.parse(mergedToJson(tracked))).toEqual([
+      expect.objectContaining({ website: null, link: 'https://u1.ct.sendgrid.net/ls/click?upn=reader-42' }),
+    ]);
+  });
+
+  it("is not linked in a digest: the tracker's link would share the reader's own id with whoever clicks it", () => {
+    expect(markdownDigest(tracked)).toContain('- **Loomwise** — Loomwise raised $2M.');
   });
 });
 

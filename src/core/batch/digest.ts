@@ -11,6 +11,7 @@ import type { MergedStartup } from './merge.ts';
 const CSV_COLUMNS = [
   'name',
   'website',
+  'link',
   'domain',
   'mentions',
   'newsletters',
@@ -38,9 +39,19 @@ export function sentenceOf(startup: MergedStartup): string {
   return '';
 }
 
+/**
+ * The company's site, or '' for a startup only ever seen behind a tracker: an importer maps `website` onto the CRM's
+ * website field, and a tracker's redirect is not the company's site (it often carries the reader's own id). The
+ * link itself goes in `link`.
+ */
+function websiteOf(startup: MergedStartup): string {
+  return startup.domain ? startup.url : '';
+}
+
 export function mergedToCsv(table: readonly MergedStartup[]): string {
   const rows = table.map((startup) => [
     startup.name,
+    websiteOf(startup),
     startup.url,
     startup.domain ?? '',
     String(startup.mentions),
@@ -58,7 +69,8 @@ export function mergedToJson(table: readonly MergedStartup[]): string {
   return JSON.stringify(
     table.map((startup) => ({
       name: startup.name,
-      website: startup.url,
+      website: websiteOf(startup) || null,
+      link: startup.url,
       domain: startup.domain,
       mentions: startup.mentions,
       newsletters: startup.newsletters,
@@ -145,7 +157,8 @@ export interface DigestOptions {
 }
 
 function digestLine(startup: MergedStartup): string {
-  const url = markdownUrl(startup.url);
+  // A digest is pasted where others read and click: a tracker's link would share the reader's own id with them.
+  const url = markdownUrl(websiteOf(startup));
   const name = markdownText(startup.name);
   const link = url ? `[${name}](${url})` : name;
   const sentence = sentenceOf(startup);

@@ -81,6 +81,25 @@ describe('exports', () => {
   it('copies tab-separated lines with no stray tabs or newlines inside a cell', () => {
     const lines = rowsToClipboardText(rows).split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[1]?.split('\t')).toHaveLength(5);
+    expect(lines[1]?.split('\t')).toHaveLength(6);
+  });
+
+  it("leaves the website empty behind a tracker and keeps the newsletter's link in its own column", () => {
+    const tracked = row({
+      name: 'Loomwise',
+      url: 'https://u1.ct.sendgrid.net/ls/click?upn=reader-42',
+      host: 'u1.ct.sendgrid.net',
+      domain: '',
+    });
+    const [direct, hidden] = Papa.parse<Record<string, string>>(rowsToCsv([rows[0]!, tracked]), {
+      header: true,
+    }).data;
+    expect(direct).toMatchObject({ website: 'https://quillmark.dev/', link: 'https://quillmark.dev/' });
+    expect(hidden).toMatchObject({ website: '', link: tracked.url });
+    const [json] = JSON.parse(rowsToJson([tracked])) as Array<{ website: string | null; link: string }>;
+    expect(json).toEqual(expect.objectContaining({ website: null, link: tracked.url }));
+    const cells = rowsToClipboardText([tracked]).split('\n')[1]!.split('\t');
+    expect(cells[1]).toBe('');
+    expect(cells.at(-1)).toBe(tracked.url);
   });
 });

@@ -58,9 +58,19 @@ export function evidenceText(row: ResultRow): string {
   return row.evidence.join('; ');
 }
 
+/**
+ * The company's site, or '' when a tracker hides it: an importer maps `website` onto the CRM's website field, and a
+ * tracker's redirect is not the company's site (it often carries the reader's own id). The link as the newsletter
+ * gave it goes in its own column.
+ */
+function websiteOf(row: ResultRow): string {
+  return row.domain ? row.url : '';
+}
+
 const CSV_COLUMNS = [
   'company',
   'website',
+  'link',
   'host',
   'sentence',
   'crm_status',
@@ -74,7 +84,8 @@ const CSV_COLUMNS = [
 function exportRecord(row: ResultRow): Record<(typeof CSV_COLUMNS)[number], string> {
   return {
     company: row.name,
-    website: row.url,
+    website: websiteOf(row),
+    link: row.url,
     host: row.host,
     sentence: row.sentence,
     crm_status: row.status,
@@ -98,7 +109,8 @@ export function rowsToJson(rows: readonly ResultRow[]): string {
   return JSON.stringify(
     rows.map((row) => ({
       company: row.name,
-      website: row.url,
+      website: websiteOf(row) || null,
+      link: row.url,
       host: row.host,
       domain: row.domain,
       sentence: row.sentence,
@@ -117,7 +129,9 @@ export function rowsToJson(rows: readonly ResultRow[]): string {
 export function rowsToClipboardText(rows: readonly ResultRow[]): string {
   const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ').trim();
   const lines = rows.map((row) =>
-    [row.name, row.url, STATUS_LABEL[row.status], evidenceText(row), row.sentence].map(clean).join('\t'),
+    [row.name, websiteOf(row), STATUS_LABEL[row.status], evidenceText(row), row.sentence, row.url]
+      .map(clean)
+      .join('\t'),
   );
-  return ['Company\tWebsite\tCRM\tEvidence\tSentence', ...lines].join('\n');
+  return ['Company\tWebsite\tCRM\tEvidence\tSentence\tLink', ...lines].join('\n');
 }
