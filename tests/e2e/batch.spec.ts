@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { strToU8, zipSync } from 'fflate';
 import { expect, test } from './fixtures.ts';
-import { mbox } from '../../src/core/batch/test-messages.ts';
+import { gmailRawJson, mbox } from '../../src/core/batch/test-messages.ts';
 import { mixedMbox, newsletterMessage, personalMessage, unsureMessage } from './batch-mail.ts';
 
 /** Written to disk, so choosing the file twice gives the same file (same date): "continue" recognises it. */
@@ -212,6 +212,29 @@ test('several .eml files, a .zip and a folder; a file that is not an mbox is a s
   await page.getByTestId('batch-run').click();
   await expect(page.getByTestId('batch-status')).toHaveText('Done');
   await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText('6');
+  expect(consoleWatch.errors).toEqual([]);
+});
+
+test('a folder of Gmail API exports (.json): newsletters read, personal mail screened out by its headers, other JSON left out', async ({
+  page,
+  consoleWatch,
+}) => {
+  const folder = test.info().outputPath('gmail-api');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'issue-1.json'), gmailRawJson(newsletterMessage(1)));
+  writeFileSync(join(folder, 'issue-2.json'), gmailRawJson(newsletterMessage(2)));
+  writeFileSync(join(folder, 'lunch.json'), gmailRawJson(personalMessage(1)));
+  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'export-script', version: '1.0.0' }));
+  await openBatch(page);
+  await page.getByTestId('batch-folder-input').setInputFiles(folder);
+  await expect(page.getByTestId('batch-scan-summary')).toContainText('3 messages read by their headers: 2 newsletters');
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText('2');
+  await expect(page.getByTestId('batch-skipped').filter({ hasText: '1 .json file held no email message' })).toHaveCount(
+    1,
+  );
+  await expect(page.getByTestId('batch-skipped').filter({ hasText: 'personal or one-to-one mail' })).toHaveCount(1);
   expect(consoleWatch.errors).toEqual([]);
 });
 

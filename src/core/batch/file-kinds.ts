@@ -4,17 +4,22 @@
  * - Apple Mail's "Export Mailbox…" writes a folder `Name.mbox/` holding a file named `mbox` (no extension), plus
  *   `Info.plist` and `table_of_contents`. Its own store keeps one `.emlx` per message.
  * - Thunderbird keeps each folder as an extensionless mbox file (`Inbox`) beside a `.msf` index.
+ * - A `.json` file is a message when it is one (the Gmail API's message resource, a mail tool's export); a folder
+ *   also holds JSON that is not mail (`package.json`), which is left out.
  * - Outlook's `.msg` is a binary compound file, not MIME; `.pst` a database: neither is read, and
  *   `describeUnsupported` tells the user what to export instead.
  */
 
-export type EntryKind = 'mbox' | 'email' | 'emlx' | 'document' | 'zip' | 'metadata' | 'skip';
+import { gmailMessageAsMime, readMessageJson } from '../links/parse/message-json.ts';
+
+export type EntryKind = 'mbox' | 'email' | 'emlx' | 'json' | 'document' | 'zip' | 'metadata' | 'skip';
 
 const BY_EXTENSION: Record<string, EntryKind> = {
   mbox: 'mbox',
   mbx: 'mbox',
   eml: 'email',
   emlx: 'emlx',
+  json: 'json',
   html: 'document',
   htm: 'document',
   md: 'document',
@@ -53,6 +58,17 @@ export function readEmlx(bytes: Uint8Array): Uint8Array | null {
   if (!Number.isInteger(length) || length <= 0) return null;
   const start = lf + 1;
   return bytes.subarray(start, Math.min(bytes.length, start + length));
+}
+
+/**
+ * What a `.json` file holds: a Gmail API message, as the email it came from (screened by its headers like any
+ * other); a flattened export with a body but no headers, read like a document the user chose; or no message (null).
+ */
+export function readJsonMessage(bytes: Uint8Array): { kind: 'email'; bytes: Uint8Array } | { kind: 'document' } | null {
+  const text = new TextDecoder().decode(bytes);
+  const email = gmailMessageAsMime(text);
+  if (email) return { kind: 'email', bytes: email };
+  return readMessageJson(text) ? { kind: 'document' } : null;
 }
 
 /** What an unsupported file is, for the sentence that says it was left out. */

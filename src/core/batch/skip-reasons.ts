@@ -27,7 +27,9 @@ export const SKIP_SENTENCES: Record<SkipReason, (count: number) => string> = {
   'no-headers': (n) => `${plural(n, 'message had', 'messages had')} no mail headers to judge by.`,
   'too-large': (n) => `${plural(n, 'file or message was', 'files or messages were')} too large to be a newsletter.`,
   'unsupported-file': (n) =>
-    `${plural(n, 'file was', 'files were')} not in a format Sift reads (it reads .mbox, .zip, .eml, .emlx, .html, .htm, .md and .txt).`,
+    `${plural(n, 'file was', 'files were')} not in a format Sift reads (it reads .mbox, .zip, .eml, .emlx, .json, .html, .htm, .md and .txt).`,
+  'not-a-message': (n) =>
+    `${plural(n, '.json file held', '.json files held')} no email message (Sift reads a message exported by the Gmail API or a mail tool).`,
   metadata: (n) =>
     `${plural(n, 'file was', 'files were')} mail-client or system bookkeeping (indexes, .DS_Store, __MACOSX), not mail.`,
   'nested-archive': (n) =>

@@ -1,7 +1,19 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readSources, totalBytes } from './sources.ts';
-import { batchFile, bytesOf, collect, email, mbox, newsletter, textOf } from './test-messages.ts';
+import { extractLinks } from '../links/pipeline.ts';
+import { screenItem } from './screen.ts';
+import {
+  batchFile,
+  bytesOf,
+  collect,
+  email,
+  gmailJson,
+  gmailRawJson,
+  mbox,
+  newsletter,
+  textOf,
+} from './test-messages.ts';
 import type { SourceItem } from './types.ts';
 
 const summary = (items: SourceItem[]) =>
@@ -73,6 +85,60 @@ describe('readSources', () => {
     const emlx = `${bytesOf(message).length}\n${message}<?xml version="1.0"?><plist><dict/></plist>`;
     const [item] = await collect(readSources([batchFile('1234.emlx', emlx)]));
     expect(item?.kind === 'email' && textOf(item.bytes)).toBe(message);
+  });
+
+  it('reads email exported as JSON: a Gmail API message as the email it stands for, screened by its headers', async () => {
+    const rawMessage = newsletter({ messageId: 'raw-1@example-news.com' });
+    const listHeaders: Array<[string, string]> = [
+      ['From', 'Example Weekly <hello@example-news.com>'],
+      ['Subject', 'Example Weekly #2'],
+      ['Date', 'Mon, 13 Jan 2025 09:00:00 +0000'],
+      ['Message-ID', '<json-1@example-news.com>'],
+      ['List-Unsubscribe', '<https://example-news.com/unsubscribe?u=1>'],
+      ['List-Id', 'Example Weekly <weekly.example-news.com>'],
+    ];
+    const files = [
+      batchFile(
+        'issue.json',
+        gmailJson({ headers: listHeaders, html: '<a href="https://quillmate.io">Quillmate</a>' }),
+      ),
+      batchFile(
+        'lunch.json',
+        gmailJson({
+          headers: [
+            ['From', 'Ada <ada@example.org>'],
+            ['To', 'me@example.net'],
+          ],
+          text: 'Lunch?',
+        }),
+      ),
+      batchFile('raw.json', gmailRawJson(rawMessage)),
+      batchFile(
+        'flat.json',
+        JSON.stringify({ from: 'News <n@news.example>', htmlBody: '<a href="https://x.io">X</a>' }),
+      ),
+      batchFile('package.json', JSON.stringify({ name: 'not-mail', version: '1.0.0' })),
+    ];
+    const items = await collect(readSources(files, { counter: { bytes: 0 } }));
+    expect(summary(items)).toEqual([
+      'email issue.json',
+      'email lunch.json',
+      'email raw.json',
+      'document flat.json',
+      'ignored package.json (not-a-message)',
+    ]);
+    const screened = await Promise.all(
+      items.slice(0, 3).map((item) => screenItem(item as Extract<SourceItem, { kind: 'email' }>)),
+    );
+    expect(screened.map((result) => result.kind)).toEqual(['newsletter', 'skipped', 'newsletter']);
+    expect(screened[0]).toMatchObject({ meta: { key: 'mid:json-1@example-news.com', subject: 'Example Weekly #2' } });
+    expect(screened[1]).toMatchObject({ reason: 'personal' });
+    expect(items[2]?.kind === 'email' && textOf(items[2].bytes)).toBe(rawMessage);
+    // The rebuilt message is read by the same pipeline as an .eml.
+    const report = await extractLinks((items[0] as Extract<SourceItem, { kind: 'email' }>).bytes, {
+      fileName: 'message.eml',
+    });
+    expect(report.links.map((link) => link.domain)).toContain('quillmate.io');
   });
 
   it('says why it leaves out Outlook files and files too large to be a newsletter', async () => {

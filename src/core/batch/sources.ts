@@ -5,7 +5,7 @@
  */
 import { formatSize } from '../links/parse/detect.ts';
 import { headOf, type ReadCounter } from './byte-stream.ts';
-import { baseName, describeUnsupported, type EntryKind, entryKind, readEmlx } from './file-kinds.ts';
+import { baseName, describeUnsupported, type EntryKind, entryKind, readEmlx, readJsonMessage } from './file-kinds.ts';
 import { splitMbox } from './mbox.ts';
 import { DEFAULT_LIMITS, type BatchFile, type ItemOrigin, type SourceItem, type SourceLimits } from './types.ts';
 import { readZip } from './zip.ts';
@@ -61,6 +61,7 @@ export async function* readSources(
           break;
         case 'email':
         case 'emlx':
+        case 'json':
         case 'document':
           yield await readWhole(file, kind, origin, counter, limits);
           break;
@@ -96,7 +97,7 @@ export async function* readSources(
 
 async function readWhole(
   file: BatchFile,
-  kind: 'email' | 'emlx' | 'document',
+  kind: 'email' | 'emlx' | 'json' | 'document',
   origin: ItemOrigin,
   counter: ReadCounter,
   limits: SourceLimits,
@@ -115,7 +116,14 @@ async function readWhole(
   const bytes = new Uint8Array(await file.blob.arrayBuffer());
   counter.bytes += size;
   const dated = file.lastModified !== undefined ? { lastModified: file.lastModified } : {};
-  if (kind === 'document') {
+  const json = kind === 'json' ? readJsonMessage(bytes) : null;
+  if (kind === 'json' && !json) {
+    return { kind: 'ignored', origin, readBytes: counter.bytes, reason: 'not-a-message' };
+  }
+  if (json?.kind === 'email') {
+    return { kind: 'email', origin, readBytes: counter.bytes, bytes: json.bytes, envelope: '', ...dated };
+  }
+  if (kind === 'document' || json?.kind === 'document') {
     return { kind: 'document', origin, readBytes: counter.bytes, bytes, fileName: baseName(origin.file), ...dated };
   }
   const email = kind === 'emlx' ? readEmlx(bytes) : bytes;

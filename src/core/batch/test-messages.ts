@@ -73,6 +73,47 @@ export function newsletter(parts: EmailParts & { listId?: string } = {}, eol: Li
   );
 }
 
+const base64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+
+/**
+ * The Gmail API's message resource (`format=full`) for a message: its headers and its text and HTML parts, bodies in
+ * base64url, as `users.messages.get` returns them.
+ */
+export function gmailJson(parts: { headers: Array<[string, string]>; text?: string; html?: string }): string {
+  const leaf = (mimeType: string, body: string) => ({
+    partId: mimeType === 'text/plain' ? '0' : '1',
+    mimeType,
+    headers: [{ name: 'Content-Type', value: `${mimeType}; charset="UTF-8"` }],
+    body: { size: body.length, data: base64Url(new TextEncoder().encode(body)) },
+  });
+  return JSON.stringify({
+    id: '18c0ffee',
+    threadId: '18c0ffee',
+    labelIds: ['INBOX'],
+    snippet: 'preview',
+    payload: {
+      mimeType: 'multipart/alternative',
+      headers: [
+        ...parts.headers.map(([name, value]) => ({ name, value })),
+        { name: 'Content-Type', value: 'multipart/alternative; boundary="000000000000abcdef"' },
+      ],
+      parts: [
+        ...(parts.text === undefined ? [] : [leaf('text/plain', parts.text)]),
+        ...(parts.html === undefined ? [] : [leaf('text/html', parts.html)]),
+      ],
+    },
+  });
+}
+
+/** `format=raw`: the whole RFC 5322 message in base64url. */
+export function gmailRawJson(message: string): string {
+  return JSON.stringify({ id: '18c0ffee', raw: base64Url(new TextEncoder().encode(message)) });
+}
+
 export interface MboxOptions {
   eol?: LineEnd;
   /** The separator line for message `index` (0-based), without its line end. */

@@ -37,6 +37,7 @@ export type SkipReason =
   | 'no-headers'
   | 'too-large'
   | 'unsupported-file'
+  | 'not-a-message'
   | 'metadata'
   | 'nested-archive'
   | 'unsafe-path'

@@ -11,7 +11,7 @@ import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { formatSize } from '../links/parse/detect.ts';
 import { type ByteSource, concatBytes, type ReadCounter, readChunks } from './byte-stream.ts';
 import { MboxSplitter, mboxItems } from './mbox.ts';
-import { describeUnsupported, entryKind, readEmlx } from './file-kinds.ts';
+import { describeUnsupported, entryKind, readEmlx, readJsonMessage } from './file-kinds.ts';
 import { DEFAULT_LIMITS, type ItemOrigin, type SkipReason, type SourceItem, type SourceLimits } from './types.ts';
 import { messageOf } from '../text/error-message.ts';
 
@@ -84,14 +84,25 @@ export async function* readZip(
     }
     const bytes = concatBytes(entry.parts, entry.out);
     entry.parts = [];
-    if (entry.kind === 'email' || entry.kind === 'emlx') {
+    const json = entry.kind === 'json' ? readJsonMessage(bytes) : null;
+    if (entry.kind === 'json' && !json) {
+      ignore(entry.name, 'not-a-message');
+    } else if (json?.kind === 'email') {
+      queue.push({
+        kind: 'email',
+        origin: item(entry.name),
+        readBytes: counter.bytes,
+        bytes: json.bytes,
+        envelope: '',
+      });
+    } else if (entry.kind === 'email' || entry.kind === 'emlx') {
       const email = entry.kind === 'emlx' ? readEmlx(bytes) : bytes;
       if (!email) {
         ignore(entry.name, 'unreadable-entry', 'not an Apple Mail .emlx message');
         return;
       }
       queue.push({ kind: 'email', origin: item(entry.name), readBytes: counter.bytes, bytes: email, envelope: '' });
-    } else if (entry.kind === 'document') {
+    } else if (entry.kind === 'document' || json?.kind === 'document') {
       const fileName = entry.name.slice(entry.name.replace(/\\/g, '/').lastIndexOf('/') + 1);
       queue.push({ kind: 'document', origin: item(entry.name), readBytes: counter.bytes, bytes, fileName });
     }

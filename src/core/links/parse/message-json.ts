@@ -28,16 +28,27 @@ function firstString(object: { [key: string]: Json }, fields: string[]): string 
   return '';
 }
 
-function base64UrlText(data: string): string {
+/** Standard base64 (what MIME's `base64` transfer encoding is) from base64url, without decoding it. */
+function base64FromUrl(data: string): string {
+  const plain = data.replace(/-/g, '+').replace(/_/g, '/').replace(/\s/g, '');
+  return plain + '='.repeat((4 - (plain.length % 4)) % 4);
+}
+
+function base64UrlBytes(data: string): Uint8Array | null {
   try {
-    const binary = atob(data.replace(/-/g, '+').replace(/_/g, '/').replace(/\s/g, ''));
+    const binary = atob(base64FromUrl(data));
     // A loop, not Uint8Array.from with a mapping function: that calls back once per byte of a 100 kB body.
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return new TextDecoder().decode(bytes);
+    return bytes;
   } catch {
-    return '';
+    return null;
   }
+}
+
+function base64UrlText(data: string): string {
+  const bytes = base64UrlBytes(data);
+  return bytes ? new TextDecoder().decode(bytes) : '';
 }
 
 /** The Gmail API's MIME tree: every text/html and text/plain leaf, depth-first (bounded, as nesting is hostile input). */
@@ -58,17 +69,21 @@ function hostsOf(address: string): string[] {
   );
 }
 
-/** The message inside a JSON document, or null when the text is not JSON or holds no message body. */
-export function readMessageJson(source: string): MessageJson | null {
+function jsonObject(source: string): { [key: string]: Json } | null {
   const trimmed = source.trim();
   if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return null;
-  let value: Json;
   try {
-    value = JSON.parse(trimmed) as Json;
+    const value = JSON.parse(trimmed) as Json;
+    return isObject(value) ? value : null;
   } catch {
     return null;
   }
-  if (!isObject(value)) return null;
+}
+
+/** The message inside a JSON document, or null when the text is not JSON or holds no message body. */
+export function readMessageJson(source: string): MessageJson | null {
+  const value = jsonObject(source);
+  if (!value) return null;
   let html = firstString(value, HTML_FIELDS);
   let text = firstString(value, TEXT_FIELDS);
   const senderHosts = hostsOf(firstString(value, FROM_FIELDS));
@@ -89,4 +104,67 @@ export function readMessageJson(source: string): MessageJson | null {
   }
   if (!html && !text) return null;
   return { html, text, senderHosts };
+}
+
+/** Fields the rebuilt message sets itself: the original's describe a MIME tree that is not there any more. */
+const STRUCTURE_FIELDS = /^(content-type|content-transfer-encoding|mime-version)$/i;
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+
+function headerLines(headers: Json | undefined): string[] {
+  if (!Array.isArray(headers)) return [];
+  const lines: string[] = [];
+  for (const header of headers) {
+    if (!isObject(header) || typeof header.name !== 'string' || typeof header.value !== 'string') continue;
+    if (!FIELD_NAME.test(header.name) || STRUCTURE_FIELDS.test(header.name)) continue;
+    // A line break inside a value would end the field early, or the whole block.
+    lines.push(`${header.name}: ${header.value.replace(/[\r\n]+/g, ' ')}`);
+  }
+  return lines;
+}
+
+/** The text and HTML leaves of a Gmail API MIME tree, each with its own Content-Type (its charset) and its data. */
+function gmailLeaves(payload: { [key: string]: Json }, leaves: Array<{ type: string; data: string }>, depth: number) {
+  if (depth > 32) return;
+  const mimeType = typeof payload.mimeType === 'string' ? payload.mimeType.toLowerCase() : '';
+  const body = payload.body;
+  const data = isObject(body) && typeof body.data === 'string' ? body.data : '';
+  if (data && (mimeType === 'text/html' || mimeType === 'text/plain')) {
+    const own = Array.isArray(payload.headers)
+      ? payload.headers.find(
+          (header) => isObject(header) && typeof header.name === 'string' && /^content-type$/i.test(header.name),
+        )
+      : undefined;
+    const declared = isObject(own) && typeof own.value === 'string' ? own.value.replace(/[\r\n]+/g, ' ') : '';
+    leaves.push({ type: declared.toLowerCase().startsWith(mimeType) ? declared : `${mimeType}; charset=utf-8`, data });
+  }
+  const parts = payload.parts;
+  if (Array.isArray(parts)) for (const part of parts) if (isObject(part)) gmailLeaves(part, leaves, depth + 1);
+}
+
+/**
+ * A Gmail API message resource as the RFC 822 message it came from, for the batch, which decides from a message's
+ * headers whether it is a newsletter before it reads the body. `format=raw` carries the message itself (base64url).
+ * `format=full` carries the headers and the decoded tree: rebuilt as a multipart/alternative of its text and HTML
+ * leaves, each leaf's bytes kept as they were (base64 transfer encoding) under its own Content-Type. Null for any
+ * other JSON: a flattened export has no header block to judge it by.
+ */
+export function gmailMessageAsMime(source: string): Uint8Array | null {
+  const value = jsonObject(source);
+  if (!value) return null;
+  if (typeof value.raw === 'string') return base64UrlBytes(value.raw);
+  const payload = value.payload;
+  if (!isObject(payload)) return null;
+  const headers = headerLines(payload.headers);
+  if (headers.length === 0) return null;
+  const leaves: Array<{ type: string; data: string }> = [];
+  gmailLeaves(payload, leaves, 0);
+  const boundary = 'sift-rebuilt-from-gmail-json';
+  const lines = [...headers, 'MIME-Version: 1.0', `Content-Type: multipart/alternative; boundary="${boundary}"`, ''];
+  for (const leaf of leaves) {
+    lines.push(`--${boundary}`, `Content-Type: ${leaf.type}`, 'Content-Transfer-Encoding: base64', '');
+    // Base64 holds no `-`: the boundary can never occur inside a part.
+    lines.push(...(base64FromUrl(leaf.data).match(/.{1,76}/g) ?? []));
+  }
+  lines.push(`--${boundary}--`, '');
+  return new TextEncoder().encode(lines.join('\r\n'));
 }
