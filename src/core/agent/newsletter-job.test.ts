@@ -282,6 +282,13 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     const result = await runNewsletterJob({ engines: { primary: null }, ports: sandboxPorts(report) });
     expect(result.rows.map((row) => row.id)).toEqual(['L1', 'L3', 'L4']);
     expect(result.judgements.every((judgement) => judgement.decidedBy === 'rules (no model loaded)')).toBe(true);
+    // Nothing judged the uncertain links: the trace says where they went, not that they were judged.
+    const kept = result.judgements.filter((judgement) => judgement.startup).length;
+    expect(result.trace.outcome).toMatch(
+      new RegExp(
+        `; ${result.judgements.length} uncertain links and no model loaded: ${kept} kept by the rules, ${result.judgements.length - kept} left in Maybe$`,
+      ),
+    );
   });
 
   it('sizes batches to the context window and never past 3000 prompt tokens', () => {
@@ -303,9 +310,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     ]);
     const result = await runNewsletterJob({ engines: { primary: null }, ports: sandboxPorts(twice) });
     expect(result.rows.map((row) => row.id)).toEqual(['L1']);
-    expect(result.trace.outcome).toBe(
-      '1 startup (from 2 links): 2 sure by the rules; 0 uncertain links judged, 0 of them by the model',
-    );
+    expect(result.trace.outcome).toBe('1 startup (from 2 links): 2 sure by the rules; no uncertain links');
   });
 
   it('grounds names in the link text, sentence or domain', () => {

@@ -236,8 +236,17 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
 
   // Several links to one company make one row: the counts after the colon are of links.
   const linksBehind = chosen.size === rows.length ? '' : ` (from ${chosen.size} links)`;
+  const uncertain = plural(judgements.length, 'uncertain link', 'uncertain links');
+  // Without a model nothing judged the uncertain links: the rules kept some, and the rest wait in Maybe.
+  const keptByRules = judgements.filter((judgement) => judgement.startup).length;
+  const uncertainPart =
+    judgements.length === 0
+      ? 'no uncertain links'
+      : engine
+        ? `${uncertain} judged, ${byModel} of them by the model`
+        : `${uncertain} and no model loaded: ${keptByRules} kept by the rules, ${judgements.length - keptByRules} left in Maybe`;
   const trace = recorder.finish(
-    `${plural(rows.length, 'startup', 'startups')}${linksBehind}: ${split.certain.length} sure by the rules; ${plural(judgements.length, 'uncertain link', 'uncertain links')} judged, ${byModel} of them by the model`,
+    `${plural(rows.length, 'startup', 'startups')}${linksBehind}: ${split.certain.length} sure by the rules; ${uncertainPart}`,
   );
   return { rows, maybe, turnedDown, judgements, report, state, trace };
 }
