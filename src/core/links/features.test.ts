@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { UnclassifiedLink } from './classify.ts';
-import { documentFacts, featureCount, readLink } from './features.ts';
+import { documentFacts, featureCount, namedSignals, readLink } from './features.ts';
 
 const linkArbitrary = fc.record({
   url: fc.webUrl(),
@@ -41,5 +41,47 @@ describe('readLink (feature extraction)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('what the other links under a heading are doing', () => {
+  const wrapped = (text: string, context: string, heading: string): UnclassifiedLink => ({
+    url: 'https://t.example/r/1',
+    host: 't.example',
+    domain: 't.example',
+    text,
+    context,
+    heading,
+    isImage: false,
+    needsNetwork: true,
+    tracker: 'substack',
+    occurrences: 1,
+    firstPosition: 0,
+    originalHref: 'https://t.example/r/1',
+  });
+  const shareOf = (link: UnclassifiedLink, links: UnclassifiedLink[]) => {
+    const reading = readLink(link, '/', documentFacts(links, new Set()));
+    const at = reading.vector.indices.indexOf(namedSignals.findIndex(([id]) => id === 'sectionNewsShare'));
+    return at < 0 ? null : reading.vector.values[at];
+  };
+
+  it('counts the share of the other links told as company news, never the link itself', () => {
+    const deals = [
+      wrapped('Quillmate', 'Quillmate raised $4M for release notes.', 'Deals'),
+      wrapped('Tidewell', 'Tidewell launched its grid battery.', 'Deals'),
+      wrapped('Parcelbird', 'Parcelbird helps couriers plan routes.', 'Deals'),
+    ];
+    const essay = [
+      wrapped('Ada Lovelace', 'As Ada Lovelace wrote, machines may compose.', 'On craft'),
+      wrapped('Babbage', 'Babbage never finished the engine.', 'On craft'),
+    ];
+    const links = [...deals, ...essay];
+    expect(shareOf(deals[2]!, links)).toBe(1);
+    expect(shareOf(deals[0]!, links)).toBe(0.5);
+    expect(shareOf(essay[0]!, links)).toBeNull();
+    // Alone under its heading, a link has no neighbours to go by.
+    expect(
+      shareOf(wrapped('Solo', 'Solo raised $1M.', 'Other'), [wrapped('Solo', 'Solo raised $1M.', 'Other')]),
+    ).toBeNull();
   });
 });

@@ -127,6 +127,8 @@ export const namedSignals = [
   ['headingEmpty', 'no heading above it'],
   ['repeated', 'linked more than once'],
   ['docOpaqueShare', 'the share of the newsletter behind opaque trackers'],
+  ['sectionNewsShare', 'the share of the other links under its heading told as company news (funding, a launch)'],
+  ['docNewsShare', "the share of the newsletter's links told as company news (funding, a launch)"],
 ] as const;
 
 export type SignalId = (typeof namedSignals)[number][0];
@@ -159,6 +161,20 @@ export interface DocumentFacts {
   senderLabels: ReadonlySet<string>;
   /** For each name-like anchor, how many links' sentences name it. */
   mentions: ReadonlyMap<string, number>;
+  /**
+   * Per heading: its links, and how many of their sentences are company news. A section of deals or launches and an
+   * essay's paragraphs both link bare names; what the names next to a link are doing tells them apart, whatever
+   * words the newsletter uses for its headings.
+   */
+  sections: ReadonlyMap<string, { links: number; news: number }>;
+  /** The share of all the links whose sentence is company news. */
+  newsShare: number;
+}
+
+/** Funding, an amount or a launch in the sentence. */
+function tellsOfNews(context: string): boolean {
+  const words = sentenceWords(cut(context));
+  return words.funding || words.money || words.launch;
 }
 
 export function documentFacts(links: readonly UnclassifiedLink[], senderLabels: ReadonlySet<string>): DocumentFacts {
@@ -186,7 +202,25 @@ export function documentFacts(links: readonly UnclassifiedLink[], senderLabels: 
     }
     mentions.set(name, count);
   }
-  return { opaqueShare: links.length === 0 ? 0 : opaque / links.length, senderLabels, mentions };
+  const sections = new Map<string, { links: number; news: number }>();
+  let news = 0;
+  for (const link of links) {
+    const key = cut(link.heading);
+    const section = sections.get(key) ?? { links: 0, news: 0 };
+    section.links++;
+    if (tellsOfNews(link.context)) {
+      section.news++;
+      news++;
+    }
+    sections.set(key, section);
+  }
+  return {
+    opaqueShare: links.length === 0 ? 0 : opaque / links.length,
+    senderLabels,
+    mentions,
+    sections,
+    newsShare: links.length === 0 ? 0 : news / links.length,
+  };
 }
 
 /** The index of the first sentence starting after `at` (`starts` ascending, `starts[0]` = 0). */
@@ -527,6 +561,12 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (nameLike && anchorName.length >= 3 && (doc.mentions.get(anchorName) ?? 0) > 1)
     vector.signal('mentionedElsewhere');
   vector.signal('docOpaqueShare', Math.round(doc.opaqueShare * 100) / 100);
+  const section = doc.sections.get(heading);
+  if (section && section.links > 1) {
+    const others = section.news - (sentence.funding || sentence.money || sentence.launch ? 1 : 0);
+    vector.signal('sectionNewsShare', Math.round((others / (section.links - 1)) * 100) / 100);
+  }
+  vector.signal('docNewsShare', Math.round(doc.newsShare * 100) / 100);
 
   // Hashed words: the anchor's words and pairs, the sentence's words, the heading's words.
   const hashedTokens = anchorTokens.slice(0, 12);
