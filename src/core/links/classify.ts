@@ -7,7 +7,7 @@
  */
 import type { LinkCandidate, LinkKind, LookAlike } from './types.ts';
 import { knownDestination, sendersOf } from './destination.ts';
-import { documentFacts, readLink } from './features.ts';
+import { documentFacts, readLink, readNeighbours } from './features.ts';
 import type { LinkReading } from './features.ts';
 import { findLookAlikes } from './lookalike.ts';
 import { linkName } from './names.ts';
@@ -54,11 +54,16 @@ export type ScoredInput = { known: Classification; reading: null } | { known: nu
 export function readDocument(links: readonly UnclassifiedLink[], doc: DocumentContext): ScoredInput[] {
   const senders = sendersOf(doc.senderDomains);
   const facts = documentFacts(links, senders.labels);
-  return links.map((link): ScoredInput => {
+  const inputs = links.map((link): ScoredInput => {
     const path = parsePath(link.url);
     const known = knownDestination(link, path, cut(link.text), senders);
     return known ? { known, reading: null } : { known: null, reading: readLink(link, path, facts) };
   });
+  readNeighbours(
+    links,
+    inputs.map((input) => input.reading),
+  );
+  return inputs;
 }
 
 /** Classify every link of one document with `model` (the committed one by default); index-aligned with `links`. */

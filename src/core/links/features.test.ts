@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { UnclassifiedLink } from './classify.ts';
-import { documentFacts, featureCount, namedSignals, readLink } from './features.ts';
+import { readDocument } from './classify.ts';
+import { documentFacts, featureCount, type LinkReading, namedSignals, readLink } from './features.ts';
 
 const linkArbitrary = fc.record({
   url: fc.webUrl(),
@@ -64,6 +65,30 @@ describe('what the other links under a heading are doing', () => {
     const at = reading.vector.indices.indexOf(namedSignals.findIndex(([id]) => id === 'sectionNewsShare'));
     return at < 0 ? null : reading.vector.values[at];
   };
+
+  const signalOf = (reading: LinkReading | null, id: string) => {
+    const at = reading?.vector.indices.indexOf(namedSignals.findIndex(([name]) => name === id)) ?? -1;
+    return at < 0 ? null : reading!.vector.values[at];
+  };
+
+  it('gives each link the share of its neighbours presented as companies, once the whole document is read', () => {
+    const deals = [
+      wrapped('Quillmate', 'Quillmate, a Lisbon startup, builds release notes.', 'New this week'),
+      wrapped('Tidewell', 'Tidewell is building grid batteries.', 'New this week'),
+      wrapped('Parcelbird', 'We liked what we saw at Parcelbird on Friday.', 'New this week'),
+    ];
+    const essay = [
+      wrapped('Ada Lovelace', 'Machines may compose, as Ada Lovelace wrote.', 'On craft'),
+      wrapped('Babbage', 'The engine that Babbage never finished.', 'On craft'),
+    ];
+    const links = [...deals, ...essay];
+    const readings = readDocument(links, { senderDomains: [] }).map((input) => input.reading);
+    // Parcelbird's two neighbours are both presented as companies; each of the others has one of two.
+    expect(signalOf(readings[2]!, 'sectionPresentsCompanies')).toBe(1);
+    expect(signalOf(readings[0]!, 'sectionPresentsCompanies')).toBe(0.5);
+    expect(signalOf(readings[3]!, 'sectionPresentsCompanies')).toBeNull();
+    expect(signalOf(readings[4]!, 'sectionPresentsCompanies')).toBeNull();
+  });
 
   it('counts the share of the other links told as company news, never the link itself', () => {
     const deals = [

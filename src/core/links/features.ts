@@ -128,6 +128,11 @@ export const namedSignals = [
   ['repeated', 'linked more than once'],
   ['docOpaqueShare', 'the share of the newsletter behind opaque trackers'],
   ['sectionNewsShare', 'the share of the other links under its heading told as company news (funding, a launch)'],
+  [
+    'sectionPresentsCompanies',
+    'the other links under its heading are presented as companies (the subject, "X, a …", where it is based)',
+  ],
+  ['sectionLinksHomePages', "the other links under its heading lead to companies' home or product pages"],
   ['docNewsShare', "the share of the newsletter's links told as company news (funding, a launch)"],
 ] as const;
 
@@ -358,18 +363,26 @@ function isSubject(name: string, context: string, at: number): boolean {
   );
 }
 
+/** A named signal's two entries: the shared copy, then its group's. */
+function pushSignal(vector: FeatureVector, group: LinkGroup, id: SignalId, value: number): void {
+  const index = signalIndex.get(id)!;
+  vector.indices.push(index, signalCount * (1 + group) + index);
+  vector.values.push(value, value);
+  vector.words.push('', '');
+}
+
+/** An index into `linkGroups`. */
+type LinkGroup = 0 | 1 | 2;
+
 class VectorBuilder {
   readonly indices: number[] = [];
   readonly values: number[] = [];
   readonly words: string[] = [];
 
-  group: 0 | 1 | 2 = 2;
+  group: LinkGroup = 2;
 
   signal(id: SignalId, value = 1): void {
-    if (value === 0) return;
-    const index = signalIndex.get(id)!;
-    this.#add(index, value, '');
-    this.#add(signalCount * (1 + this.group) + index, value, '');
+    if (value !== 0) pushSignal(this, this.group, id, value);
   }
 
   word(namespace: string, word: string, value = 1): void {
@@ -387,6 +400,8 @@ class VectorBuilder {
 /** What features.ts works out about a link's name, shared with the document pass that names the link. */
 export interface LinkReading {
   vector: FeatureVector;
+  /** Which of `linkGroups` the link's signals are copied into. */
+  group: LinkGroup;
   guess: NameGuess;
   /** The company a headline anchor or the sentence presents, when a shape says so. */
   presented: { name: string; feature: string } | null;
@@ -577,6 +592,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
 
   return {
     vector: { indices: vector.indices, values: vector.values, words: vector.words },
+    group: vector.group,
     guess,
     presented: stated
       ? { name: stated, feature: 'the text states its domain' }
@@ -609,4 +625,43 @@ function statesDomain(text: string, both: string, senderLabels: ReadonlySet<stri
     if (spelled || opensWith(text, phrase ?? name)) return name;
   }
   return null;
+}
+
+/**
+ * What a link's neighbours tell it, once every link of the document is read: the share of the other scored links
+ * under the same heading that show each of these signals. A section of deals and an essay both link bare names; the
+ * section's other links (presented as companies, or leading to companies' own sites) tell them apart, whatever words
+ * the newsletter uses for its headings.
+ */
+const neighbourSignals: ReadonlyArray<readonly [SignalId, readonly SignalId[]]> = [
+  ['sectionPresentsCompanies', ['anchorIsSubject', 'appositive', 'locatedAfter', 'headlineNamesCompany']],
+  ['sectionLinksHomePages', ['homePage', 'companyPage']],
+];
+
+/** Adds the neighbour signals to each reading's vector (index-aligned with `links`; null = decided by knowledge). */
+export function readNeighbours(links: readonly UnclassifiedLink[], readings: ReadonlyArray<LinkReading | null>): void {
+  const sections = new Map<string, number[]>();
+  readings.forEach((reading, index) => {
+    if (!reading) return;
+    const key = cut(links[index]!.heading);
+    const section = sections.get(key);
+    if (section) section.push(index);
+    else sections.set(key, [index]);
+  });
+  for (const [id, shown] of neighbourSignals) {
+    const wanted = new Set(shown.map((signal) => signalIndex.get(signal)!));
+    for (const section of sections.values()) {
+      if (section.length < 2) continue;
+      // Only the shared copies (indices below signalCount) are looked at: each signal is there once.
+      const flags = section.map((index) =>
+        readings[index]!.vector.indices.some((feature) => feature < signalCount && wanted.has(feature)),
+      );
+      const hits = flags.reduce((count, flag) => count + (flag ? 1 : 0), 0);
+      section.forEach((index, at) => {
+        const share = Math.round(((hits - (flags[at] ? 1 : 0)) / (section.length - 1)) * 100) / 100;
+        const reading = readings[index]!;
+        if (share > 0) pushSignal(reading.vector, reading.group, id, share);
+      });
+    }
+  }
 }

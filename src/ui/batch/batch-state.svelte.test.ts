@@ -88,7 +88,7 @@ function issue(index: number, sender: 'weekly' | 'relay'): string {
     subject: `Weekly #${index}`,
     date: `Mon, ${String(1 + index).padStart(2, '0')} Jan 2025 09:00:00 +0000`,
     // The last link is one the rules are unsure of: the model's budget counts it.
-    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p><a href="https://${domain}">${startup}</a>, a startup from Porto, raised $1M.</p><p>Worth a look: <a href="https://nimbusfold.com/pricing">Nimbusfold</a> for notes.</p>`,
+    html: `<h3>Deals</h3><p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p><a href="https://${domain}">${startup}</a>, a startup from Porto, raised $1M.</p><h3>Tools</h3><p>Worth a look: <a href="https://nimbusfold.com/pricing">Nimbusfold</a> for notes.</p>`,
   });
 }
 
@@ -98,7 +98,7 @@ function unsureIssue(index: number): string {
     messageId: `unsure-${index}@example-news.com`,
     subject: `Weekly #${index}`,
     date: `Mon, ${String(1 + index).padStart(2, '0')} Feb 2025 09:00:00 +0000`,
-    html: `<p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><p>Worth a look: <a href="https://nimbusfold.com/pricing">Nimbusfold</a> for notes.</p><p>See the <a href="https://docs.kelpstack.dev/guide">Kelpstack guide</a>.</p>`,
+    html: `<h3>Deals</h3><p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><h3>Tools</h3><p>Worth a look: <a href="https://nimbusfold.com/pricing">Nimbusfold</a> for notes.</p><p>See the <a href="https://docs.kelpstack.dev/guide">Kelpstack guide</a>.</p>`,
   });
 }
 
