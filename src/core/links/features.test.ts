@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { UnclassifiedLink } from './classify.ts';
 import { readDocument } from './classify.ts';
-import { documentFacts, featureCount, type LinkReading, namedSignals, readLink } from './features.ts';
+import { documentFacts, featureCount, namedSignals, readLink } from './features.ts';
 
 const linkArbitrary = fc.record({
   url: fc.webUrl(),
@@ -60,16 +60,16 @@ describe('what the other links under a heading are doing', () => {
     firstPosition: 0,
     originalHref: 'https://t.example/r/1',
   });
-  const shareOf = (link: UnclassifiedLink, links: UnclassifiedLink[]) => {
-    const reading = readLink(link, '/', documentFacts(links, new Set()));
-    const at = reading.vector.indices.indexOf(namedSignals.findIndex(([id]) => id === 'sectionNewsShare'));
-    return at < 0 ? null : reading.vector.values[at];
-  };
-
-  const signalOf = (reading: LinkReading | null, id: string) => {
-    const at = reading?.vector.indices.indexOf(namedSignals.findIndex(([name]) => name === id)) ?? -1;
-    return at < 0 ? null : reading!.vector.values[at];
-  };
+  /** The value of signal `id` for each link as the document pass reads them (null: the signal is absent). */
+  const signalIn = (links: UnclassifiedLink[], id: string) =>
+    readDocument(links, { senderDomains: [] }).map(({ reading }) => {
+      const at = reading?.vector.indices.indexOf(namedSignals.findIndex(([name]) => name === id)) ?? -1;
+      return at < 0 ? null : reading!.vector.values[at];
+    });
+  const essay = [
+    wrapped('Ada Lovelace', 'Machines may compose, as Ada Lovelace wrote.', 'On craft'),
+    wrapped('Babbage', 'The engine that Babbage never finished.', 'On craft'),
+  ];
 
   it('gives each link the share of its neighbours presented as companies, once the whole document is read', () => {
     const deals = [
@@ -77,17 +77,8 @@ describe('what the other links under a heading are doing', () => {
       wrapped('Tidewell', 'Tidewell is building grid batteries.', 'New this week'),
       wrapped('Parcelbird', 'We liked what we saw at Parcelbird on Friday.', 'New this week'),
     ];
-    const essay = [
-      wrapped('Ada Lovelace', 'Machines may compose, as Ada Lovelace wrote.', 'On craft'),
-      wrapped('Babbage', 'The engine that Babbage never finished.', 'On craft'),
-    ];
-    const links = [...deals, ...essay];
-    const readings = readDocument(links, { senderDomains: [] }).map((input) => input.reading);
     // Parcelbird's two neighbours are both presented as companies; each of the others has one of two.
-    expect(signalOf(readings[2]!, 'sectionPresentsCompanies')).toBe(1);
-    expect(signalOf(readings[0]!, 'sectionPresentsCompanies')).toBe(0.5);
-    expect(signalOf(readings[3]!, 'sectionPresentsCompanies')).toBeNull();
-    expect(signalOf(readings[4]!, 'sectionPresentsCompanies')).toBeNull();
+    expect(signalIn([...deals, ...essay], 'sectionPresentsCompanies')).toEqual([0.5, 0.5, 1, null, null]);
   });
 
   it('counts the share of the other links told as company news, never the link itself', () => {
@@ -96,17 +87,8 @@ describe('what the other links under a heading are doing', () => {
       wrapped('Tidewell', 'Tidewell launched its grid battery.', 'Deals'),
       wrapped('Parcelbird', 'Parcelbird helps couriers plan routes.', 'Deals'),
     ];
-    const essay = [
-      wrapped('Ada Lovelace', 'As Ada Lovelace wrote, machines may compose.', 'On craft'),
-      wrapped('Babbage', 'Babbage never finished the engine.', 'On craft'),
-    ];
-    const links = [...deals, ...essay];
-    expect(shareOf(deals[2]!, links)).toBe(1);
-    expect(shareOf(deals[0]!, links)).toBe(0.5);
-    expect(shareOf(essay[0]!, links)).toBeNull();
+    expect(signalIn([...deals, ...essay], 'sectionNewsShare')).toEqual([0.5, 0.5, 1, null, null]);
     // Alone under its heading, a link has no neighbours to go by.
-    expect(
-      shareOf(wrapped('Solo', 'Solo raised $1M.', 'Other'), [wrapped('Solo', 'Solo raised $1M.', 'Other')]),
-    ).toBeNull();
+    expect(signalIn([wrapped('Solo', 'Solo raised $1M.', 'Other')], 'sectionNewsShare')).toEqual([null]);
   });
 });
