@@ -11,6 +11,7 @@ function fileOf(links: Array<[strength: number, gold: Gold]>): ReadFile {
       known: null,
       reading: {
         vector: { indices: [0], values: [strength], words: [''] },
+        group: 2 as const,
         guess: {} as never,
         presented: null,
         sponsored: false,
