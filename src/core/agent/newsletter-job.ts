@@ -239,12 +239,14 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
   const uncertain = plural(judgements.length, 'uncertain link', 'uncertain links');
   // Without a model nothing judged the uncertain links: the rules kept some, and the rest wait in Maybe.
   const keptByRules = judgements.filter((judgement) => judgement.startup).length;
+  // Maybe shows one row per company and leaves out the table's companies: its count is of rows, not links.
+  const maybeFromJudgements = maybe.filter((row) => row.decidedBy !== 'your correction').length;
   const uncertainPart =
     judgements.length === 0
       ? 'no uncertain links'
       : engine
         ? `${uncertain} judged, ${byModel} of them by the model`
-        : `${uncertain} and no model loaded: ${keptByRules} kept by the rules, ${judgements.length - keptByRules} left in Maybe`;
+        : `${uncertain} and no model loaded: ${keptByRules} kept by the rules, the rest in Maybe (${plural(maybeFromJudgements, 'row', 'rows')})`;
   const trace = recorder.finish(
     `${plural(rows.length, 'startup', 'startups')}${linksBehind}: ${split.certain.length} sure by the rules; ${uncertainPart}`,
   );
