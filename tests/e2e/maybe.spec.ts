@@ -47,6 +47,10 @@ test.describe('the Maybe group (real Chromium, tools-only)', () => {
     await expect(lookAlike.getByTestId('row-lookalike')).toContainText('quіllmark.dev');
     await expect(lookAlike.getByTestId('row-lookalike')).toContainText('xn--qullmark-uhh.dev');
 
+    // Two ways in, told apart by their labels: this table only, or taught for later newsletters too.
+    await expect(lookAlike.getByTestId('maybe-promote')).toHaveText('Count it');
+    await expect(lookAlike.getByTestId('maybe-is-startup')).toHaveText('Is a startup');
+
     await lookAlike.getByTestId('maybe-promote').click();
     const promoted = app.row('Quillmark Labs');
     await expect(promoted).toHaveCount(1);
