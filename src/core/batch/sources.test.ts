@@ -141,6 +141,19 @@ describe('readSources', () => {
     expect(report.links.map((link) => link.domain)).toContain('quillmate.io');
   });
 
+  it('reads JSON mail exports inside a zip the same way', async () => {
+    const zip = zipSync({
+      'export/issue.json': bytesOf(gmailRawJson(newsletter({ messageId: 'zipped-1@example-news.com' }))),
+      'export/flat.json': bytesOf(JSON.stringify({ from: 'n@news.example', htmlBody: '<a href="https://x.io">X</a>' })),
+      'export/package.json': bytesOf(JSON.stringify({ name: 'export-script' })),
+    });
+    expect(summary(await collect(readSources([batchFile('gmail.zip', zip)])))).toEqual([
+      'email gmail.zip › export/issue.json',
+      'document gmail.zip › export/flat.json',
+      'ignored gmail.zip › export/package.json (not-a-message)',
+    ]);
+  });
+
   it('says why it leaves out Outlook files and files too large to be a newsletter', async () => {
     const items = await collect(
       readSources([batchFile('a.msg', new Uint8Array([0xd0, 0xcf])), batchFile('big.eml', 'x'.repeat(2000))], {
