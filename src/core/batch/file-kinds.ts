@@ -10,7 +10,7 @@
  *   `describeUnsupported` tells the user what to export instead.
  */
 
-import { gmailMessageAsMime, readMessageJson } from '../links/parse/message-json.ts';
+import { readJsonMail } from '../links/parse/message-json.ts';
 
 export type EntryKind = 'mbox' | 'email' | 'emlx' | 'json' | 'document' | 'zip' | 'metadata' | 'skip';
 
@@ -60,15 +60,25 @@ export function readEmlx(bytes: Uint8Array): Uint8Array | null {
   return bytes.subarray(start, Math.min(bytes.length, start + length));
 }
 
+/** What a whole file or zip entry of a readable kind holds, for the item it becomes. */
+export type EntryContent =
+  | { kind: 'email'; bytes: Uint8Array }
+  | { kind: 'document' }
+  | { kind: 'ignored'; reason: 'not-a-message' | 'unreadable-entry'; detail?: string };
+
 /**
- * What a `.json` file holds: a Gmail API message, as the email it came from (screened by its headers like any
- * other); a flattened export with a body but no headers, read like a document the user chose; or no message (null).
+ * One reading for loose files and zip entries alike: an `.emlx` gives the message inside it; a `.json` file a Gmail
+ * API message as the email it came from (screened by its headers like any other), a flattened export as a document
+ * the user chose, or nothing.
  */
-export function readJsonMessage(bytes: Uint8Array): { kind: 'email'; bytes: Uint8Array } | { kind: 'document' } | null {
-  const text = new TextDecoder().decode(bytes);
-  const email = gmailMessageAsMime(text);
-  if (email) return { kind: 'email', bytes: email };
-  return readMessageJson(text) ? { kind: 'document' } : null;
+export function readEntryContent(kind: 'email' | 'emlx' | 'json' | 'document', bytes: Uint8Array): EntryContent {
+  if (kind === 'document') return { kind: 'document' };
+  if (kind === 'json')
+    return readJsonMail(new TextDecoder().decode(bytes)) ?? { kind: 'ignored', reason: 'not-a-message' };
+  const email = kind === 'emlx' ? readEmlx(bytes) : bytes;
+  return email
+    ? { kind: 'email', bytes: email }
+    : { kind: 'ignored', reason: 'unreadable-entry', detail: 'not an Apple Mail .emlx message' };
 }
 
 /** What an unsupported file is, for the sentence that says it was left out. */

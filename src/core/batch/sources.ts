@@ -5,7 +5,7 @@
  */
 import { formatSize } from '../links/parse/detect.ts';
 import { headOf, type ReadCounter } from './byte-stream.ts';
-import { baseName, describeUnsupported, type EntryKind, entryKind, readEmlx, readJsonMessage } from './file-kinds.ts';
+import { baseName, describeUnsupported, type EntryKind, entryKind, readEntryContent } from './file-kinds.ts';
 import { splitMbox } from './mbox.ts';
 import { DEFAULT_LIMITS, type BatchFile, type ItemOrigin, type SourceItem, type SourceLimits } from './types.ts';
 import { readZip } from './zip.ts';
@@ -116,25 +116,13 @@ async function readWhole(
   const bytes = new Uint8Array(await file.blob.arrayBuffer());
   counter.bytes += size;
   const dated = file.lastModified !== undefined ? { lastModified: file.lastModified } : {};
-  const json = kind === 'json' ? readJsonMessage(bytes) : null;
-  if (kind === 'json' && !json) {
-    return { kind: 'ignored', origin, readBytes: counter.bytes, reason: 'not-a-message' };
+  const content = readEntryContent(kind, bytes);
+  if (content.kind === 'ignored') {
+    const { reason, detail } = content;
+    return { kind: 'ignored', origin, readBytes: counter.bytes, reason, ...(detail ? { detail } : {}) };
   }
-  if (json?.kind === 'email') {
-    return { kind: 'email', origin, readBytes: counter.bytes, bytes: json.bytes, envelope: '', ...dated };
-  }
-  if (kind === 'document' || json?.kind === 'document') {
+  if (content.kind === 'document') {
     return { kind: 'document', origin, readBytes: counter.bytes, bytes, fileName: baseName(origin.file), ...dated };
   }
-  const email = kind === 'emlx' ? readEmlx(bytes) : bytes;
-  if (!email) {
-    return {
-      kind: 'ignored',
-      origin,
-      readBytes: counter.bytes,
-      reason: 'unreadable-entry',
-      detail: 'not an Apple Mail .emlx message',
-    };
-  }
-  return { kind: 'email', origin, readBytes: counter.bytes, bytes: email, envelope: '', ...dated };
+  return { kind: 'email', origin, readBytes: counter.bytes, bytes: content.bytes, envelope: '', ...dated };
 }

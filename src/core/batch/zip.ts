@@ -11,7 +11,7 @@ import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { formatSize } from '../links/parse/detect.ts';
 import { type ByteSource, concatBytes, type ReadCounter, readChunks } from './byte-stream.ts';
 import { MboxSplitter, mboxItems } from './mbox.ts';
-import { describeUnsupported, entryKind, readEmlx, readJsonMessage } from './file-kinds.ts';
+import { baseName, describeUnsupported, entryKind, readEntryContent } from './file-kinds.ts';
 import { DEFAULT_LIMITS, type ItemOrigin, type SkipReason, type SourceItem, type SourceLimits } from './types.ts';
 import { messageOf } from '../text/error-message.ts';
 
@@ -84,27 +84,27 @@ export async function* readZip(
     }
     const bytes = concatBytes(entry.parts, entry.out);
     entry.parts = [];
-    const json = entry.kind === 'json' ? readJsonMessage(bytes) : null;
-    if (entry.kind === 'json' && !json) {
-      ignore(entry.name, 'not-a-message');
-    } else if (json?.kind === 'email') {
+    const { kind } = entry;
+    if (kind !== 'email' && kind !== 'emlx' && kind !== 'json' && kind !== 'document') return;
+    const content = readEntryContent(kind, bytes);
+    if (content.kind === 'ignored') {
+      ignore(entry.name, content.reason, content.detail);
+    } else if (content.kind === 'document') {
+      queue.push({
+        kind: 'document',
+        origin: item(entry.name),
+        readBytes: counter.bytes,
+        bytes,
+        fileName: baseName(entry.name),
+      });
+    } else {
       queue.push({
         kind: 'email',
         origin: item(entry.name),
         readBytes: counter.bytes,
-        bytes: json.bytes,
+        bytes: content.bytes,
         envelope: '',
       });
-    } else if (entry.kind === 'email' || entry.kind === 'emlx') {
-      const email = entry.kind === 'emlx' ? readEmlx(bytes) : bytes;
-      if (!email) {
-        ignore(entry.name, 'unreadable-entry', 'not an Apple Mail .emlx message');
-        return;
-      }
-      queue.push({ kind: 'email', origin: item(entry.name), readBytes: counter.bytes, bytes: email, envelope: '' });
-    } else if (entry.kind === 'document' || json?.kind === 'document') {
-      const fileName = entry.name.slice(entry.name.replace(/\\/g, '/').lastIndexOf('/') + 1);
-      queue.push({ kind: 'document', origin: item(entry.name), readBytes: counter.bytes, bytes, fileName });
     }
   };
 

@@ -51,18 +51,6 @@ function base64UrlText(data: string): string {
   return bytes ? new TextDecoder().decode(bytes) : '';
 }
 
-/** The Gmail API's MIME tree: every text/html and text/plain leaf, depth-first (bounded, as nesting is hostile input). */
-function gmailParts(payload: { [key: string]: Json }, found: { html: string[]; text: string[] }, depth: number): void {
-  if (depth > 32) return;
-  const mimeType = typeof payload.mimeType === 'string' ? payload.mimeType.toLowerCase() : '';
-  const body = payload.body;
-  const data = isObject(body) && typeof body.data === 'string' ? body.data : '';
-  if (data && mimeType === 'text/html') found.html.push(base64UrlText(data));
-  if (data && mimeType === 'text/plain') found.text.push(base64UrlText(data));
-  const parts = payload.parts;
-  if (Array.isArray(parts)) for (const part of parts) if (isObject(part)) gmailParts(part, found, depth + 1);
-}
-
 function hostsOf(address: string): string[] {
   return [...address.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g)].flatMap((match) =>
     match[1] ? [match[1].toLowerCase()] : [],
@@ -83,16 +71,24 @@ function jsonObject(source: string): { [key: string]: Json } | null {
 /** The message inside a JSON document, or null when the text is not JSON or holds no message body. */
 export function readMessageJson(source: string): MessageJson | null {
   const value = jsonObject(source);
-  if (!value) return null;
+  return value ? messageOf(value) : null;
+}
+
+function messageOf(value: { [key: string]: Json }): MessageJson | null {
   let html = firstString(value, HTML_FIELDS);
   let text = firstString(value, TEXT_FIELDS);
   const senderHosts = hostsOf(firstString(value, FROM_FIELDS));
   const payload = value.payload;
   if (isObject(payload)) {
-    const found = { html: [] as string[], text: [] as string[] };
-    gmailParts(payload, found, 0);
-    html ||= found.html.join('\n');
-    text ||= found.text.join('\n');
+    const leaves: GmailLeaf[] = [];
+    gmailLeaves(payload, leaves, 0);
+    const bodies = (mimeType: string) =>
+      leaves
+        .filter((leaf) => leaf.mimeType === mimeType)
+        .map((leaf) => base64UrlText(leaf.data))
+        .join('\n');
+    html ||= bodies('text/html');
+    text ||= bodies('text/plain');
     const headers = payload.headers;
     if (Array.isArray(headers)) {
       for (const header of headers) {
@@ -122,8 +118,19 @@ function headerLines(headers: Json | undefined): string[] {
   return lines;
 }
 
-/** The text and HTML leaves of a Gmail API MIME tree, each with its own Content-Type (its charset) and its data. */
-function gmailLeaves(payload: { [key: string]: Json }, leaves: Array<{ type: string; data: string }>, depth: number) {
+interface GmailLeaf {
+  mimeType: 'text/html' | 'text/plain';
+  /** The leaf's own Content-Type header (its charset), or the MIME type with UTF-8. */
+  type: string;
+  /** The body, base64url. */
+  data: string;
+}
+
+/**
+ * The Gmail API's MIME tree: every text/html and text/plain leaf, depth-first (bounded, as nesting is hostile
+ * input), each with its own Content-Type and its data.
+ */
+function gmailLeaves(payload: { [key: string]: Json }, leaves: GmailLeaf[], depth: number) {
   if (depth > 32) return;
   const mimeType = typeof payload.mimeType === 'string' ? payload.mimeType.toLowerCase() : '';
   const body = payload.body;
@@ -135,7 +142,11 @@ function gmailLeaves(payload: { [key: string]: Json }, leaves: Array<{ type: str
         )
       : undefined;
     const declared = isObject(own) && typeof own.value === 'string' ? own.value.replace(/[\r\n]+/g, ' ') : '';
-    leaves.push({ type: declared.toLowerCase().startsWith(mimeType) ? declared : `${mimeType}; charset=utf-8`, data });
+    leaves.push({
+      mimeType,
+      type: declared.toLowerCase().startsWith(mimeType) ? declared : `${mimeType}; charset=utf-8`,
+      data,
+    });
   }
   const parts = payload.parts;
   if (Array.isArray(parts)) for (const part of parts) if (isObject(part)) gmailLeaves(part, leaves, depth + 1);
@@ -150,13 +161,16 @@ function gmailLeaves(payload: { [key: string]: Json }, leaves: Array<{ type: str
  */
 export function gmailMessageAsMime(source: string): Uint8Array | null {
   const value = jsonObject(source);
-  if (!value) return null;
+  return value ? mimeOf(value) : null;
+}
+
+function mimeOf(value: { [key: string]: Json }): Uint8Array | null {
   if (typeof value.raw === 'string') return base64UrlBytes(value.raw);
   const payload = value.payload;
   if (!isObject(payload)) return null;
   const headers = headerLines(payload.headers);
   if (headers.length === 0) return null;
-  const leaves: Array<{ type: string; data: string }> = [];
+  const leaves: GmailLeaf[] = [];
   gmailLeaves(payload, leaves, 0);
   const boundary = 'sift-rebuilt-from-gmail-json';
   const lines = [...headers, 'MIME-Version: 1.0', `Content-Type: multipart/alternative; boundary="${boundary}"`, ''];
@@ -167,4 +181,16 @@ export function gmailMessageAsMime(source: string): Uint8Array | null {
   }
   lines.push(`--${boundary}--`, '');
   return new TextEncoder().encode(lines.join('\r\n'));
+}
+
+/**
+ * What a `.json` file holds, read once: a Gmail API message as the email it came from (`gmailMessageAsMime`), a
+ * flattened export with a body but no headers (`document`), or no message at all (null).
+ */
+export function readJsonMail(source: string): { kind: 'email'; bytes: Uint8Array } | { kind: 'document' } | null {
+  const value = jsonObject(source);
+  if (!value) return null;
+  const email = mimeOf(value);
+  if (email) return { kind: 'email', bytes: email };
+  return messageOf(value) ? { kind: 'document' } : null;
 }
