@@ -9,7 +9,13 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { addSeenCompany } from '../crm/newsletter-company.ts';
 import { nameKey } from '../crm/normalise.ts';
 import type { Company, CrmBackend, MatchResult } from '../crm/types.ts';
-import { destinationDomain, type LinkCandidate, type LinkKind, type LinkReport } from '../links/types.ts';
+import {
+  companyWebsite,
+  destinationDomain,
+  type LinkCandidate,
+  type LinkKind,
+  type LinkReport,
+} from '../links/types.ts';
 import { writeCsv } from '../text/spreadsheet-csv.ts';
 
 /** What a write asks the user; the UI shows `summary` and waits for a yes or no. */
@@ -282,16 +288,13 @@ export const exportCsvTool = defineTool({
   },
 });
 
-/**
- * Spreadsheet-safe CSV (see `writeCsv`): one row per link. `website` is left empty behind a tracker: its redirect is
- * not the company's site; `link` keeps the link as the newsletter gave it.
- */
+/** Spreadsheet-safe CSV (see `writeCsv`): one row per link; `website` as `companyWebsite` gives it. */
 export function csvOfLinks(links: readonly LinkCandidate[]): string {
   return writeCsv(
     ['name', 'website', 'link', 'domain', 'context'],
     links.map((link) => {
       const domain = destinationDomain(link);
-      return [link.name, domain ? link.url : '', link.url, domain ?? '', link.context];
+      return [link.name, companyWebsite({ url: link.url, domain }), link.url, domain ?? '', link.context];
     }),
   );
 }

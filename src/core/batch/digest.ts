@@ -4,6 +4,7 @@
  * CSV goes through Sift's one spreadsheet-safe writer (`text/spreadsheet-csv.ts`, formulas defused), and Markdown
  * metacharacters and HTML in names and sentences are escaped so a digest renders as written.
  */
+import { companyWebsite } from '../links/types.ts';
 import { writeCsv } from '../text/spreadsheet-csv.ts';
 import themeData from './data/themes.json';
 import type { MergedStartup } from './merge.ts';
@@ -39,19 +40,10 @@ export function sentenceOf(startup: MergedStartup): string {
   return '';
 }
 
-/**
- * The company's site, or '' for a startup only ever seen behind a tracker: an importer maps `website` onto the CRM's
- * website field, and a tracker's redirect is not the company's site (it often carries the reader's own id). The
- * link itself goes in `link`.
- */
-function websiteOf(startup: MergedStartup): string {
-  return startup.domain ? startup.url : '';
-}
-
 export function mergedToCsv(table: readonly MergedStartup[]): string {
   const rows = table.map((startup) => [
     startup.name,
-    websiteOf(startup),
+    companyWebsite(startup),
     startup.url,
     startup.domain ?? '',
     String(startup.mentions),
@@ -69,7 +61,7 @@ export function mergedToJson(table: readonly MergedStartup[]): string {
   return JSON.stringify(
     table.map((startup) => ({
       name: startup.name,
-      website: websiteOf(startup) || null,
+      website: companyWebsite(startup) || null,
       link: startup.url,
       domain: startup.domain,
       mentions: startup.mentions,
@@ -158,7 +150,7 @@ export interface DigestOptions {
 
 function digestLine(startup: MergedStartup): string {
   // A digest is pasted where others read and click: a tracker's link would share the reader's own id with them.
-  const url = markdownUrl(websiteOf(startup));
+  const url = markdownUrl(companyWebsite(startup));
   const name = markdownText(startup.name);
   const link = url ? `[${name}](${url})` : name;
   const sentence = sentenceOf(startup);

@@ -92,6 +92,15 @@ export interface LinkCandidate {
 export const destinationDomain = (link: Pick<LinkCandidate, 'needsNetwork' | 'domain'>): string | null =>
   link.needsNetwork ? null : link.domain;
 
+/**
+ * What an export's `website` column holds: the link when it leads to the company's own site (`domain` is that site's,
+ * as `destinationDomain` gives it), '' when a tracker hides the destination. An importer maps `website` onto the
+ * CRM's website field, and a tracker's redirect is not the company's site (it often carries the reader's own id);
+ * exports keep the link itself in a column of its own.
+ */
+export const companyWebsite = (entry: { url: string; domain: string | null }): string =>
+  entry.domain ? entry.url : '';
+
 /** A domain that passes for another: what the reader sees, what it really is, and why it is suspicious. */
 export interface LookAlike {
   /** The readable form (`аpple.com` with a Cyrillic а). */

@@ -5,6 +5,7 @@
 import type { CrmStatus } from '../../core/crm/types.ts';
 import { writeCsv } from '../../core/text/spreadsheet-csv.ts';
 import type { ResultRow } from '../../core/agent/result-row.ts';
+import { companyWebsite } from '../../core/links/types.ts';
 
 export type SortKey = 'confidence' | 'name' | 'status' | 'order';
 export type SortDirection = 'ascending' | 'descending';
@@ -58,15 +59,6 @@ export function evidenceText(row: ResultRow): string {
   return row.evidence.join('; ');
 }
 
-/**
- * The company's site, or '' when a tracker hides it: an importer maps `website` onto the CRM's website field, and a
- * tracker's redirect is not the company's site (it often carries the reader's own id). The link as the newsletter
- * gave it goes in its own column.
- */
-function websiteOf(row: ResultRow): string {
-  return row.domain ? row.url : '';
-}
-
 const CSV_COLUMNS = [
   'company',
   'website',
@@ -84,7 +76,7 @@ const CSV_COLUMNS = [
 function exportRecord(row: ResultRow): Record<(typeof CSV_COLUMNS)[number], string> {
   return {
     company: row.name,
-    website: websiteOf(row),
+    website: companyWebsite(row),
     link: row.url,
     host: row.host,
     sentence: row.sentence,
@@ -109,7 +101,7 @@ export function rowsToJson(rows: readonly ResultRow[]): string {
   return JSON.stringify(
     rows.map((row) => ({
       company: row.name,
-      website: websiteOf(row) || null,
+      website: companyWebsite(row) || null,
       link: row.url,
       host: row.host,
       domain: row.domain,
@@ -129,7 +121,7 @@ export function rowsToJson(rows: readonly ResultRow[]): string {
 export function rowsToClipboardText(rows: readonly ResultRow[]): string {
   const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ').trim();
   const lines = rows.map((row) =>
-    [row.name, websiteOf(row), STATUS_LABEL[row.status], evidenceText(row), row.sentence, row.url]
+    [row.name, companyWebsite(row), STATUS_LABEL[row.status], evidenceText(row), row.sentence, row.url]
       .map(clean)
       .join('\t'),
   );
