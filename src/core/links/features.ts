@@ -42,6 +42,7 @@ import {
   outletLabel,
   ownNews,
   sentenceWords,
+  type SentenceWords,
   podcastTld,
   pressHost,
   productHeading,
@@ -174,13 +175,12 @@ export interface DocumentFacts {
   sections: ReadonlyMap<string, { links: number; news: number }>;
   /** The share of all the links whose sentence is company news. */
   newsShare: number;
+  /** What each link's sentence (cut) says by its words: read here for the shares, kept so no link reads it twice. */
+  wordsBySentence: ReadonlyMap<string, SentenceWords>;
 }
 
 /** Funding, an amount or a launch in the sentence. */
-function tellsOfNews(context: string): boolean {
-  const words = sentenceWords(cut(context));
-  return words.funding || words.money || words.launch;
-}
+const isNews = (words: SentenceWords): boolean => words.funding || words.money || words.launch;
 
 export function documentFacts(links: readonly UnclassifiedLink[], senderLabels: ReadonlySet<string>): DocumentFacts {
   const opaque = links.reduce((count, link) => count + (link.needsNetwork ? 1 : 0), 0);
@@ -208,12 +208,19 @@ export function documentFacts(links: readonly UnclassifiedLink[], senderLabels: 
     mentions.set(name, count);
   }
   const sections = new Map<string, { links: number; news: number }>();
+  const wordsBySentence = new Map<string, SentenceWords>();
   let news = 0;
   for (const link of links) {
     const key = cut(link.heading);
     const section = sections.get(key) ?? { links: 0, news: 0 };
     section.links++;
-    if (tellsOfNews(link.context)) {
+    const sentence = cut(link.context);
+    let words = wordsBySentence.get(sentence);
+    if (!words) {
+      words = sentenceWords(sentence);
+      wordsBySentence.set(sentence, words);
+    }
+    if (isNews(words)) {
       section.news++;
       news++;
     }
@@ -225,6 +232,7 @@ export function documentFacts(links: readonly UnclassifiedLink[], senderLabels: 
     mentions,
     sections,
     newsShare: links.length === 0 ? 0 : news / links.length,
+    wordsBySentence,
   };
 }
 
@@ -529,7 +537,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (ownSitePage && nameLike && guess.matchesDomain && guess.from === 'anchor' && !noSentence) {
     vector.signal('ownSiteInSentence');
   }
-  const sentence = sentenceWords(context);
+  const sentence = doc.wordsBySentence.get(context) ?? sentenceWords(context);
   if (sentence.funding) vector.signal('sentenceFunding');
   if (sentence.money) vector.signal('sentenceMoney');
   if (sentence.launch) vector.signal('sentenceLaunch');
@@ -565,7 +573,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   ) {
     vector.signal('otherCompanyNews');
   }
-  const sponsored = sponsorWords.test(heading) || sponsorWords.test(text) || sentenceWords(context).sponsorMark;
+  const sponsored = sponsorWords.test(heading) || sponsorWords.test(text) || sentence.sponsorMark;
   if (sponsored) vector.signal('sponsored');
 
   // The heading and the document.
@@ -578,7 +586,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   vector.signal('docOpaqueShare', Math.round(doc.opaqueShare * 100) / 100);
   const section = doc.sections.get(heading);
   if (section && section.links > 1) {
-    const others = section.news - (sentence.funding || sentence.money || sentence.launch ? 1 : 0);
+    const others = section.news - (isNews(sentence) ? 1 : 0);
     vector.signal('sectionNewsShare', Math.round((others / (section.links - 1)) * 100) / 100);
   }
   vector.signal('docNewsShare', Math.round(doc.newsShare * 100) / 100);
