@@ -68,7 +68,36 @@ describe('CrmIndex.matchCompany', () => {
     });
     expect(index.matchCompany({ domain: 'not a domain', name: '' }).status).toBe('not-in-crm');
     expect(index.matchCompany({}).status).toBe('not-in-crm');
-    expect(index.matchCompany({ name: 'Acme' }).status).toBe('not-in-crm');
+    expect(index.matchCompany({ name: 'Acm' }).status).toBe('not-in-crm');
+  });
+
+  it('calls a name with words added or dropped at the end a possible match only where no domain can decide', () => {
+    const okapi = company({ name: 'Okapi', domain: null });
+    const linear = company({ name: 'Linear Capital', domain: 'linearvc.com' });
+    const crm = new CrmIndex([okapi, linear]);
+    // The CRM keeps the short name and no domain; the newsletter names the brand and links its site.
+    expect(crm.matchCompany({ name: 'Okapi Health', domain: 'okapihealth.com' })).toEqual({
+      status: 'possible',
+      company: okapi,
+      evidence: [{ kind: 'name', detail: 'first words match (Okapi)' }],
+    });
+    // Behind a tracker the link has no domain, so the longer CRM name is the only lead.
+    expect(crm.matchCompany({ name: 'Linear' }).company?.id).toBe(linear.id);
+    // Two domains say two companies: linear.app is not Linear Capital.
+    expect(crm.matchCompany({ name: 'Linear', domain: 'linear.app' }).status).toBe('not-in-crm');
+    // Words in the middle or a different start do not count.
+    expect(crm.matchCompany({ name: 'Health Okapi' }).status).toBe('not-in-crm');
+  });
+
+  it('leaves a short or shared leading name unmatched rather than guess between companies', () => {
+    const crm = new CrmIndex([
+      company({ name: 'Open Sauce', domain: null }),
+      company({ name: 'Open Harbor', domain: null }),
+      company({ name: 'Box Robotics', domain: null }),
+    ]);
+    expect(crm.matchCompany({ name: 'Open' }).status).toBe('not-in-crm');
+    expect(crm.matchCompany({ name: 'Box' }).status).toBe('not-in-crm');
+    expect(crm.matchCompany({ name: 'Open Sauce Kitchens' }).company?.name).toBe('Open Sauce');
   });
 
   it('matches many queries in order', () => {

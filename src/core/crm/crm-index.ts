@@ -19,6 +19,8 @@ export const POSSIBLE_NAME_SCORE = 0.85;
 const MAX_BUCKET = 200;
 /** Upper bound of fuzzy comparisons per lookup, so a pathological name cannot make a lookup slow. */
 const MAX_CANDIDATES = 300;
+/** A shorter name than this ("AI", "Go", "Box") is matched by its leading words to too many others. */
+const MIN_LEADING_NAME = 4;
 
 export class DuplicateDomainError extends Error {
   override name = 'DuplicateDomainError';
@@ -172,6 +174,11 @@ export class CrmIndex {
       const best = this.#bestByName(nameKeyOfQuery, queryTokens);
       if (best)
         return { status: 'possible', company: best.company, evidence: [nameEvidence(best.score, best.company)] };
+      const shortOrLong = this.#sameLeadingWords(queryTokens, normalised !== null);
+      if (shortOrLong) {
+        const detail = `first words match (${shortOrLong.name})`;
+        return { status: 'possible', company: shortOrLong, evidence: [{ kind: 'name', detail }] };
+      }
     }
     return { status: 'not-in-crm', company: null, evidence: [] };
   }
@@ -239,6 +246,35 @@ export class CrmIndex {
       if (scored > MAX_CANDIDATES || bestScore === 1) break;
     }
     return bestSlot < 0 ? null : { company: this.#slots[bestSlot]!, score: bestScore };
+  }
+
+  /**
+   * The one company whose name is the query's with words added or dropped at the end ("Okapi" and "Okapi
+   * Health"): a CRM often keeps the short or the legal name, a newsletter the brand. Such a name is weaker than a
+   * close spelling, so it counts only where a domain cannot decide (the link's is hidden or the company has none:
+   * two different domains say two companies), and only when no other company qualifies, or "Open" would be
+   * matched to whichever "Open …" came first.
+   */
+  #sameLeadingWords(queryTokens: readonly string[], queryHasDomain: boolean): Company | null {
+    const first = queryTokens[0];
+    if (!first) return null;
+    const queryKey = queryTokens.join('');
+    let found: Company | null = null;
+    for (const bucket of [this.#byNameKey.get(first), this.#byToken.get(first)]) {
+      const slots = members(bucket) ?? [];
+      if (slots.length > MAX_BUCKET) return null;
+      for (const slot of slots) {
+        const company = this.#slots[slot];
+        if (!company || company === found || (queryHasDomain && company.domain)) continue;
+        // Leading words alike means one key starts the other: a test on the kept key spares most names a split.
+        const key = this.#keys[slot]!;
+        if (!(key.length > queryKey.length ? key.startsWith(queryKey) : queryKey.startsWith(key))) continue;
+        if (!leadingWordsAlike(queryTokens, nameTokens(company.name))) continue;
+        if (found) return null;
+        found = company;
+      }
+    }
+    return found;
   }
 
   #nextStamp(): number {
@@ -327,6 +363,13 @@ function searchText(company: Company): string {
     searchTexts.set(company, text);
   }
   return text;
+}
+
+/** One name is the other with words added at the end, and the shorter is not a fragment ("AI", "Go"). */
+function leadingWordsAlike(a: readonly string[], b: readonly string[]): boolean {
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  if (shorter.length === longer.length || shorter.join('').length < MIN_LEADING_NAME) return false;
+  return shorter.every((word, index) => longer[index] === word);
 }
 
 function nameEvidence(score: number, company: Company): MatchEvidence {
