@@ -69,6 +69,13 @@ test.describe('the newsletter experience', () => {
     // The Maybe group is there only when the rules turned one down.
     if (inMaybe.length > 0) await page.getByTestId('maybe-summary').click();
     for (const name of inMaybe) await expect(page.getByTestId('maybe-row').filter({ hasText: name })).toHaveCount(1);
+    // Brightdesk paid for its place ("Sponsored by"): wherever the rules put it, its row says so, and no other does.
+    const sponsor = statuses.has('Brightdesk')
+      ? app.row('Brightdesk')
+      : page.getByTestId('maybe-row').filter({ hasText: 'Brightdesk' });
+    if (!statuses.has('Brightdesk') && inMaybe.length === 0) await page.getByTestId('maybe-summary').click();
+    await expect(sponsor.getByTestId('row-sponsored')).toHaveText('sponsor');
+    await expect(page.getByTestId('row-sponsored')).toHaveCount(1);
     for (const notAStartup of ['GitHub', 'X', 'LinkedIn', 'The New York Times', 'Northgate Ventures'])
       expect(statuses.has(notAStartup)).toBe(false);
     await expect(app.row('Quillmark').getByTestId('row-evidence')).toContainText('quillmark.dev');
@@ -105,7 +112,11 @@ test.describe('the newsletter experience', () => {
     expect(csv.data.find((record) => record.company === 'Tidewater Robotics')).toMatchObject({
       website: 'https://tidewaterrobotics.io/',
       crm_status: 'not-in-crm',
+      sponsored: '',
     });
+    if (statuses.has('Brightdesk')) {
+      expect(csv.data.find((record) => record.company === 'Brightdesk')).toMatchObject({ sponsored: 'yes' });
+    }
 
     // The added company is in the CRM now.
     const crm = new CrmPanel(page);

@@ -49,6 +49,13 @@ describe('resultRow: the row the table shows, built once from the link, the deci
     expect(resultRow({ ...link, score: -0.2 }, { name: 'Q', decidedBy: 'rules' }, undefined).confidence).toBe(0);
   });
 
+  it("marks a sponsor's row, and only a sponsor's, so the table and exports can say it was paid placement", () => {
+    const sponsor = resultRow({ ...link, kind: 'sponsor' }, { name: 'Quillmark', decidedBy: 'rules' }, undefined);
+    expect(sponsor.sponsored).toBe(true);
+    expect(Value.Check(ResultRowSchema, sponsor)).toBe(true);
+    expect('sponsored' in resultRow(link, { name: 'Quillmark', decidedBy: 'rules' }, undefined)).toBe(false);
+  });
+
   it('the schema refuses a row that lost a field or carries an unknown status', () => {
     const row = resultRow(link, { name: 'Quillmark', decidedBy: 'rules' }, undefined);
     const { host: _host, ...withoutHost } = row;

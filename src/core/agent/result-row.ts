@@ -41,6 +41,8 @@ export const ResultRowSchema = Type.Object({
   reason: Type.String(),
   /** The person moved it from the "Maybe" group into the table (added later: absent in older rows). */
   promoted: Type.Optional(Type.Boolean()),
+  /** The newsletter marks it as paid placement, a sponsor block (added later: absent in older rows). */
+  sponsored: Type.Optional(Type.Boolean()),
   /** Its domain passes for another (an IDN look-alike): the readable form, the one the browser resolves, why. */
   lookAlike: Type.Optional(Type.Object({ unicode: Type.String(), punycode: Type.String(), why: Type.String() })),
   /** What a correction of this row records: the link's identity and how the ranking saw it (added later). */
@@ -83,6 +85,7 @@ export function resultRow(link: LinkCandidate, pick: RowPick, match: MatchResult
     confidence: confidenceOf(link.score),
     decidedBy: pick.decidedBy,
     reason: [fallbackNote(pick.decidedBy), ...link.features].filter(Boolean).join('; '),
+    ...(link.kind === 'sponsor' ? { sponsored: true } : {}),
     ...(link.lookAlike
       ? { lookAlike: { unicode: link.lookAlike.unicode, punycode: link.lookAlike.punycode, why: link.lookAlike.why } }
       : {}),

@@ -54,6 +54,18 @@ describe('exports mark the rows the person promoted from Maybe', () => {
   });
 });
 
+describe('exports say which rows the newsletter marks as sponsors', () => {
+  const rows = [row(), row({ id: 'L2', name: 'Brightdesk', sponsored: true })];
+  it('in CSV and JSON', () => {
+    const parsed = Papa.parse<Record<string, string>>(rowsToCsv(rows), { header: true });
+    expect(parsed.data.map((record) => record['sponsored'])).toEqual(['', 'yes']);
+    expect((JSON.parse(rowsToJson(rows)) as Array<{ sponsored: boolean }>).map((item) => item.sponsored)).toEqual([
+      false,
+      true,
+    ]);
+  });
+});
+
 describe('exports', () => {
   const rows = [
     row({ name: 'Quillmark', url: 'https://quillmark.dev/', sentence: 'Quillmark raised, "big" round,\nyes.' }),

@@ -71,6 +71,7 @@ const CSV_COLUMNS = [
   'confidence',
   'decided_by',
   'promoted',
+  'sponsored',
 ] as const;
 
 function exportRecord(row: ResultRow): Record<(typeof CSV_COLUMNS)[number], string> {
@@ -86,6 +87,7 @@ function exportRecord(row: ResultRow): Record<(typeof CSV_COLUMNS)[number], stri
     confidence: row.confidence.toFixed(2),
     decided_by: row.decidedBy,
     promoted: row.promoted ? 'yes' : '',
+    sponsored: row.sponsored ? 'yes' : '',
   };
 }
 
@@ -111,6 +113,7 @@ export function rowsToJson(rows: readonly ResultRow[]): string {
       decidedBy: row.decidedBy,
       reason: row.reason,
       promoted: row.promoted === true,
+      sponsored: row.sponsored === true,
     })),
     null,
     2,
