@@ -23,7 +23,7 @@ export const SKIP_SENTENCES: Record<SkipReason, (count: number) => string> = {
     `${plural(n, 'message was', 'messages were')} deleted in Thunderbird (kept in the file until the folder is compacted).`,
   duplicate: (n) =>
     `${plural(n, 'message was a copy', 'messages were copies')} of one already read (the same Message-ID, e.g. under two Gmail labels).`,
-  unticked: (n) => `${plural(n, 'newsletter was', 'newsletters were')} from senders you unticked.`,
+  unticked: (n) => `${plural(n, 'newsletter was', 'newsletters were')} from senders left unticked.`,
   'no-headers': (n) => `${plural(n, 'message had', 'messages had')} no mail headers to judge by.`,
   'too-large': (n) => `${plural(n, 'file or message was', 'files or messages were')} too large to be a newsletter.`,
   'unsupported-file': (n) =>
