@@ -8,7 +8,7 @@
  */
 import Type from 'typebox';
 import { CorrectionBasisSchema } from '../corrections/correction.ts';
-import { nameKey } from '../crm/normalise.ts';
+import { nameKey } from '../crm/names.ts';
 import type { CrmStatus, MatchResult } from '../crm/types.ts';
 import { destinationDomain, type LinkCandidate } from '../links/types.ts';
 

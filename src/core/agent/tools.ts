@@ -7,7 +7,7 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import { addSeenCompany } from '../crm/newsletter-company.ts';
-import { nameKey } from '../crm/normalise.ts';
+import { nameKey } from '../crm/names.ts';
 import type { Company, CrmBackend, MatchResult } from '../crm/types.ts';
 import {
   companyWebsite,

@@ -1,11 +1,12 @@
 /**
  * One table across newsletters: every mention of a startup, merged by its registrable domain, or by its name when a
  * tracker hides the destination. Written over a minimal mention shape, so any producer of rows (the link report
- * today, the agent's rows tomorrow) can feed it; domains and names compare by the CRM's rules (`crm/normalise.ts`),
- * so "the same company" means the same thing here as in the CRM match.
+ * today, the agent's rows tomorrow) can feed it; domains and names compare by the CRM's rules (`crm/normalise.ts`,
+ * `crm/names.ts`), so "the same company" means the same thing here as in the CRM match.
  */
 import { getDomainWithoutSuffix } from 'tldts';
-import { nameKey, registrableDomain } from '../crm/normalise.ts';
+import { nameKey } from '../crm/names.ts';
+import { registrableDomain } from '../crm/normalise.ts';
 
 /** One startup mentioned once in one newsletter. */
 export interface Mention {

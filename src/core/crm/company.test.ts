@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch, companyFromDraft, InvalidCompanyError, splitList, unionTags, withAddedTags } from './company.ts';
+import { applyPatch, companyFromDraft, InvalidCompanyError, unionTags, withAddedTags } from './company.ts';
+import { splitList } from './list-field.ts';
 import type { Company, CompanyDraft } from './types.ts';
 
 let nextId = 0;

@@ -177,15 +177,3 @@ export function unionTags(current: readonly string[], added: readonly string[]):
 export function withAddedTags(company: Company, tags: readonly string[], now: number): Company {
   return { ...company, tags: unionTags(company.tags, tags), updatedAt: now };
 }
-
-const LIST_SEPARATOR = /[;,\n]/;
-
-/** A cell or a form field that holds a list (`acme.com; acme.io`, `seed, fintech`): its items, trimmed. */
-export function splitList(text: string): string[] {
-  if (!text) return [];
-  if (!LIST_SEPARATOR.test(text)) return text.trim() ? [text.trim()] : [];
-  return text
-    .split(LIST_SEPARATOR)
-    .map((part) => part.trim())
-    .filter(Boolean);
-}

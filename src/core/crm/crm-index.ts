@@ -10,7 +10,8 @@
  * (`matchAmong`) indexes the handful of records its broad search returned, so both give the same
  * verdict on the same records.
  */
-import { nameSimilarity, nameTokens, normaliseDomain } from './normalise.ts';
+import { nameSimilarity, nameTokens } from './names.ts';
+import { normaliseDomain } from './normalise.ts';
 import type { Company, MatchEvidence, MatchQuery, MatchResult } from './types.ts';
 
 /** Below this a name is not even a `possible` match. "stripe"/"stripes" is 0.91; "acme"/"acmes" 0.86. */

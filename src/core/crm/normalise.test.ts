@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  nameKey,
-  nameSimilarity,
-  nameTokens,
-  nameWords,
-  normaliseDomain,
-  normaliseTags,
-  registrableDomain,
-} from './normalise.ts';
+import { nameKey, nameSimilarity, nameTokens, nameWords } from './names.ts';
+import { normaliseDomain, normaliseTags, registrableDomain } from './normalise.ts';
 
 describe('normaliseDomain', () => {
   it.each([

@@ -4,7 +4,8 @@
  * call it directly. Limit: 5 requests per second per base; a 429 asks for 30 s of quiet.
  */
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
-import { nameWords, registrableDomain } from '../../core/crm/normalise.ts';
+import { nameWords } from '../../core/crm/names.ts';
+import { registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
 import { bearer, draftWebsite, readTags, readTime, RemoteCrmConnector, tagsValue } from './base.ts';
 import { isHttpUrl, RequestPacer, type CrmHints, type Transport } from './connection.ts';

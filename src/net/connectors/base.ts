@@ -4,7 +4,7 @@
  * whose records core's matcher judges (`matchAmong`, the local CRM's rules), and the readers
  * every CRM's answers need.
  */
-import { splitList } from '../../core/crm/company.ts';
+import { splitList } from '../../core/crm/list-field.ts';
 import { matchAmong } from '../../core/crm/crm-index.ts';
 import { registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery, MatchResult } from '../../core/crm/types.ts';

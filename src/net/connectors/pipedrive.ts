@@ -11,7 +11,8 @@
  */
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
 import { matchAmong } from '../../core/crm/crm-index.ts';
-import { nameWords, registrableDomain } from '../../core/crm/normalise.ts';
+import { nameWords } from '../../core/crm/names.ts';
+import { registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
 import { draftWebsite, readTags, readTime, RemoteCrmConnector } from './base.ts';
 import { isHttpUrl, RequestPacer, type CrmHints, type Transport } from './connection.ts';

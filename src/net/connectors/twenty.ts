@@ -7,7 +7,8 @@
  * Companies have no tags out of the box; a custom field can hold them (`tagsField`).
  */
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
-import { nameWords, registrableDomain } from '../../core/crm/normalise.ts';
+import { nameWords } from '../../core/crm/names.ts';
+import { registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
 import { bearer, draftWebsite, readTags, readTime, RemoteCrmConnector, tagsValue } from './base.ts';
 import { isHttpUrl, RequestPacer, type CrmHints, type Transport } from './connection.ts';

@@ -7,7 +7,7 @@
  * when the user switches to another section, and an import running meanwhile must still be there,
  * with its progress and its Cancel, when they come back.
  */
-import { splitList } from '../../core/crm/company.ts';
+import { splitList } from '../../core/crm/list-field.ts';
 import type { SearchPage } from '../../core/crm/crm-index.ts';
 import { planFromPreview, type CompanyField, type CsvImportPlan, type CsvPreview } from '../../core/crm/csv/types.ts';
 import type { Company, CompanyDraft } from '../../core/crm/types.ts';

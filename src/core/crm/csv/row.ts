@@ -4,7 +4,8 @@
  * instead of a company when the row cannot be one.
  */
 import { unescapeFormula } from '../../text/spreadsheet-csv.ts';
-import { companyFromDraft, type DraftRules, InvalidCompanyError, splitList } from '../company.ts';
+import { companyFromDraft, type DraftRules, InvalidCompanyError } from '../company.ts';
+import { splitList } from '../list-field.ts';
 import type { Company } from '../types.ts';
 import type { CompanyField, CsvImportPlan, CsvReadContext } from './types.ts';
 
