@@ -16,6 +16,7 @@ import {
   domainLabel,
   guessName,
   letterOrDigitChar,
+  looksLikeFullName,
   looksLikePerson,
   nameInHeadline,
   nameLikeAnchor,
@@ -92,6 +93,7 @@ export const namedSignals = [
   ['anchorHandle', 'a social handle (@…)'],
   ['anchorVersion', 'the anchor has a version number'],
   ['anchorPerson', 'the anchor names a person'],
+  ['anchorFullName', 'the anchor is a given name and a surname (Uma Roy)'],
   ['anchorAcronym', 'the anchor is a short acronym (AI, RL, GPUs)'],
   ['anchorNoLetters', 'the anchor has no letters (a time, a number)'],
   ['anchorModelName', 'the anchor is a model or version name (GPT-5, GLM-5.1)'],
@@ -505,6 +507,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (trimmed.startsWith('@')) vector.signal('anchorHandle');
   if (/\d+\.\d+/.test(trimmed)) vector.signal('anchorVersion');
   if (anchorName && (looksLikePerson(anchorName) || isFirstName(anchorName))) vector.signal('anchorPerson');
+  if (anchorName && looksLikeFullName(anchorName)) vector.signal('anchorFullName');
   if (anchorName && isPlace(anchorName)) vector.signal('anchorPlace');
   if (anchorWords.length === 1 && /^[\p{Lu}\d]{2,5}s?$/u.test(trimmed) && /\p{Lu}/u.test(trimmed)) {
     vector.signal('anchorAcronym');

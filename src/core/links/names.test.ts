@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { capitalisedPhrases, guessName, labelAsWritten, linkName, nameInHeadline, properName } from './names.ts';
+import {
+  capitalisedPhrases,
+  guessName,
+  labelAsWritten,
+  linkName,
+  looksLikeFullName,
+  nameInHeadline,
+  properName,
+} from './names.ts';
 import type { UnclassifiedLink } from './classify.ts';
 
 describe('capitalisedPhrases', () => {
@@ -22,6 +30,21 @@ describe('properName', () => {
     expect(properName('As')).toBe(false);
     expect(properName('However')).toBe(false);
     expect(properName('Via Reuters')).toBe(false);
+  });
+});
+
+describe('looksLikeFullName', () => {
+  it('reads a given name of many languages followed by a capitalised surname as a person', () => {
+    for (const person of ['Priya Raman', 'Jonas Weber', 'Lucia Ferri', 'Kwame Mensah']) {
+      expect(looksLikeFullName(person)).toBe(true);
+    }
+  });
+  it('leaves one-word names, longer phrases and non-names alone', () => {
+    // A one-word product name is often a given name somewhere: the full-name check never sees it.
+    expect(looksLikeFullName('Devin')).toBe(false);
+    expect(looksLikeFullName('Tidewater Robotics')).toBe(false);
+    expect(looksLikeFullName('Priya Raman and Friends Weekly')).toBe(false);
+    expect(looksLikeFullName('Priya RAMAN')).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@
  * Company names in a newsletter's words: capitalised runs, a phrase that spells a domain, a name-like anchor, the
  * subject of a headline or sentence, and the tests that tell a person, a title or a stock phrase from a name.
  */
-import { asciiOnly, isFirstName } from './data/index.ts';
+import { asciiOnly, isFirstName, isGivenName } from './data/index.ts';
 import type { UnclassifiedLink } from './classify.ts';
 import { remembered, rememberedLast } from './recent.ts';
 import { cut, genericAnchor, sentenceWords } from './signals.ts';
@@ -209,6 +209,16 @@ export function looksLikePerson(name: string): boolean {
     if (isFirstName(words[i] ?? '') && /^\p{Lu}\p{Ll}/u.test(words[i + 1] ?? '')) return true;
   }
   return false;
+}
+
+/**
+ * `Uma Roy`, `Jim Posen`: a given name from the wide list, then one or two capitalised words and nothing else.
+ * Essays link people by their full names as often as digests link companies by theirs.
+ */
+export function looksLikeFullName(name: string): boolean {
+  const words = name.split(/\s+/);
+  if (words.length < 2 || words.length > 3 || !isGivenName(words[0]!)) return false;
+  return words.slice(1).every((word) => /^\p{Lu}\p{Ll}+$/u.test(word));
 }
 
 /** `patriksvensson`, `jakewharton`: a given name followed by a surname. */

@@ -9,6 +9,7 @@ import appstores from './appstores.json';
 import bigco from './bigco.json';
 import code from './code.json';
 import firstNameList from './first-names.json';
+import givenNameList from './given-names.json';
 import images from './images.json';
 import institutions from './institutions.json';
 import investors from './investors.json';
@@ -123,4 +124,11 @@ const firstNames = new Set(firstNameList.names);
 
 export function isFirstName(word: string): boolean {
   return firstNames.has(word.toLowerCase());
+}
+
+const givenNames = new Set(givenNameList.names);
+
+/** A given name in any of many languages: wide enough that only the first word of a full name may be asked. */
+export function isGivenName(word: string): boolean {
+  return givenNames.has(word.toLowerCase());
 }
