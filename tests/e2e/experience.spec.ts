@@ -437,6 +437,9 @@ test.describe('the newsletter experience', () => {
       await app.trySample();
       await app.run();
       await app.screenshot(`results-${width}`);
+      // A row's last action is on screen, not clipped off the edge of a narrow card.
+      const rename = await app.rows.first().getByTestId('rename').boundingBox();
+      expect(rename && rename.x + rename.width, `a row's Rename is cut off at ${width}px`).toBeLessThanOrEqual(width);
       for (const section of ['crm', 'history', 'settings'] as const) {
         await app.show(section);
         await app.screenshot(`${section}-${width}`);
