@@ -42,27 +42,16 @@ describe('sortRows', () => {
   });
 });
 
-describe('exports mark the rows the person promoted from Maybe', () => {
-  const rows = [row(), row({ id: 'L2', name: 'Tiny Rocket', promoted: true })];
-  it('in CSV and JSON', () => {
+describe('exports mark the rows the person promoted from Maybe and the newsletter marks as sponsors', () => {
+  it.each([
+    ['promoted', { promoted: true }],
+    ['sponsored', { sponsored: true }],
+  ] as const)('%s, in CSV and JSON', (column, marked) => {
+    const rows = [row(), row({ id: 'L2', name: 'Tiny Rocket', ...marked })];
     const parsed = Papa.parse<Record<string, string>>(rowsToCsv(rows), { header: true });
-    expect(parsed.data.map((record) => record['promoted'])).toEqual(['', 'yes']);
-    expect((JSON.parse(rowsToJson(rows)) as Array<{ promoted: boolean }>).map((item) => item.promoted)).toEqual([
-      false,
-      true,
-    ]);
-  });
-});
-
-describe('exports say which rows the newsletter marks as sponsors', () => {
-  const rows = [row(), row({ id: 'L2', name: 'Brightdesk', sponsored: true })];
-  it('in CSV and JSON', () => {
-    const parsed = Papa.parse<Record<string, string>>(rowsToCsv(rows), { header: true });
-    expect(parsed.data.map((record) => record['sponsored'])).toEqual(['', 'yes']);
-    expect((JSON.parse(rowsToJson(rows)) as Array<{ sponsored: boolean }>).map((item) => item.sponsored)).toEqual([
-      false,
-      true,
-    ]);
+    expect(parsed.data.map((record) => record[column])).toEqual(['', 'yes']);
+    const json = JSON.parse(rowsToJson(rows)) as Array<Record<string, boolean>>;
+    expect(json.map((item) => item[column])).toEqual([false, true]);
   });
 });
 
