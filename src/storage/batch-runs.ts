@@ -37,6 +37,8 @@ export const SavedMentionSchema = Type.Object({
   newsletterName: Type.String(),
   date: Nullable(Type.String()),
   decidedBy: Type.Optional(Type.String()),
+  /** Added later: absent in older saved batches. */
+  sponsored: Type.Optional(Type.Boolean()),
 });
 
 /** Every `LinkKind`: a kind added to the links and not here makes saving a part fail to compile. */

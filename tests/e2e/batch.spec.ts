@@ -5,6 +5,7 @@ import { strToU8, zipSync } from 'fflate';
 import { expect, test } from './fixtures.ts';
 import { gmailRawJson, mbox } from '../../src/core/batch/test-messages.ts';
 import { mixedMbox, newsletterMessage, personalMessage, unsureMessage } from './batch-mail.ts';
+import { SAMPLE_NEWSLETTER_HTML } from '../../src/ui/job/sample-newsletter.ts';
 
 /** Written to disk, so choosing the file twice gives the same file (same date): "continue" recognises it. */
 function writeFixture(name: string, content: string | Uint8Array): string {
@@ -75,10 +76,10 @@ test('an mbox of newsletters and personal mail: senders with counts, one unticke
   await page.getByTestId('batch-export-csv').click();
   const csv = readFileSync((await (await csvDownload).path())!, 'utf8');
   expect(csv.split('\r\n')[0]).toBe(
-    'name,website,link,domain,mentions,newsletters,first_seen,last_seen,new,sentence,sources',
+    'name,website,link,domain,mentions,newsletters,first_seen,last_seen,new,sponsored,sentence,sources',
   );
   expect(csv).toContain(
-    'Quillmate,https://quillmate.io/,https://quillmate.io/,quillmate.io,32,2,2025-01-01,2025-01-28,yes,',
+    'Quillmate,https://quillmate.io/,https://quillmate.io/,quillmate.io,32,2,2025-01-01,2025-01-28,yes,no,',
   );
 
   const digestDownload = page.waitForEvent('download');
@@ -212,6 +213,28 @@ test('several .eml files, a .zip and a folder; a file that is not an mbox is a s
   await page.getByTestId('batch-run').click();
   await expect(page.getByTestId('batch-status')).toHaveText('Done');
   await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions')).toHaveText('6');
+  expect(consoleWatch.errors).toEqual([]);
+});
+
+test('a saved web page among the files: its sponsor is marked as paid placement in the table and the CSV', async ({
+  page,
+  consoleWatch,
+}) => {
+  const html = writeFixture('pages/frontier-42.html', SAMPLE_NEWSLETTER_HTML);
+  await openBatch(page);
+  await page.getByTestId('batch-files-input').setInputFiles([html]);
+  await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-status')).toHaveText('Done');
+  // Brightdesk ("Sponsored by Brightdesk") is the one paid placement; the editorial startups are not marked.
+  await expect(row(page, 'domain:brightdesk.example').getByTestId('batch-row-sponsored')).toHaveText(
+    'sponsor in 1 issue',
+  );
+  await expect(page.getByTestId('batch-row-sponsored')).toHaveCount(1);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('batch-export-csv').click();
+  const csv = readFileSync(await (await download).path(), 'utf8');
+  expect(csv.split('\r\n')[0]).toContain(',new,sponsored,');
+  expect(csv.split('\r\n').find((line) => line.startsWith('Brightdesk,'))).toContain(',yes,yes,');
   expect(consoleWatch.errors).toEqual([]);
 });
 

@@ -48,6 +48,7 @@ export function mentionOf(
     newsletterName: newsletter.newsletterName,
     date: newsletter.date,
     ...(pick ? { decidedBy: pick.decidedBy } : {}),
+    ...(link.kind === 'sponsor' ? { sponsored: true } : {}),
   };
 }
 

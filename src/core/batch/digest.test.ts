@@ -1,7 +1,9 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { markdownDigest, markdownText, mergedToCsv, mergedToJson, themeOf } from './digest.ts';
-import { markNew, type Mention, mergeMentions } from './merge.ts';
+import { linkCandidate } from '../bench/sandbox.ts';
+import { mentionOf } from './batch-judge.ts';
+import { markNew, type Mention, mergeMentions, sponsoredIn } from './merge.ts';
 
 const mention = (
   name: string,
@@ -46,6 +48,7 @@ describe('mergedToCsv', () => {
       'first_seen',
       'last_seen',
       'new',
+      'sponsored',
       'sentence',
       'sources',
     ]);
@@ -59,6 +62,7 @@ describe('mergedToCsv', () => {
       '2025-01-06',
       '2025-01-08',
       'yes',
+      'no',
       'Quillmate closed its seed round for its LLM agents.',
       'Example Weekly (2025-01-06); Deal Digest (2025-01-08)',
     ]);
@@ -88,6 +92,30 @@ describe('a startup seen only behind a tracker', () => {
 
   it("is not linked in a digest: the tracker's link would share the reader's own id with whoever clicks it", () => {
     expect(markdownDigest(tracked)).toContain('- **Loomwise** — Loomwise raised $2M.');
+  });
+});
+
+describe('a startup a newsletter ran as a sponsor', () => {
+  const newsletter = { newsletterId: 'mid:1@deal-digest', newsletterName: 'Deal Digest', date: '2025-01-06' };
+  const brightdesk = linkCandidate({ id: 'L4', domain: 'brightdesk.io', kind: 'sponsor', name: 'Brightdesk' });
+  const sponsored = markNew(
+    mergeMentions([
+      mentionOf(brightdesk, newsletter),
+      mentionOf({ ...brightdesk, kind: 'startup' }, { ...newsletter, newsletterId: 'mid:2@other-weekly' }),
+    ]),
+    {},
+  );
+
+  it('says in how many issues it was paid placement, and the exports carry it per row and per source', () => {
+    expect(sponsoredIn(sponsored[0]!)).toBe(1);
+    const [row] = Papa.parse<Record<string, string>>(mergedToCsv(sponsored), { header: true }).data;
+    expect(row).toMatchObject({ name: 'Brightdesk', sponsored: 'yes' });
+    const [json] = JSON.parse(mergedToJson(sponsored)) as Array<{
+      sponsored: boolean;
+      sources: { sponsored: boolean }[];
+    }>;
+    expect(json?.sponsored).toBe(true);
+    expect(json?.sources.map((source) => source.sponsored)).toEqual([true, false]);
   });
 });
 

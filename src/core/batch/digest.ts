@@ -7,7 +7,7 @@
 import { companyWebsite } from '../links/types.ts';
 import { writeCsv } from '../text/spreadsheet-csv.ts';
 import themeData from './data/themes.json';
-import type { MergedStartup } from './merge.ts';
+import { sponsoredIn, type MergedStartup } from './merge.ts';
 
 const CSV_COLUMNS = [
   'name',
@@ -19,6 +19,7 @@ const CSV_COLUMNS = [
   'first_seen',
   'last_seen',
   'new',
+  'sponsored',
   'sentence',
   'sources',
 ] as const;
@@ -51,6 +52,7 @@ export function mergedToCsv(table: readonly MergedStartup[]): string {
     day(startup.firstSeen),
     day(startup.lastSeen),
     startup.isNew ? 'yes' : 'no',
+    sponsoredIn(startup) > 0 ? 'yes' : 'no',
     sentenceOf(startup),
     sourcesText(startup),
   ]);
@@ -69,12 +71,14 @@ export function mergedToJson(table: readonly MergedStartup[]): string {
       firstSeen: startup.firstSeen,
       lastSeen: startup.lastSeen,
       isNew: startup.isNew,
+      sponsored: sponsoredIn(startup) > 0,
       sources: startup.sources.map((source) => ({
         newsletter: source.newsletterName,
         date: source.date,
         sentence: source.context,
         url: source.url,
         decidedBy: source.decidedBy ?? 'rules',
+        sponsored: source.sponsored === true,
       })),
     })),
     null,

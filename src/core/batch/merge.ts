@@ -24,6 +24,8 @@ export interface Mention {
   date: string | null;
   /** Who called it a startup when a model was asked (`model, confirmed by a second sample`); absent: the rules. */
   decidedBy?: string;
+  /** The newsletter marks it as paid placement (a sponsor block); absent: editorial. */
+  sponsored?: boolean;
 }
 
 export interface MentionSource {
@@ -33,6 +35,7 @@ export interface MentionSource {
   context: string;
   url: string;
   decidedBy?: string;
+  sponsored?: boolean;
 }
 
 export interface MergedStartup {
@@ -122,6 +125,7 @@ export class StartupMerger {
         context: mention.context,
         url: mention.url,
         ...(mention.decidedBy ? { decidedBy: mention.decidedBy } : {}),
+        ...(mention.sponsored ? { sponsored: true } : {}),
       });
     }
   }
@@ -201,4 +205,9 @@ export function markNew(table: readonly MergedStartup[], rule: NewSince): Merged
       !(rule.seenKeys?.has(startup.key) ?? false) &&
       (rule.since === undefined || (startup.firstSeen !== null && startup.firstSeen >= rule.since)),
   }));
+}
+
+/** How many of its mentions (one per newsletter issue) ran it as paid placement, a sponsor. */
+export function sponsoredIn(startup: Pick<MergedStartup, 'sources'>): number {
+  return startup.sources.filter((source) => source.sponsored).length;
 }
