@@ -106,7 +106,7 @@ describe('a startup a newsletter ran as a sponsor', () => {
     {},
   );
 
-  it('says in how many issues it was paid placement, and the exports carry it per row and per source', () => {
+  it('says in how many issues it was paid placement; the exports carry it per row and per source, the digest per line', () => {
     expect(sponsoredIn(sponsored[0]!)).toBe(1);
     const [row] = Papa.parse<Record<string, string>>(mergedToCsv(sponsored), { header: true }).data;
     expect(row).toMatchObject({ name: 'Brightdesk', sponsored: 'yes' });
@@ -116,6 +116,7 @@ describe('a startup a newsletter ran as a sponsor', () => {
     }>;
     expect(json?.sponsored).toBe(true);
     expect(json?.sources.map((source) => source.sponsored)).toEqual([true, false]);
+    expect(markdownDigest(sponsored)).toContain('_(Deal Digest; 2 mentions; sponsor)_');
   });
 });
 

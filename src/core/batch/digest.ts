@@ -160,7 +160,9 @@ function digestLine(startup: MergedStartup): string {
   const sentence = sentenceOf(startup);
   const where = [...new Set(startup.sources.map((source) => source.newsletterName))].map(markdownText).join(', ');
   const count = startup.mentions === 1 ? '1 mention' : `${startup.mentions} mentions`;
-  return `- **${link}**${sentence ? ` — ${markdownText(sentence)}` : ''} _(${where}; ${count})_`;
+  // Colleagues reading the digest should know which names were paid for rather than picked by the editor.
+  const sponsored = sponsoredIn(startup) > 0 ? '; sponsor' : '';
+  return `- **${link}**${sentence ? ` — ${markdownText(sentence)}` : ''} _(${where}; ${count}${sponsored})_`;
 }
 
 export function markdownDigest(table: readonly MergedStartup[], options: DigestOptions = {}): string {
