@@ -91,4 +91,12 @@ describe('what the other links under a heading are doing', () => {
     // Alone under its heading, a link has no neighbours to go by.
     expect(signalIn([wrapped('Solo', 'Solo raised $1M.', 'Other')], 'sectionNewsShare')).toEqual([null]);
   });
+
+  it("reads a sentence's funding words as the company's, not those of a person the sentence introduces", () => {
+    const sentence = 'Ada Byron, cofounder of Quillmate, said Quillmate raised $4M for release notes.';
+    const links = [wrapped('Ada Byron', sentence, 'Talks'), wrapped('Quillmate', sentence, 'Talks')];
+    expect(signalIn(links, 'personAppositive')).toEqual([1, null]);
+    expect(signalIn(links, 'sentenceFunding')).toEqual([null, 1]);
+    expect(signalIn(links, 'sentenceMoney')).toEqual([null, 1]);
+  });
 });

@@ -541,11 +541,9 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     vector.signal('ownSiteInSentence');
   }
   const sentence = doc.wordsBySentence.get(context) ?? sentenceWords(context);
-  if (sentence.funding) vector.signal('sentenceFunding');
-  if (sentence.money) vector.signal('sentenceMoney');
-  if (sentence.launch) vector.signal('sentenceLaunch');
   const name = anchorName ?? (trimmed.length <= 80 ? trimmed : '');
   const at = name.length >= 2 ? context.indexOf(name) : -1;
+  let introducedAsPerson = false;
   if (at >= 0) {
     const before = context.slice(Math.max(0, at - 40), at);
     const after = context.slice(at + name.length, at + name.length + 40);
@@ -556,7 +554,10 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
     if (listWords.test(before)) vector.signal('listedAmong');
     if (roleBefore.test(before) || roleAfter.test(after)) vector.signal('roleNearby');
-    if (personAfter.test(after) || personClauseAfter.test(after)) vector.signal('personAppositive');
+    if (personAfter.test(after) || personClauseAfter.test(after)) {
+      vector.signal('personAppositive');
+      introducedAsPerson = true;
+    }
     if (sourceWords.test(before)) vector.signal('sourceBefore');
     if (writingWords.test(before)) vector.signal('writingBefore');
     const left = tokens(before.slice(-30)).slice(-2);
@@ -565,6 +566,13 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (left.length > 1) vector.word('left2', left.join(' '));
     if (right.length > 0) vector.word('right1', right[0]!);
     if (right.length > 1) vector.word('right2', right.join(' '));
+  }
+  // `Uma Roy, cofounder of Succinct, raised…`: once the sentence introduces the anchor as a person, its funding and
+  // launch words are about that person's company, which has a link of its own.
+  if (!introducedAsPerson) {
+    if (sentence.funding) vector.signal('sentenceFunding');
+    if (sentence.money) vector.signal('sentenceMoney');
+    if (sentence.launch) vector.signal('sentenceLaunch');
   }
   const stated = statesDomain(text, both, doc.senderLabels);
   if (stated) vector.signal('statedDomain');
