@@ -111,6 +111,31 @@ test('adds a company by hand and deletes it only after confirmation', async ({ p
   await expect(page.getByTestId('crm-empty')).toBeVisible();
 });
 
+test('on a phone each company is a card: its name keeps the width, and the page does not scroll sideways', async ({
+  page,
+}) => {
+  const crm = new CrmPanel(page);
+  await crm.open();
+  await crm.chooseCsv(
+    'companies.csv',
+    [
+      'Company name,Website,Tags',
+      'Tidewater Robotics International Holdings,https://tidewater-robotics-international-holdings.io/,robotics',
+      'Okapi,,health',
+    ].join('\n'),
+  );
+  await crm.importAs('replace');
+  await expect(crm.count).toContainText('2 companies');
+  await page.setViewportSize({ width: 375, height: 812 });
+  for (const row of await crm.rows.all()) {
+    // In a table the Edit and Delete buttons left the name a column one or two letters wide.
+    const name = await row.locator('th').boundingBox();
+    expect(name!.width, 'the name is squeezed').toBeGreaterThan(250);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await page.screenshot({ path: 'test-results/screenshots/crm-companies-375.png', fullPage: true });
+});
+
 test('bad files get a clear message and leave the CRM as it was', async ({ page }) => {
   const crm = new CrmPanel(page);
   await crm.open();
