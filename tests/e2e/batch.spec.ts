@@ -89,10 +89,13 @@ test('an mbox of newsletters and personal mail: senders with counts, one unticke
 
   // The CRM: every row is checked, and nothing is written without a confirmation.
   await expect(row(page, 'domain:quillmate.io').getByTestId('batch-row-crm')).toContainText('New');
-  // On a phone the table scrolls sideways; a row's Add keeps its word on one line (it once stood as A, d, d).
+  // On a phone each startup is a card: its mentions are on screen, and Add keeps its word on one line (in the
+  // table, the mentions sat off to the right and Add stood as A, d, d).
   await page.setViewportSize({ width: 375, height: 812 });
   const phoneAdd = await row(page, 'domain:quillmate.io').getByTestId('batch-row-add').boundingBox();
   expect(phoneAdd!.width, 'Add is wider than tall at 375 px').toBeGreaterThan(phoneAdd!.height);
+  const phoneMentions = await row(page, 'domain:quillmate.io').getByTestId('batch-row-mentions').boundingBox();
+  expect(phoneMentions!.x + phoneMentions!.width, 'the mentions are off screen at 375 px').toBeLessThanOrEqual(375);
   await page.setViewportSize({ width: 1280, height: 720 });
   await row(page, 'domain:quillmate.io').getByTestId('batch-row-add').click();
   const dialog = page.getByTestId('batch-confirm-add');
