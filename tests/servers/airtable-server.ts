@@ -1,8 +1,8 @@
 /**
  * A local server speaking Airtable's documented REST shapes (airtable.com/developers/web/api):
  * `GET/POST /v0/{baseId}/{table}`, `GET/PATCH /v0/{baseId}/{table}/{recordId}`, Bearer personal
- * access tokens, `filterByFormula` (the subset Sift sends: `FIND("text",LOWER({Field}))`, alone or
- * inside `OR(…)`), `fields[]`, `maxRecords`, `pageSize`/`offset`, `typecast`, Airtable's error
+ * access tokens, `filterByFormula` (the subset Sift sends: `FIND("text",LOWER({Field}))` and
+ * `LOWER(TRIM({Field}))="text"`, alone or inside `OR(…)`), `fields[]`, `maxRecords`, `pageSize`/`offset`, `typecast`, Airtable's error
  * bodies, and its limit of 5 requests per second per base (429 `RATE_LIMIT_REACHED`).
  */
 import {
@@ -89,11 +89,10 @@ export async function startAirtableServer(options: AirtableServerOptions): Promi
       if (badField)
         return error(422, 'INVALID_FILTER_BY_FORMULA', `Unknown field names: ${badField.field.toLowerCase()}`);
       matching = records.filter((record) =>
-        clauses.some((clause) =>
-          String(record.fields[clause.field] ?? '')
-            .toLowerCase()
-            .includes(clause.text),
-        ),
+        clauses.some((clause) => {
+          const value = String(record.fields[clause.field] ?? '').toLowerCase();
+          return clause.whole ? value.trim() === clause.text : value.includes(clause.text);
+        }),
       );
     }
     const maxRecords = Number(params.get('maxRecords') ?? Infinity);
@@ -157,14 +156,19 @@ function pickFields(fields: Record<string, unknown>, names: string[]): Record<st
   return Object.fromEntries(Object.entries(fields).filter(([name]) => names.includes(name)));
 }
 
-/** `FIND("a",LOWER({F}))` or `OR(FIND(…),FIND(…))` → clauses; null for anything else. */
-function parseFormula(formula: string): { text: string; field: string }[] | null {
-  const clause = /FIND\("((?:[^"\\]|\\.)*)",LOWER\(\{([^}]+)\}\)\)/g;
+/**
+ * `FIND("a",LOWER({F}))` (F contains a), `LOWER(TRIM({F}))="a"` (F is a, whole), or several inside `OR(…)` →
+ * clauses; null for anything else.
+ */
+function parseFormula(formula: string): { text: string; field: string; whole: boolean }[] | null {
+  const clause = /FIND\("((?:[^"\\]|\\.)*)",LOWER\(\{([^}]+)\}\)\)|LOWER\(TRIM\(\{([^}]+)\}\)\)="((?:[^"\\]|\\.)*)"/g;
   const inner = /^OR\((.*)\)$/s.exec(formula)?.[1] ?? formula;
-  const clauses: { text: string; field: string }[] = [];
+  const clauses: { text: string; field: string; whole: boolean }[] = [];
   let rest = inner;
   for (const match of inner.matchAll(clause)) {
-    clauses.push({ text: match[1]!.replace(/\\(.)/g, '$1'), field: match[2]! });
+    const whole = match[3] !== undefined;
+    const text = (whole ? match[4]! : match[1]!).replace(/\\(.)/g, '$1');
+    clauses.push({ text, field: whole ? match[3]! : match[2]!, whole });
     rest = rest.replace(match[0], '');
   }
   return clauses.length > 0 && rest.replace(/,/g, '').trim() === '' ? clauses : null;

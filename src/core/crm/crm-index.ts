@@ -10,7 +10,7 @@
  * (`matchAmong`) indexes the handful of records its broad search returned, so both give the same
  * verdict on the same records.
  */
-import { nameSimilarity, nameTokens } from './names.ts';
+import { MIN_LEADING_NAME, nameSimilarity, nameTokens } from './names.ts';
 import { normaliseDomain } from './normalise.ts';
 import type { Company, MatchEvidence, MatchQuery, MatchResult } from './types.ts';
 
@@ -20,8 +20,6 @@ export const POSSIBLE_NAME_SCORE = 0.85;
 const MAX_BUCKET = 200;
 /** Upper bound of fuzzy comparisons per lookup, so a pathological name cannot make a lookup slow. */
 const MAX_CANDIDATES = 300;
-/** A shorter name than this ("AI", "Go", "Box") is matched by its leading words to too many others. */
-const MIN_LEADING_NAME = 4;
 
 export class DuplicateDomainError extends Error {
   override name = 'DuplicateDomainError';

@@ -117,6 +117,27 @@ export function nameWords(name: string | null | undefined): string {
   return nameTokens(name).join(' ');
 }
 
+/** A shorter name than this ("AI", "Go", "Box") is matched by its leading words to too many others. */
+export const MIN_LEADING_NAME = 4;
+
+/** Leading names asked of a remote CRM per name: enough for "Linear Capital Partners" → "linear capital". */
+const MAX_LEADING_NAMES = 2;
+
+/**
+ * The leading words of a name that could be a company's whole name in a CRM (`Okapi Health` → `okapi`), shortest
+ * first: what to ask a remote CRM for besides the full name, so the matcher's "first words match" rule (a CRM that
+ * keeps the short name) sees that record. A remote text search for the full name never returns the shorter one.
+ */
+export function leadingNames(name: string | null | undefined): string[] {
+  const tokens = nameTokens(name);
+  const names: string[] = [];
+  for (let count = 1; count < tokens.length && names.length < MAX_LEADING_NAMES; count++) {
+    const words = tokens.slice(0, count);
+    if (words.join('').length >= MIN_LEADING_NAME) names.push(words.join(' '));
+  }
+  return names;
+}
+
 /**
  * The key two names must share to be "the same name": tokens run together, so "Acme Robotics",
  * "AcmeRobotics, Inc." and "Acmé Robotics GmbH" all give `acmerobotics`.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameKey, nameSimilarity, nameTokens, nameWords } from './names.ts';
+import { leadingNames, nameKey, nameSimilarity, nameTokens, nameWords } from './names.ts';
 import { normaliseDomain, normaliseTags, registrableDomain } from './normalise.ts';
 
 describe('normaliseDomain', () => {
@@ -64,6 +64,16 @@ describe('nameKey', () => {
     expect(nameWords('Acmé Robotics, Inc.')).toBe('acme robotics');
     expect(nameWords('The Labs')).toBe('labs');
     expect(nameWords(null)).toBe('');
+  });
+
+  it('gives the leading names a CRM may keep instead of the whole one, shortest first and none too short', () => {
+    expect(leadingNames('Okapi Health')).toEqual(['okapi']);
+    expect(leadingNames('The Linear Capital Partners Fund, Inc.')).toEqual(['linear', 'linear capital']);
+    // "AI" and "Go" alone would match half a CRM; a one-word name has no shorter form.
+    expect(leadingNames('AI Fund Partners')).toEqual(['ai fund']);
+    expect(leadingNames('Go Robotics')).toEqual([]);
+    expect(leadingNames('Stripe, Inc.')).toEqual([]);
+    expect(leadingNames(undefined)).toEqual([]);
   });
 });
 

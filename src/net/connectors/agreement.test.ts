@@ -26,6 +26,7 @@ const COMPANIES = [
   { name: 'Pages Co', website: 'https://pages.github.io' },
   { name: 'Stripe', website: 'https://stripe.com' },
   { name: 'The Browser Company', website: 'https://thebrowser.company' },
+  { name: 'Okapi', website: '' },
 ];
 
 const CASES: [string, MatchQuery][] = [
@@ -38,6 +39,7 @@ const CASES: [string, MatchQuery][] = [
   ['another site on that private suffix', { domain: 'other.github.io', name: 'Other Pages' }],
   ['a name that is mostly noise words', { domain: 'thebrowser.company', name: 'The Browser Company' }],
   ['an unknown company', { domain: 'globex.com', name: 'Globex' }],
+  ['a CRM that keeps the short name, and a link that hides its domain', { name: 'Okapi Health' }],
   ['a domain under no real suffix, and a near name', { domain: 'acme.notarealtld', name: 'Acme Robotic' }],
 ];
 
@@ -140,6 +142,7 @@ describe('a local CRM and each remote connector agree on the same companies', ()
       'not-in-crm',
       'in-crm',
       'not-in-crm',
+      'possible',
       'possible',
     ]);
   });

@@ -4,7 +4,7 @@
  * call it directly. Limit: 5 requests per second per base; a 429 asks for 30 s of quiet.
  */
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
-import { nameWords } from '../../core/crm/names.ts';
+import { leadingNames, nameWords } from '../../core/crm/names.ts';
 import { registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
 import { bearer, draftWebsite, readTags, readTime, RemoteCrmConnector, tagsValue } from './base.ts';
@@ -138,6 +138,10 @@ export class AirtableConnector extends RemoteCrmConnector {
     if (domain) clauses.push(`FIND(${formulaString(domain)},LOWER({${this.#settings.websiteField}}))`);
     const name = nameWords(query.name);
     if (name.length >= 2) clauses.push(`FIND(${formulaString(name)},LOWER({${this.#settings.nameField}}))`);
+    // A record that keeps only the name's first words ("Okapi" for "Okapi Health"), and nothing broader.
+    for (const leading of leadingNames(query.name)) {
+      clauses.push(`LOWER(TRIM({${this.#settings.nameField}}))=${formulaString(leading)}`);
+    }
     return clauses;
   }
 

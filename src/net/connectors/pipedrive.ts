@@ -11,7 +11,7 @@
  */
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
 import { matchAmong } from '../../core/crm/crm-index.ts';
-import { nameWords } from '../../core/crm/names.ts';
+import { leadingNames, nameKey, nameWords } from '../../core/crm/names.ts';
 import { registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
 import { draftWebsite, readTags, readTime, RemoteCrmConnector } from './base.ts';
@@ -90,6 +90,11 @@ export class PipedriveConnector extends RemoteCrmConnector {
     const domainHit = found.length > 0 && matchAmong([query], found)[0]!.status === 'in-crm';
     const name = nameWords(query.name);
     if (!domainHit && name.length >= MIN_TERM) found.push(...(await this.#search(name, 'name', null)));
+    // A record that keeps only the name's first words ("Okapi" for "Okapi Health") is not in the results for the
+    // whole name: ask for it by exact name, only when nothing better came back.
+    if (!domainHit && !found.some((company) => nameKey(company.name) === nameKey(query.name))) {
+      for (const leading of leadingNames(query.name)) found.push(...(await this.#search(leading, 'name', null, true)));
+    }
     return found;
   }
 
@@ -123,10 +128,16 @@ export class PipedriveConnector extends RemoteCrmConnector {
     return this.#company(this.#organization(this.#data(answer)));
   }
 
-  async #search(term: string, fields: 'name' | 'custom_fields', domain: string | null): Promise<Company[]> {
+  async #search(
+    term: string,
+    fields: 'name' | 'custom_fields',
+    domain: string | null,
+    exactMatch = false,
+  ): Promise<Company[]> {
     const url = this.#url('/api/v2/organizations/search');
     url.searchParams.set('term', term);
     url.searchParams.set('fields', fields);
+    if (exactMatch) url.searchParams.set('exact_match', 'true');
     url.searchParams.set('limit', '20');
     const data = this.#data(await this.send(url)) as { items?: unknown };
     if (!Array.isArray(data.items)) throw this.unexpected('data.items');

@@ -7,6 +7,7 @@
  * text, so a company name cannot change the shape of a request.
  */
 import { companyFromRecord } from '../../core/crm/company.ts';
+import { leadingNames, nameKey } from '../../core/crm/names.ts';
 import { registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
 import { draftWebsite, readTags, RemoteCrmConnector } from './base.ts';
@@ -121,25 +122,38 @@ export class RestConnector extends RemoteCrmConnector {
   }
 
   async #search(query: MatchQuery, retryOnRateLimit = true): Promise<Company[]> {
-    const { searchByDomainUrl, searchByNameUrl, resultsPath } = this.#settings;
+    const { searchByDomainUrl, searchByNameUrl } = this.#settings;
     const domain = registrableDomain(query.domain);
     const name = query.name?.trim() ?? '';
     const urls: string[] = [];
     if (domain && searchByDomainUrl) urls.push(fillUrl(searchByDomainUrl, { domain }));
     if (name && searchByNameUrl) urls.push(fillUrl(searchByNameUrl, { name }));
     const companies: Company[] = [];
-    for (const url of urls) {
-      const list = readPath(await this.send(new URL(url), { retryOnRateLimit }), resultsPath);
-      if (!Array.isArray(list)) {
-        throw new ConnectorError(
-          'bad-response',
-          `The search answer has no list at “${resultsPath || '(the whole answer)'}”.`,
-          'Set “Path to results” to where the list of records is, e.g. data.items.',
-        );
+    for (const url of urls) companies.push(...(await this.#searchAt(url, retryOnRateLimit)));
+    // A record that keeps only the name's first words ("Okapi" for "Okapi Health") may not be in the results for
+    // the whole name: ask for it too, unless a record of that domain or of that very name came back.
+    const settled = companies.some(
+      (company) => (domain !== null && company.domain === domain) || nameKey(company.name) === nameKey(name),
+    );
+    if (name && searchByNameUrl && !settled) {
+      for (const leading of leadingNames(name)) {
+        companies.push(...(await this.#searchAt(fillUrl(searchByNameUrl, { name: leading }), retryOnRateLimit)));
       }
-      companies.push(...list.map((record) => this.#company(record)));
     }
     return companies;
+  }
+
+  async #searchAt(url: string, retryOnRateLimit: boolean): Promise<Company[]> {
+    const { resultsPath } = this.#settings;
+    const list = readPath(await this.send(new URL(url), { retryOnRateLimit }), resultsPath);
+    if (!Array.isArray(list)) {
+      throw new ConnectorError(
+        'bad-response',
+        `The search answer has no list at “${resultsPath || '(the whole answer)'}”.`,
+        'Set “Path to results” to where the list of records is, e.g. data.items.',
+      );
+    }
+    return list.map((record) => this.#company(record));
   }
 
   #company(record: unknown): Company {

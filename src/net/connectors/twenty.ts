@@ -7,7 +7,7 @@
  * Companies have no tags out of the box; a custom field can hold them (`tagsField`).
  */
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
-import { nameWords } from '../../core/crm/names.ts';
+import { leadingNames, nameWords } from '../../core/crm/names.ts';
 import { registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
 import { bearer, draftWebsite, readTags, readTime, RemoteCrmConnector, tagsValue } from './base.ts';
@@ -159,6 +159,8 @@ function filtersFor(query: MatchQuery): string[] {
   if (domain) filters.push(`domainName.primaryLinkUrl[ilike]:${filterString(`%${domain}%`)}`);
   const name = nameWords(query.name);
   if (name.length >= 2) filters.push(`name[ilike]:${filterString(`%${name}%`)}`);
+  // A record that keeps only the name's first words ("Okapi" for "Okapi Health"): no wildcard, so nothing broader.
+  for (const leading of leadingNames(query.name)) filters.push(`name[ilike]:${filterString(leading)}`);
   return filters;
 }
 
