@@ -1,7 +1,7 @@
 /**
  * A local server speaking Pipedrive's documented API v2 shapes (developers.pipedrive.com):
  * `GET/POST /api/v2/organizations`, `GET/PATCH /api/v2/organizations/{id}`,
- * `GET /api/v2/organizations/search?term=&fields=name|custom_fields&exact_match=`, the `api_token` query
+ * `GET /api/v2/organizations/search?term=&fields=name|custom_fields`, the `api_token` query
  * parameter, `{ success, data }` answers, search items as `{ result_score, item }` with matched
  * custom field values as a list, and terms shorter than 2 characters refused with 400.
  */
@@ -89,14 +89,11 @@ export async function startPipedriveServer(options: PipedriveServerOptions): Pro
     const term = (request.url.searchParams.get('term') ?? '').toLowerCase();
     if (term.length < 2) return failure(400, 'term must be at least 2 characters long');
     const fields = (request.url.searchParams.get('fields') ?? 'name').split(',');
-    // exact_match: "only full exact matches against the given term are returned; it is not case sensitive".
-    const exact = request.url.searchParams.get('exact_match') === 'true';
-    const hits = (value: string) => (exact ? value.toLowerCase() === term : value.toLowerCase().includes(term));
     const items = organizations.flatMap((organization) => {
-      const nameHit = fields.includes('name') && hits(organization.name);
+      const nameHit = fields.includes('name') && organization.name.toLowerCase().includes(term);
       const customHits = fields.includes('custom_fields')
         ? Object.values(organization.custom_fields).filter(
-            (value): value is string => typeof value === 'string' && hits(value),
+            (value): value is string => typeof value === 'string' && value.toLowerCase().includes(term),
           )
         : [];
       if (!nameHit && customHits.length === 0) return [];

@@ -93,6 +93,25 @@ describe('Pipedrive connector against a local server speaking Pipedrive’s docu
     expect(searches).toEqual(['custom_fields:acme.com', 'custom_fields:beta.io', 'name:beta']);
   });
 
+  it('asks for a name by its first words, which finds the record that keeps only those; by the whole name too when that answer is cut at the limit', async () => {
+    const server = await startPipedriveServer({
+      apiToken: TOKEN,
+      customFieldKeys: [WEBSITE],
+      organizations: [
+        pipedriveOrganization(1, 'Okapi', {}),
+        ...Array.from({ length: 25 }, (_, i) => pipedriveOrganization(10 + i, `Data Vault ${i}`, {})),
+        pipedriveOrganization(99, 'Data Robotics', {}),
+      ],
+    });
+    servers.push(server);
+    const [okapi, data] = await connect(server).matchMany([{ name: 'Okapi Health' }, { name: 'Data Robotics' }]);
+    expect(okapi).toMatchObject({ status: 'possible', company: { id: '1' } });
+    expect(data).toMatchObject({ company: { id: '99' } });
+    const searches = server.requests.map((request) => request.url.searchParams.get('term'));
+    // "data" finds 26 records, more than one answer holds: the whole name is asked for next.
+    expect(searches).toEqual(['okapi', 'data', 'data robotics']);
+  });
+
   it('without a website field, names are all it can search', async () => {
     const [acme] = await connect(await pipedrive(), { websiteField: '' }).matchMany([
       { domain: 'acme.com', name: 'Acme Robotics' },

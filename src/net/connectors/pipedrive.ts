@@ -11,7 +11,7 @@
  */
 import { companyFromRecord, unionTags } from '../../core/crm/company.ts';
 import { matchAmong } from '../../core/crm/crm-index.ts';
-import { leadingNames, nameKey, nameWords } from '../../core/crm/names.ts';
+import { leadingNames, nameWords } from '../../core/crm/names.ts';
 import { registrableDomain } from '../../core/crm/normalise.ts';
 import type { Company, CompanyDraft, MatchQuery } from '../../core/crm/types.ts';
 import { draftWebsite, readTags, readTime, RemoteCrmConnector } from './base.ts';
@@ -48,6 +48,8 @@ const HINTS: CrmHints = {
 const pacer = new RequestPacer(10, 2000);
 /** The search endpoint rejects shorter terms. */
 const MIN_TERM = 2;
+/** Records per search answer: enough for one name's look-alikes. */
+const SEARCH_LIMIT = 20;
 
 interface PipedriveOrganization {
   id: number | string;
@@ -88,13 +90,18 @@ export class PipedriveConnector extends RemoteCrmConnector {
     if (domain && this.#settings.websiteField) found.push(...(await this.#search(domain, 'custom_fields', domain)));
     // A domain hit is already `in-crm`; the name search would only add a weaker answer.
     const domainHit = found.length > 0 && matchAmong([query], found)[0]!.status === 'in-crm';
+    if (domainHit) return found;
     const name = nameWords(query.name);
-    if (!domainHit && name.length >= MIN_TERM) found.push(...(await this.#search(name, 'name', null)));
-    // A record that keeps only the name's first words ("Okapi" for "Okapi Health") is not in the results for the
-    // whole name: ask for it by exact name, only when nothing better came back.
-    if (!domainHit && !found.some((company) => nameKey(company.name) === nameKey(query.name))) {
-      for (const leading of leadingNames(query.name)) found.push(...(await this.#search(leading, 'name', null, true)));
+    // The name's first words ("okapi" for "Okapi Health") find every record the whole name finds and the one that
+    // keeps only those words, in the same one request. Only when that answer is cut at the limit ("data" for
+    // "Data Robotics") could it miss the record, and then the whole name is asked for as well.
+    const leading = leadingNames(query.name)[0];
+    if (leading) {
+      const broad = await this.#search(leading, 'name', null);
+      found.push(...broad);
+      if (broad.length < SEARCH_LIMIT) return found;
     }
+    if (name.length >= MIN_TERM) found.push(...(await this.#search(name, 'name', null)));
     return found;
   }
 
@@ -128,17 +135,11 @@ export class PipedriveConnector extends RemoteCrmConnector {
     return this.#company(this.#organization(this.#data(answer)));
   }
 
-  async #search(
-    term: string,
-    fields: 'name' | 'custom_fields',
-    domain: string | null,
-    exactMatch = false,
-  ): Promise<Company[]> {
+  async #search(term: string, fields: 'name' | 'custom_fields', domain: string | null): Promise<Company[]> {
     const url = this.#url('/api/v2/organizations/search');
     url.searchParams.set('term', term);
     url.searchParams.set('fields', fields);
-    if (exactMatch) url.searchParams.set('exact_match', 'true');
-    url.searchParams.set('limit', '20');
+    url.searchParams.set('limit', String(SEARCH_LIMIT));
     const data = this.#data(await this.send(url)) as { items?: unknown };
     if (!Array.isArray(data.items)) throw this.unexpected('data.items');
     return data.items.map((entry) => {
