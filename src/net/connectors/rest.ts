@@ -132,8 +132,9 @@ export class RestConnector extends RemoteCrmConnector {
     for (const url of urls) companies.push(...(await this.#searchAt(url, retryOnRateLimit)));
     // A record that keeps only the name's first words ("Okapi" for "Okapi Health") may not be in the results for
     // the whole name: ask for it too, unless a record of that domain or of that very name came back.
+    const key = nameKey(name);
     const settled = companies.some(
-      (company) => (domain !== null && company.domain === domain) || nameKey(company.name) === nameKey(name),
+      (company) => (domain !== null && company.domain === domain) || nameKey(company.name) === key,
     );
     if (name && searchByNameUrl && !settled) {
       for (const leading of leadingNames(name)) {
