@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   capitalisedPhrases,
+  domainRun,
   guessName,
   labelAsWritten,
   linkName,
@@ -78,6 +79,28 @@ describe('guessName', () => {
   });
 });
 
+describe('domainRun', () => {
+  it('keeps the words that spell the domain and drops the product, possessive or verb after them', () => {
+    expect(domainRun("Driftwell's AI", 'driftwell', 'driftwell.app')).toBe('Driftwell');
+    expect(domainRun('Quillmark AuthKit', 'quillmark', 'quillmark.com')).toBe('Quillmark');
+    expect(domainRun('Loomwise Code Officially', 'loomwise', 'loomwise.dev')).toBe('Loomwise');
+    expect(domainRun('Tideway Labs', 'tidewaylabs', 'tidewaylabs.com')).toBe('Tideway Labs');
+  });
+
+  it("keeps the domain's ending where the text writes it as a word, and finds the name inside a longer phrase", () => {
+    expect(domainRun('Oban Pro', 'oban', 'oban.pro')).toBe('Oban Pro');
+    expect(domainRun('Kt. Academy', 'kt', 'kt.academy')).toBe('Kt. Academy');
+    expect(domainRun('Priya Raman’s Crewline Ai', 'crewline', 'crewline.ai')).toBe('Crewline Ai');
+    // A lower-case joiner is not the ending written out.
+    expect(domainRun('Maison de', 'maison', 'maison.de')).toBe('Maison');
+  });
+
+  it('finds nothing where no run of words spells the domain', () => {
+    expect(domainRun('Getting Started', 'getloomwise', 'getloomwise.com')).toBeNull();
+    expect(domainRun('Loomwise', 'getloomwise', 'getloomwise.com')).toBeNull();
+  });
+});
+
 describe('labelAsWritten', () => {
   it("spells a domain's name as the newsletter writes it, never from inside an address", () => {
     expect(labelAsWritten('jquery', 'jquery.com', ['https://jquery.com/', '• jQuery: https://jquery.com/'])).toBe(
@@ -87,6 +110,13 @@ describe('labelAsWritten', () => {
     // Only the address, or only lower case: the label in title case.
     expect(labelAsWritten('penname', 'penname.co', ['Production by https://penname.co/.'])).toBe('Penname');
     expect(labelAsWritten('bun', 'bun.sh', ['try bun today'])).toBe('Bun');
+    // The ending written as a capitalised word of its own is part of the name; a lower-case word is not.
+    expect(labelAsWritten('crewline', 'crewline.ai', ['• Priya Raman’s Crewline Ai: https://www.crewline.ai/'])).toBe(
+      'Crewline Ai',
+    );
+    expect(labelAsWritten('tideway', 'tideway.so', ['Tideway so good'])).toBe('Tideway');
+    // A label this short keeps its ending rather than read as a word.
+    expect(labelAsWritten('yo', 'yo.com', ['https://yo.com/'])).toBe('Yo.com');
   });
 });
 

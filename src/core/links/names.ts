@@ -153,10 +153,14 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
   const context = cut(link.context);
   if (label) {
     for (const phrase of capitalisedPhrases(text)) {
-      if (namesDomain(phrase, label)) return { name: phrase, matchesDomain: true, from: 'anchor' };
+      if (namesDomain(phrase, label)) {
+        return { name: domainRun(phrase, label, link.domain) ?? phrase, matchesDomain: true, from: 'anchor' };
+      }
     }
     for (const phrase of capitalisedPhrases(context)) {
-      if (namesDomain(phrase, label)) return { name: phrase, matchesDomain: true, from: 'context' };
+      if (namesDomain(phrase, label)) {
+        return { name: domainRun(phrase, label, link.domain) ?? phrase, matchesDomain: true, from: 'context' };
+      }
     }
     // Lower-case brands (`bun`, `acme.dev`): the label itself as a whole word of the anchor.
     const anchorWords = new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u));
@@ -172,13 +176,41 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
   return { name: '', matchesDomain: false, from: 'none' };
 }
 
+/**
+ * The words of a phrase that spell the domain exactly: with its ending when the text writes it (`Oban Pro` for
+ * oban.pro, `You.com`), else the label alone (`Warp` in `Warp's AI`, `WorkOS` in `WorkOS AuthKit`). A phrase that
+ * only starts with the name goes on with a product, a possessive or a headline's words, which are not the company's
+ * name. Null when no run of its words spells the domain.
+ */
+export function domainRun(phrase: string, label: string, domain: string): string | null {
+  const words = phrase.split(/\s+/);
+  const whole = domain.startsWith(label) ? squash(domain) : label;
+  for (let start = 0; start < words.length; start++) {
+    let run = '';
+    let named: string | null = null;
+    for (let end = start; end < words.length; end++) {
+      const word = words[end]!;
+      const possessive = /['’]s$/u.test(word);
+      run = `${run}${run ? ' ' : ''}${possessive ? word.slice(0, -2) : word}`;
+      const squashed = squash(run);
+      // A lower-case last word is a joiner (`Maison de` for maison.de), not the domain's ending written out.
+      if (squashed === whole && (end === start || /^\p{Lu}/u.test(word))) return run;
+      if (squashed === label && label.length >= 2) named = run;
+      // A possessive ends a name; a run longer than the domain cannot spell it.
+      if (possessive || squashed.length >= whole.length) break;
+    }
+    if (named !== null) return named;
+  }
+  return null;
+}
+
 /** A letter or digit in any script, asked of one character (one code point). */
 export const letterOrDigitChar = /^[\p{L}\p{N}]$/u;
 
 /**
  * The domain's label as the newsletter writes it, outside a web address (`jQuery` for jquery.com, `Fly.io` for
  * fly.io, with the ending when the text writes it too), when that spelling has a capital; else the label in title
- * case (`Penname` for penname.co when only its address is written).
+ * case (`Penname` for penname.co when only its address is written; `You.com`, since `You` is no name).
  */
 export function labelAsWritten(label: string, domain: string, texts: readonly string[]): string {
   const ending = domain.slice(label.length);
@@ -190,7 +222,11 @@ export function labelAsWritten(label: string, domain: string, texts: readonly st
       const before = text.charAt(at - 1);
       if (at > 0 && (letterOrDigitChar.test(before) || '/.@-'.includes(before))) continue;
       let end = at + label.length;
-      if (ending && lower.startsWith(ending, end)) end += ending.length;
+      // `Fly.io`, or the ending written as a word of its own (`Fast Ai` for fast.ai).
+      const endingAsWord = lower.startsWith(` ${ending.slice(1)}`, end) && /\p{Lu}/u.test(text.charAt(end + 1));
+      if (ending && (lower.startsWith(ending, end) || endingAsWord)) {
+        end += ending.length;
+      }
       const after = text.slice(end, end + 2);
       const next = after.charAt(0);
       if (letterOrDigitChar.test(next) || next === '-' || (next === '.' && letterOrDigitChar.test(after.charAt(1))))
@@ -199,7 +235,9 @@ export function labelAsWritten(label: string, domain: string, texts: readonly st
       if (written !== written.toLowerCase()) return written;
     }
   }
-  return titleCase(label);
+  // A label too short or too common to read as a name on its own (`Kt`, `You` for you.com) keeps its ending.
+  const bare = label.length <= 2 || notNames.has(label);
+  return bare && /^\.[a-z]+$/.test(ending) ? `${titleCase(label)}${ending}` : titleCase(label);
 }
 
 /** "Jake Wharton", "Palmer Luckey": two or three words starting with a common given name. */
