@@ -10,8 +10,10 @@ export type JobStage = 'links' | 'crm' | 'model';
 export interface LinkCounts {
   /** Distinct destinations found. */
   links: number;
-  /** Of those, how many were behind a tracking redirect. */
+  /** Of those, how many were behind a tracking redirect that was read offline. */
   unwrapped: number;
+  /** Of those, how many sit behind a tracker that hides the address (it opens only over the network). */
+  hidden: number;
   /** Startups the rules are sure of, links the model is asked about, links left out. */
   certain: number;
   uncertain: number;

@@ -245,6 +245,18 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
     expect(large.requests[0]!.messages).toHaveLength(2);
   });
 
+  it('counts a link read out of its tracker apart from one whose tracker hides the address', async () => {
+    const events: NewsletterStageEvent[] = [];
+    const decoded = linkCandidate({ id: 'L3', domain: 'quill.app', tracker: 'kit', name: 'Quill', score: 0.9 });
+    await runNewsletterJob({
+      engines: { primary: new ScriptedEngine(judgeOracle(() => ({ startup: true, name: 'Driftwell' }))) },
+      ports: sandboxPorts(linkReport([...trackedLinks, decoded])),
+      onStage: (event) => events.push(event),
+    });
+    const links = events.find((event) => event.stage === 'links' && event.status === 'done');
+    expect(links).toMatchObject({ counts: { links: 3, unwrapped: 1, hidden: 2 } });
+  });
+
   it('reports each stage as it starts and ends, with its counts', async () => {
     const events: NewsletterStageEvent[] = [];
     const crm = new MemoryCrm([{ name: 'Acme', domain: 'acme.ai' }]);
@@ -260,7 +272,7 @@ describe('runNewsletterJob: the model only judges the uncertain links', () => {
         stage: 'links',
         status: 'done',
         warnings: [],
-        counts: { links: 5, unwrapped: 0, certain: 1, uncertain: 3, excluded: 1, ms: 1 },
+        counts: { links: 5, unwrapped: 0, hidden: 0, certain: 1, uncertain: 3, excluded: 1, ms: 1 },
       },
       { stage: 'crm', status: 'running', checking: 4, crm: 'test CRM' },
       { stage: 'crm', status: 'done', counts: { checked: 4, inCrm: 1, possible: 0, notInCrm: 3 } },

@@ -135,7 +135,8 @@ export async function runNewsletterJob(options: NewsletterJobOptions): Promise<N
     warnings: report.warnings,
     counts: {
       links: report.links.length,
-      unwrapped: report.links.filter((link) => link.tracker !== null).length,
+      unwrapped: report.links.filter((link) => link.tracker !== null && !link.needsNetwork).length,
+      hidden: report.links.filter((link) => link.needsNetwork).length,
       certain: split.certain.length,
       uncertain: split.uncertain.length,
       excluded: split.excluded.length,

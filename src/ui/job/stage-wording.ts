@@ -38,6 +38,7 @@ export function modelReadyDetail(engines: StepEngines): string {
 export function linksDetail(counts: LinkCounts): string {
   const parts = [`${count(counts.links, 'distinct link')} in ${counts.ms.toFixed(0)} ms`];
   if (counts.unwrapped > 0) parts.push(`${counts.unwrapped} unwrapped from trackers`);
+  if (counts.hidden > 0) parts.push(`${counts.hidden} with the address hidden by a tracker`);
   parts.push(`${count(counts.certain, 'sure startup')}, ${counts.uncertain} uncertain`);
   return `${parts.join(', ')}.`;
 }
