@@ -8,6 +8,7 @@ import {
   looksLikeFullName,
   nameInHeadline,
   properName,
+  tidyName,
 } from './names.ts';
 import type { UnclassifiedLink } from './classify.ts';
 
@@ -120,6 +121,17 @@ describe('labelAsWritten', () => {
   });
 });
 
+describe('tidyName', () => {
+  it('drops describing words before a name and a role or headline verb after it', () => {
+    expect(tidyName('Tideway Co-Founder & CEO Priya Raman')).toBe('Tideway');
+    expect(tidyName('YC-backed Loomwise')).toBe('Loomwise');
+    expect(tidyName('Quillmark 2.6 launched')).toBe('Quillmark 2.6');
+    expect(tidyName('Bank of America')).toBe('Bank of America');
+    // Nothing but a description: nothing is left, and the caller keeps what it had.
+    expect(tidyName('Paris-based')).toBe('');
+  });
+});
+
 describe('linkName', () => {
   it('names a wrapped link whose anchor is a sentence by the first name in it, not by the whole sentence', () => {
     const reading = { guess: { name: '', matchesDomain: false, from: 'none' as const }, presented: null };
@@ -127,6 +139,8 @@ describe('linkName', () => {
       ({ text, context: '', domain: 'substack.com', needsNetwork: true }) as UnclassifiedLink;
     expect(linkName(link('I switched over to Driftwell'), reading)).toBe('Driftwell');
     expect(linkName(link('Loomwise’s smart mode now uses a bigger model'), reading)).toBe('Loomwise');
+    // A location or backer describes the company; the name comes after them.
+    expect(linkName(link('acquired Paris-based, YC-backed Loomwise'), reading)).toBe('Loomwise');
     expect(linkName(link('Today (AU) we tried Crewline for a week'), reading)).toBe('Crewline');
     // Nothing named: the anchor as it is.
     expect(linkName(link('how we built our first product'), reading)).toBe('how we built our first product');

@@ -413,6 +413,24 @@ export const joiners = new Set([
   'by',
 ]);
 
+/** `Paris-based`, `YC-backed`: a word that describes a company where its name could stand. */
+const descriptorWord = /^[\p{L}\p{N}.&]+-(?:based|backed|born|led|owned|funded),?$/iu;
+/** Titles that follow a company's name when an anchor introduces its people (`Rogo Co-Founder & CEO Jane Roe`). */
+const roleWord = /^(?:co-?founders?|founders?|ceo|cto|coo|cfo|chair(?:man|woman)?|president)[,:]?$/i;
+
+/**
+ * A name as it is shown: without describing words before it (`YC-backed Fragment`), nor a role or a headline's verb
+ * after it (`Rogo Co-Founder & CEO`, `Kimi 2.6 launched`). Empty when nothing but such words is left.
+ */
+export function tidyName(name: string): string {
+  const words = name.split(' ');
+  let start = 0;
+  while (start < words.length && descriptorWord.test(words[start]!)) start++;
+  let end = start + 1;
+  while (end < words.length && !roleWord.test(words[end]!) && !headlineVerbs.has(words[end]!.toLowerCase())) end++;
+  return words.slice(start, end).join(' ');
+}
+
 /** The name shown for a scored link: the company a headline presents, else the best guess from anchor and domain. */
 export function linkName(
   link: UnclassifiedLink,
@@ -421,9 +439,10 @@ export function linkName(
   if (reading.presented && (reading.guess.from !== 'anchor' || reading.guess.matchesDomain === false)) {
     return reading.guess.matchesDomain ? reading.guess.name : reading.presented.name;
   }
-  if (reading.guess.name) return reading.guess.name;
+  if (reading.guess.name) return tidyName(reading.guess.name) || reading.guess.name;
   // A sentence for an anchor (`I switched over to Raycast`, `Amp’s smart mode now uses Opus`): its first name, not
   // the whole sentence, nor a qualifier in brackets (`(AU)`, `(YC W24)`); the anchor itself when it names nothing.
   const unbracketed = cut(link.text).replace(/\([^()]*\)/g, ' ');
-  return capitalisedPhrases(unbracketed).find(properName) ?? link.text.trim().slice(0, 60);
+  const names = capitalisedPhrases(unbracketed).map(tidyName);
+  return names.find((name) => name !== '' && properName(name)) ?? link.text.trim().slice(0, 60);
 }
