@@ -224,11 +224,16 @@ test('several .eml files, a .zip and a folder; a file that is not an mbox is a s
   expect(consoleWatch.errors).toEqual([]);
 });
 
-test('a saved web page among the files: its sponsor is marked as paid placement in the table and the CSV', async ({
+test('a saved web page among the files: dated by the date it states, its sponsor marked as paid placement in the table and the CSV', async ({
   page,
   consoleWatch,
 }) => {
-  const html = writeFixture('pages/frontier-42.html', SAMPLE_NEWSLETTER_HTML);
+  // A saved post states when it was published; the file itself was written today.
+  const published = '<time datetime="2025-03-04T08:00:00Z">4 March 2025</time>';
+  const html = writeFixture(
+    'pages/frontier-42.html',
+    SAMPLE_NEWSLETTER_HTML.replace(/<body([^>]*)>/, `<body$1>${published}`),
+  );
   await openBatch(page);
   await page.getByTestId('batch-files-input').setInputFiles([html]);
   await page.getByTestId('batch-run').click();
@@ -238,6 +243,7 @@ test('a saved web page among the files: its sponsor is marked as paid placement 
     'sponsor in 1 issue',
   );
   await expect(page.getByTestId('batch-row-sponsored')).toHaveCount(1);
+  await expect(row(page, 'domain:brightdesk.example').locator('td[data-label="First seen"]')).toHaveText('2025-03-04');
   const download = page.waitForEvent('download');
   await page.getByTestId('batch-export-csv').click();
   const csv = readFileSync(await (await download).path(), 'utf8');

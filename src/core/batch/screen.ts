@@ -3,6 +3,7 @@
  * reason to skip it. Only the header block of an email is read here; the body is the pipeline's business, and only
  * for newsletters. The pre-scan and the run both screen through this, so their counts agree.
  */
+import { documentDate } from './document-date.ts';
 import { dateOf, messageIdOf, readHeaderBlock, type Sender, senderOf, subjectOf } from './headers.ts';
 import { mimeDamage } from './mime-check.ts';
 import { judgeMessage, type SignalStrength } from './newsletter-signals.ts';
@@ -51,7 +52,10 @@ export async function screenItem(item: EmailItem | DocumentItem): Promise<Screen
         key: await contentKey(item.bytes),
         sender: CHOSEN_FILES,
         subject: title,
-        date: item.lastModified !== undefined ? new Date(item.lastModified).toISOString() : null,
+        // A folder of saved issues often shares one modification date: the document's own date comes first.
+        date:
+          documentDate(item.bytes) ??
+          (item.lastModified !== undefined ? new Date(item.lastModified).toISOString() : null),
         origin: item.origin,
         strength: 'chosen-file',
         signals: [],
