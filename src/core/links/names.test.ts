@@ -127,6 +127,7 @@ describe('tidyName', () => {
     expect(tidyName('YC-backed Loomwise')).toBe('Loomwise');
     expect(tidyName('Quillmark 2.6 launched')).toBe('Quillmark 2.6');
     expect(tidyName('Bank of America')).toBe('Bank of America');
+    expect(tidyName('Tideway’s Harbour Brothers')).toBe('Tideway');
     // Nothing but a description: nothing is left, and the caller keeps what it had.
     expect(tidyName('Paris-based')).toBe('');
   });

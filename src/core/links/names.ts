@@ -420,7 +420,8 @@ const roleWord = /^(?:co-?founders?|founders?|ceo|cto|coo|cfo|chair(?:man|woman)
 
 /**
  * A name as it is shown: without describing words before it (`YC-backed Fragment`), nor a role or a headline's verb
- * after it (`Rogo Co-Founder & CEO`, `Kimi 2.6 launched`). Empty when nothing but such words is left.
+ * after it (`Rogo Co-Founder & CEO`, `Kimi 2.6 launched`), nor what it owns (`Meter’s Varanasi Brothers`). Empty
+ * when nothing but such words is left.
  */
 export function tidyName(name: string): string {
   const words = name.split(' ');
@@ -428,8 +429,13 @@ export function tidyName(name: string): string {
   while (start < words.length && descriptorWord.test(words[start]!)) start++;
   let end = start + 1;
   while (end < words.length && !roleWord.test(words[end]!) && !headlineVerbs.has(words[end]!.toLowerCase())) end++;
+  const owner = words.slice(start, end).findIndex((word) => possessive.test(word));
+  if (owner >= 0 && start + owner < end - 1)
+    return [...words.slice(start, start + owner), words[start + owner]!.replace(possessive, '')].join(' ');
   return words.slice(start, end).join(' ');
 }
+
+const possessive = /['’]s$/u;
 
 /** The name shown for a scored link: the company a headline presents, else the best guess from anchor and domain. */
 export function linkName(
