@@ -78,6 +78,17 @@ describe('guessName', () => {
     } as UnclassifiedLink;
     expect(guessName(link, 'driftwell')).toEqual({ name: 'Driftwell', matchesDomain: true, from: 'context' });
   });
+
+  it('names a known destination after its domain when the anchor is a tagline, and after a name-like anchor', () => {
+    const link = (text: string) =>
+      ({ text, context: `${text} (Sponsor)`, domain: 'tidewaylabs.com', needsNetwork: false }) as UnclassifiedLink;
+    expect(guessName(link('Non-toxic engineering metrics'), 'tidewaylabs').name).toBe('Tidewaylabs');
+    expect(guessName(link('Harbour Notes'), 'tidewaylabs')).toEqual({
+      name: 'Harbour Notes',
+      matchesDomain: false,
+      from: 'anchor',
+    });
+  });
 });
 
 describe('domainRun', () => {

@@ -169,7 +169,9 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
     }
   }
   const anchor = nameLikeAnchor(text);
-  if (anchor) return { name: anchor, matchesDomain: false, from: 'anchor' };
+  // A tagline for an anchor (`Non-toxic engineering metrics`, `Stop shipping slop`) names nothing: a known
+  // destination's own name is better than it.
+  if (anchor && (!label || properName(anchor))) return { name: anchor, matchesDomain: false, from: 'anchor' };
   const subject = newsSubject(context);
   if (subject && !notNames.has(subject.toLowerCase())) return { name: subject, matchesDomain: false, from: 'context' };
   if (label) return { name: labelAsWritten(label, link.domain, [text, context]), matchesDomain: false, from: 'domain' };
