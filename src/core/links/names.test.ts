@@ -136,6 +136,10 @@ describe('tidyName', () => {
   it('drops describing words before a name and a role or headline verb after it', () => {
     expect(tidyName('Tideway Co-Founder & CEO Priya Raman')).toBe('Tideway');
     expect(tidyName('YC-backed Loomwise')).toBe('Loomwise');
+    expect(tidyName('Memecoin Platform Loomwise.fun')).toBe('Loomwise.fun');
+    expect(tidyName('Tideway Partner Priya Raman')).toBe('Tideway');
+    // A describing noun that is the name's last word is part of it.
+    expect(tidyName('Browser Startup')).toBe('Browser Startup');
     expect(tidyName('Quillmark 2.6 launched')).toBe('Quillmark 2.6');
     expect(tidyName('Bank of America')).toBe('Bank of America');
     expect(tidyName('Tideway’s Harbour Brothers')).toBe('Tideway');

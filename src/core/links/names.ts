@@ -418,17 +418,22 @@ export const joiners = new Set([
 /** `Paris-based`, `YC-backed`: a word that describes a company where its name could stand. */
 const descriptorWord = /^[\p{L}\p{N}.&]+-(?:based|backed|born|led|owned|funded),?$/iu;
 /** Titles that follow a company's name when an anchor introduces its people (`Rogo Co-Founder & CEO Jane Roe`). */
-const roleWord = /^(?:co-?founders?|founders?|ceo|cto|coo|cfo|chair(?:man|woman)?|president)[,:]?$/i;
+const roleWord = /^(?:co-?founders?|founders?|ceo|cto|coo|cfo|chair(?:man|woman)?|president|partner)[,:]?$/i;
 
 /**
- * A name as it is shown: without describing words before it (`YC-backed Fragment`), nor a role or a headline's verb
- * after it (`Rogo Co-Founder & CEO`, `Kimi 2.6 launched`), nor what it owns (`Meter’s Varanasi Brothers`). Empty
- * when nothing but such words is left.
+ * A name as it is shown: without describing words before it (`YC-backed Fragment`, `Memecoin Platform Pump.fun`),
+ * nor a role or a headline's verb after it (`Rogo Co-Founder & CEO`, `Kimi 2.6 launched`), nor what it owns
+ * (`Meter’s Varanasi Brothers`). Empty when nothing but such words is left.
  */
 export function tidyName(name: string): string {
   const words = name.split(' ');
   let start = 0;
   while (start < words.length && descriptorWord.test(words[start]!)) start++;
+  // `AI Startup Loomwise`: the words up to a describing noun say what the company is, the rest who.
+  const described = words.findIndex(
+    (word, index) => index > start && index < words.length - 1 && describing.has(word.toLowerCase()),
+  );
+  if (described > 0) start = described + 1;
   let end = start + 1;
   while (end < words.length && !roleWord.test(words[end]!) && !headlineVerbs.has(words[end]!.toLowerCase())) end++;
   const owner = words.slice(start, end).findIndex((word) => possessive.test(word));
@@ -438,6 +443,7 @@ export function tidyName(name: string): string {
 }
 
 const possessive = /['’]s$/u;
+const describing = new Set([...descriptorNouns, 'platform']);
 
 /** The name shown for a scored link: the company a headline presents, else the best guess from anchor and domain. */
 export function linkName(
@@ -445,7 +451,9 @@ export function linkName(
   reading: { guess: NameGuess; presented: { name: string } | null },
 ): string {
   if (reading.presented && (reading.guess.from !== 'anchor' || reading.guess.matchesDomain === false)) {
-    return reading.guess.matchesDomain ? reading.guess.name : reading.presented.name;
+    return reading.guess.matchesDomain
+      ? reading.guess.name
+      : tidyName(reading.presented.name) || reading.presented.name;
   }
   if (reading.guess.name) return tidyName(reading.guess.name) || reading.guess.name;
   // A sentence for an anchor (`I switched over to Raycast`, `Amp’s smart mode now uses Opus`): its first name, not
