@@ -6,6 +6,7 @@ import {
   labelAsWritten,
   linkName,
   looksLikeFullName,
+  namesDomain,
   nameInHeadline,
   properName,
   tidyName,
@@ -91,12 +92,22 @@ describe('guessName', () => {
   });
 });
 
+describe('namesDomain', () => {
+  it('reads a hyphenated label as the name it spells', () => {
+    expect(namesDomain('Tideway Labs', 'tideway-labs')).toBe(true);
+    expect(namesDomain('Salaire Brut', 'salaire-brut-en-net')).toBe(true);
+    expect(namesDomain('Harbour', 'tideway-labs')).toBe(false);
+  });
+});
+
 describe('domainRun', () => {
   it('keeps the words that spell the domain and drops the product, possessive or verb after them', () => {
     expect(domainRun("Driftwell's AI", 'driftwell', 'driftwell.app')).toBe('Driftwell');
     expect(domainRun('Quillmark AuthKit', 'quillmark', 'quillmark.com')).toBe('Quillmark');
     expect(domainRun('Loomwise Code Officially', 'loomwise', 'loomwise.dev')).toBe('Loomwise');
     expect(domainRun('Tideway Labs', 'tidewaylabs', 'tidewaylabs.com')).toBe('Tideway Labs');
+    // A label's hyphens stand for the name's spaces.
+    expect(domainRun('Tideway Labs Raises', 'tideway-labs', 'tideway-labs.dev')).toBe('Tideway Labs');
   });
 
   it("keeps the domain's ending where the text writes it as a word, and finds the name inside a longer phrase", () => {

@@ -95,8 +95,10 @@ function readCapitalisedPhrases(text: string): string[] {
 }
 
 /** A phrase names the domain when their squashed forms contain one another (`Loomwise` ~ `getloomwise`). */
-export function namesDomain(phrase: string, label: string): boolean {
+export function namesDomain(phrase: string, domainLabel: string): boolean {
   const squashed = squash(phrase);
+  // `Wasp Lang` ~ `wasp-lang`: a label's hyphens are the spaces of the name it spells.
+  const label = domainLabel.includes('-') ? domainLabel.replaceAll('-', '') : domainLabel;
   if (squashed.length < 3 || label.length < 3) return false;
   if (squashed === label) return true;
   // `Loomwise` ~ `getloomwise`, `Gizmo` ~ `gizmoframework`: one at the start or end of the other, never a fragment inside.
@@ -184,9 +186,10 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
  * only starts with the name goes on with a product, a possessive or a headline's words, which are not the company's
  * name. Null when no run of its words spells the domain.
  */
-export function domainRun(phrase: string, label: string, domain: string): string | null {
+export function domainRun(phrase: string, domainLabel: string, domain: string): string | null {
   const words = phrase.split(/\s+/);
-  const whole = domain.startsWith(label) ? squash(domain) : label;
+  const label = squash(domainLabel);
+  const whole = domain.startsWith(domainLabel) ? squash(domain) : label;
   for (let start = 0; start < words.length; start++) {
     let run = '';
     let named: string | null = null;
