@@ -244,6 +244,8 @@ test('a saved web page among the files: dated by the date it states, its sponsor
   );
   await expect(page.getByTestId('batch-row-sponsored')).toHaveCount(1);
   await expect(row(page, 'domain:brightdesk.example').locator('td[data-label="First seen"]')).toHaveText('2025-03-04');
+  await page.getByTestId('batch-queue').locator('summary').click();
+  await expect(page.getByTestId('batch-newsletter-date')).toHaveText('2025-03-04');
   const download = page.waitForEvent('download');
   await page.getByTestId('batch-export-csv').click();
   const csv = readFileSync(await (await download).path(), 'utf8');
