@@ -43,6 +43,8 @@ test.describe('the Maybe group (real Chromium, tools-only)', () => {
     await expect(maybeRows).toHaveCount(2);
     const lookAlike = maybeRows.filter({ hasText: 'Quillmark Labs' });
     await expect(lookAlike.getByTestId('maybe-reason')).toContainText(/Maybe a startup \(0\.\d\d\)/);
+    // The sentence it appeared in, to judge it by.
+    await expect(lookAlike.getByTestId('maybe-sentence')).toContainText('shared a new demo');
     // The flag shows both forms: what the reader sees and what the browser resolves.
     await expect(lookAlike.getByTestId('row-lookalike')).toContainText('quіllmark.dev');
     await expect(lookAlike.getByTestId('row-lookalike')).toContainText('xn--qullmark-uhh.dev');
