@@ -271,3 +271,27 @@ describe('classifyLinks: everything else', () => {
     expect(result.kind).toBeDefined();
   });
 });
+
+describe('classifyLinks: names', () => {
+  it("names every link to a site as the newsletter writes that site's name once", () => {
+    const [named, tagline] = classifyLinks(
+      [
+        link({
+          url: 'https://getloomwise.com/',
+          text: 'Loomwise',
+          context: 'Loomwise raised $4M for invoicing.',
+          firstPosition: 0,
+        }),
+        link({
+          url: 'https://getloomwise.com/pricing',
+          text: 'Stop chasing invoices (Sponsor)',
+          context: 'Stop chasing invoices (Sponsor)',
+          firstPosition: 1,
+        }),
+      ],
+      doc,
+    );
+    expect(named!.name).toBe('Loomwise');
+    expect(tagline!.name).toBe('Loomwise');
+  });
+});

@@ -81,6 +81,7 @@ export function classifyRead(
   inputs: readonly ScoredInput[],
   model: LinkModel,
 ): Classification[] {
+  const writtenNames = namesWrittenPerDomain(links, inputs);
   const results = inputs.map(({ known, reading }, index): Classification => {
     if (known) return known;
     const link = links[index]!;
@@ -95,7 +96,7 @@ export function classifyRead(
       kind,
       score,
       features,
-      name: linkName(link, reading),
+      name: (reading.guess.from === 'domain' && writtenNames.get(link.domain)) || linkName(link, reading),
       reason: `${verdict(score, kind)} (${score.toFixed(2)}): ${features.slice(0, 3).join('; ') || 'no signal either way'}.`,
     };
   });
@@ -105,6 +106,25 @@ export function classifyRead(
     if (lookAlike) results[index] = { ...results[index]!, lookAlike };
   });
   return results;
+}
+
+/**
+ * The name a newsletter writes for each known domain, where one of its links' anchor or sentence spells it: another
+ * link to the same site whose words name nothing (a tagline, a bare address) takes that name rather than the domain's
+ * label (`Unblocked` for getunblocked.com, not `Getunblocked`).
+ */
+function namesWrittenPerDomain(
+  links: readonly UnclassifiedLink[],
+  inputs: readonly ScoredInput[],
+): Map<string, string> {
+  const names = new Map<string, string>();
+  inputs.forEach(({ reading }, index) => {
+    const link = links[index]!;
+    if (reading?.guess.matchesDomain && !link.needsNetwork && !names.has(link.domain)) {
+      names.set(link.domain, reading.guess.name);
+    }
+  });
+  return names;
 }
 
 /**
