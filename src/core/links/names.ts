@@ -422,6 +422,9 @@ export const joiners = new Set([
 const descriptorWord = /^[\p{L}\p{N}.&]+-(?:based|backed|born|led|owned|funded),?$/iu;
 /** Titles that follow a company's name when an anchor introduces its people (`Rogo Co-Founder & CEO Jane Roe`). */
 const roleWord = /^(?:co-?founders?|founders?|ceo|cto|coo|cfo|chair(?:man|woman)?|president|partner)[,:]?$/i;
+/** Nouns that say what a company is (`Memecoin Platform`, `AI Startup`): the name comes after them. */
+const describing = new Set([...descriptorNouns, 'platform']);
+const possessive = /['’]s$/u;
 
 /**
  * A name as it is shown: without describing words before it (`YC-backed Fragment`, `Memecoin Platform Pump.fun`),
@@ -439,14 +442,12 @@ export function tidyName(name: string): string {
   if (described > 0) start = described + 1;
   let end = start + 1;
   while (end < words.length && !roleWord.test(words[end]!) && !headlineVerbs.has(words[end]!.toLowerCase())) end++;
-  const owner = words.slice(start, end).findIndex((word) => possessive.test(word));
-  if (owner >= 0 && start + owner < end - 1)
-    return [...words.slice(start, start + owner), words[start + owner]!.replace(possessive, '')].join(' ');
-  return words.slice(start, end).join(' ');
+  const owner = words.slice(start, end - 1).findIndex((word) => possessive.test(word));
+  if (owner >= 0) end = start + owner + 1;
+  const shown = words.slice(start, end);
+  if (owner >= 0) shown[shown.length - 1] = shown.at(-1)!.replace(possessive, '');
+  return shown.join(' ');
 }
-
-const possessive = /['’]s$/u;
-const describing = new Set([...descriptorNouns, 'platform']);
 
 /** The name shown for a scored link: the company a headline presents, else the best guess from anchor and domain. */
 export function linkName(
