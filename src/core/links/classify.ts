@@ -111,7 +111,7 @@ export function classifyRead(
 /**
  * The name a newsletter writes for each known domain, where one of its links' anchor or sentence spells it: another
  * link to the same site whose words name nothing (a tagline, a bare address) takes that name rather than the domain's
- * label (`Unblocked` for getunblocked.com, not `Getunblocked`).
+ * label (`Fern` for buildwithfern.com, not `Buildwithfern`).
  */
 function namesWrittenPerDomain(
   links: readonly UnclassifiedLink[],
