@@ -99,4 +99,15 @@ describe('what the other links under a heading are doing', () => {
     expect(signalIn(links, 'sentenceFunding')).toEqual([null, 1]);
     expect(signalIn(links, 'sentenceMoney')).toEqual([null, 1]);
   });
+
+  it('reads a one-word given name, and a person described by a former job, as people', () => {
+    const sentence = 'Quillmate was started by Ada Byron, formerly an engineer at Tidewell, and Surya.';
+    const links = [
+      wrapped('Ada Byron', sentence, 'Talks'),
+      wrapped('Surya', sentence, 'Talks'),
+      wrapped('Quillmate', sentence, 'Talks'),
+    ];
+    expect(signalIn(links, 'personAppositive')).toEqual([1, null, null]);
+    expect(signalIn(links, 'anchorGivenName')).toEqual([null, 1, null]);
+  });
 });

@@ -8,7 +8,7 @@
  * tracker, or with a known destination). The scorer learns what a signal means everywhere and how much more it
  * means in one group: a sentence says far more about a wrapped link than about one whose domain can be read.
  */
-import { isFirstName, isPlace, lookUpHost, lookUpName } from './data/index.ts';
+import { isFirstName, isGivenName, isPlace, lookUpHost, lookUpName } from './data/index.ts';
 import type { UnclassifiedLink } from './classify.ts';
 import {
   capitalisedPhrases,
@@ -94,6 +94,7 @@ export const namedSignals = [
   ['anchorVersion', 'the anchor has a version number'],
   ['anchorPerson', 'the anchor names a person'],
   ['anchorFullName', 'the anchor is a given name and a surname (Uma Roy)'],
+  ['anchorGivenName', 'the anchor is one word that is a given name somewhere (Gergely, Surya)'],
   ['anchorAcronym', 'the anchor is a short acronym (AI, RL, GPUs)'],
   ['anchorNoLetters', 'the anchor has no letters (a time, a number)'],
   ['anchorModelName', 'the anchor is a model or version name (GPT-5, GLM-5.1)'],
@@ -355,7 +356,7 @@ const productVerbs =
  * sentence describes it" count against a startup.
  */
 const appositiveAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+(a|an|which|whose)\b/i;
-const personClauseAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+who(['’]s)?\b/i;
+const personClauseAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+(who(['’]s)?|(formerly|previously) (a|an|at|with))\b/i;
 const locatedAfterText =
   /^\s*(\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[,)]|,\s+(based|headquartered) in\b|,\s+an?\s+[\p{L}-]+-based\b)/u;
 
@@ -508,6 +509,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (/\d+\.\d+/.test(trimmed)) vector.signal('anchorVersion');
   if (anchorName && (looksLikePerson(anchorName) || isFirstName(anchorName))) vector.signal('anchorPerson');
   if (anchorName && looksLikeFullName(anchorName)) vector.signal('anchorFullName');
+  if (anchorName && anchorWords.length === 1 && isGivenName(anchorName)) vector.signal('anchorGivenName');
   if (anchorName && isPlace(anchorName)) vector.signal('anchorPlace');
   if (anchorWords.length === 1 && /^[\p{Lu}\d]{2,5}s?$/u.test(trimmed) && /\p{Lu}/u.test(trimmed)) {
     vector.signal('anchorAcronym');
