@@ -110,4 +110,25 @@ describe('what the other links under a heading are doing', () => {
     expect(signalIn(links, 'personAppositive')).toEqual([1, null, null]);
     expect(signalIn(links, 'anchorGivenName')).toEqual([null, 1, null]);
   });
+
+  it('reads where a company is based from a country code or a place, not from an abbreviation or an employer', () => {
+    const links = [
+      wrapped('Quillmate', 'Quillmate (USA, $8M raised) sells release notes.', 'Deals'),
+      wrapped('Tidewell', 'Tidewell (Berlin) builds grid batteries.', 'Deals'),
+      wrapped('Model Context Protocol', 'It speaks the Model Context Protocol (MCP) to its tools.', 'Deals'),
+      wrapped('Ada Byron', 'Ada Byron (Tidewell) spoke about batteries.', 'Deals'),
+    ];
+    expect(signalIn(links, 'locatedAfter')).toEqual([1, 1, null, null]);
+  });
+
+  it('reads the French forms of "such as", "X, a …" and "founder of"', () => {
+    const links = [
+      wrapped('Quillmate', 'Des acteurs comme Quillmate vendent des notes de version.', 'Marché'),
+      wrapped('Tidewell', 'Tidewell, une start-up lyonnaise, construit des batteries.', 'Marché'),
+      wrapped('Parcelbird', 'Ada Byron, fondatrice de Parcelbird, parle de livraison.', 'Marché'),
+    ];
+    expect(signalIn(links, 'listedAmong')).toEqual([1, null, null]);
+    expect(signalIn(links, 'appositive')).toEqual([null, 1, null]);
+    expect(signalIn(links, 'roleNearby')).toEqual([null, null, 1]);
+  });
 });

@@ -30,11 +30,11 @@ import {
 } from './names.ts';
 import type { NameGuess } from './names.ts';
 import {
-  basedIn,
   boilerplatePath,
   companyPath,
   companyWords,
   cut,
+  parenthesisOpening,
   datedPath,
   genericAnchor,
   investorLabel,
@@ -340,14 +340,14 @@ const writingWords =
   /\b(essays?|pieces?|posts?|articles?|deep[- ]dives?|write-?ups?|wrote|written|newsletters?|podcasts?|episodes?|interviews?|threads?|papers?|tweets?|blog|videos?|talks?|books?)\b/i;
 const sourceWords = /\b(per|via|according to|reports?|reported by|says|said|wrote|writes|from|on|in)\s*$/i;
 /** `such as Acme`, `including Acme, Gizmo and X`: bounded, so it cannot backtrack on a long sentence. */
-const listWords = /\b(such as|including|like|e\.g\.)\s+[^.;:!?]{0,40}$/i;
+const listWords = /\b(such as|including|like|e\.g\.|comme|tel(le)?s? que|notamment)\s+[^.;:!?]{0,40}$/i;
 const roleBefore =
-  /\b(co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner)( and [a-z ]+)? (of|at)\s*$/i;
+  /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner)( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
 const roleAfter = /^\s*['’]s?\s*(co-?founder|founder|ceo|cto|chief|president)\b|^\s+(co-?founder|founder|ceo|cto)\b/i;
 const personAfter =
   /^\s*(\([^)]{0,30}\)\s*)?,\s+(a |an |the |our |my )?(co-?founder|founder|ceo|cto|coo|cfo|partner|general partner|professor|researcher|research scientist|scientist|phd|author|writer|engineer|investor|head|director|vp|chief|president|host|journalist|reporter|editor|analyst|one of)\b/i;
 const builderVerbs =
-  /\b(working on|building|built|founded|co-?founded|started|launched|created|runs?|CEO of|founder of)\s*$/i;
+  /\b(working on|building|built|founded|co-?founded|started|launched|created|runs?|CEO of|founder of|a (co)?fondé|a lancé|a créé)\s*$/i;
 const productVerbs =
   /\b(switched (over )?to|moved to|migrated to|(sort|kind) of like|alternative to|built with|using|uses|use)\s*$/i;
 /**
@@ -355,10 +355,27 @@ const productVerbs =
  * a list item as often as it describes), and `, who …` describes a person: mixed into this signal they made "the
  * sentence describes it" count against a startup.
  */
-const appositiveAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+(a|an|which|whose)\b/i;
+const appositiveAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+(a|an|which|whose|une?|qui)\b/i;
 const personClauseAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+(who(['’]s)?|(formerly|previously) (a|an|at|with))\b/i;
-const locatedAfterText =
-  /^\s*(\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[,)]|,\s+(based|headquartered) in\b|,\s+an?\s+[\p{L}-]+-based\b)/u;
+const locatedAfterText = /^\s*(,\s+(based|headquartered) in\b|,\s+an?\s+[\p{L}-]+-based\b)/u;
+
+/** `Model Context Protocol (MCP)`: the parenthesis spells the name's initials, so it is an abbreviation. */
+function initialsOf(name: string): string {
+  return name
+    .split(/[\s-]+/)
+    .filter((word) => !/^(of|and|the|for|de|du|des|et)$/i.test(word))
+    .map((word) => word.charAt(0).toUpperCase())
+    .join('');
+}
+
+/** `Gizmo (AU)`, `Acme (Berlin, $4M)`, `Acme, a Paris-based …`: the text right after a name says where it is based. */
+function locatedAfter(name: string, after: string): boolean {
+  if (locatedAfterText.test(after)) return true;
+  const opening = parenthesisOpening.exec(after)?.[1]?.trim();
+  if (opening === undefined) return false;
+  if (/^[A-Z]{2,3}$/.test(opening)) return opening !== initialsOf(name);
+  return isPlace(opening);
+}
 
 /** Where `name` sits in `context`: as the sentence's subject (`Gizmo - radically…`, `Acme is building…`)? */
 function isSubject(name: string, context: string, at: number): boolean {
@@ -551,7 +568,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     const after = context.slice(at + name.length, at + name.length + 40);
     if (isSubject(name, context, at)) vector.signal('anchorIsSubject');
     if (appositiveAfter.test(after)) vector.signal('appositive');
-    if (locatedAfterText.test(after) || basedIn.test(after)) vector.signal('locatedAfter');
+    if (locatedAfter(name, after)) vector.signal('locatedAfter');
     if (builderVerbs.test(before)) vector.signal('builtBy');
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
     if (listWords.test(before)) vector.signal('listedAmong');

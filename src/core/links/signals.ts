@@ -103,8 +103,11 @@ export const statedDomain =
 /** The ending every `statedDomain` match without a `//` has: a quick test that the pattern can match at all. */
 export const statedEnding =
   /\.(?:com|io|ai|co|dev|app|so|sh|xyz|tech|new|run|build|tools|studio|gg|ly|me|to|cc|is|im|net|org)(?=$|[\s),.;:\]])/i;
-/** `Acme Travel (USA)`, `Gizmo (AU)`: a name followed by where it is based. */
-export const basedIn = /^\s*\((?:[A-Z]{2,3}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\)/;
+/**
+ * `Acme Travel (USA)`, `Gizmo (Berlin, $4M)`: what a parenthesis right after a name opens with. It says where the
+ * company is based when that is a country code or a known place; `Wenhao Wang (Yale)` names an employer instead.
+ */
+export const parenthesisOpening = /^\s*\(([^(),]{2,30})[,)]/;
 /** Headings of sections that list companies or products. */
 export const startupHeading =
   /\b(startups?|fundings?|funding rounds?|deals?|launch(es)?|raised|raises|acquisitions?|m&a|companies|portfolio|investments?)\b/i;
