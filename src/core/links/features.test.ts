@@ -131,4 +131,18 @@ describe('what the other links under a heading are doing', () => {
     expect(signalIn(links, 'appositive')).toEqual([null, 1, null]);
     expect(signalIn(links, 'roleNearby')).toEqual([null, null, 1]);
   });
+
+  it('reads a source from "per" or "via", not from any "in" or "on", and every item of a list of essays as writing', () => {
+    const links = [
+      wrapped('Quillmate', 'Growth slowed, per Quillmate, in the spring.', 'Notes'),
+      wrapped('Tidewell', 'Demand rose in Tidewell markets.', 'Notes'),
+      wrapped(
+        'Decentralization',
+        'It runs through essays like The Good Thing About Hard Things, Decentralization, and more.',
+        'Notes',
+      ),
+    ];
+    expect(signalIn(links, 'sourceBefore')).toEqual([1, null, null]);
+    expect(signalIn(links, 'writingBefore')).toEqual([null, null, 1]);
+  });
 });

@@ -338,7 +338,9 @@ function tokens(text: string, limit = 40): string[] {
 /** Words for a piece of writing or talk: a link right after them is usually that piece, not a company. */
 const writingWords =
   /\b(essays?|pieces?|posts?|articles?|deep[- ]dives?|write-?ups?|wrote|written|newsletters?|podcasts?|episodes?|interviews?|threads?|papers?|tweets?|blog|videos?|talks?|books?)\b/i;
-const sourceWords = /\b(per|via|according to|reports?|reported by|says|said|wrote|writes|from|on|in)\s*$/i;
+/** `essays like The Hard Thing, Decentralization, …`: every item of a list of writing is a piece of writing. */
+const writingList = new RegExp(`${writingWords.source}\\s+(like|such as|including|e\\.g\\.)\\s+[^.;:!?]*$`, 'i');
+const sourceWords = /\b(per|via|according to|reports?|reported by|says|said|wrote|writes)\s*$/i;
 /** `such as Acme`, `including Acme, Gizmo and X`: bounded, so it cannot backtrack on a long sentence. */
 const listWords = /\b(such as|including|like|e\.g\.|comme|tel(le)?s? que|notamment)\s+[^.;:!?]{0,40}$/i;
 const roleBefore =
@@ -578,7 +580,9 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
       introducedAsPerson = true;
     }
     if (sourceWords.test(before)) vector.signal('sourceBefore');
-    if (writingWords.test(before)) vector.signal('writingBefore');
+    if (writingWords.test(before) || writingList.test(context.slice(Math.max(0, at - 160), at))) {
+      vector.signal('writingBefore');
+    }
     const left = tokens(before.slice(-30)).slice(-2);
     const right = tokens(after.slice(0, 30)).slice(0, 2);
     if (left.length > 0) vector.word('left1', left.at(-1)!);
