@@ -145,4 +145,16 @@ describe('what the other links under a heading are doing', () => {
     expect(signalIn(links, 'sourceBefore')).toEqual([1, null, null]);
     expect(signalIn(links, 'writingBefore')).toEqual([null, null, 1]);
   });
+
+  it('pools the shapes that present a company, a person or something else into one signal each', () => {
+    const links = [
+      wrapped('Quillmate', 'Ada Byron founded Quillmate to write release notes.', 'Notes'),
+      wrapped('Surya', 'Thanks to Surya for the bug reports.', 'Notes'),
+      wrapped('Decentralization', 'It runs through essays like Hard Things, Decentralization, and more.', 'Notes'),
+      wrapped('Tidewell', 'Tidewell makes batteries.', 'Notes'),
+    ];
+    expect(signalIn(links, 'presentedAsCompany')).toEqual([1, null, null, null]);
+    expect(signalIn(links, 'presentedAsPerson')).toEqual([null, 1, null, null]);
+    expect(signalIn(links, 'presentedAsOther')).toEqual([null, null, 1, null]);
+  });
 });

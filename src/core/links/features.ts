@@ -117,6 +117,7 @@ export const namedSignals = [
   ['appositive', 'the sentence describes it ("X, a …")'],
   ['locatedAfter', 'the sentence says where it is based'],
   ['builtBy', 'someone builds, runs or founded it'],
+  ['investedIn', 'someone invested in or backs it ("an investor in X", "we backed X")'],
   ['usedAsProduct', 'the sentence uses or compares with it as a product'],
   ['listedAmong', 'listed among others ("such as", "including", "like")'],
   ['roleNearby', 'a founder or executive of it is named ("CEO of X", "X CEO")'],
@@ -138,6 +139,9 @@ export const namedSignals = [
   ],
   ['sectionLinksHomePages', "the other links under its heading lead to companies' home or product pages"],
   ['docNewsShare', "the share of the newsletter's links told as company news (funding, a launch)"],
+  ['presentedAsCompany', 'the text presents it as a company (built, backed, based somewhere, its own site or domain)'],
+  ['presentedAsPerson', 'the text presents it as a person (a given name, a full name, a role after it)'],
+  ['presentedAsOther', 'the text presents it as something else (a piece of writing, a source, a place, a model)'],
 ] as const;
 
 export type SignalId = (typeof namedSignals)[number][0];
@@ -350,6 +354,8 @@ const personAfter =
   /^\s*(\([^)]{0,30}\)\s*)?,\s+(a |an |the |our |my )?(co-?founder|founder|ceo|cto|coo|cfo|partner|general partner|professor|researcher|research scientist|scientist|phd|author|writer|engineer|investor|head|director|vp|chief|president|host|journalist|reporter|editor|analyst|one of)\b/i;
 const builderVerbs =
   /\b(working on|building|built|founded|co-?founded|started|launched|created|runs?|CEO of|founder of|a (co)?fondé|a lancé|a créé)\s*$/i;
+const investedBefore =
+  /\b(invest(ed|s|ing|ors?|ments?) in|backed|backing|led the round (in|for)|portfolio compan(y|ies)( like| such as| including)?|a investi dans)\s*$/i;
 const productVerbs =
   /\b(switched (over )?to|moved to|migrated to|(sort|kind) of like|alternative to|built with|using|uses|use)\s*$/i;
 /**
@@ -572,6 +578,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (appositiveAfter.test(after)) vector.signal('appositive');
     if (locatedAfter(name, after)) vector.signal('locatedAfter');
     if (builderVerbs.test(before)) vector.signal('builtBy');
+    if (investedBefore.test(before)) vector.signal('investedIn');
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
     if (listWords.test(before)) vector.signal('listedAmong');
     if (roleBefore.test(before) || roleAfter.test(after)) vector.signal('roleNearby');
@@ -625,6 +632,10 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   }
   vector.signal('docNewsShare', Math.round(doc.newsShare * 100) / 100);
 
+  for (const [pool, members] of pooledSignals) {
+    if (members.some((id) => vector.indices.includes(signalIndex.get(id)!))) vector.signal(pool);
+  }
+
   // Hashed words: the anchor's words and pairs, the sentence's words, the heading's words.
   const hashedTokens = anchorTokens.slice(0, 12);
   for (const word of hashedTokens) vector.word('anchor', word);
@@ -668,6 +679,31 @@ function statesDomain(text: string, both: string, senderLabels: ReadonlySet<stri
   }
   return null;
 }
+
+/**
+ * Shapes that say one thing, pooled into one more signal. Each shape fires on a handful of the corpus's links, often
+ * in one family only: left out with that family, a shape's own weight is learned from its few firings elsewhere, or
+ * from none. The pool fires often enough for its weight to be learned, and each shape keeps its own weight beside it.
+ * Pooling these three raised cross-validated average precision from 0.491 to 0.532. A headline about a company
+ * stays out of the company pool: pooled, it made a "more here" link to a news site's article about the company read
+ * as the company itself.
+ */
+const pooledSignals: ReadonlyArray<readonly [SignalId, readonly SignalId[]]> = [
+  ['presentedAsCompany', ['builtBy', 'investedIn', 'roleNearby', 'locatedAfter', 'ownSiteInSentence', 'statedDomain']],
+  ['presentedAsPerson', ['anchorPerson', 'anchorFullName', 'anchorGivenName', 'personAppositive', 'nameIsPerson']],
+  [
+    'presentedAsOther',
+    [
+      'writingBefore',
+      'sourceBefore',
+      'sourceCited',
+      'anchorPlace',
+      'anchorModelName',
+      'anchorAcronym',
+      'anchorNamesKnown',
+    ],
+  ],
+];
 
 /**
  * What a link's neighbours tell it, once every link of the document is read: the share of the other scored links
