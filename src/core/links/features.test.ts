@@ -45,6 +45,32 @@ describe('readLink (feature extraction)', () => {
   });
 });
 
+describe('pooled signals', () => {
+  it("pools a person's own site, an outlet and a legal page into one signal: the site is of another kind", () => {
+    const direct = (domain: string): UnclassifiedLink => ({
+      url: `https://${domain}/posts/2024/notes`,
+      host: domain,
+      domain,
+      text: 'Notes on release trains',
+      context: 'Notes on release trains, a long read.',
+      heading: 'Reading',
+      isImage: false,
+      needsNetwork: false,
+      tracker: null,
+      occurrences: 1,
+      firstPosition: 0,
+      originalHref: `https://${domain}/posts/2024/notes`,
+    });
+    const pooled = namedSignals.findIndex(([name]) => name === 'otherKindOfSite');
+    const fires = (domain: string) => {
+      const link = direct(domain);
+      return readLink(link, '/posts/2024/notes', documentFacts([link], new Set())).vector.indices.includes(pooled);
+    };
+    expect(fires('jakewharton.com')).toBe(true);
+    expect(fires('quillmate.dev')).toBe(false);
+  });
+});
+
 describe('what the other links under a heading are doing', () => {
   const wrapped = (text: string, context: string, heading: string): UnclassifiedLink => ({
     url: 'https://t.example/r/1',
