@@ -183,4 +183,12 @@ describe('what the other links under a heading are doing', () => {
     expect(signalIn(links, 'presentedAsPerson')).toEqual([null, 1, null, null]);
     expect(signalIn(links, 'presentedAsOther')).toEqual([null, null, 1, null]);
   });
+
+  it('pools funding or launch words in the anchor into one signal: news about it', () => {
+    const links = [
+      wrapped('Quillmate raises $4M', 'Quillmate raises $4M for release notes.', 'Deals'),
+      wrapped('Tidewell', 'Tidewell makes batteries.', 'Deals'),
+    ];
+    expect(signalIn(links, 'newsAboutIt')).toEqual([1, null]);
+  });
 });
