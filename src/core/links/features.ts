@@ -690,8 +690,8 @@ function statesDomain(text: string, both: string, senderLabels: ReadonlySet<stri
  * in one family only: left out with that family, a shape's own weight is learned from its few firings elsewhere, or
  * from none. The pool fires often enough for its weight to be learned, and each shape keeps its own weight beside it.
  * Pooling these five raised cross-validated average precision from 0.491 to 0.542. A headline about a company
- * stays out of the company and news pools: in either, it made a "more here" link to a news site's article about the company read
- * as the company itself.
+ * stays out of the company and news pools: in either, it made a "more here" link to a news site's article about
+ * the company read as the company itself.
  */
 const pooledSignals: ReadonlyArray<readonly [SignalId, readonly SignalId[]]> = [
   ['newsAboutIt', ['ownNewsSlug', 'anchorFunding', 'anchorLaunch']],
