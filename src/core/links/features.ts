@@ -94,7 +94,7 @@ export const namedSignals = [
   ['anchorVersion', 'the anchor has a version number'],
   ['anchorPerson', 'the anchor names a person'],
   ['anchorFullName', 'the anchor is a given name and a surname (Uma Roy)'],
-  ['anchorGivenName', 'the anchor is one word that is a given name somewhere (Gergely, Surya)'],
+  ['anchorGivenName', 'the anchor is one word that is a given name somewhere (Maria, Kenji)'],
   ['anchorAcronym', 'the anchor is a short acronym (AI, RL, GPUs)'],
   ['anchorNoLetters', 'the anchor has no letters (a time, a number)'],
   ['anchorModelName', 'the anchor is a model or version name (GPT-5, GLM-5.1)'],
@@ -714,6 +714,11 @@ const pooledSignals: ReadonlyArray<readonly [SignalId, readonly SignalId[]]> = [
     ],
   ],
 ];
+
+/** Each pool's members, by signal index: `explain` tells a pool's weight as the shape that fired it. */
+export const poolMembers: ReadonlyMap<number, readonly number[]> = new Map(
+  pooledSignals.map(([pool, members]) => [signalIndex.get(pool)!, members.map((id) => signalIndex.get(id)!)]),
+);
 
 /**
  * What a link's neighbours tell it, once every link of the document is read: the share of the other scored links

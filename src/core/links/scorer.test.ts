@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { featureCount, namedFeatureCount, namedSignals } from './features.ts';
 import type { FeatureVector } from './features.ts';
-import { explain } from './scorer.ts';
+import { explain, shownSignal } from './scorer.ts';
 import type { LinkModel } from './scorer.ts';
 
 /** The plain reading of `explain`: sum the copies of each named signal, sort every contribution, keep the first. */
@@ -13,7 +13,7 @@ function explainBySorting(vector: FeatureVector, model: LinkModel, limit: number
     const index = vector.indices[k]!;
     const amount = model.weights[index]! * vector.values[k]!;
     if (amount === 0) continue;
-    const key = index < namedFeatureCount ? -1 - (index % signalCount) : k;
+    const key = index < namedFeatureCount ? -1 - shownSignal(index % signalCount, vector) : k;
     amounts.set(key, (amounts.get(key) ?? 0) + amount);
   }
   return [...amounts]
@@ -56,5 +56,18 @@ describe('explain', () => {
       ),
       { numRuns: 2_000 },
     );
+  });
+
+  it("tells a pool's weight as the shape that fired it", () => {
+    const at = (id: string) => namedSignals.findIndex(([name]) => name === id);
+    const model: LinkModel = { bias: 0, weights: new Float64Array(featureCount) };
+    model.weights[at('builtBy')] = 0.2;
+    model.weights[at('presentedAsCompany')] = 0.5;
+    const vector: FeatureVector = {
+      indices: [at('builtBy'), at('presentedAsCompany')],
+      values: [1, 1],
+      words: ['', ''],
+    };
+    expect(explain(vector, model)).toEqual(['+ someone builds, runs or founded it']);
   });
 });

@@ -4,7 +4,7 @@
  * their sum over its features. A few array reads per link; no randomness.
  */
 import modelFile from './model/link-model.json';
-import { featureCount, namedFeatureCount, namedSignals } from './features.ts';
+import { featureCount, namedFeatureCount, namedSignals, poolMembers } from './features.ts';
 import type { FeatureVector } from './features.ts';
 
 /** The model file: weights as integers over `scale`, so the committed file is short and byte-stable. */
@@ -98,6 +98,16 @@ function describe(index: number, word: string): string {
 }
 
 /**
+ * The signal a named feature is told as: a pool's weight goes to the first of its shapes that fired, since "someone
+ * founded it" tells a reader more than "the text presents it as a company".
+ */
+export function shownSignal(signal: number, vector: FeatureVector): number {
+  const members = poolMembers.get(signal);
+  if (!members) return signal;
+  return members.find((member) => vector.indices.includes(member)) ?? signal;
+}
+
+/**
  * The features that moved the score most, in words, strongest first: those for (+) and against (−) a startup.
  * A named signal's shared and group copies count as one; words are described only once chosen.
  */
@@ -112,7 +122,7 @@ export function explain(vector: FeatureVector, model: LinkModel, limit = 5): str
       const amount = model.weights[index]! * vector.values[k]!;
       if (amount === 0) continue;
       if (index < namedFeatureCount) {
-        const signal = index % signalCount;
+        const signal = shownSignal(index % signalCount, vector);
         const at = signalSlot[signal]!;
         if (at >= 0) {
           amounts[at]! += amount;
