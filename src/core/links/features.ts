@@ -34,13 +34,13 @@ import {
   companyPath,
   companyWords,
   cut,
-  parenthesisOpening,
   datedPath,
   genericAnchor,
   investorLabel,
   libraryHost,
   moneyAmount,
   outletLabel,
+  parenthesisOpening,
   ownNews,
   sentenceWords,
   type SentenceWords,
@@ -637,8 +637,8 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   }
   vector.signal('docNewsShare', Math.round(doc.newsShare * 100) / 100);
 
-  for (const [pool, members] of pooledSignals) {
-    if (members.some((id) => vector.indices.includes(signalIndex.get(id)!))) vector.signal(pool);
+  for (const [pool, members] of poolMembers) {
+    if (members.some((member) => vector.indices.includes(member))) vector.signal(namedSignals[pool]![0]);
   }
 
   // Hashed words: the anchor's words and pairs, the sentence's words, the heading's words.
@@ -715,7 +715,10 @@ const pooledSignals: ReadonlyArray<readonly [SignalId, readonly SignalId[]]> = [
   ],
 ];
 
-/** Each pool's members, by signal index: `explain` tells a pool's weight as the shape that fired it. */
+/**
+ * Each pool's members, by signal index, resolved once: `readLink` fires a pool when a member fired, and `explain`
+ * tells a pool's weight as the shape that fired it.
+ */
 export const poolMembers: ReadonlyMap<number, readonly number[]> = new Map(
   pooledSignals.map(([pool, members]) => [signalIndex.get(pool)!, members.map((id) => signalIndex.get(id)!)]),
 );
