@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { UnclassifiedLink } from './classify.ts';
 import { readDocument } from './classify.ts';
-import { documentFacts, featureCount, namedSignals, readLink } from './features.ts';
+import { documentFacts, featureCount, namedSignals, priorMeans, readLink } from './features.ts';
 
 const linkArbitrary = fc.record({
   url: fc.webUrl(),
@@ -68,6 +68,20 @@ describe('pooled signals', () => {
     };
     expect(fires('jakewharton.com')).toBe(true);
     expect(fires('quillmate.dev')).toBe(false);
+  });
+
+  it("draws each pooled shape's weight towards its pool's sign, and nothing else", () => {
+    const means = priorMeans(1);
+    const mean = (name: string) => means[namedSignals.findIndex(([id]) => id === name)];
+    expect(means).toHaveLength(featureCount);
+    expect(mean('builtBy')).toBe(1);
+    expect(mean('anchorGivenName')).toBe(-1);
+    expect(mean('podcastTld')).toBe(-1);
+    // The pools themselves, shapes outside every pool and the group copies are pulled towards 0.
+    expect(mean('presentedAsCompany')).toBe(0);
+    expect(mean('homePage')).toBe(0);
+    expect(means.slice(namedSignals.length).every((value) => value === 0)).toBe(true);
+    expect(priorMeans(0).every((value) => value === 0)).toBe(true);
   });
 });
 

@@ -32,4 +32,21 @@ describe('trainLogistic', () => {
     expect(loose.weights[1]).toBeLessThan(0);
     expect(Math.abs(tight.weights[0]!)).toBeLessThan(Math.abs(loose.weights[0]!));
   });
+
+  it('pulls a weight towards its prior mean: all the way where no row has the feature, part of the way against data', () => {
+    // Feature 3 fires on no row; feature 1 says no, and its prior says yes.
+    const means = Float64Array.from([0, 1, 0, -0.7]);
+    const trained = trainLogistic(rows(), { dimensions: 4, l2: 0.01, priorMeans: means });
+    const plain = trainLogistic(rows(), { dimensions: 4, l2: 0.01 });
+    expect(trained.weights[3]).toBeCloseTo(-0.7, 4);
+    expect(plain.weights[3]).toBe(0);
+    expect(trained.weights[1]).toBeGreaterThan(plain.weights[1]!);
+    expect(trained.weights[1]).toBeLessThan(0);
+  });
+
+  it('refuses prior means of the wrong length', () => {
+    expect(() => trainLogistic(rows(), { dimensions: 3, l2: 0.01, priorMeans: new Float64Array(2) })).toThrow(
+      /2 entries for 3 weights/,
+    );
+  });
 });

@@ -25,6 +25,8 @@ export interface TrainingOptions {
   dimensions: number;
   /** The L2 penalty on every weight but the bias, per unit of total row weight. */
   l2: number;
+  /** Where the L2 penalty pulls each weight (index-aligned with the weights); 0 for every weight when absent. */
+  priorMeans?: Float64Array;
   /** L-BFGS iterations at most; it stops earlier when the gradient vanishes. */
   maxIterations?: number;
   /** L-BFGS memory. */
@@ -49,12 +51,13 @@ function softplus(z: number): number {
 
 /**
  * The loss and its gradient at `theta` (bias at index 0, then the weights): mean weighted cross-entropy plus
- * `l2 / 2 · |w|²`.
+ * `l2 / 2 · |w − means|²`.
  */
 function lossAndGradient(
   rows: readonly TrainingRow[],
   theta: Float64Array,
   l2: number,
+  means: Float64Array | undefined,
   totalWeight: number,
   gradient: Float64Array,
 ): number {
@@ -71,8 +74,9 @@ function lossAndGradient(
   }
   loss /= totalWeight;
   for (let i = 1; i < theta.length; i++) {
-    loss += 0.5 * l2 * theta[i]! * theta[i]!;
-    gradient[i]! += l2 * theta[i]!;
+    const distance = theta[i]! - (means?.[i - 1] ?? 0);
+    loss += 0.5 * l2 * distance * distance;
+    gradient[i]! += l2 * distance;
   }
   return loss;
 }
@@ -85,12 +89,15 @@ function dot(a: Float64Array, b: Float64Array): number {
 
 export function trainLogistic(rows: readonly TrainingRow[], options: TrainingOptions): TrainedWeights {
   const size = options.dimensions + 1;
+  if (options.priorMeans && options.priorMeans.length !== options.dimensions) {
+    throw new Error(`priorMeans has ${options.priorMeans.length} entries for ${options.dimensions} weights`);
+  }
   const maxIterations = options.maxIterations ?? 400;
   const history = options.history ?? 10;
   const totalWeight = rows.reduce((sum, row) => sum + row.weight, 0) || 1;
   const theta = new Float64Array(size);
   const gradient = new Float64Array(size);
-  let loss = lossAndGradient(rows, theta, options.l2, totalWeight, gradient);
+  let loss = lossAndGradient(rows, theta, options.l2, options.priorMeans, totalWeight, gradient);
   const steps: Float64Array[] = [];
   const changes: Float64Array[] = [];
   const rhos: number[] = [];
@@ -131,7 +138,7 @@ export function trainLogistic(rows: readonly TrainingRow[], options: TrainingOpt
     let nextLoss = Infinity;
     for (let tries = 0; tries < 40; tries++) {
       for (let i = 0; i < size; i++) nextTheta[i] = theta[i]! + rate * direction[i]!;
-      nextLoss = lossAndGradient(rows, nextTheta, options.l2, totalWeight, nextGradient);
+      nextLoss = lossAndGradient(rows, nextTheta, options.l2, options.priorMeans, totalWeight, nextGradient);
       if (nextLoss <= loss + 1e-4 * rate * slope) break;
       rate /= 2;
     }
