@@ -124,6 +124,20 @@ describe('extractFromText: list items', () => {
     expect(text(source).links[0]?.context).toContain('Gripline co-founder Ana Ruiz has raised $4M.');
   });
 
+  it('ends a link line before a label line (a title, a heading), which starts the next item', () => {
+    const source = [
+      'Links to Ana & Gripline',
+      'Company Website: https://gripline.example/',
+      'Full Episode on YouTube',
+      'Timestamps',
+      '00:00:00 Introduction',
+    ].join('\n');
+    expect(text(source).links[0]?.context).toBe('Company Website:');
+    // A line of prose under the link line is still its description.
+    const described = 'Company Website: https://gripline.example/\nGripline makes climbing holds.';
+    expect(text(described).links[0]?.context).toContain('Gripline makes climbing holds.');
+  });
+
   it('still joins a sentence that a hard wrap breaks right after a link', () => {
     const source = 'Gripline spent years building an arsenal <https://gripline.example/a>\n, while Tessel waited.';
     expect(text(source).links[0]?.context).toBe('Gripline spent years building an arsenal, while Tessel waited.');

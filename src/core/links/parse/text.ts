@@ -68,29 +68,46 @@ function textThenUrl(source: string, lineStart: number, lineEnd: number): boolea
   return textStart < tokenStart && end > tokenStart && URL_START.test(source.slice(tokenStart, end));
 }
 
+/** Longest line read as a label (a title, a heading) rather than a line of prose. */
+const LABEL_LENGTH = 60;
+const CLOSING_PUNCTUATION = /[.!?…:;,)"'”’]$/u;
+
+/** Whether the line `lineStart`..`lineEnd` is a label: short, with letters, and no punctuation closing it. */
+function isLabel(source: string, lineStart: number, lineEnd: number): boolean {
+  if (lineEnd - lineStart > 4 * LABEL_LENGTH) return false;
+  const line = source.slice(lineStart, lineEnd).trim();
+  return line.length > 0 && line.length <= LABEL_LENGTH && /\p{L}/u.test(line) && !CLOSING_PUNCTUATION.test(line);
+}
+
 /**
  * Lines that each end with a link, the next starting in capitals, are items of a list ("Acme raised $5M
  * https://acme.com", then "Beta hired a CFO https://beta.io"), not prose a hard wrap broke (where the next line goes
- * on in lower case or with a comma). A line that does not end with a link is left joined: under a title line it is
- * the description of the title's link (`Kore (https://…)`, then `Kore is a design foundation…`). A URL alone on its
- * line belongs with the text around it. The newline between two such items becomes a paragraph mark, one
- * character for one, so positions into the text still hold.
+ * on in lower case or with a comma). A line that does not end with a link is left joined when it reads as prose:
+ * under a title line it is the description of the title's link (`Kore (https://…)`, then `Kore is a design
+ * foundation…`). A label (short, no closing punctuation: `Full Episode on YouTube`, `Links to Ana & Acme`) is an
+ * item or a heading of its own: the link line before or after it (`Company Website: https://…`) is not its sentence.
+ * A URL alone on its line belongs with the text around it. The newline between two such items becomes a paragraph
+ * mark, one character for one, so positions into the text still hold.
  */
 function markListItemBreaks(source: string): string {
   const pieces: string[] = [];
   let copied = 0;
   let newline = source.indexOf('\n');
   let endsWithUrl = newline >= 0 && textThenUrl(source, 0, newline);
+  let label = newline >= 0 && isLabel(source, 0, newline);
   // Each line is read once, from its end back to its last space: linear however long the lines are.
   while (newline >= 0) {
     const nextNewline = source.indexOf('\n', newline + 1);
     const nextEnd = nextNewline < 0 ? source.length : nextNewline;
     const nextEndsWithUrl = textThenUrl(source, newline + 1, nextEnd);
-    if (endsWithUrl && nextEndsWithUrl && STARTS_CAPITALISED.test(source.slice(newline + 1, newline + 81))) {
+    const nextLabel = isLabel(source, newline + 1, nextEnd);
+    const itemBreak = endsWithUrl ? nextEndsWithUrl || nextLabel : label && nextEndsWithUrl;
+    if (itemBreak && STARTS_CAPITALISED.test(source.slice(newline + 1, newline + 81))) {
       pieces.push(source.slice(copied, newline), PARAGRAPH_BREAK);
       copied = newline + 1;
     }
     endsWithUrl = nextEndsWithUrl;
+    label = nextLabel;
     newline = nextNewline;
   }
   if (copied === 0) return source;
