@@ -51,6 +51,17 @@ describe('extractFromText (plain text)', () => {
     expect(part.links[3]?.context).toBe('Scratch 3.0');
   });
 
+  it('reads a long anchor before a bracket once in its sentence, wherever its first word recurs', () => {
+    // The first of the eight words kept, "on", is also the end of "common".
+    const source =
+      'Prices for the most wanted seats on the best screens are  becoming increasingly common [ https://news.example/seats ] as cinemas copy airlines.';
+    const [link] = text(source).links;
+    expect(link?.text).toBe('on the best screens are becoming increasingly common');
+    expect(link?.context).toBe(
+      'Prices for the most wanted seats on the best screens are becoming increasingly common as cinemas copy airlines.',
+    );
+  });
+
   it('reads the anchor from the line above when a wrapped text part puts the bracket on its own line', () => {
     const part = text(
       'Node Now Has Worker Threads \n( https://blog.example/threads )\n — With Node 11.7\n\n( https://alone.example/ )',

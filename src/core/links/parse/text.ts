@@ -201,11 +201,31 @@ function anchorBeforeBracket(source: string, urlStart: number, urlEnd: number, p
   const words = plain(source.slice(start, open)).replace(LEADING_JOINER, '').split(' ').filter(Boolean);
   if (words.length === 0) return { text: '', start: open, end };
   const kept = words.slice(-MAX_INFERRED_WORDS);
-  // Move `start` to the first kept word so the words dropped stay part of the sentence before the link.
-  const firstWord = kept[0] ?? '';
-  const at = source.lastIndexOf(firstWord.slice(0, 3), open);
-  return { text: kept.join(' '), start: kept.length < words.length && at >= start ? at : start, end };
+  // Move `start` to the first kept word so the words dropped stay part of the sentence before the link. It is found
+  // by counting words back from the bracket: searching for its letters found them inside a later word ("on" in
+  // "common"), and the sentence then read the anchor twice.
+  return {
+    text: kept.join(' '),
+    start: kept.length < words.length ? wordsBack(source, open, kept.length, start) : start,
+    end,
+  };
 }
+
+/**
+ * Where the `count`-th word before `end` starts, never before `floor`. Words are what `plain` leaves of the runs
+ * without whitespace: a run of emphasis marks only (`** ACME`) is not one.
+ */
+function wordsBack(source: string, end: number, count: number, floor: number): number {
+  let at = end;
+  for (let word = 0; word < count && at > floor;) {
+    while (at > floor && isBlank(source[at - 1])) at--;
+    const wordEnd = at;
+    while (at > floor && !isBlank(source[at - 1])) at--;
+    if (NOT_EMPHASIS.test(source.slice(at, wordEnd))) word++;
+  }
+  return at;
+}
+const NOT_EMPHASIS = /[^*_`~]/;
 
 function collectReferences(source: string): Map<string, string> {
   const references = new Map<string, string>();
