@@ -28,6 +28,16 @@ describe('sentenceAround', () => {
     expect(sentenceAround('soft\nwrap ', 'x', '', false)).toBe('soft wrap x');
   });
 
+  it("ends the sentence at a <br> inside the link's own text, and starts it at one that opens it", () => {
+    expect(sentenceAround('', `Introducing Retrieval${PARAGRAPH_BREAK}`, '10 minutes, by Ana Ruiz', true)).toBe(
+      'Introducing Retrieval',
+    );
+    expect(sentenceAround('Read by Ana Ruiz ', `${PARAGRAPH_BREAK}Gripline`, ' raised $4M.', true)).toBe(
+      'Gripline raised $4M.',
+    );
+    expect(sentenceAround('', `Title${PARAGRAPH_BREAK}Subtitle`, '', true)).toBe('Title Subtitle');
+  });
+
   it('treats newlines in HTML source as spaces', () => {
     expect(sentenceAround('Source:\n      ', 'Acme', '', true)).toBe('Source: Acme');
   });

@@ -35,7 +35,15 @@ export function collapseWhitespace(text: string): string {
 }
 
 function isSpace(char: string | undefined): boolean {
-  return char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '\f' || char === '\u00a0';
+  return (
+    char === ' ' ||
+    char === '\t' ||
+    char === '\n' ||
+    char === '\r' ||
+    char === '\f' ||
+    char === '\u00a0' ||
+    char === PARAGRAPH_BREAK
+  );
 }
 
 /** True when the period at `index` ends an abbreviation (`Inc.`, `e.g.`, `U.S.`) rather than a sentence. */
@@ -101,6 +109,9 @@ function sentenceHead(right: string, html: boolean): string {
 const SPACED_PUNCTUATION = / [.,;:!?](?=\s|$)/;
 const SPACED_PUNCTUATION_ALL = / ([.,;:!?])(?=\s|$)/g;
 
+const BREAK_AT_END = /\u2029\s*$/;
+const BREAK_AT_START = /^\s*\u2029/;
+
 /** A sentence shorter than this borrows the sentences before it in the same paragraph. */
 const MIN_CONTEXT = 80;
 
@@ -110,9 +121,13 @@ const MIN_CONTEXT = 80;
  * `html`: the text came from HTML, where source newlines mean nothing; in plain text a blank line ends a paragraph.
  */
 export function sentenceAround(left: string, middle: string, right: string, html: boolean): string {
-  const after = collapseWhitespace(sentenceHead(right, html));
+  // A line break that ends the link's own text (`<a>Title<br></a>`) ends its sentence too; one that opens it
+  // starts it.
+  const after = BREAK_AT_END.test(middle) ? '' : collapseWhitespace(sentenceHead(right, html));
   const mid = collapseWhitespace(middle);
-  const before = collapseWhitespace(sentenceTail(left, html, MIN_CONTEXT - mid.length - after.length));
+  const before = BREAK_AT_START.test(middle)
+    ? ''
+    : collapseWhitespace(sentenceTail(left, html, MIN_CONTEXT - mid.length - after.length));
   const joinLeft = before && mid && (isSpace(left[left.length - 1]) || isSpace(middle[0])) ? ' ' : '';
   const joinRight = after && mid && (isSpace(right[0]) || isSpace(middle[middle.length - 1])) ? ' ' : '';
   let sentence = before + joinLeft + mid + joinRight + after;
