@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PARAGRAPH_BREAK, sentenceAround } from './context.ts';
+import { PARAGRAPH_BREAK, collapseWhitespace, sentenceAround } from './context.ts';
 
 describe('sentenceAround', () => {
   it('cuts at sentence ends on both sides', () => {
@@ -40,5 +40,13 @@ describe('sentenceAround', () => {
 
   it('treats newlines in HTML source as spaces', () => {
     expect(sentenceAround('Source:\n      ', 'Acme', '', true)).toBe('Source: Acme');
+  });
+});
+
+describe('collapseWhitespace', () => {
+  it('drops the characters a reader never sees, and keeps the joiners emoji and scripts need', () => {
+    expect(collapseWhitespace('\u200b\u200bFern Creek\u00ad Soft\u2060ware\ufeff')).toBe('Fern Creek Software');
+    expect(collapseWhitespace('🤷🏻\u200d♂️ Meh')).toBe('🤷🏻\u200d♂️ Meh');
+    expect(collapseWhitespace('  a \n b ')).toBe('a b');
   });
 });

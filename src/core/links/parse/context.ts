@@ -27,11 +27,17 @@ const ABBREVIATIONS = new Set([
 ]);
 
 const WHITESPACE = /\s+/g;
-/** Whitespace the replacement would change: any but a lone space. Testing for it allocates nothing. */
-const COLLAPSIBLE = /[^\S ]| {2}/;
+/**
+ * Characters a reader never sees: zero-width space, word joiner, byte-order mark, soft hyphen. Templates put them in
+ * anchors (`\u200b\u200bAcme`) and between letters; left in, `Acme` and its CRM record would not match. Zero-width
+ * (non-)joiners stay: scripts and emoji sequences need them.
+ */
+const INVISIBLE = /[\u200b\u2060\ufeff\u00ad]/g;
+/** What the replacement would change: whitespace other than a lone space, or an invisible character. */
+const COLLAPSIBLE = /[^\S ]| {2}|[\u200b\u2060\ufeff\u00ad]/;
 
 export function collapseWhitespace(text: string): string {
-  return COLLAPSIBLE.test(text) ? text.replace(WHITESPACE, ' ').trim() : text.trim();
+  return COLLAPSIBLE.test(text) ? text.replace(INVISIBLE, '').replace(WHITESPACE, ' ').trim() : text.trim();
 }
 
 function isSpace(char: string | undefined): boolean {
