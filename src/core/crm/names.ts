@@ -91,6 +91,8 @@ export function nameTokens(name: string | null | undefined): string[] {
     text = text
       .normalize('NFKD')
       .replace(/\p{M}+/gu, '')
+      // Invisible in a record as in a newsletter (zero-width space, word joiner, BOM, soft hyphen): not a word break.
+      .replace(/[\u200b\u2060\ufeff\u00ad]/g, '')
       .replace(/ß/g, 'ss')
       .replace(/æ/g, 'ae')
       .replace(/ø/g, 'o')

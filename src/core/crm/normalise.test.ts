@@ -64,6 +64,7 @@ describe('nameKey', () => {
     expect(nameWords('Acmé Robotics, Inc.')).toBe('acme robotics');
     expect(nameWords('The Labs')).toBe('labs');
     expect(nameWords(null)).toBe('');
+    expect(nameWords('Grip\u00adline Ro\u200bbotics')).toBe('gripline robotics');
   });
 
   it('gives the leading names a CRM may keep instead of the whole one, shortest first and none too short', () => {
