@@ -95,6 +95,21 @@ describe('extractFromText (plain text)', () => {
   });
 });
 
+describe('extractFromText: character references', () => {
+  it('reads &nbsp;, &amp; and &#39; as a reader sees them, in anchors and sentences, and leaves AT&T alone', () => {
+    const [link] = markdown(
+      'Read [Ben &amp; Jerry&#39;s](https://bj.example/) and some&nbsp;notes on AT&T and &copy2024 today.',
+    ).links;
+    expect(link?.text).toBe("Ben & Jerry's");
+    expect(link?.context).toBe("Read Ben & Jerry's and some notes on AT&T and &copy2024 today.");
+  });
+
+  it('does not end an anchor read before a bracket at the semicolon of a reference', () => {
+    const [link] = text('We use Johnson &amp; Johnson [ https://jnj.example/ ] for bandages.').links;
+    expect(link?.text).toBe('We use Johnson & Johnson');
+  });
+});
+
 describe('extractFromText: list items', () => {
   it('never runs a sentence across the line break between numbered or bulleted items', () => {
     const source = [

@@ -5,6 +5,7 @@
  */
 import type { ExtractedLink } from '../types.ts';
 import { CONTEXT_WINDOW, LIST_MARKER, PARAGRAPH_BREAK, collapseWhitespace, sentenceAround } from './context.ts';
+import { decodeHTMLStrict } from 'entities';
 import { cleanHref } from './href.ts';
 import { Occurrence } from './part.ts';
 import type { ParsedPart, PartOptions } from './part.ts';
@@ -35,14 +36,27 @@ const TEXT_HEADING = /^[ \t]*(?:#{1,6}[ \t]+(.+?)|([A-Z0-9][A-Z0-9 &'’:,.!?/+\
 /** A bold "By Jane Doe" line is a byline, not a section title. */
 export const BYLINE = /^(?:by|from|written by|posted by)\s/i;
 
-/** What a link's own text looks like once Markdown emphasis is gone. */
-function plain(text: string): string {
+/**
+ * Character references (`&nbsp;`, `&amp;`, `&#39;`) as a reader sees them: Markdown renders them, and text parts
+ * made from HTML keep them. Only complete references with their semicolon: `AT&T` and `&copy2024` stay as written.
+ */
+function decodeEntities(text: string): string {
+  return text.includes('&') ? decodeHTMLStrict(text) : text;
+}
+
+/** Markdown emphasis and link syntax taken out of a link's own text, its words as they stand in the source. */
+function withoutEmphasis(text: string): string {
   return collapseWhitespace(text.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`~]+/g, ''));
+}
+
+/** What a link's own text looks like once Markdown emphasis is gone and its character references are read. */
+function plain(text: string): string {
+  return collapseWhitespace(decodeEntities(withoutEmphasis(text)));
 }
 
 /** A window of source text as a reader sees it: link syntax reduced to its text, URLs left out. */
 function readable(source: string): string {
-  let text = source;
+  let text = decodeEntities(source);
   // Each rewrite runs only when its trigger is present: most windows of prose have no link syntax at all.
   if (text.includes('](')) text = text.replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1');
   text = text.replace(/[*_`~]+/g, '');
@@ -189,7 +203,10 @@ function anchorBeforeBracket(source: string, urlStart: number, urlEnd: number, p
   // names ("Scratch 3.0", "Algorithms, by Jeff Erickson") do not.
   for (let i = open - 1; i >= start; i--) {
     const char = source[i];
-    if (char === ';' || ((char === '.' || char === '!' || char === '?' || char === ':') && isBlank(source[i + 1]))) {
+    if (
+      (char === ';' && !endsCharacterReference(source, i)) ||
+      ((char === '.' || char === '!' || char === '?' || char === ':') && isBlank(source[i + 1]))
+    ) {
       start = i + 1;
       break;
     }
@@ -198,14 +215,15 @@ function anchorBeforeBracket(source: string, urlStart: number, urlEnd: number, p
   // `3) Acme [ https://… ]`: the list's numbering is not part of the anchor.
   const marker = LIST_MARKER.exec(source.slice(start, Math.min(open, start + 8)));
   if (marker) start += marker[0].length;
-  const words = plain(source.slice(start, open)).replace(LEADING_JOINER, '').split(' ').filter(Boolean);
+  // Counted as they stand in the source (`wordsBack` walks the source), read as a reader sees them after.
+  const words = withoutEmphasis(source.slice(start, open)).replace(LEADING_JOINER, '').split(' ').filter(Boolean);
   if (words.length === 0) return { text: '', start: open, end };
   const kept = words.slice(-MAX_INFERRED_WORDS);
   // Move `start` to the first kept word so the words dropped stay part of the sentence before the link. It is found
   // by counting words back from the bracket: searching for its letters found them inside a later word ("on" in
   // "common"), and the sentence then read the anchor twice.
   return {
-    text: kept.join(' '),
+    text: plain(kept.join(' ')),
     start: kept.length < words.length ? wordsBack(source, open, kept.length, start) : start,
     end,
   };
@@ -226,6 +244,12 @@ function wordsBack(source: string, end: number, count: number, floor: number): n
   return at;
 }
 const NOT_EMPHASIS = /[^*_`~]/;
+
+/** Whether the `;` at `at` closes a character reference (`&amp;`, `&#39;`) rather than a clause. */
+function endsCharacterReference(source: string, at: number): boolean {
+  return CHARACTER_REFERENCE_END.test(source.slice(Math.max(0, at - 12), at + 1));
+}
+const CHARACTER_REFERENCE_END = /&(?:#\d{1,7}|#x[\da-f]{1,6}|[a-z][a-z\d]{1,10});$/i;
 
 function collectReferences(source: string): Map<string, string> {
   const references = new Map<string, string>();
