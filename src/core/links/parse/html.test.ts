@@ -62,6 +62,15 @@ describe('extractFromHtml', () => {
     expect(part.links.map((link) => link.href)).toEqual(['https://ok.example/']);
   });
 
+  it('takes the first <title> as the title when a template repeats it', () => {
+    const part = parse(
+      '<head><title>Issue 72: Prices</title></head><body><title>Issue 72: Prices</title><p><a href="https://acme.example/">Acme</a></p></body>',
+    );
+    expect(part.title).toBe('Issue 72: Prices');
+    expect(part.links[0]?.heading).toBe('Issue 72: Prices');
+    expect(part.links[0]?.context).toBe('Acme');
+  });
+
   it('reads the links an unclosed <title>, <script> or <style> would swallow', () => {
     for (const opener of ['<title>Issue 3', '<script>var x = 1', '<style>p {}']) {
       const part = parse(`${opener}<p>Acme <a href="https://acme.example/">Acme</a></p>`);

@@ -116,6 +116,8 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
   let lastHeading = '';
   let title = '';
   let inTitle = false;
+  /** A <title> has been read: later ones are not the document's. */
+  let titleComplete = false;
 
   const flushBlock = (): void => {
     for (const { link, start, end } of pending) {
@@ -193,7 +195,10 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       return;
     }
     if (name === 'title') {
+      // The document's title is its first: templates repeat <title> (in the body, in an SVG), and joined they read
+      // "Issue 72Issue 72". A later one is still never shown, so its text stays out of the page's too.
       inTitle = true;
+      titleComplete = title !== '';
       return;
     }
     if (name === 'base' && href && base === null) {
@@ -239,7 +244,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
 
   const onText = (text: string): void => {
     if (inTitle) {
-      if (title.length < MAX_HEADING) title = collapseWhitespace(title + text);
+      if (!titleComplete && title.length < MAX_HEADING) title = collapseWhitespace(title + text);
       return;
     }
     if (hiddenDepth > 0) return;
