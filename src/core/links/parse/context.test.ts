@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PARAGRAPH_BREAK, collapseWhitespace, sentenceAround } from './context.ts';
+import {
+  CONTEXT_WINDOW,
+  PARAGRAPH_BREAK,
+  collapseWhitespace,
+  sentenceAround,
+  windowAfter,
+  windowBefore,
+} from './context.ts';
 
 describe('sentenceAround', () => {
   it('cuts at sentence ends on both sides', () => {
@@ -48,5 +55,17 @@ describe('collapseWhitespace', () => {
     expect(collapseWhitespace('\u200b\u200bFern Creek\u00ad Soft\u2060ware\ufeff')).toBe('Fern Creek Software');
     expect(collapseWhitespace('🤷🏻\u200d♂️ Meh')).toBe('🤷🏻\u200d♂️ Meh');
     expect(collapseWhitespace('  a \n b ')).toBe('a b');
+  });
+});
+
+describe('the windows either side of a link', () => {
+  it('start and end at whole words: no piece of a word or of a URL opens or closes a sentence', () => {
+    const before = `see substack.com/redirect/abc?j=eyJ1Ijo ${'y'.repeat(CONTEXT_WINDOW - 20)} Acme`;
+    const left = windowBefore(before, before.length - 'Acme'.length);
+    expect(left).toMatch(/^ y+ $/);
+    expect(windowBefore('short text Acme', 11)).toBe('short text ');
+    const after = `Acme ${'x'.repeat(CONTEXT_WINDOW - 10)} distribution is the moat`;
+    expect(windowAfter(after, 4)).toMatch(/^ x+ $/);
+    expect(windowAfter('Acme raised $5M.', 4)).toBe(' raised $5M.');
   });
 });

@@ -5,6 +5,29 @@
 
 /** How far to look on each side of a link for the sentence's start and end. */
 export const CONTEXT_WINDOW = 360;
+
+/**
+ * The window of `text` before `at`. One that starts inside a word starts at the next word: the piece of a word, or
+ * the tail of a URL (`substack.com/redirect/…`), is not something the reader would see as the sentence's start.
+ */
+export function windowBefore(text: string, at: number): string {
+  const from = at - CONTEXT_WINDOW;
+  if (from <= 0) return text.slice(0, at);
+  const window = text.slice(from, at);
+  const space = window.search(SPACE);
+  return space < 0 ? '' : window.slice(space);
+}
+
+/** The window of `text` after `at`, ending at the last whole word when it would cut one. */
+export function windowAfter(text: string, at: number): string {
+  const to = at + CONTEXT_WINDOW;
+  const window = text.slice(at, to);
+  if (to >= text.length || SPACE.test(text[to] ?? '')) return window;
+  let end = window.length;
+  while (end > 0 && !SPACE.test(window[end - 1]!)) end--;
+  return window.slice(0, end);
+}
+const SPACE = /\s/;
 /** The longest context handed on; the model and the table need a sentence, not a page. */
 export const MAX_CONTEXT = 300;
 
@@ -73,8 +96,11 @@ export const PARAGRAPH_BREAK = '\u2029';
 const HTML_BOUNDARY = /\u2029|[.!?…](?=\s|$)/g;
 const TEXT_BOUNDARY = /\u2029|\n(?=[ \t\r]*(?:[\n\-*+#>•]|\d{1,3}[.)][ \t]))|[.!?…](?=\s|$)/g;
 
-/** A list item's marker at the start of a sentence (`- `, `• `, `3) `, `12. `): numbering, never part of a name. */
-export const LIST_MARKER = /^(?:[-*+•]|\d{1,3}[.)])[ \t]+/;
+/**
+ * A list item's marker at the start of a sentence (`- `, `• `, `3) `, `12. `), or all of it (an item holding only a
+ * bare URL): numbering, never part of a name or a sentence.
+ */
+export const LIST_MARKER = /^(?:[-*+•]|\d{1,3}[.)])(?:[ \t]+|$)/;
 
 /** A boundary that never joins its two sides (a paragraph), or one that a short sentence may cross. */
 function isParagraph(mark: string): boolean {

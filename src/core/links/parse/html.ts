@@ -5,7 +5,7 @@
  */
 import { Tokenizer } from 'htmlparser2';
 import type { ExtractedLink } from '../types.ts';
-import { CONTEXT_WINDOW, PARAGRAPH_BREAK, collapseWhitespace, sentenceAround } from './context.ts';
+import { PARAGRAPH_BREAK, collapseWhitespace, sentenceAround, windowAfter, windowBefore } from './context.ts';
 import { cleanHref } from './href.ts';
 import { BYLINE } from './text.ts';
 import { Occurrence } from './part.ts';
@@ -121,9 +121,9 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
 
   const flushBlock = (): void => {
     for (const { link, start, end } of pending) {
-      const left = block.slice(Math.max(0, start - CONTEXT_WINDOW), start);
+      const left = windowBefore(block, start);
       const middle = link.isImage ? '' : block.slice(start, end);
-      const right = block.slice(end, end + CONTEXT_WINDOW);
+      const right = windowAfter(block, end);
       link.setSentence(() => sentenceAround(left, middle, right, true));
     }
     pending = [];

@@ -169,6 +169,11 @@ describe('extractFromText: list items', () => {
     expect(text(source).links[0]?.context).toBe('Gripline spent years building an arsenal, while Tessel waited.');
   });
 
+  it('leaves no bare list marker as the sentence of an item that holds only a URL', () => {
+    const source = 'Links:\n- https://gripline.example/a\n- https://tessel.example/b';
+    expect(markdown(source).links.map((link) => link.context)).toEqual(['', '']);
+  });
+
   it('splits Markdown list items the same way', () => {
     const source =
       '- [Gripline](https://gripline.example/) raised $12M\n- [Tessel](https://tessel.example/) raised $3M';

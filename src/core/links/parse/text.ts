@@ -4,7 +4,14 @@
  * Cooperpress, Campaign Monitor) often print the direct URL, written `Anchor [ url ]` or `Anchor (url)`.
  */
 import type { ExtractedLink } from '../types.ts';
-import { CONTEXT_WINDOW, LIST_MARKER, PARAGRAPH_BREAK, collapseWhitespace, sentenceAround } from './context.ts';
+import {
+  LIST_MARKER,
+  PARAGRAPH_BREAK,
+  collapseWhitespace,
+  sentenceAround,
+  windowAfter,
+  windowBefore,
+} from './context.ts';
 import { decodeHTMLStrict } from 'entities';
 import { cleanHref } from './href.ts';
 import { Occurrence } from './part.ts';
@@ -308,7 +315,7 @@ export function extractFromText(source: string, options: PartOptions & { markdow
   // Sentences are read from this copy (same length), links and anchors from the source. Made on the first sentence
   // asked for: a part whose links are all duplicates, or that has none, never needs it.
   let prose: string | null = null;
-  const proseSlice = (from: number, to: number): string => (prose ??= markListItemBreaks(source)).slice(from, to);
+  const proseText = (): string => (prose ??= markListItemBreaks(source));
 
   /** `start`..`end` is the source the link occupies: the reader's sentence is what lies around it. */
   const add = (rawHref: string, text: string, isImage: boolean, start: number, end: number): void => {
@@ -322,9 +329,9 @@ export function extractFromText(source: string, options: PartOptions & { markdow
         { href: verdict.href, text, heading: headings.at(start), isImage, position: position++, part },
         () =>
           sentenceAround(
-            readable(proseSlice(Math.max(0, start - CONTEXT_WINDOW), start)),
+            readable(windowBefore(proseText(), start)),
             isImage ? '' : text,
-            readable(proseSlice(end, end + CONTEXT_WINDOW)),
+            readable(windowAfter(proseText(), end)),
             false,
           ),
       ),
