@@ -62,6 +62,12 @@ describe('extractFromText (plain text)', () => {
     );
   });
 
+  it('does not open an anchor cut at eight words with a dash', () => {
+    const [link] = text('Video: Ted Lasso — Season 4 Official Teaser | Apple TV (https://video.example/x)').links;
+    expect(link?.text).toBe('Season 4 Official Teaser | Apple TV');
+    expect(link?.context).toBe('Video: Ted Lasso — Season 4 Official Teaser | Apple TV');
+  });
+
   it('reads the anchor from the line above when a wrapped text part puts the bracket on its own line', () => {
     const part = text(
       'Node Now Has Worker Threads \n( https://blog.example/threads )\n — With Node 11.7\n\n( https://alone.example/ )',

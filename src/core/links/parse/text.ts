@@ -226,6 +226,8 @@ function anchorBeforeBracket(source: string, urlStart: number, urlEnd: number, p
   const words = withoutEmphasis(source.slice(start, open)).replace(LEADING_JOINER, '').split(' ').filter(Boolean);
   if (words.length === 0) return { text: '', start: open, end };
   const kept = words.slice(-MAX_INFERRED_WORDS);
+  // Cut at eight words, a title can start at its dash (`Ted Lasso — Season 4 Official Teaser | Apple TV`).
+  while (kept.length > 1 && NO_WORD.test(kept[0]!)) kept.shift();
   // Move `start` to the first kept word so the words dropped stay part of the sentence before the link. It is found
   // by counting words back from the bracket: searching for its letters found them inside a later word ("on" in
   // "common"), and the sentence then read the anchor twice.
@@ -251,6 +253,7 @@ function wordsBack(source: string, end: number, count: number, floor: number): n
   return at;
 }
 const NOT_EMPHASIS = /[^*_`~]/;
+const NO_WORD = /^[^\p{L}\p{N}]+$/u;
 
 /** Whether the `;` at `at` closes a character reference (`&amp;`, `&#39;`) rather than a clause. */
 function endsCharacterReference(source: string, at: number): boolean {
