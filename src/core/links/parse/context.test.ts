@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONTEXT_WINDOW,
+  MAX_CONTEXT,
   PARAGRAPH_BREAK,
   collapseWhitespace,
   sentenceAround,
@@ -43,6 +44,13 @@ describe('sentenceAround', () => {
       'Gripline raised $4M.',
     );
     expect(sentenceAround('', `Title${PARAGRAPH_BREAK}Subtitle`, '', true)).toBe('Title Subtitle');
+  });
+
+  it('tidies a long sentence as it tidies a short one: no space before a comma, no list marker', () => {
+    const long = 'word '.repeat(60);
+    const sentence = sentenceAround(`- Listen on YouTube , Spotify and ${long}`, 'Acme', ` and ${long}.`, false);
+    expect(sentence.length).toBeLessThanOrEqual(MAX_CONTEXT + 2);
+    expect(sentence.startsWith('Listen on YouTube, Spotify')).toBe(true);
   });
 
   it('treats newlines in HTML source as spaces', () => {

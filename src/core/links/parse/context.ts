@@ -162,12 +162,8 @@ export function sentenceAround(left: string, middle: string, right: string, html
     : collapseWhitespace(sentenceTail(left, html, MIN_CONTEXT - mid.length - after.length));
   const joinLeft = before && mid && (isSpace(left[left.length - 1]) || isSpace(middle[0])) ? ' ' : '';
   const joinRight = after && mid && (isSpace(right[0]) || isSpace(middle[middle.length - 1])) ? ' ' : '';
-  let sentence = before + joinLeft + mid + joinRight + after;
-  if (!mid) sentence = collapseWhitespace(`${before} ${after}`);
-  if (!html) sentence = sentence.replace(LIST_MARKER, '');
-  // Removed URLs leave "and ." behind.
-  if (SPACED_PUNCTUATION.test(sentence)) sentence = sentence.replace(SPACED_PUNCTUATION_ALL, '$1');
-  if (sentence.length <= MAX_CONTEXT) return sentence;
+  const sentence = mid ? before + joinLeft + mid + joinRight + after : collapseWhitespace(`${before} ${after}`);
+  if (sentence.length <= MAX_CONTEXT) return tidySentence(sentence, html);
   // Too long: keep the link's text and an even share of each side, cut at word boundaries.
   const share = Math.max(0, Math.floor((MAX_CONTEXT - Math.min(mid.length, MAX_CONTEXT)) / 2));
   // The start of a long sentence usually names its subject ("Acme, a Berlin startup, …"): keep it and the words
@@ -179,5 +175,13 @@ export function sentenceAround(left: string, middle: string, right: string, html
         before.slice(before.length - Math.floor(share * 0.4)).replace(/^\S*\s/, '')
       : before;
   const tail = after.length > share ? after.slice(0, share).replace(/\s\S*$/, '') + '…' : after;
-  return (head + joinLeft + mid.slice(0, MAX_CONTEXT) + joinRight + tail).trim();
+  return tidySentence((head + joinLeft + mid.slice(0, MAX_CONTEXT) + joinRight + tail).trim(), html);
+}
+
+/** What is left to tidy once a sentence is put together, whatever its length. */
+function tidySentence(sentence: string, html: boolean): string {
+  let tidy = html ? sentence : sentence.replace(LIST_MARKER, '');
+  // Removed URLs leave "and ." behind, and inline elements "YouTube , Spotify".
+  if (SPACED_PUNCTUATION.test(tidy)) tidy = tidy.replace(SPACED_PUNCTUATION_ALL, '$1');
+  return tidy;
 }
