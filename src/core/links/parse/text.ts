@@ -3,6 +3,7 @@
  * Plain text covers an email's text/plain part, where senders that wrap links in the HTML part (beehiiv,
  * Cooperpress, Campaign Monitor) often print the direct URL, written `Anchor [ url ]` or `Anchor (url)`.
  */
+import { decodeHTMLStrict } from 'entities';
 import type { ExtractedLink } from '../types.ts';
 import {
   LIST_MARKER,
@@ -12,7 +13,6 @@ import {
   windowAfter,
   windowBefore,
 } from './context.ts';
-import { decodeHTMLStrict } from 'entities';
 import { cleanHref } from './href.ts';
 import { Occurrence } from './part.ts';
 import type { ParsedPart, PartOptions } from './part.ts';
