@@ -1,8 +1,10 @@
 /**
  * How Sift decides that two names are the same company's: a key without legal suffixes, filler words,
- * punctuation or diacritics, and a similarity of two keys. No imports: the page uses these (one row per company)
- * without loading the public-suffix list that domains need (`normalise.ts`).
+ * punctuation or diacritics, and a similarity of two keys. Nothing heavy is imported (only `text/invisible.ts`, a
+ * character class): the page uses these (one row per company) without loading the public-suffix list that domains
+ * need (`normalise.ts`).
  */
+import { dropInvisible } from '../text/invisible.ts';
 
 /**
  * Words that say what kind of legal entity or what kind of startup a company is, not which one.
@@ -88,11 +90,10 @@ export function nameTokens(name: string | null | undefined): string[] {
   // This runs for every company at import and index time: skip the costly steps a name does not need.
   let text = name.toLowerCase();
   if (NON_ASCII.test(text))
-    text = text
+    // A character a reader never sees (a soft hyphen, a zero-width space) is not a word break: `Grip\u00adline`.
+    text = dropInvisible(text)
       .normalize('NFKD')
       .replace(/\p{M}+/gu, '')
-      // Invisible in a record as in a newsletter (zero-width space, word joiner, BOM, soft hyphen): not a word break.
-      .replace(/[\u200b\u2060\ufeff\u00ad]/g, '')
       .replace(/ß/g, 'ss')
       .replace(/æ/g, 'ae')
       .replace(/ø/g, 'o')

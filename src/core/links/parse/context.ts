@@ -2,6 +2,7 @@
  * The sentence around a link, computed from a bounded window on each side so the cost per link is constant
  * however long the paragraph is (a 20 MB paste with no paragraph breaks stays linear).
  */
+import { INVISIBLE_CHARACTER, dropInvisible } from '../../text/invisible.ts';
 
 /** How far to look on each side of a link for the sentence's start and end. */
 export const CONTEXT_WINDOW = 360;
@@ -50,17 +51,11 @@ const ABBREVIATIONS = new Set([
 ]);
 
 const WHITESPACE = /\s+/g;
-/**
- * Characters a reader never sees: zero-width space, word joiner, byte-order mark, soft hyphen. Templates put them in
- * anchors (`\u200b\u200bAcme`) and between letters; left in, `Acme` and its CRM record would not match. Zero-width
- * (non-)joiners stay: scripts and emoji sequences need them.
- */
-const INVISIBLE = /[\u200b\u2060\ufeff\u00ad]/g;
-/** What the replacement would change: whitespace other than a lone space, or an invisible character. */
-const COLLAPSIBLE = /[^\S ]| {2}|[\u200b\u2060\ufeff\u00ad]/;
+/** What the replacement would change: whitespace other than a lone space, or a character a reader never sees. */
+const COLLAPSIBLE = new RegExp(`[^\\S ]| {2}|${INVISIBLE_CHARACTER.source}`);
 
 export function collapseWhitespace(text: string): string {
-  return COLLAPSIBLE.test(text) ? text.replace(INVISIBLE, '').replace(WHITESPACE, ' ').trim() : text.trim();
+  return COLLAPSIBLE.test(text) ? dropInvisible(text).replace(WHITESPACE, ' ').trim() : text.trim();
 }
 
 function isSpace(char: string | undefined): boolean {
