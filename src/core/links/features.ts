@@ -638,7 +638,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   vector.signal('docNewsShare', Math.round(doc.newsShare * 100) / 100);
 
   for (const [pool, members] of poolMembers) {
-    if (members.some((member) => vector.indices.includes(member))) vector.signal(namedSignals[pool]![0]);
+    if (firedMember(members, vector) !== undefined) vector.signal(namedSignals[pool]![0]);
   }
 
   // Hashed words: the anchor's words and pairs, the sentence's words, the heading's words.
@@ -745,6 +745,11 @@ export function priorMeans(strength: number): Float64Array {
 export const poolMembers: ReadonlyMap<number, readonly number[]> = new Map(
   pooledSignals.map(([pool, , members]) => [signalIndex.get(pool)!, members.map((id) => signalIndex.get(id)!)]),
 );
+
+/** The first of a pool's shapes (`poolMembers`) that fired in `vector`, if any. */
+export function firedMember(members: readonly number[], vector: Pick<FeatureVector, 'indices'>): number | undefined {
+  return members.find((member) => vector.indices.includes(member));
+}
 
 /**
  * What a link's neighbours tell it, once every link of the document is read: the share of the other scored links

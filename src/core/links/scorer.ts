@@ -4,7 +4,7 @@
  * their sum over its features. A few array reads per link; no randomness.
  */
 import modelFile from './model/link-model.json';
-import { featureCount, namedFeatureCount, namedSignals, poolMembers } from './features.ts';
+import { featureCount, firedMember, namedFeatureCount, namedSignals, poolMembers } from './features.ts';
 import type { FeatureVector } from './features.ts';
 
 /** The model file: weights as integers over `scale`, so the committed file is short and byte-stable. */
@@ -104,7 +104,7 @@ function describe(index: number, word: string): string {
 export function shownSignal(signal: number, vector: FeatureVector): number {
   const members = poolMembers.get(signal);
   if (!members) return signal;
-  return members.find((member) => vector.indices.includes(member)) ?? signal;
+  return firedMember(members, vector) ?? signal;
 }
 
 /**
