@@ -727,7 +727,7 @@ const pooledSignals: ReadonlyArray<readonly [SignalId, 1 | -1, readonly SignalId
  * pool's sign × `strength`, every other weight towards 0 (the L2 penalty is on the distance from this). A shape seen
  * only in the family left out keeps the direction its meaning gives instead of the few firings elsewhere deciding it
  * (`where it is based` fired on 3 startups, all in one family, and on 7 other links elsewhere). Only the shared copy
- * of each shape is pulled; its group copies and the pools themselves start from 0.
+ * of each shape is pulled; its group copies and the pools themselves are pulled towards 0.
  */
 export function priorMeans(strength: number): Float64Array {
   const means = new Float64Array(featureCount);
