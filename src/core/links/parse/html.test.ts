@@ -96,4 +96,52 @@ describe('extractFromHtml', () => {
     expect(context.startsWith('Acme, a Berlin startup,')).toBe(true);
     expect(context).toContain('here');
   });
+  describe('a link alone in its block is a headline', () => {
+    const sentences = (html: string) => parse(html).links.map((link) => [link.text, link.context, link.heading]);
+
+    it('takes the paragraph under it as its sentence, whether the link wraps the heading or sits in it', () => {
+      const wrapped =
+        '<h6>Programming</h6><a href="https://orbitly.example/"><h3>Orbitly 1.0 (5 minute read)</h3></a>' +
+        '<div>Orbitly is a toolkit for satellite telemetry. Version 1.0 is out.</div>' +
+        '<a href="https://gizmo.example/"><h3>Gizmo (GitHub Repo)</h3></a><div>Gizmo renders maps in the terminal.</div>';
+      expect(sentences(wrapped)).toEqual([
+        [
+          'Orbitly 1.0 (5 minute read)',
+          'Orbitly 1.0 (5 minute read) Orbitly is a toolkit for satellite telemetry.',
+          'Programming',
+        ],
+        ['Gizmo (GitHub Repo)', 'Gizmo (GitHub Repo) Gizmo renders maps in the terminal.', 'Programming'],
+      ]);
+      const inside =
+        '<h2>Launches</h2><h3><a href="https://orbitly.example/">Orbitly</a></h3><p>Orbitly insures satellites.</p>' +
+        '<p><a href="https://gizmo.example/"><b>Gizmo raises $4M</b></a></p><p>The seed round was led by Acme Ventures.</p>' +
+        '<p>More: <a href="https://third.example/">Third</a></p>';
+      expect(sentences(inside)).toEqual([
+        ['Orbitly', 'Orbitly Orbitly insures satellites.', 'Launches'],
+        ['Gizmo raises $4M', 'Gizmo raises $4M The seed round was led by Acme Ventures.', 'Launches'],
+        ['Third', 'More: Third', 'Launches'],
+      ]);
+    });
+
+    it('gets no sentence from a list of links, a paragraph with a link of its own, or a line that is not prose', () => {
+      const menu =
+        '<p><a href="https://a.example/">Careers</a></p><p><a href="https://b.example/">Shop</a></p>' +
+        '<p>Acme Media, 1 Main Street, Springfield.</p>';
+      expect(sentences(menu).map(([, context]) => context)).toEqual(['Careers', 'Shop']);
+      const linked =
+        '<p><a href="https://a.example/">Orbitly</a></p><p>Read the <a href="https://b.example/">launch post</a>.</p>';
+      expect(sentences(linked)[0]?.[1]).toBe('Orbitly');
+      for (const line of ['— — —', '27,470.00', '↓↓', 'Acme Ventures']) {
+        expect(sentences(`<p><a href="https://a.example/">Nasdaq</a></p><p>${line}</p>`)[0]?.[1]).toBe('Nasdaq');
+      }
+      // An image's alt text is no headline: the paragraph under a picture is the essay going on.
+      const image = '<p><a href="https://a.example/"><img alt="chart"></a></p><p>Prices fell again this year.</p>';
+      expect(sentences(image)[0]?.[1]).toBe('');
+    });
+
+    it('reads an attribution in bold as no heading', () => {
+      const quote = '<h2>Quotes</h2><p><b>— Ada Lovelace</b></p><p>Try <a href="https://a.example/">Acme</a>.</p>';
+      expect(sentences(quote)[0]?.[2]).toBe('Quotes');
+    });
+  });
 });

@@ -92,6 +92,9 @@ interface PendingLink {
   end: number;
 }
 
+/** Three words of letters: a description, not a separator, a price or a lone label under a headline. */
+const PROSE = /\p{L}{2,}[^\p{L}]+\p{L}{2,}[^\p{L}]+\p{L}{2,}/u;
+
 /** Elements whose content the tokenizer reads as raw text up to their closing tag. */
 const RAW_TEXT = new Set(['title', 'textarea', 'script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 
@@ -107,6 +110,16 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
 
   let block = '';
   let pending: PendingLink[] = [];
+  /** Links alone in their block, waiting for the next block: a paragraph with no link of its own describes them. */
+  let headlines: Occurrence[] = [];
+  /** How many link-only blocks came in a row. */
+  let headlineRun = 0;
+  /** The block being flushed is a heading's (`<h1>`–`<h6>`): it describes no link. */
+  let closingHeading = false;
+  /** Text of the links inside the open heading: a heading that is all link is a headline, not a section's title. */
+  let headingLinkText = '';
+  /** The open heading began inside an anchor (`<a><h3>Title</h3></a>`). */
+  let headingInAnchor = false;
   let anchor: OpenAnchor | null = null;
   let hiddenDepth = 0;
   let boldDepth = 0;
@@ -120,15 +133,24 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
   let titleComplete = false;
 
   const flushBlock = (): void => {
+    const hasText = block.trim() !== '';
+    const alone: Occurrence[] = [];
     for (const { link, start, end } of pending) {
       const left = windowBefore(block, start);
       const middle = link.isImage ? '' : block.slice(start, end);
       const right = windowAfter(block, end);
+      // Alone in its block: a headline (`<a><h3>Acme 1.0</h3></a>`), whose sentence is the paragraph under it.
+      if (!link.isImage && left.trim() === '' && right.trim() === '') alone.push(link);
       link.setSentence(() => sentenceAround(left, middle, right, true));
     }
+    const linkOnly = alone.length > 0 && alone.length === pending.length;
+    const linkFree = pending.length === 0;
     pending = [];
-    // A short block written wholly in bold is how most email templates mark a section's title.
-    if (headingDepth === 0 && boldChars > 0 && block.length <= MAX_BOLD_HEADING * 4) {
+    // A heading element's own block was judged by `endHeading`.
+    let isHeading = closingHeading;
+    // A short block written wholly in bold is how most email templates mark a section's title; a bold block that is
+    // one link is that link's headline, not a title over the links after it.
+    if (headingDepth === 0 && !isHeading && boldChars > 0 && !linkOnly && block.length <= MAX_BOLD_HEADING * 4) {
       const text = collapseWhitespace(block);
       if (
         text.length > 2 &&
@@ -137,7 +159,23 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
         boldChars >= text.replace(/\s/g, '').length * 0.9
       ) {
         lastHeading = text;
+        isHeading = true;
       }
+    }
+    if (linkOnly) {
+      // Link-only blocks in a row are a list (a menu, a footer, links without descriptions): what follows the list
+      // describes none of them.
+      headlineRun++;
+      headlines = headlineRun > 1 ? [] : alone;
+    } else if (hasText) {
+      if (linkFree && !isHeading && PROSE.test(block)) {
+        const description = windowAfter(block, 0);
+        for (const link of headlines) {
+          link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));
+        }
+      }
+      headlines = [];
+      headlineRun = 0;
     }
     block = '';
     boldChars = 0;
@@ -161,13 +199,16 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     );
     links.push(link);
     pending.push({ link, start: anchor.blockStart, end: block.length });
+    if (headingDepth > 0) headingLinkText += ` ${anchor.text}`;
     anchor = null;
   };
 
   const endHeading = (): void => {
     headingDepth = 0;
     const text = collapseWhitespace(headingText);
-    if (text) lastHeading = text.slice(0, MAX_HEADING);
+    const headline =
+      (headingInAnchor && anchor !== null) || (text !== '' && text === collapseWhitespace(headingLinkText));
+    if (text && !headline) lastHeading = text.slice(0, MAX_HEADING);
   };
 
   const openLink = (rawHref: string, alt: string | null): OpenAnchor | null => {
@@ -212,6 +253,8 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       // Headings do not nest; an unclosed one ends where the next begins.
       if (headingDepth > 0) endHeading();
       headingText = '';
+      headingLinkText = '';
+      headingInAnchor = anchor !== null;
       headingDepth = 1;
     }
     if (kind & IS_BOLD) boldDepth++;
@@ -265,8 +308,12 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     if (hiddenDepth > 0) return;
     if (name === 'a') closeAnchor();
     if (kind & IS_BOLD && boldDepth > 0) boldDepth--;
-    if (kind & IS_HEADING && headingDepth > 0) endHeading();
+    if (kind & IS_HEADING && headingDepth > 0) {
+      endHeading();
+      closingHeading = true;
+    }
     if (kind & IS_BLOCK) flushBlock();
+    closingHeading = false;
   };
 
   /**

@@ -40,8 +40,8 @@ const MARKDOWN_HEADING =
 /** Plain text marks sections with `#` lines or short lines in capitals. */
 const TEXT_HEADING = /^[ \t]*(?:#{1,6}[ \t]+(.+?)|([A-Z0-9][A-Z0-9 &'’:,.!?/+\-–—]{2,80}))[ \t]*$/gm;
 
-/** A bold "By Jane Doe" line is a byline, not a section title. */
-export const BYLINE = /^(?:by|from|written by|posted by)\s/i;
+/** A bold "By Jane Doe" line is a byline and "— Ada Lovelace" under a quote an attribution, not a section title. */
+export const BYLINE = /^(?:(?:by|from|written by|posted by)\s|[–—-]\s*\p{Lu})/iu;
 
 /**
  * Character references (`&nbsp;`, `&amp;`, `&#39;`) as a reader sees them: Markdown renders them, and text parts
