@@ -123,7 +123,7 @@ describe('extractFromHtml', () => {
       ]);
     });
 
-    it('gets no sentence from a list of links, a paragraph with a link of its own, or a line that is not prose', () => {
+    it('gets no sentence from a list of links, a paragraph with a link of its own, a legal line or a line that is not prose; a button is no headline', () => {
       const menu =
         '<p><a href="https://a.example/">Careers</a></p><p><a href="https://b.example/">Shop</a></p>' +
         '<p>Acme Media, 1 Main Street, Springfield.</p>';
@@ -131,6 +131,12 @@ describe('extractFromHtml', () => {
       const linked =
         '<p><a href="https://a.example/">Orbitly</a></p><p>Read the <a href="https://b.example/">launch post</a>.</p>';
       expect(sentences(linked)[0]?.[1]).toBe('Orbitly');
+      const footer =
+        '<p><a href="https://a.example/">Community</a></p><p>Copyright © 2025 Acme, all rights reserved.</p>';
+      expect(sentences(footer)[0]?.[1]).toBe('Community');
+      const button =
+        '<p><a href="https://a.example/">READ IN APP</a></p><p>Welcome to the 300 new readers this week!</p>';
+      expect(sentences(button)[0]?.[1]).toBe('READ IN APP');
       for (const line of ['— — —', '27,470.00', '↓↓', 'Acme Ventures']) {
         expect(sentences(`<p><a href="https://a.example/">Nasdaq</a></p><p>${line}</p>`)[0]?.[1]).toBe('Nasdaq');
       }

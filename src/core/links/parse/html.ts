@@ -94,6 +94,10 @@ interface PendingLink {
 
 /** Three words of letters: a description, not a separator, a price or a lone label under a headline. */
 const PROSE = /\p{L}{2,}[^\p{L}]+\p{L}{2,}[^\p{L}]+\p{L}{2,}/u;
+/** A footer's legal line describes no link above it. */
+const LEGAL_LINE = /^\s*(?:copyright\b|©|\(c\)\s)/i;
+/** A headline has lower-case letters: `READ IN APP`, `COMMUNAUTÉ` and `SHOP` are a template's buttons and menus. */
+const LOWER_CASE = /\p{Ll}/u;
 
 /** Elements whose content the tokenizer reads as raw text up to their closing tag. */
 const RAW_TEXT = new Set(['title', 'textarea', 'script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
@@ -140,7 +144,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       const middle = link.isImage ? '' : block.slice(start, end);
       const right = windowAfter(block, end);
       // Alone in its block: a headline (`<a><h3>Acme 1.0</h3></a>`), whose sentence is the paragraph under it.
-      if (!link.isImage && left.trim() === '' && right.trim() === '') alone.push(link);
+      if (!link.isImage && left.trim() === '' && right.trim() === '' && LOWER_CASE.test(link.text)) alone.push(link);
       link.setSentence(() => sentenceAround(left, middle, right, true));
     }
     const linkOnly = alone.length > 0 && alone.length === pending.length;
@@ -168,7 +172,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       headlineRun++;
       headlines = headlineRun > 1 ? [] : alone;
     } else if (hasText) {
-      if (linkFree && !isHeading && PROSE.test(block)) {
+      if (linkFree && !isHeading && PROSE.test(block) && !LEGAL_LINE.test(block)) {
         const description = windowAfter(block, 0);
         for (const link of headlines) {
           link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));
