@@ -185,4 +185,15 @@ describe('extractFromText: list items', () => {
       '- [Gripline](https://gripline.example/) raised $12M\n- [Tessel](https://tessel.example/) raised $3M';
     expect(markdown(source).links.map((link) => link.context)).toEqual(['Gripline raised $12M', 'Tessel raised $3M']);
   });
+  it('reads a quoted forward as the text it quotes: no quote marker breaks a sentence or hides a heading', () => {
+    const forward =
+      '---------- Forwarded message ---------\n\n> ## Funding\n>\n> Orbitly, a Berlin startup building satellite\n' +
+      '> insurance, raised a seed round https://orbitly.example/ led by Acme.\n>\n>> More at https://digest.example/';
+    for (const read of [text, markdown]) {
+      expect(read(forward).links.map((link) => [link.context, link.heading])).toEqual([
+        ['Orbitly, a Berlin startup building satellite insurance, raised a seed round led by Acme.', 'Funding'],
+        ['More at', 'Funding'],
+      ]);
+    }
+  });
 });

@@ -303,7 +303,16 @@ function documentTitle(source: string): string {
   return match?.[1] ? plain(match[1]).slice(0, 200) : '';
 }
 
-export function extractFromText(source: string, options: PartOptions & { markdown: boolean }): ParsedPart {
+/** Email quoting at the start of a line (`> `, `>> `, `> > ` in a forward or a reply): markers, never the text's. */
+const QUOTE_MARKERS = /^[ \t]*>[ \t>]*/gm;
+
+/** The text with its quote markers blanked, one space per character so every position into it still holds. */
+function withoutQuoteMarkers(text: string): string {
+  return text.includes('>') ? text.replace(QUOTE_MARKERS, (markers) => ' '.repeat(markers.length)) : text;
+}
+
+export function extractFromText(quoted: string, options: PartOptions & { markdown: boolean }): ParsedPart {
+  const source = withoutQuoteMarkers(quoted);
   const { markdown } = options;
   const part = markdown ? 'markdown' : 'text';
   const links: ExtractedLink[] = [];
