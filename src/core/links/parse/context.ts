@@ -173,9 +173,13 @@ export function sentenceAround(left: string, middle: string, right: string, html
   return tidySentence((head + joinLeft + mid.slice(0, MAX_CONTEXT) + joinRight + tail).trim(), html);
 }
 
+/** Arrows and bullets a template puts before an item (`> Youtube`, `» Read`, `• Acme`): decoration, in any format. */
+const LEADING_BULLETS = /^(?:[>»→•▸►][ \t]*)+/;
+
 /** What is left to tidy once a sentence is put together, whatever its length. */
 function tidySentence(sentence: string, html: boolean): string {
-  let tidy = html ? sentence : sentence.replace(LIST_MARKER, '');
+  let tidy = sentence.replace(LEADING_BULLETS, '');
+  if (!html) tidy = tidy.replace(LIST_MARKER, '');
   // Removed URLs leave "and ." behind, and inline elements "YouTube , Spotify".
   if (SPACED_PUNCTUATION.test(tidy)) tidy = tidy.replace(SPACED_PUNCTUATION_ALL, '$1');
   return tidy;
