@@ -96,7 +96,7 @@ describe('extractFromHtml', () => {
     expect(context.startsWith('Acme, a Berlin startup,')).toBe(true);
     expect(context).toContain('here');
   });
-  describe('a link alone in its block is a headline', () => {
+  describe('a link alone on its line or in its block is a headline', () => {
     const sentences = (html: string) => parse(html).links.map((link) => [link.text, link.context, link.heading]);
 
     it('takes the paragraph under it as its sentence, whether the link wraps the heading or sits in it', () => {
@@ -121,6 +121,24 @@ describe('extractFromHtml', () => {
         ['Gizmo raises $4M', 'Gizmo raises $4M The seed round was led by Acme Ventures.', 'Launches'],
         ['Third', 'More: Third', 'Launches'],
       ]);
+    });
+
+    it('takes the line under it when a line break, not a block, ends the headline', () => {
+      const item =
+        '<div><a href="https://levels.example/"><strong>How Levels scaled to millions (4 minute read)</strong></a>' +
+        '\n<br>\n<br><span>Levels, a career site, started without a backend. It used spreadsheets.</span></div>';
+      expect(sentences(item)[0]?.[1]).toBe(
+        'How Levels scaled to millions (4 minute read) Levels, a career site, started without a backend.',
+      );
+      const middle =
+        '<p>This week:<br><a href="https://a.example/">Orbitly launches</a><br>Orbitly insures satellites.</p>';
+      expect(sentences(middle)[0]?.[1]).toBe('Orbitly launches Orbitly insures satellites.');
+      const list =
+        '<p><a href="https://a.example/">Careers</a><br><a href="https://b.example/">Shop</a><br>We sell fine goods.</p>';
+      expect(sentences(list).map(([, context]) => context)).toEqual(['Careers', 'Shop']);
+      const linked =
+        '<p><a href="https://a.example/">Orbitly launches</a><br>Read <a href="https://b.example/">the post</a>.</p>';
+      expect(sentences(linked)[0]?.[1]).toBe('Orbitly launches');
     });
 
     it('gets no sentence from a list of links, a paragraph with a link of its own, a legal line or a line that is not prose; a button is no headline', () => {

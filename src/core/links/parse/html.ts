@@ -98,6 +98,29 @@ const PROSE = /\p{L}{2,}[^\p{L}]+\p{L}{2,}[^\p{L}]+\p{L}{2,}/u;
 const LEGAL_LINE = /^\s*(?:copyright\b|©|\(c\)\s)/i;
 /** A headline has lower-case letters: `READ IN APP`, `COMMUNAUTÉ` and `SHOP` are a template's buttons and menus. */
 const LOWER_CASE = /\p{Ll}/u;
+/** Where the line after a link's starts in `right`: past the line breaks and spaces that end the link's; -1 if none. */
+function nextLineStart(right: string): number {
+  const lineBreak = right.indexOf(PARAGRAPH_BREAK);
+  // A line break is whitespace to `\S`, so this skips every break and space after the first.
+  const offset = lineBreak < 0 ? -1 : right.slice(lineBreak).search(/\S/);
+  return offset < 0 ? -1 : lineBreak + offset;
+}
+
+/** Text under a headline that describes it: prose, not a footer's legal line. */
+function describes(text: string): boolean {
+  return PROSE.test(text) && !LEGAL_LINE.test(text);
+}
+
+/** Nothing but spaces between the last line break of `left` (or its start) and a link. */
+function lineEndsBefore(left: string): boolean {
+  return left.slice(left.lastIndexOf(PARAGRAPH_BREAK) + 1).trim() === '';
+}
+
+/** Nothing but spaces between a link and the first line break of `right` (or its end). */
+function lineEndsAfter(right: string): boolean {
+  const lineBreak = right.indexOf(PARAGRAPH_BREAK);
+  return (lineBreak < 0 ? right : right.slice(0, lineBreak)).trim() === '';
+}
 
 /** Elements whose content the tokenizer reads as raw text up to their closing tag. */
 const RAW_TEXT = new Set(['title', 'textarea', 'script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
@@ -139,13 +162,32 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
   const flushBlock = (): void => {
     const hasText = block.trim() !== '';
     const alone: Occurrence[] = [];
+    let lineHeadline: { link: Occurrence; end: number; right: string } | null = null;
+    let linesAlone = 0;
     for (const { link, start, end } of pending) {
       const left = windowBefore(block, start);
       const middle = link.isImage ? '' : block.slice(start, end);
       const right = windowAfter(block, end);
-      // Alone in its block: a headline (`<a><h3>Acme 1.0</h3></a>`), whose sentence is the paragraph under it.
-      if (!link.isImage && left.trim() === '' && right.trim() === '' && LOWER_CASE.test(link.text)) alone.push(link);
       link.setSentence(() => sentenceAround(left, middle, right, true));
+      if (link.isImage || !LOWER_CASE.test(link.text) || !lineEndsBefore(left) || !lineEndsAfter(right)) continue;
+      // Alone on its line: a headline (`<a><h3>Acme 1.0</h3></a>`, `<a><b>Acme 1.0</b></a><br>`), whose sentence
+      // is the line of prose under it, in this block or, when it is alone in the block, the next.
+      linesAlone++;
+      lineHeadline = { link, end, right };
+      if (left.trim() === '' && right.trim() === '') alone.push(link);
+    }
+    // One headline per block: several links alone on their lines are a list, which the next line does not describe.
+    if (linesAlone === 1 && lineHeadline) {
+      const { link, end, right } = lineHeadline;
+      const lineStart = nextLineStart(right);
+      const description = lineStart < 0 ? '' : right.slice(lineStart);
+      const lineEnd = description.indexOf(PARAGRAPH_BREAK);
+      const line = lineEnd < 0 ? description : description.slice(0, lineEnd);
+      const from = end + lineStart;
+      const linkInLine = pending.some((other) => other.start >= from && other.start < from + line.length);
+      if (describes(line) && !linkInLine) {
+        link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));
+      }
     }
     const linkOnly = alone.length > 0 && alone.length === pending.length;
     const linkFree = pending.length === 0;
@@ -172,7 +214,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       headlineRun++;
       headlines = headlineRun > 1 ? [] : alone;
     } else if (hasText) {
-      if (linkFree && !isHeading && PROSE.test(block) && !LEGAL_LINE.test(block)) {
+      if (linkFree && !isHeading && describes(block)) {
         const description = windowAfter(block, 0);
         for (const link of headlines) {
           link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));
