@@ -62,6 +62,16 @@ describe('extractFromText (plain text)', () => {
     );
   });
 
+  it('keeps the joiner a second anchor drops in its sentence ("Dandy and Flock", "YouTube, Spotify")', () => {
+    const links = text(
+      'Dandy [ https://d.example/ ] and Flock [ https://f.example/ ], for example, are integrators. ' +
+        'Listen on YouTube [ https://y.example/ ], Spotify [ https://s.example/ ]',
+    ).links;
+    expect(links.map((link) => link.text)).toEqual(['Dandy', 'Flock', 'Listen on YouTube', 'Spotify']);
+    expect(links[1]?.context).toBe('Dandy and Flock, for example, are integrators.');
+    expect(links[3]?.context).toBe('Dandy and Flock, for example, are integrators. Listen on YouTube, Spotify');
+  });
+
   it('does not open an anchor cut at eight words with a dash', () => {
     const [link] = text('Video: Ted Lasso — Season 4 Official Teaser | Apple TV (https://video.example/x)').links;
     expect(link?.text).toBe('Season 4 Official Teaser | Apple TV');

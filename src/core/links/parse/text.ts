@@ -223,19 +223,18 @@ function anchorBeforeBracket(source: string, urlStart: number, urlEnd: number, p
   const marker = LIST_MARKER.exec(source.slice(start, Math.min(open, start + 8)));
   if (marker) start += marker[0].length;
   // Counted as they stand in the source (`wordsBack` walks the source), read as a reader sees them after.
-  const words = withoutEmphasis(source.slice(start, open)).replace(LEADING_JOINER, '').split(' ').filter(Boolean);
+  const written = withoutEmphasis(source.slice(start, open));
+  const joined = written.replace(LEADING_JOINER, '');
+  const words = joined.split(' ').filter(Boolean);
   if (words.length === 0) return { text: '', start: open, end };
   const kept = words.slice(-MAX_INFERRED_WORDS);
   // Cut at eight words, a title can start at its dash (`Ted Lasso — Season 4 Official Teaser | Apple TV`).
   while (kept.length > 1 && NO_WORD.test(kept[0]!)) kept.shift();
-  // Move `start` to the first kept word so the words dropped stay part of the sentence before the link. It is found
-  // by counting words back from the bracket: searching for its letters found them inside a later word ("on" in
-  // "common"), and the sentence then read the anchor twice.
-  return {
-    text: plain(kept.join(' ')),
-    start: kept.length < words.length ? wordsBack(source, open, kept.length, start) : start,
-    end,
-  };
+  // Move `start` to the first kept word so the words dropped (beyond eight, or a joiner: `Dandy [ … ] and Flock`)
+  // stay part of the sentence before the link. It is found by counting words back from the bracket: searching for
+  // its letters found them inside a later word ("on" in "common"), and the sentence then read the anchor twice.
+  const dropped = kept.length < words.length || joined.length !== written.length;
+  return { text: plain(kept.join(' ')), start: dropped ? wordsBack(source, open, kept.length, start) : start, end };
 }
 
 /**
