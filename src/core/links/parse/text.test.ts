@@ -72,6 +72,11 @@ describe('extractFromText (plain text)', () => {
     expect(links[3]?.context).toBe('Dandy and Flock, for example, are integrators. Listen on YouTube, Spotify');
   });
 
+  it('keeps the words a bracketed URL parted apart ("valuation [ … ]with JPMorgan")', () => {
+    const [link] = text('Prometheus closed a round at a $38B valuation [ https://news.example/p ]with JPMorgan.').links;
+    expect(link?.context).toBe('Prometheus closed a round at a $38B valuation with JPMorgan.');
+  });
+
   it('does not open an anchor cut at eight words with a dash', () => {
     const [link] = text('Video: Ted Lasso — Season 4 Official Teaser | Apple TV (https://video.example/x)').links;
     expect(link?.text).toBe('Season 4 Official Teaser | Apple TV');

@@ -302,6 +302,9 @@ function documentTitle(source: string): string {
   return match?.[1] ? plain(match[1]).slice(0, 200) : '';
 }
 
+const BRACKET_CLOSE = /[\])>]/;
+const WORD_START = /^[\p{L}\p{N}]/u;
+
 /** Email quoting at the start of a line (`> `, `>> `, `> > ` in a forward or a reply): markers, never the text's. */
 const QUOTE_MARKERS = /^[ \t]*>[ \t>]*/gm;
 
@@ -338,13 +341,17 @@ export function extractFromText(quoted: string, options: PartOptions & { markdow
     links.push(
       new Occurrence(
         { href: verdict.href, text, heading: headings.at(start), isImage, position: position++, part },
-        () =>
-          sentenceAround(
+        () => {
+          const after = readable(windowAfter(proseText(), end));
+          // `a $38B valuation [ https://… ]with JPMorgan`: the bracket parted two words, which must not run together.
+          const parted = BRACKET_CLOSE.test(source[end - 1] ?? '') && WORD_START.test(after);
+          return sentenceAround(
             readable(windowBefore(proseText(), start)),
             isImage ? '' : text,
-            readable(windowAfter(proseText(), end)),
+            parted ? ` ${after}` : after,
             false,
-          ),
+          );
+        },
       ),
     );
   };
