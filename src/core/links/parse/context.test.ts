@@ -53,11 +53,13 @@ describe('sentenceAround', () => {
     expect(sentence.startsWith('Listen on YouTube, Spotify')).toBe(true);
   });
 
-  it("drops a template's arrow or bullet before an item, in HTML as in text", () => {
+  it("drops a template's arrow or bullet before an item, and a cut URL's bracket, in HTML as in text", () => {
     expect(sentenceAround('> ', 'Youtube', '', true)).toBe('Youtube');
     expect(sentenceAround('• ', 'Figma', ': https://figma.example', true)).toBe('Figma: https://figma.example');
     expect(sentenceAround('»» ', 'Acme', ' raised $5M.', false)).toBe('Acme raised $5M.');
     expect(sentenceAround('Revenue grew 5 > 3 at ', 'Acme', '.', true)).toBe('Revenue grew 5 > 3 at Acme.');
+    // What a cut URL leaves behind: its closing bracket.
+    expect(sentenceAround(') and ', 'GXO Logistics', '.', false)).toBe('and GXO Logistics.');
   });
 
   it('treats newlines in HTML source as spaces', () => {

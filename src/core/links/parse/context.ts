@@ -11,8 +11,8 @@ export const CONTEXT_WINDOW = 360;
  * The window of `text` before `at`. One that starts inside a word starts at the next word: the piece of a word, or
  * the tail of a URL (`substack.com/redirect/…`), is not something the reader would see as the sentence's start.
  */
-export function windowBefore(text: string, at: number): string {
-  const from = at - CONTEXT_WINDOW;
+export function windowBefore(text: string, at: number, size = CONTEXT_WINDOW): string {
+  const from = at - size;
   if (from <= 0) return text.slice(0, at);
   const window = text.slice(from, at);
   const space = window.search(SPACE);
@@ -20,8 +20,8 @@ export function windowBefore(text: string, at: number): string {
 }
 
 /** The window of `text` after `at`, ending at the last whole word when it would cut one. */
-export function windowAfter(text: string, at: number): string {
-  const to = at + CONTEXT_WINDOW;
+export function windowAfter(text: string, at: number, size = CONTEXT_WINDOW): string {
+  const to = at + size;
   const window = text.slice(at, to);
   if (to >= text.length || SPACE.test(text[to] ?? '')) return window;
   let end = window.length;
@@ -173,8 +173,11 @@ export function sentenceAround(left: string, middle: string, right: string, html
   return tidySentence((head + joinLeft + mid.slice(0, MAX_CONTEXT) + joinRight + tail).trim(), html);
 }
 
-/** Arrows and bullets a template puts before an item (`> Youtube`, `» Read`, `• Acme`): decoration, in any format. */
-const LEADING_BULLETS = /^(?:[>»→•▸►][ \t]*)+/;
+/**
+ * Arrows and bullets a template puts before an item (`> Youtube`, `» Read`, `• Acme`), and the closing bracket of a
+ * removed URL (`) and GXO Logistics`): never the start of what a reader reads, in any format.
+ */
+const LEADING_BULLETS = /^(?:[>»→•▸►)\]][ \t]*)+/;
 
 /** What is left to tidy once a sentence is put together, whatever its length. */
 function tidySentence(sentence: string, html: boolean): string {

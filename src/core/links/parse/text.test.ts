@@ -77,6 +77,14 @@ describe('extractFromText (plain text)', () => {
     expect(link?.context).toBe('Prometheus closed a round at a $38B valuation with JPMorgan.');
   });
 
+  it('reads the sentence past long tracking URLs, which can fill the window around a link', () => {
+    const tracker = (id: string) => `https://t.example/c/${id}${'Q'.repeat(400)}`;
+    const source = `Pilots such as tests of robots at Amazon (${tracker('a')} ) and GXO Logistics (${tracker('b')} ) and more.`;
+    const [, gxo] = text(source).links;
+    expect(gxo?.text).toBe('GXO Logistics');
+    expect(gxo?.context).toBe('Pilots such as tests of robots at Amazon and GXO Logistics and more.');
+  });
+
   it('does not open an anchor cut at eight words with a dash', () => {
     const [link] = text('Video: Ted Lasso — Season 4 Official Teaser | Apple TV (https://video.example/x)').links;
     expect(link?.text).toBe('Season 4 Official Teaser | Apple TV');

@@ -10,6 +10,7 @@ import {
   PARAGRAPH_BREAK,
   collapseWhitespace,
   sentenceAround,
+  CONTEXT_WINDOW,
   windowAfter,
   windowBefore,
 } from './context.ts';
@@ -302,6 +303,30 @@ function documentTitle(source: string): string {
   return match?.[1] ? plain(match[1]).slice(0, 200) : '';
 }
 
+/**
+ * The readable text in a window before `at`, widened while tracking URLs fill it: a text part's URLs run to hundreds
+ * of characters, and a window that held only the tail of one left the sentence starting with its bracket
+ * (`) and GXO Logistics`). At most four windows wide, and handed on at one window's length.
+ */
+function readableBefore(prose: string, at: number): string {
+  for (let size = CONTEXT_WINDOW; ; size *= 2) {
+    const text = readable(windowBefore(prose, at, size));
+    if (text.length >= CONTEXT_WINDOW / 2 || size >= at || size >= 4 * CONTEXT_WINDOW) {
+      return text.length > CONTEXT_WINDOW ? windowBefore(text, text.length) : text;
+    }
+  }
+}
+
+/** `readableBefore` after `at`. */
+function readableAfter(prose: string, at: number): string {
+  for (let size = CONTEXT_WINDOW; ; size *= 2) {
+    const text = readable(windowAfter(prose, at, size));
+    if (text.length >= CONTEXT_WINDOW / 2 || at + size >= prose.length || size >= 4 * CONTEXT_WINDOW) {
+      return text.length > CONTEXT_WINDOW ? windowAfter(text, 0) : text;
+    }
+  }
+}
+
 const BRACKET_CLOSE = /[\])>]/;
 const WORD_START = /^[\p{L}\p{N}]/u;
 
@@ -342,11 +367,11 @@ export function extractFromText(quoted: string, options: PartOptions & { markdow
       new Occurrence(
         { href: verdict.href, text, heading: headings.at(start), isImage, position: position++, part },
         () => {
-          const after = readable(windowAfter(proseText(), end));
+          const after = readableAfter(proseText(), end);
           // `a $38B valuation [ https://… ]with JPMorgan`: the bracket parted two words, which must not run together.
           const parted = BRACKET_CLOSE.test(source[end - 1] ?? '') && WORD_START.test(after);
           return sentenceAround(
-            readable(windowBefore(proseText(), start)),
+            readableBefore(proseText(), start),
             isImage ? '' : text,
             parted ? ` ${after}` : after,
             false,
