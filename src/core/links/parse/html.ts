@@ -111,16 +111,20 @@ function describes(text: string): boolean {
   return PROSE.test(text) && !LEGAL_LINE.test(text);
 }
 
-/** Nothing but spaces between the last line break of `left` (or its start) and a link. */
+/** Nothing but spaces between the last line break of `left` (or its start) and a link. Read from the link back. */
 function lineEndsBefore(left: string): boolean {
-  return left.slice(left.lastIndexOf(PARAGRAPH_BREAK) + 1).trim() === '';
+  let at = left.length - 1;
+  while (at >= 0 && left[at] !== PARAGRAPH_BREAK && SPACE.test(left[at]!)) at--;
+  return at < 0 || left[at] === PARAGRAPH_BREAK;
 }
 
 /** Nothing but spaces between a link and the first line break of `right` (or its end). */
 function lineEndsAfter(right: string): boolean {
-  const lineBreak = right.indexOf(PARAGRAPH_BREAK);
-  return (lineBreak < 0 ? right : right.slice(0, lineBreak)).trim() === '';
+  let at = 0;
+  while (at < right.length && right[at] !== PARAGRAPH_BREAK && SPACE.test(right[at]!)) at++;
+  return at === right.length || right[at] === PARAGRAPH_BREAK;
 }
+const SPACE = /\s/;
 
 /** Elements whose content the tokenizer reads as raw text up to their closing tag. */
 const RAW_TEXT = new Set(['title', 'textarea', 'script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
@@ -214,7 +218,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       headlineRun++;
       headlines = headlineRun > 1 ? [] : alone;
     } else if (hasText) {
-      if (linkFree && !isHeading && describes(block)) {
+      if (headlines.length > 0 && linkFree && !isHeading && describes(block)) {
         const description = windowAfter(block, 0);
         for (const link of headlines) {
           link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));

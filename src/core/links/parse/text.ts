@@ -330,12 +330,17 @@ function readableAfter(prose: string, at: number): string {
 const BRACKET_CLOSE = /[\])>]/;
 const WORD_START = /^[\p{L}\p{N}]/u;
 
-/** Email quoting at the start of a line (`> `, `>> `, `> > ` in a forward or a reply): markers, never the text's. */
-const QUOTE_MARKERS = /^[ \t]*>[ \t>]*/gm;
+/**
+ * Email quoting at the start of a line (`> `, `>> `, `> > ` in a forward or a reply): markers, never the text's. A
+ * `>` indented further is something else (a shell prompt in a code sample).
+ */
+const QUOTE_MARKERS = /^ ?>[ \t>]*/gm;
 
 /** The text with its quote markers blanked, one space per character so every position into it still holds. */
 function withoutQuoteMarkers(text: string): string {
-  return text.includes('>') ? text.replace(QUOTE_MARKERS, (markers) => ' '.repeat(markers.length)) : text;
+  // Plain searches first: most texts quote nothing, and the multi-line expression costs a scan of its own.
+  const quotes = /^ ?>/.test(text) || text.includes('\n>') || text.includes('\n >');
+  return quotes ? text.replace(QUOTE_MARKERS, (markers) => ' '.repeat(markers.length)) : text;
 }
 
 export function extractFromText(quoted: string, options: PartOptions & { markdown: boolean }): ParsedPart {
