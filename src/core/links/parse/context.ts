@@ -177,11 +177,11 @@ export function sentenceAround(left: string, middle: string, right: string, html
  * Arrows and bullets a template puts before an item (`> Youtube`, `» Read`, `• Acme`), and the closing bracket of a
  * removed URL (`) and GXO Logistics`): never the start of what a reader reads, in any format.
  */
-const LEADING_BULLETS = /^(?:[>»→•▸►)\]][ \t]*)+/;
+const LEADING_MARKS = /^(?:[>»→•▸►)\]][ \t]*)+/;
 
 /** What is left to tidy once a sentence is put together, whatever its length. */
 function tidySentence(sentence: string, html: boolean): string {
-  let tidy = sentence.replace(LEADING_BULLETS, '');
+  let tidy = sentence.replace(LEADING_MARKS, '');
   if (!html) tidy = tidy.replace(LIST_MARKER, '');
   // Removed URLs leave "and ." behind, and inline elements "YouTube , Spotify".
   if (SPACED_PUNCTUATION.test(tidy)) tidy = tidy.replace(SPACED_PUNCTUATION_ALL, '$1');

@@ -1,7 +1,8 @@
 /**
  * Links in HTML, collected in one streaming pass with htmlparser2: no DOM tree is built, so deep nesting and
  * 20 MB pages cost only time linear in their size. Text is gathered per block (paragraph, cell, list item) so
- * each link gets the sentence around it and the nearest heading above it.
+ * each link gets the sentence around it and the nearest heading above it; a link alone on its line is a headline,
+ * whose sentence is the line of prose under it.
  */
 import { Tokenizer } from 'htmlparser2';
 import type { ExtractedLink } from '../types.ts';
@@ -126,6 +127,25 @@ function lineEndsAfter(right: string): boolean {
 }
 const SPACE = /\s/;
 
+/**
+ * A link alone on its line (`<a><b>Title</b></a><br><br>Description`) takes the next line of its block as its
+ * sentence, when that line is prose with no link of its own (`pending` holds every link of the block).
+ */
+function describeFromNextLine(
+  headline: { link: Occurrence; end: number; right: string },
+  pending: readonly PendingLink[],
+): void {
+  const { link, end, right } = headline;
+  const lineStart = nextLineStart(right);
+  if (lineStart < 0) return;
+  const description = right.slice(lineStart);
+  const lineEnd = description.indexOf(PARAGRAPH_BREAK);
+  const line = lineEnd < 0 ? description : description.slice(0, lineEnd);
+  const from = end + lineStart;
+  const linkInLine = pending.some((other) => other.start >= from && other.start < from + line.length);
+  if (describes(line) && !linkInLine) link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));
+}
+
 /** Elements whose content the tokenizer reads as raw text up to their closing tag. */
 const RAW_TEXT = new Set(['title', 'textarea', 'script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 
@@ -181,18 +201,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       if (left.trim() === '' && right.trim() === '') alone.push(link);
     }
     // One headline per block: several links alone on their lines are a list, which the next line does not describe.
-    if (linesAlone === 1 && lineHeadline) {
-      const { link, end, right } = lineHeadline;
-      const lineStart = nextLineStart(right);
-      const description = lineStart < 0 ? '' : right.slice(lineStart);
-      const lineEnd = description.indexOf(PARAGRAPH_BREAK);
-      const line = lineEnd < 0 ? description : description.slice(0, lineEnd);
-      const from = end + lineStart;
-      const linkInLine = pending.some((other) => other.start >= from && other.start < from + line.length);
-      if (describes(line) && !linkInLine) {
-        link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));
-      }
-    }
+    if (linesAlone === 1 && lineHeadline) describeFromNextLine(lineHeadline, pending);
     const linkOnly = alone.length > 0 && alone.length === pending.length;
     const linkFree = pending.length === 0;
     pending = [];
