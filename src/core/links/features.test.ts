@@ -85,6 +85,34 @@ describe('pooled signals', () => {
   });
 });
 
+describe('where the sentence names the link', () => {
+  it('finds a headline anchor by the company it names, so "Gizmo, a Lisbon startup" describes the link', () => {
+    const headline = (text: string): UnclassifiedLink => ({
+      url: 'https://gizmo.example/',
+      host: 'gizmo.example',
+      domain: 'gizmo.example',
+      text,
+      context: 'Gizmo, a Lisbon startup, raises $5M to map the oceans.',
+      heading: 'Funding',
+      isImage: false,
+      needsNetwork: false,
+      tracker: null,
+      occurrences: 1,
+      firstPosition: 0,
+      originalHref: 'https://gizmo.example/',
+    });
+    const appositive = namedSignals.findIndex(([name]) => name === 'appositive');
+    const describes = (text: string) => {
+      const link = headline(text);
+      return readLink(link, '/', documentFacts([link], new Set())).vector.indices.includes(appositive);
+    };
+    expect(describes('Gizmo raises $5M to map the oceans')).toBe(true);
+    expect(describes('Gizmo')).toBe(true);
+    // A headline that does not name the site is not looked for by a name it does not hold.
+    expect(describes('Oceans get mapped for $5M')).toBe(false);
+  });
+});
+
 describe('what the other links under a heading are doing', () => {
   const wrapped = (text: string, context: string, heading: string): UnclassifiedLink => ({
     url: 'https://t.example/r/1',

@@ -573,7 +573,9 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     vector.signal('ownSiteInSentence');
   }
   const sentence = doc.wordsBySentence.get(context) ?? sentenceWords(context);
-  const name = anchorName ?? (trimmed.length <= 80 ? trimmed : '');
+  // A headline for an anchor (`Gizmo raises $5M to map oceans`) is found in its sentence by the company it names.
+  const headlineName = !anchorName && guess.matchesDomain && guess.from === 'anchor' ? guess.name : null;
+  const name = headlineName ?? anchorName ?? (trimmed.length <= 80 ? trimmed : '');
   const at = name.length >= 2 ? context.indexOf(name) : -1;
   let introducedAsPerson = false;
   if (at >= 0) {
