@@ -75,6 +75,6 @@ export function unsureMessage(index: number): string {
     subject: `Example Weekly #${index + 1}`,
     date: `Mon, ${String(1 + index).padStart(2, '0')} Feb 2025 09:00:00 +0000`,
     messageId: `unsure-${index}@example-news.com`,
-    html: `<h3>Deals</h3><p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><h3>Tools</h3><p>Worth a look: <a href="https://nimbusfold.com/pricing">Nimbusfold</a> for notes.</p><p>See the <a href="https://docs.kelpstack.dev/guide">Kelpstack guide</a>.</p>`,
+    html: `<h3>Deals</h3><p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><h3>Tools</h3><p>Worth a look: <a href="https://nimbusfold.com/pricing">Nimbusfold</a> for notes.</p><p>See the <a href="https://kelpstack.dev/blog/guide">Kelpstack guide</a>.</p>`,
   });
 }
