@@ -19,6 +19,33 @@ const linkArbitrary = fc.record({
   originalHref: fc.webUrl(),
 }) satisfies fc.Arbitrary<UnclassifiedLink>;
 
+/** A link whose destination is known (no tracker), found once at `https://domain` + `path`. */
+function directLink(
+  domain: string,
+  path: string,
+  words: Pick<UnclassifiedLink, 'text' | 'context' | 'heading'>,
+): UnclassifiedLink {
+  const url = `https://${domain}${path}`;
+  return {
+    url,
+    host: domain,
+    domain,
+    ...words,
+    isImage: false,
+    needsNetwork: false,
+    tracker: null,
+    occurrences: 1,
+    firstPosition: 0,
+    originalHref: url,
+  };
+}
+
+/** Whether `readLink` sets the named signal `id` for a link read on its own. */
+function signalFires(link: UnclassifiedLink, id: string): boolean {
+  const signal = namedSignals.findIndex(([name]) => name === id);
+  return readLink(link, new URL(link.url).pathname, documentFacts([link], new Set())).vector.indices.includes(signal);
+}
+
 describe('readLink (feature extraction)', () => {
   it('never throws and stays inside the feature space', () => {
     fc.assert(
@@ -47,25 +74,15 @@ describe('readLink (feature extraction)', () => {
 
 describe('pooled signals', () => {
   it("pools a person's own site, an outlet and a legal page into one signal: the site is of another kind", () => {
-    const direct = (domain: string): UnclassifiedLink => ({
-      url: `https://${domain}/posts/2024/notes`,
-      host: domain,
-      domain,
-      text: 'Notes on release trains',
-      context: 'Notes on release trains, a long read.',
-      heading: 'Reading',
-      isImage: false,
-      needsNetwork: false,
-      tracker: null,
-      occurrences: 1,
-      firstPosition: 0,
-      originalHref: `https://${domain}/posts/2024/notes`,
-    });
-    const pooled = namedSignals.findIndex(([name]) => name === 'otherKindOfSite');
-    const fires = (domain: string) => {
-      const link = direct(domain);
-      return readLink(link, '/posts/2024/notes', documentFacts([link], new Set())).vector.indices.includes(pooled);
-    };
+    const fires = (domain: string) =>
+      signalFires(
+        directLink(domain, '/posts/2024/notes', {
+          text: 'Notes on release trains',
+          context: 'Notes on release trains, a long read.',
+          heading: 'Reading',
+        }),
+        'otherKindOfSite',
+      );
     expect(fires('jakewharton.com')).toBe(true);
     expect(fires('quillmate.dev')).toBe(false);
   });
@@ -87,25 +104,15 @@ describe('pooled signals', () => {
 
 describe('where the sentence names the link', () => {
   it('finds a headline anchor by the company it names, so "Gizmo, a Lisbon startup" describes the link', () => {
-    const headline = (text: string): UnclassifiedLink => ({
-      url: 'https://gizmo.example/',
-      host: 'gizmo.example',
-      domain: 'gizmo.example',
-      text,
-      context: 'Gizmo, a Lisbon startup, raises $5M to map the oceans.',
-      heading: 'Funding',
-      isImage: false,
-      needsNetwork: false,
-      tracker: null,
-      occurrences: 1,
-      firstPosition: 0,
-      originalHref: 'https://gizmo.example/',
-    });
-    const appositive = namedSignals.findIndex(([name]) => name === 'appositive');
-    const describes = (text: string) => {
-      const link = headline(text);
-      return readLink(link, '/', documentFacts([link], new Set())).vector.indices.includes(appositive);
-    };
+    const describes = (text: string) =>
+      signalFires(
+        directLink('gizmo.example', '/', {
+          text,
+          context: 'Gizmo, a Lisbon startup, raises $5M to map the oceans.',
+          heading: 'Funding',
+        }),
+        'appositive',
+      );
     expect(describes('Gizmo raises $5M to map the oceans')).toBe(true);
     expect(describes('Gizmo')).toBe(true);
     // A headline that does not name the site is not looked for by a name it does not hold.

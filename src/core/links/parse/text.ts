@@ -6,11 +6,11 @@
 import { decodeHTMLStrict } from 'entities';
 import type { ExtractedLink } from '../types.ts';
 import {
+  CONTEXT_WINDOW,
   LIST_MARKER,
   PARAGRAPH_BREAK,
   collapseWhitespace,
   sentenceAround,
-  CONTEXT_WINDOW,
   windowAfter,
   windowBefore,
 } from './context.ts';
