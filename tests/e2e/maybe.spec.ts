@@ -52,6 +52,9 @@ test.describe('the Maybe group (real Chromium, tools-only)', () => {
     // Two ways in, told apart by their labels: this table only, or taught for later newsletters too.
     await expect(lookAlike.getByTestId('maybe-promote')).toHaveText('Count it');
     await expect(lookAlike.getByTestId('maybe-is-startup')).toHaveText('Is a startup');
+    // The difference is written out where a touch screen shows it, not only in the buttons' titles.
+    await expect(page.getByTestId('maybe-hint')).toContainText('Count it moves a link into this table.');
+    await expect(page.getByTestId('maybe-hint')).toContainText('remembers it for later newsletters');
 
     await lookAlike.getByTestId('maybe-promote').click();
     const promoted = app.row('Quillmark Labs');
