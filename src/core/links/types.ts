@@ -23,6 +23,12 @@ export interface ExtractedLink {
   position: number;
   /** Which part of the input it came from (an email may give both an HTML and a text part). */
   part: 'html' | 'text' | 'markdown';
+  /**
+   * Where a mail client recorded the link going when the message was written in it: Gmail's
+   * `data-saferedirecturl`. A newsletter written in Gmail and sent through a mailing service keeps it beside the
+   * service's tracker, so it can say where an opaque tracker goes.
+   */
+  recordedHref?: string;
 }
 
 /** Where a (possibly tracking-wrapped) URL really goes, decoded offline. */

@@ -42,6 +42,22 @@ describe('extractFromHtml', () => {
     expect(image).toMatchObject({ text: 'Patchwise logo', isImage: true });
   });
 
+  it("keeps Gmail's record of where a link went (data-saferedirecturl) when it differs from the href", () => {
+    const gmail = (q: string) => `https://www.google.com/url?q=${q}&amp;source=gmail&amp;ust=1&amp;usg=x`;
+    const { links } = parse(
+      `<p><a href="https://t.mail.example/c/1" data-saferedirecturl="${gmail('https://gizmo.dev/')}">Gizmo</a> and ` +
+        `<a HREF="https://t.mail.example/c/2" DATA-SAFEREDIRECTURL="${gmail('https://t.mail.example/c/2')}">Orbit</a> ` +
+        `<a href="https://t.mail.example/c/3" data-saferedirecturl="https://t.mail.example/c/3">Same</a> ` +
+        `<a href="https://plain.example/">Plain</a></p>`,
+    );
+    expect(links.map((link) => [link.text, link.recordedHref])).toEqual([
+      ['Gizmo', 'https://www.google.com/url?q=https://gizmo.dev/&source=gmail&ust=1&usg=x'],
+      ['Orbit', 'https://www.google.com/url?q=https://t.mail.example/c/2&source=gmail&ust=1&usg=x'],
+      ['Same', undefined],
+      ['Plain', undefined],
+    ]);
+  });
+
   it('closes an anchor when another opens inside it, as browsers do', () => {
     expect(byHref('https://first.example/')[0]?.text).toBe('first');
     expect(byHref('https://second.example/')[0]?.text).toBe('second');

@@ -74,10 +74,14 @@ for (const [names, kind] of [
 /** A block written entirely in bold and at most this long reads as a heading (emails rarely use <h1>-<h6>). */
 const MAX_BOLD_HEADING = 120;
 const MAX_ANCHOR_TEXT = 1_000;
+/** Gmail's copy of a link through its own redirect (`https://www.google.com/url?q=…`), kept on messages it sends. */
+const RECORDED_HREF = 'data-saferedirecturl';
 const MAX_HEADING = 200;
 
 interface OpenAnchor {
   href: string;
+  /** Gmail's record of where the link went (see `ExtractedLink.recordedHref`). */
+  recordedHref: string | null;
   position: number;
   heading: string;
   text: string;
@@ -248,6 +252,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     const link = new Occurrence(
       {
         href: anchor.href,
+        ...(anchor.recordedHref === null ? {} : { recordedHref: anchor.recordedHref }),
         text: isImage ? collapseWhitespace(anchor.alt) : text,
         heading: anchor.heading,
         isImage,
@@ -270,14 +275,16 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     if (text && !headline) lastHeading = text.slice(0, MAX_HEADING);
   };
 
-  const openLink = (rawHref: string, alt: string | null): OpenAnchor | null => {
+  const openLink = (rawHref: string, alt: string | null, rawRecorded: string | null = null): OpenAnchor | null => {
     const verdict = cleanHref(rawHref, base);
     if ('skipped' in verdict) {
       if (verdict.skipped === 'too-long') skippedLongHrefs++;
       return null;
     }
+    const recorded = rawRecorded === null ? null : cleanHref(rawRecorded, null);
     return {
       href: verdict.href,
+      recordedHref: recorded && 'href' in recorded && recorded.href !== verdict.href ? recorded.href : null,
       position: position++,
       heading: lastHeading || title,
       text: '',
@@ -288,7 +295,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
   };
 
   /** A tag's effects, once its attributes are read. */
-  const openTag = (name: string, href: string | null, alt: string | null): void => {
+  const openTag = (name: string, href: string | null, alt: string | null, recorded: string | null): void => {
     const kind = TAG_KINDS.get(name) ?? 0;
     if (kind & IS_HIDDEN) {
       hiddenDepth++;
@@ -320,7 +327,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     if (name === 'a') {
       // An anchor inside an anchor is invalid HTML; browsers close the first one, and so do we.
       closeAnchor();
-      if (href !== null) anchor = openLink(href, null);
+      if (href !== null) anchor = openLink(href, null, recorded);
     } else if (name === 'img' && anchor) {
       anchor.hasImage = true;
       if (alt && anchor.alt.length < MAX_ANCHOR_TEXT) anchor.alt += ` ${alt}`;
@@ -337,10 +344,11 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
 
   /** Where the content of an open raw-text element starts, -1 when none is open. */
   let rawTextStart = -1;
-  // Attributes arrive in pieces; only href and alt of the current tag are kept.
+  // Attributes arrive in pieces; only href, alt and Gmail's data-saferedirecturl of the current tag are kept.
   let pendingTag: string | null = null;
   let pendingHref: string | null = null;
   let pendingAlt: string | null = null;
+  let pendingRecorded: string | null = null;
   let attributeName = '';
   let attributeValue = '';
 
@@ -386,22 +394,26 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
         pendingTag = html.slice(start, end).toLowerCase();
         pendingHref = null;
         pendingAlt = null;
+        pendingRecorded = null;
       },
       onattribname(start, end) {
-        // Only href and alt are read; most attributes (style, class, width) are skipped without a copy.
+        // Only the attributes read below are copied; most (style, class, width) are skipped by their length.
         const length = end - start;
-        attributeName = length === 4 || length === 3 ? html.slice(start, end).toLowerCase() : '';
+        const name =
+          length === 4 || length === 3 || length === RECORDED_HREF.length ? html.slice(start, end).toLowerCase() : '';
+        attributeName = name === 'href' || name === 'alt' || name === RECORDED_HREF ? name : '';
         attributeValue = '';
       },
       onattribdata(start, end) {
-        if (attributeName === 'href' || attributeName === 'alt') attributeValue += html.slice(start, end);
+        if (attributeName !== '') attributeValue += html.slice(start, end);
       },
       onattribentity(codepoint) {
-        if (attributeName === 'href' || attributeName === 'alt') attributeValue += String.fromCodePoint(codepoint);
+        if (attributeName !== '') attributeValue += String.fromCodePoint(codepoint);
       },
       onattribend() {
         if (attributeName === 'href') pendingHref ??= attributeValue;
         else if (attributeName === 'alt') pendingAlt ??= attributeValue;
+        else if (attributeName === RECORDED_HREF) pendingRecorded ??= attributeValue;
         attributeName = '';
       },
       onopentagend(endIndex) {
@@ -409,13 +421,13 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
         const name = pendingTag;
         pendingTag = null;
         if (RAW_TEXT.has(name)) rawTextStart = endIndex + 1;
-        openTag(name, pendingHref, pendingAlt);
+        openTag(name, pendingHref, pendingAlt, pendingRecorded);
       },
       onselfclosingtag() {
         if (pendingTag === null) return;
         const name = pendingTag;
         pendingTag = null;
-        openTag(name, pendingHref, pendingAlt);
+        openTag(name, pendingHref, pendingAlt, pendingRecorded);
         onCloseTag(name);
       },
       onclosetag(start, end) {

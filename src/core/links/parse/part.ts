@@ -27,6 +27,7 @@ export class Occurrence implements ExtractedLink {
   isImage: boolean;
   position: number;
   part: ExtractedLink['part'];
+  recordedHref?: string;
   #context: string | null = null;
   #sentence: () => string;
 
@@ -37,6 +38,7 @@ export class Occurrence implements ExtractedLink {
     this.isImage = fields.isImage;
     this.position = fields.position;
     this.part = fields.part;
+    if (fields.recordedHref !== undefined) this.recordedHref = fields.recordedHref;
     this.#sentence = sentence;
   }
 
