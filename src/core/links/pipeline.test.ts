@@ -65,6 +65,27 @@ describe('extractLinks', () => {
     ]);
   });
 
+  it("takes an opaque tracker's link to where Gmail recorded it going, and leaves a record of the tracker itself alone", async () => {
+    // A newsletter written in Gmail and sent through a mailing service: the service wraps each href in its opaque
+    // tracker and keeps Gmail's data-saferedirecturl, whose q= is where the link went before it was wrapped.
+    const tracked = (id: string) => `https://app.alphasignal.ai/c?uid=u1&amp;lid=${id}`;
+    const gmail = (q: string) => `https://www.google.com/url?q=${encodeURIComponent(q)}&amp;source=gmail&amp;ust=1`;
+    const report = await extractLinks(
+      `<p><a href="${tracked('1')}" data-saferedirecturl="${gmail('https://gizmo.dev/')}">Gizmo</a> raised $4M.</p>` +
+        `<p>Read <a href="${tracked('2')}" data-saferedirecturl="${gmail('https://app.alphasignal.ai/c?uid=u1&lid=2')}">the report</a>.</p>` +
+        `<p>See <a href="https://www.google.com/url?q=https://orbit.example/" data-saferedirecturl="${gmail('https://elsewhere.example/')}">Orbit</a>.</p>` +
+        `<p>And <a href="https://gizmo.dev">Gizmo's site</a>.</p>`,
+    );
+    expect(
+      report.links.map((link) => [link.text, link.domain, link.needsNetwork, link.tracker, link.occurrences]),
+    ).toEqual([
+      ['Gizmo', 'gizmo.dev', false, 'alphasignal', 2],
+      ['the report', 'alphasignal.ai', true, 'alphasignal', 1],
+      ['Orbit', 'orbit.example', false, 'google', 1],
+    ]);
+    expect(report.links[0]!.originalHref).toBe('https://app.alphasignal.ai/c?uid=u1&lid=1');
+  });
+
   it('takes a tracked link whose anchor is a web address to that address, and merges it with a link already there', async () => {
     const tracked = (id: string) => `https://app.alphasignal.ai/c?uid=u1&amp;lid=${id}`;
     const report = await extractLinks(

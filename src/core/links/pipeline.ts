@@ -194,18 +194,44 @@ function resolve(href: string, domainsByHost: Map<string, string>): Resolved | s
   }
 }
 
+/**
+ * An opaque tracker's link whose mail client recorded where it went (`ExtractedLink.recordedHref`): that place, when
+ * it is one that needs no network, reached through the tracker. A record that is itself opaque (Gmail's copy of a
+ * message it received records the tracker) or unreadable changes nothing.
+ */
+function recordedDestination(tracked: Resolved, href: string, recorded: Resolved | string): Resolved {
+  if (typeof recorded === 'string' || !recorded.canonical || recorded.unwrap.needsNetwork) return tracked;
+  return {
+    unwrap: {
+      url: recorded.unwrap.url,
+      chain: [href, ...recorded.unwrap.chain],
+      needsNetwork: false,
+      tracker: tracked.unwrap.tracker,
+    },
+    canonical: recorded.canonical,
+    key: recorded.key,
+  };
+}
+
 function mergeOccurrences(parts: ParsedPart[], warnings: string[]): Map<string, Destination> {
   const resolvedByHref = new Map<string, Resolved | string>();
   const domainsByHost = new Map<string, string>();
   const destinations = new Map<string, Destination>();
   let failures = 0;
   let firstFailure = '';
+  const resolveOnce = (href: string): Resolved | string => {
+    let resolved = resolvedByHref.get(href);
+    if (resolved === undefined) {
+      resolved = resolve(href, domainsByHost);
+      resolvedByHref.set(href, resolved);
+    }
+    return resolved;
+  };
   for (const part of parts) {
     for (const link of part.links) {
-      let resolved = resolvedByHref.get(link.href);
-      if (resolved === undefined) {
-        resolved = resolve(link.href, domainsByHost);
-        resolvedByHref.set(link.href, resolved);
+      let resolved = resolveOnce(link.href);
+      if (typeof resolved !== 'string' && resolved.unwrap.needsNetwork && link.recordedHref !== undefined) {
+        resolved = recordedDestination(resolved, link.href, resolveOnce(link.recordedHref));
       }
       if (typeof resolved === 'string') {
         failures++;
