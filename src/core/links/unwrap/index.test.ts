@@ -102,6 +102,21 @@ describe('unwrapUrl: each offline family on a scrubbed fixture', () => {
       'https://acme.ai/pricing?utm_source=convertkit',
     ],
     ['base64 in a parameter', `https://r.example.net/c?id=7&to=${b64url('http://acme.ai/')}`, 'http://acme.ai/'],
+    [
+      "an address in a redirect host's parameter",
+      `https://l.social.example/l.php?u=${encodeURIComponent('https://acme.ai/jobs?team=ml')}&h=AT0x`,
+      'https://acme.ai/jobs?team=ml',
+    ],
+    [
+      "an address in a redirect path's parameter",
+      `https://www.video.example/redirect?event=desc&q=${encodeURIComponent('https://acme.ai/')}`,
+      'https://acme.ai/',
+    ],
+    [
+      'an address encoded twice',
+      `https://links.sender.example/c/1234?redirect=${encodeURIComponent(encodeURIComponent('https://acme.ai/buy'))}`,
+      'https://acme.ai/buy',
+    ],
   ];
   for (const [family, wrapped, expected] of cases) {
     it(`decodes ${family}`, () => {
@@ -130,6 +145,29 @@ describe('unwrapUrl: base64 destinations on any host', () => {
     expect(unwrapUrl(kitLink).tracker).toBe('kit');
     const generic = `https://click.publisher.example/a/b/${b64('https://acme.ai/')}`;
     expect(unwrapUrl(generic).tracker).toBe('redirect');
+  });
+});
+
+describe('unwrapUrl: addresses in query parameters on any host', () => {
+  it('leaves a link alone unless both a parameter and the host or path say it is a redirect', () => {
+    const acme = encodeURIComponent('https://acme.ai/');
+    for (const href of [
+      // Pages that act on an address, even on a redirect service's host: share it, subscribe, sign in.
+      `https://l.social.example/sharer/sharer.php?u=${acme}`,
+      `https://go.x.example/intent/tweet?url=${acme}&text=hi`,
+      `https://links.pro.example/shareArticle?mini=true&url=${acme}`,
+      `https://click.news.example/subscribe?redirect=${acme}`,
+      `https://go.example.com/login?to=${acme}`,
+      // A referrer or a return address is not where the link goes.
+      `https://go.acme.ai/?ref=${encodeURIComponent('https://newsletter.example/')}`,
+      `https://links.acme.ai/pricing?next=${acme}`,
+      // A parameter redirectors use, on a page that names no redirect.
+      `https://www.acme.ai/docs/guide?url=${acme}`,
+      // A redirect whose parameter holds no address.
+      'https://click.example.com/track?u=12ab&id=9',
+    ]) {
+      expect(unwrapUrl(href)).toEqual({ url: href, chain: [href], needsNetwork: false, tracker: null });
+    }
   });
 });
 

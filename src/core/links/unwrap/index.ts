@@ -11,13 +11,14 @@ import { kit } from './kit.ts';
 import { mailgun } from './mailgun.ts';
 import { opaqueTracker } from './opaque.ts';
 import { proofpoint } from './proofpoint.ts';
+import { queryDestination } from './query-destination.ts';
 import { safelinks } from './safelinks.ts';
 import { sailthru } from './sailthru.ts';
 import { substackSigned } from './substack.ts';
 
 /**
  * Every family that decodes offline. Order does not matter among the named ones: each checks its own host or path
- * shape first. The base64 reader comes last: it accepts any host, so a family that knows the wrapper names it.
+ * shape first. The two readers that accept any host come last, so a family that knows the wrapper names it.
  */
 export const wrapperFamilies: readonly WrapperFamily[] = [
   substackSigned,
@@ -32,6 +33,7 @@ export const wrapperFamilies: readonly WrapperFamily[] = [
   safelinks,
   proofpoint,
   buttondown,
+  queryDestination,
   base64Destination,
 ];
 
