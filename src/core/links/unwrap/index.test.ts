@@ -197,6 +197,10 @@ describe('unwrapUrl: nesting, opaque wrappers and bad input', () => {
     expect(unwrapUrl(beehiiv)).toEqual({ url: beehiiv, chain: [beehiiv], needsNetwork: true, tracker: 'beehiiv' });
     const viaSes = `https://c.example.com/CL0/${encodeURIComponent(beehiiv)}/1/0100019000000000-aaaa-000000/sig=3`;
     expect(unwrapUrl(viaSes)).toMatchObject({ url: beehiiv, needsNetwork: true, tracker: 'beehiiv' });
+    expect(unwrapUrl('https://link.mail.beehiiv.com/v1/c/Ab12Cd%2FEf34%0AGh56/x1y2')).toMatchObject({
+      needsNetwork: true,
+      tracker: 'beehiiv',
+    });
     expect(unwrapUrl('https://acme.us6.list-manage.com/track/click?u=1&id=2&e=3')).toMatchObject({
       tracker: 'mailchimp',
     });
