@@ -86,6 +86,21 @@ describe('extractLinks', () => {
     expect(report.links[0]!.originalHref).toBe('https://app.alphasignal.ai/c?uid=u1&lid=1');
   });
 
+  it("reads links that carry the reader's id on the sender's own host as redirects, judged by their words", async () => {
+    const reader = 'NDEwOUBleGFtcGxlLm9yZzEy';
+    const report = await extractLinks(
+      ['Gizmo raised $4M to map the oceans', 'Orbit launches a queue', 'A post on Elixir releases']
+        .map((title, index) => `<p><a href="https://weekly.example/i/${reader}/${index + 1}">${title}</a></p>`)
+        .join('') + '<p><a href="https://weekly.example/issues/134">View in your browser</a></p>',
+    );
+    expect(report.links.map((link) => [link.text, link.needsNetwork, link.tracker])).toEqual([
+      ['Gizmo raised $4M to map the oceans', true, 'personal-redirect'],
+      ['Orbit launches a queue', true, 'personal-redirect'],
+      ['A post on Elixir releases', true, 'personal-redirect'],
+      ['View in your browser', false, null],
+    ]);
+  });
+
   it('takes a tracked link whose anchor is a web address to that address, and merges it with a link already there', async () => {
     const tracked = (id: string) => `https://app.alphasignal.ai/c?uid=u1&amp;lid=${id}`;
     const report = await extractLinks(

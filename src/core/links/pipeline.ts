@@ -18,6 +18,7 @@ import {
 import type { ParsedPart } from './parse/index.ts';
 import { readMessageJson } from './parse/message-json.ts';
 import type { CanonicalUrl, ExtractedLink, InputFormat, LinkCandidate, LinkReport, UnwrapResult } from './types.ts';
+import { personalRedirects } from './personal-redirects.ts';
 import { discoverSenderDomains } from './sender-domains.ts';
 import { unwrapParsed } from './unwrap/index.ts';
 import { messageOf } from '../text/error-message.ts';
@@ -135,6 +136,7 @@ export async function extractLinks(
 
   const occurrences = parts.reduce((sum, part) => sum + part.links.length, 0);
   const destinations = mergeOccurrences(parts, warnings);
+  readPersonalRedirects(destinations);
   if (parts.length > 1) joinEmailParts(destinations);
   readWrittenDestinations(destinations);
 
@@ -379,6 +381,27 @@ function joinEmailParts(destinations: Map<string, Destination>): void {
       }
       claimed.add(html);
     });
+  }
+}
+
+/**
+ * Links that carry the reader's id on one host (see `personal-redirects.ts`) are redirects whose destination only a
+ * network request could show: they are read by their words, as any opaque tracker's links are. Before the email's
+ * parts are joined, so a text part that prints the direct URL still gives it to them.
+ */
+function readPersonalRedirects(destinations: Map<string, Destination>): void {
+  const direct = [...destinations.values()].filter((destination) => !destination.unwrap.needsNetwork);
+  const redirects = personalRedirects(direct.map((destination) => destination.unwrap.url));
+  for (const destination of direct) {
+    if (!redirects.has(destination.unwrap.url)) continue;
+    destinations.delete(destination.canonicalKey);
+    destination.unwrap = {
+      ...destination.unwrap,
+      needsNetwork: true,
+      tracker: destination.unwrap.tracker ?? 'personal-redirect',
+    };
+    destination.canonicalKey = `opaque ${destination.unwrap.url}`;
+    destinations.set(destination.canonicalKey, destination);
   }
 }
 
