@@ -205,6 +205,14 @@ describe('classifyLinks: everything else', () => {
     expect(partOfIt.features).not.toContain("the anchor is the newsletter's own name");
   });
 
+  it("reads a Product Hunt launch page as the product's, whatever the anchor says of the platform", () => {
+    const launch = (text: string) => one(link({ url: 'https://www.producthunt.com/posts/gizmo-2', text }));
+    expect(launch('Gizmo on Product Hunt')).toMatchObject({ kind: 'startup', name: 'Gizmo' });
+    expect(launch('Gizmo')).toMatchObject({ kind: 'startup', name: 'Gizmo' });
+    expect(launch('')).toMatchObject({ kind: 'startup', name: 'Gizmo 2' });
+    expect(launch('GPT-5.5 by OpenAI on Product Hunt')).toMatchObject({ kind: 'bigco' });
+  });
+
   it('falls back to the title-cased domain label for the name', () => {
     const result = one(link({ url: 'https://deep-widget.ai/', text: 'https://deep-widget.ai', context: '' }));
     expect(result.name).toBe('Deep Widget');

@@ -7,7 +7,7 @@ import { getDomain } from 'tldts';
 import { lookUpHost, lookUpName } from './data/index.ts';
 import type { Classification } from './classify.ts';
 import type { LinkKind } from './types.ts';
-import { capitalisedPhrases, domainLabel, guessName, nameLikeAnchor, squash, titleCase } from './names.ts';
+import { capitalisedPhrases, domainLabel, guessName, nameLikeAnchor, namesDomain, squash, titleCase } from './names.ts';
 import { boilerplateText, imagePath, ownPagePath, ownPageText, pictureAlt, pixelPath } from './signals.ts';
 import type { UnclassifiedLink } from './classify.ts';
 
@@ -82,13 +82,15 @@ export function knownDestination(
   }
   if (imagePath.test(path) || pixelPath.test(path)) return fixed('image', 0.01, 'an image file or tracking pixel');
   if (launchPage(link, path)) {
-    const guess = guessName(link, null);
+    // "Gizmo on Product Hunt": the platform's own name is neither the product nor its maker.
+    const platform = domainLabel(link.domain);
+    const phrases = capitalisedPhrases(text).filter((phrase) => !namesDomain(phrase, platform));
+    const guess = guessName(link, null).name;
+    const name = guess && namesDomain(guess, platform) ? (phrases[0] ?? '') : guess;
     // "GPT-5.5 by OpenAI": a large company's launch is not a startup's.
-    const maker = capitalisedPhrases(text).find(
-      (phrase) => lookUpName(phrase) ?? lookUpName(phrase.split(' ')[0] ?? ''),
-    );
-    if (maker) return fixed('bigco', 0.2, `a Product Hunt launch by a known company (${maker})`, guess.name);
-    return fixed('startup', 0.75, 'a Product Hunt launch page', guess.name || titleCase(path.split('/')[2] ?? ''));
+    const maker = phrases.find((phrase) => lookUpName(phrase) ?? lookUpName(phrase.split(' ')[0] ?? ''));
+    if (maker) return fixed('bigco', 0.2, `a Product Hunt launch by a known company (${maker})`, name);
+    return fixed('startup', 0.75, 'a Product Hunt launch page', name || titleCase(path.split('/')[2] ?? ''));
   }
   const known = lookUpHost(link.host);
   if (known) return fixed(known.kind, known.kind === 'other' ? 0.05 : 0.03, known.feature);
