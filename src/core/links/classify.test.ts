@@ -92,6 +92,12 @@ describe('classifyLinks: the learned scorer ranks what knowledge does not decide
     }
   });
 
+  it('gives a wrapped link named for a known company to that company, whatever its score', () => {
+    const headline = "Apple's Latest Attempt to Launch New Siri Runs Into Trouble";
+    expect(wrapped(headline, `${headline} (6 minute read)`)).toMatchObject({ kind: 'bigco', name: 'Apple' });
+    expect(wrapped('Gizmo raises $4M', 'Gizmo raises $4M to map the oceans.').kind).toBe('startup');
+  });
+
   it('recognises a wrapped link to a known outlet by its anchor', () => {
     expect(wrapped('Financial Times', 'Acme raised $5M, the Financial Times reports.').kind).toBe('media');
   });

@@ -6,7 +6,8 @@
  * view can show it.
  */
 import type { LinkCandidate, LinkKind, LookAlike } from './types.ts';
-import { knownDestination, sendersOf } from './destination.ts';
+import { lookUpName } from './data/index.ts';
+import { fixed, knownDestination, sendersOf } from './destination.ts';
 import { documentFacts, readLink, readNeighbours } from './features.ts';
 import type { LinkReading } from './features.ts';
 import { findLookAlikes } from './lookalike.ts';
@@ -91,12 +92,18 @@ export function classifyRead(
       : score >= startupThreshold
         ? 'startup'
         : (reading.shapeKind ?? 'other');
+    const name = (reading.guess.from === 'domain' && writtenNames.get(link.domain)) || linkName(link, reading);
+    // Behind a tracker the name is all there is to go on: one the knowledge lists know ("Apple's latest attempt…")
+    // is that company's link, as a known name for an anchor is (destination.ts).
+    const knownName = link.needsNetwork && name !== '' ? lookUpName(name) : null;
+    if (knownName)
+      return fixed(knownName.kind, Math.min(score, 0.05), `the link is named for ${knownName.feature}`, name);
     const features = explain(reading.vector, model);
     return {
       kind,
       score,
       features,
-      name: (reading.guess.from === 'domain' && writtenNames.get(link.domain)) || linkName(link, reading),
+      name,
       reason: `${verdict(score, kind)} (${score.toFixed(2)}): ${features.slice(0, 3).join('; ') || 'no signal either way'}.`,
     };
   });
