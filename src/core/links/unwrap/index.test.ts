@@ -205,6 +205,10 @@ describe('unwrapUrl: nesting, opaque wrappers and bad input', () => {
       tracker: 'mailchimp',
     });
     expect(unwrapUrl('https://bit.ly/3abcDEF')).toMatchObject({ needsNetwork: true, tracker: 'short-link' });
+    expect(unwrapUrl('https://spgo.io/f/a/AbC12dEf/AQ~~/AgEAQhA~')).toMatchObject({
+      needsNetwork: true,
+      tracker: 'sparkpost',
+    });
   });
 
   it('leaves direct links and look-alikes alone', () => {
