@@ -74,9 +74,9 @@ for (const [names, kind] of [
 /** A block written entirely in bold and at most this long reads as a heading (emails rarely use <h1>-<h6>). */
 const MAX_BOLD_HEADING = 120;
 const MAX_ANCHOR_TEXT = 1_000;
+const MAX_HEADING = 200;
 /** Gmail's copy of a link through its own redirect (`https://www.google.com/url?q=…`), kept on messages it sends. */
 const RECORDED_HREF = 'data-saferedirecturl';
-const MAX_HEADING = 200;
 
 interface OpenAnchor {
   href: string;
