@@ -1,15 +1,17 @@
 /**
- * `npm run -s bench:links [-- DIR]`: the whole link pipeline over every file of a corpus (default
+ * `npm run -s bench:links [-- DIR] [--stages]`: the whole link pipeline over every file of a corpus (default
  * ../shared/corpus/raw), and in the same run a bare htmlparser2 parse of the same bytes as the yardstick.
  * Files are interleaved (pipeline, then baseline, file by file) so both see the same load on a shared machine.
  * Lines before the last give the ratio per input format (an email pays for MIME decoding and a text file for its
  * link scan, neither of which a bare HTML parse does). The last line is one JSON object: {"mb_per_s", "p50_ms",
- * "p95_ms", "baseline_mb_per_s", "ratio_to_baseline"}.
+ * "p95_ms", "baseline_mb_per_s", "ratio_to_baseline"}. `--stages` also prints the milliseconds per round each stage of
+ * the pipeline takes (see `pipelineStages`), beside the bare parse's: where a speed-up has to come from.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { Parser } from 'htmlparser2';
-import { extractLinks } from '../src/core/links/pipeline.ts';
+import { extractLinks, pipelineStages } from '../src/core/links/pipeline.ts';
+import type { ExtractLinksOptions } from '../src/core/links/pipeline.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
@@ -43,8 +45,9 @@ function bareParse(bytes: Uint8Array): number {
 }
 
 async function main(): Promise<void> {
-  const arg = process.argv[2];
-  const root = resolve(arg ?? '../shared/corpus');
+  const args = process.argv.slice(2);
+  const showStages = args.includes('--stages');
+  const root = resolve(args.find((arg) => !arg.startsWith('--')) ?? '../shared/corpus');
   const dir = existsSync(join(root, 'raw')) ? join(root, 'raw') : root;
   if (!existsSync(dir)) {
     process.stderr.write(`bench:links: no corpus at ${root}; skipped.\n`);
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     bareParse(file.bytes);
   }
 
+  const stageTimes: NonNullable<ExtractLinksOptions['stageTimes']> = {};
   const perFile: number[] = [];
   let pipelineMs = 0;
   let baselineMs = 0;
@@ -79,7 +83,10 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     for (const file of files) {
       let started = performance.now();
-      const report = await extractLinks(file.bytes, { fileName: file.name });
+      const report = await extractLinks(file.bytes, {
+        fileName: file.name,
+        ...(showStages ? { stageTimes } : {}),
+      });
       const elapsed = performance.now() - started;
       perFile.push(elapsed);
       pipelineMs += elapsed;
@@ -104,6 +111,12 @@ async function main(): Promise<void> {
   for (const [format, totals] of [...byFormat].sort((a, b) => b[1].bytes - a[1].bytes)) {
     process.stdout.write(
       `  .${format}: ${(totals.bytes / 1_048_576).toFixed(2)} MB, pipeline ${(totals.pipelineMs / ROUNDS).toFixed(1)} ms per round, ratio_to_baseline ${round2(totals.baselineMs / totals.pipelineMs)}\n`,
+    );
+  }
+  if (showStages) {
+    const stages = pipelineStages.map((stage) => `${stage} ${((stageTimes[stage] ?? 0) / ROUNDS).toFixed(1)}`);
+    process.stdout.write(
+      `  stages, ms per round: ${stages.join(', ')}; the bare parse ${(baselineMs / ROUNDS).toFixed(1)}\n`,
     );
   }
   process.stdout.write(

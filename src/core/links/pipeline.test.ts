@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_CONTEXT } from './parse/context.ts';
 import { fixtureBytes, fixtureText } from './parse/fixtures/read.ts';
-import { extractLinks } from './pipeline.ts';
+import { extractLinks, pipelineStages } from './pipeline.ts';
+import type { ExtractLinksOptions } from './pipeline.ts';
 import type { LinkReport } from './types.ts';
 
 const byHost = (report: LinkReport, host: string) => report.links.filter((link) => link.host === host);
@@ -39,6 +40,18 @@ describe('extractLinks', () => {
     expect(quillmate?.originalHref).toMatch(/^https:\/\/link\.mail\.beehiiv\.com\//);
     expect(report.links.some((link) => link.host === 'link.mail.beehiiv.com')).toBe(false);
     expect(byHost(report, 'www.newsoutlet.example')[0]).toMatchObject({ occurrences: 2, text: 'café story' });
+  });
+
+  it('times each stage when asked, and gives the same report either way', async () => {
+    const stageTimes: NonNullable<ExtractLinksOptions['stageTimes']> = {};
+    const timed = await extractLinks(fixtureBytes('weekly.eml'), { fileName: 'weekly.eml', stageTimes });
+    const plain = await extractLinks(fixtureBytes('weekly.eml'), { fileName: 'weekly.eml' });
+    expect(Object.keys(stageTimes).sort()).toEqual([...pipelineStages].sort());
+    for (const stage of pipelineStages) expect(stageTimes[stage]).toBeGreaterThanOrEqual(0);
+    expect(timed.links).toEqual(plain.links);
+    const html: NonNullable<ExtractLinksOptions['stageTimes']> = {};
+    await extractLinks('<p><a href="https://gizmo.dev/">Gizmo</a> raised $4M.</p>', { stageTimes: html });
+    expect(Object.keys(html)).not.toContain('mime');
   });
 
   it('pairs links a tracker wraps in both parts of an email by their text, repeated anchors in order', async () => {

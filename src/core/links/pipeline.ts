@@ -33,6 +33,26 @@ export interface ExtractLinksOptions {
   format?: InputFormat;
   /** Input beyond this many bytes is not read (a warning says so). */
   maxBytes?: number;
+  /**
+   * Milliseconds spent in each stage are added here when given (`bench:links -- --stages`): where a speed-up has
+   * to come from. The text of a non-email input is then decoded up front, so decoding is timed on its own.
+   */
+  stageTimes?: Partial<Record<PipelineStage, number>>;
+}
+
+/** The pipeline's stages as `stageTimes` names them, in order. */
+export const pipelineStages = ['decode', 'mime', 'parse', 'merge', 'sentences', 'scoring'] as const;
+export type PipelineStage = (typeof pipelineStages)[number];
+
+/** A stopwatch that adds the time since its last call to the stage named; nothing at all when not asked for. */
+function stageClock(times: ExtractLinksOptions['stageTimes']): (stage: PipelineStage) => void {
+  if (!times) return () => {};
+  let last = performance.now();
+  return (stage) => {
+    const now = performance.now();
+    times[stage] = (times[stage] ?? 0) + now - last;
+    last = now;
+  };
 }
 
 export const DEFAULT_MAX_BYTES = 16 * 1_048_576;
@@ -87,12 +107,15 @@ export async function extractLinks(
   options: ExtractLinksOptions = {},
 ): Promise<LinkReport> {
   const started = performance.now();
+  const lap = stageClock(options.stageTimes);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const source = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
   const bytes = typeof source === 'string' ? source.length : source.byteLength;
   const decoded = decodeInput(source, maxBytes, options.fileName, options.format);
   const warnings = decoded.warnings;
   let format: InputFormat = decoded.format;
+  if (options.stageTimes && format !== 'eml') decoded.text();
+  lap('decode');
 
   const parts: ParsedPart[] = [];
   const senderHosts: string[] = [];
@@ -112,6 +135,7 @@ export async function extractLinks(
   } else if (format === 'eml') {
     try {
       const email = await parseEmail(decoded.bytes ?? decoded.text());
+      lap('mime');
       senderHosts.push(...email.senderHosts);
       if (email.html) read(extractFromHtml(email.html, { firstPosition: position, base: null }));
       if (email.text) read(extractFromText(email.text, { firstPosition: position, base: null, markdown: false }));
@@ -126,6 +150,7 @@ export async function extractLinks(
     read(extractFromText(decoded.text(), { firstPosition: position, base: null, markdown: format === 'markdown' }));
   }
   if (format !== 'eml') senderHosts.push(...fromLineHosts(decoded.text()));
+  lap('parse');
 
   const skippedLong = parts.reduce((sum, part) => sum + part.skippedLongHrefs, 0);
   if (skippedLong > 0) {
@@ -139,6 +164,7 @@ export async function extractLinks(
   readPersonalRedirects(destinations);
   if (parts.length > 1) joinEmailParts(destinations);
   readWrittenDestinations(destinations);
+  lap('merge');
 
   const candidates = [...destinations.values()].sort((a, b) => a.firstPosition - b.firstPosition);
   const unclassified: UnclassifiedLink[] = candidates.map((destination) => ({
@@ -155,12 +181,15 @@ export async function extractLinks(
     firstPosition: destination.firstPosition,
     originalHref: destination.originalHref,
   }));
+  // Reading each candidate's sentence is what building them costs: occurrences compute it only when asked.
+  lap('sentences');
   const senderDomains = discoverSenderDomains(senderHosts, unclassified);
   const classifications = classify(unclassified, { senderDomains }, warnings);
   const links: LinkCandidate[] = unclassified.map((link, index) => {
     const classification = classifications[index] ?? unclassifiedFallback(link);
     return { id: `L${index + 1}`, ...link, ...classification };
   });
+  lap('scoring');
 
   return {
     format,
