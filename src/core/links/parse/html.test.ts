@@ -58,6 +58,20 @@ describe('extractFromHtml', () => {
     ]);
   });
 
+  it('ends a section at a rule after its text, but keeps a heading a rule underlines', () => {
+    const { links } = parse(
+      '<title>Issue 9</title><p><strong>Today’s issue is brought to you by Gizmo</strong></p>' +
+        '<p><a href="https://gizmo.dev/">Gizmo</a> maps the oceans.</p><hr>' +
+        '<p>Hi friends, read <a href="https://blog.example/part-1">Part I</a> first.</p>' +
+        '<h2>Show HN</h2><hr><p><a href="https://orbit.example/">Orbit</a> – a queue</p>',
+    );
+    expect(links.map((link) => [link.text, link.heading])).toEqual([
+      ['Gizmo', 'Today’s issue is brought to you by Gizmo'],
+      ['Part I', 'Issue 9'],
+      ['Orbit', 'Show HN'],
+    ]);
+  });
+
   it('closes an anchor when another opens inside it, as browsers do', () => {
     expect(byHref('https://first.example/')[0]?.text).toBe('first');
     expect(byHref('https://second.example/')[0]?.text).toBe('second');

@@ -182,6 +182,8 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
   let headingDepth = 0;
   let headingText = '';
   let lastHeading = '';
+  /** Whether text has come since the last heading: a rule before any is the heading's underline. */
+  let textUnderHeading = false;
   let title = '';
   let inTitle = false;
   /** A <title> has been read: later ones are not the document's. */
@@ -222,6 +224,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
         boldChars >= text.replace(/\s/g, '').length * 0.9
       ) {
         lastHeading = text;
+        textUnderHeading = false;
         isHeading = true;
       }
     }
@@ -272,7 +275,10 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     const text = collapseWhitespace(headingText);
     const headline =
       (headingInAnchor && anchor !== null) || (text !== '' && text === collapseWhitespace(headingLinkText));
-    if (text && !headline) lastHeading = text.slice(0, MAX_HEADING);
+    if (text && !headline) {
+      lastHeading = text.slice(0, MAX_HEADING);
+      textUnderHeading = false;
+    }
   };
 
   const openLink = (rawHref: string, alt: string | null, rawRecorded: string | null = null): OpenAnchor | null => {
@@ -315,6 +321,9 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     if (hiddenDepth > 0) return;
     if (kind & IS_BLOCK) flushBlock();
     if (name === 'br') block += PARAGRAPH_BREAK;
+    // A rule after a section's text ends the section: what follows is not under its heading (a sponsor's block ends
+    // at its rule). A rule right under a heading is the heading's underline (`<h2>Show HN</h2><hr>`).
+    if (name === 'hr' && textUnderHeading) lastHeading = '';
     if (kind & IS_HEADING) {
       // Headings do not nest; an unclosed one ends where the next begins.
       if (headingDepth > 0) endHeading();
@@ -358,6 +367,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       return;
     }
     if (hiddenDepth > 0) return;
+    if (!textUnderHeading && headingDepth === 0 && /\S/.test(text)) textUnderHeading = true;
     block += text;
     // Only a short block can be a heading; counting bold characters in long ones is wasted work.
     if (boldDepth > 0 && block.length <= MAX_BOLD_HEADING * 4) boldChars += text.replace(/\s/g, '').length;
