@@ -200,6 +200,11 @@ export async function extractLinks(
   };
 }
 
+/** The merge key of a link behind an opaque tracker: its URL as written, since only that tells two of them apart. */
+function opaqueKey(url: string): string {
+  return `opaque ${url}`;
+}
+
 function resolve(href: string, domainsByHost: Map<string, string>): Resolved | string {
   let unwrap: UnwrapResult;
   let parsed: URL | null;
@@ -218,7 +223,7 @@ function resolve(href: string, domainsByHost: Map<string, string>): Resolved | s
     }
     // Behind an opaque tracker, the wrapper's parameters are all that tells two destinations apart, and the
     // canonical form may strip them as tracking noise: such links merge only when their hrefs are the same.
-    const key = canonical === null ? '' : unwrap.needsNetwork ? `opaque ${unwrap.url}` : canonical.key;
+    const key = canonical === null ? '' : unwrap.needsNetwork ? opaqueKey(unwrap.url) : canonical.key;
     return { unwrap, canonical: canonical?.canonical ?? null, key };
   } catch (error) {
     return messageOf(error);
@@ -429,7 +434,7 @@ function readPersonalRedirects(destinations: Map<string, Destination>): void {
       needsNetwork: true,
       tracker: destination.unwrap.tracker ?? 'personal-redirect',
     };
-    destination.canonicalKey = `opaque ${destination.unwrap.url}`;
+    destination.canonicalKey = opaqueKey(destination.unwrap.url);
     destinations.set(destination.canonicalKey, destination);
   }
 }

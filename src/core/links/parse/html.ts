@@ -147,7 +147,12 @@ function describeFromNextLine(
   const line = lineEnd < 0 ? description : description.slice(0, lineEnd);
   const from = end + lineStart;
   const linkInLine = pending.some((other) => other.start >= from && other.start < from + line.length);
-  if (describes(line) && !linkInLine) link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));
+  if (describes(line) && !linkInLine) describeHeadline(link, description);
+}
+
+/** A headline's sentence: its own text, then the prose that describes it. */
+function describeHeadline(link: Occurrence, description: string): void {
+  link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));
 }
 
 /** Elements whose content the tokenizer reads as raw text up to their closing tag. */
@@ -236,9 +241,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     } else if (hasText) {
       if (headlines.length > 0 && linkFree && !isHeading && describes(block)) {
         const description = windowAfter(block, 0);
-        for (const link of headlines) {
-          link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));
-        }
+        for (const link of headlines) describeHeadline(link, description);
       }
       headlines = [];
       headlineRun = 0;
