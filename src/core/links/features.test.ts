@@ -180,6 +180,9 @@ describe('what the other links under a heading are doing', () => {
     ['anchorGivenName', 'Surya', 'Thanks to Surya for the bug reports.', true],
     ['anchorGivenName', 'Quillmate', 'Quillmate sells release notes.', false],
     ['personAppositive', 'Ada Byron', 'It was started by Ada Byron, formerly an engineer at Tidewell.', true],
+    ['personAppositive', 'Ada Byron', 'Ada Byron, one of the founders of Tidewell, spoke first.', true],
+    // "One of the most popular…" describes a product; only "one of the founders…" describes a person.
+    ['personAppositive', 'Quillmate', 'On Quillmate, one of the most popular note apps, half the users write daily.', false],
     ['locatedAfter', 'Quillmate', 'Quillmate (USA, $8M raised) sells release notes.', true],
     ['locatedAfter', 'Tidewell', 'Tidewell (Berlin) builds grid batteries.', true],
     ['locatedAfter', 'Model Context Protocol', 'It speaks the Model Context Protocol (MCP) to its tools.', false],

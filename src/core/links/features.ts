@@ -356,7 +356,7 @@ const roleBefore =
   /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner)( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
 const roleAfter = /^\s*['’]s?\s*(co-?founder|founder|ceo|cto|chief|president)\b|^\s+(co-?founder|founder|ceo|cto)\b/i;
 const personAfter =
-  /^\s*(\([^)]{0,30}\)\s*)?,\s+(a |an |the |our |my )?(co-?founder|founder|ceo|cto|coo|cfo|partner|general partner|professor|researcher|research scientist|scientist|phd|author|writer|engineer|investor|head|director|vp|chief|president|host|journalist|reporter|editor|analyst|one of)\b/i;
+  /^\s*(\([^)]{0,30}\)\s*)?,\s+(a |an |the |our |my )?(co-?founder|founder|ceo|cto|coo|cfo|partner|general partner|professor|researcher|research scientist|scientist|phd|author|writer|engineer|investor|head|director|vp|chief|president|host|journalist|reporter|editor|analyst|one of (the |its |our |their )?(co-?founders|founders|partners|authors|hosts|investors|researchers|engineers|creators|people))\b/i;
 const builderVerbs =
   /\b(working on|building|built|founded|co-?founded|started|launched|created|runs?|CEO of|founder of|a (co)?fondé|a lancé|a créé)\s*$/i;
 const investedBefore =
