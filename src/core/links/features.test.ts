@@ -183,6 +183,9 @@ describe('what the other links under a heading are doing', () => {
     ['personAppositive', 'Ada Byron', 'Ada Byron, one of the founders of Tidewell, spoke first.', true],
     // "One of the most popular…" describes a product; only "one of the founders…" describes a person.
     ['personAppositive', 'Quillmate', 'On Quillmate, one of the most popular note apps, half the users write daily.', false],
+    ['calledCompany', 'Quillmate', 'She took a job at a company called Quillmate.', true],
+    ['calledCompany', 'Tidewell', 'A Berlin startup named Tidewell builds grid batteries.', true],
+    ['calledCompany', 'Ada Byron', 'A woman called Ada Byron wrote the first program.', false],
     ['locatedAfter', 'Quillmate', 'Quillmate (USA, $8M raised) sells release notes.', true],
     ['locatedAfter', 'Tidewell', 'Tidewell (Berlin) builds grid batteries.', true],
     ['locatedAfter', 'Model Context Protocol', 'It speaks the Model Context Protocol (MCP) to its tools.', false],

@@ -117,6 +117,7 @@ export const namedSignals = [
   ['appositive', 'the sentence describes it ("X, a …")'],
   ['locatedAfter', 'the sentence says where it is based'],
   ['builtBy', 'someone builds, runs or founded it'],
+  ['calledCompany', 'the sentence names it as a company ("a startup called X")'],
   ['investedIn', 'someone invested in or backs it ("an investor in X", "we backed X")'],
   ['usedAsProduct', 'the sentence uses or compares with it as a product'],
   ['listedAmong', 'listed among others ("such as", "including", "like")'],
@@ -359,6 +360,9 @@ const personAfter =
   /^\s*(\([^)]{0,30}\)\s*)?,\s+(a |an |the |our |my )?(co-?founder|founder|ceo|cto|coo|cfo|partner|general partner|professor|researcher|research scientist|scientist|phd|author|writer|engineer|investor|head|director|vp|chief|president|host|journalist|reporter|editor|analyst|one of (the |its |our |their )?(co-?founders|founders|partners|authors|hosts|investors|researchers|engineers|creators|people))\b/i;
 const builderVerbs =
   /\b(working on|building|built|founded|co-?founded|started|launched|created|runs?|CEO of|founder of|a (co)?fondé|a lancé|a créé)\s*$/i;
+/** `a company called X`, `a Berlin startup named X`: the sentence says what X is before it names it. */
+const calledCompany =
+  /\b(compan(y|ies)|start-?ups?|firms?|business(es)?|makers?|studios?|labs?|platforms?|apps?|tools?|services?|société|entreprise|jeune pousse)\s+(called|named|dubbed|appel[ée]e?|nommée?)\s*$/i;
 const investedBefore =
   /\b(invest(ed|s|ing|ors?|ments?) in|backed|backing|led the round (in|for)|portfolio compan(y|ies)( like| such as| including)?|a investi dans)\s*$/i;
 const productVerbs =
@@ -585,6 +589,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (appositiveAfter.test(after)) vector.signal('appositive');
     if (locatedAfter(name, after)) vector.signal('locatedAfter');
     if (builderVerbs.test(before)) vector.signal('builtBy');
+    if (calledCompany.test(before)) vector.signal('calledCompany');
     if (investedBefore.test(before)) vector.signal('investedIn');
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
     if (listWords.test(before)) vector.signal('listedAmong');
@@ -706,7 +711,7 @@ const pooledSignals: ReadonlyArray<readonly [SignalId, 1 | -1, readonly SignalId
   [
     'presentedAsCompany',
     1,
-    ['builtBy', 'investedIn', 'roleNearby', 'locatedAfter', 'ownSiteInSentence', 'statedDomain'],
+    ['builtBy', 'calledCompany', 'investedIn', 'roleNearby', 'locatedAfter', 'ownSiteInSentence', 'statedDomain'],
   ],
   ['presentedAsPerson', -1, ['anchorPerson', 'anchorFullName', 'anchorGivenName', 'personAppositive', 'nameIsPerson']],
   [
