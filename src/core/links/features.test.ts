@@ -181,6 +181,8 @@ describe('what the other links under a heading are doing', () => {
     ['anchorGivenName', 'Quillmate', 'Quillmate sells release notes.', false],
     ['personAppositive', 'Ada Byron', 'It was started by Ada Byron, formerly an engineer at Tidewell.', true],
     ['personAppositive', 'Ada Byron', 'Ada Byron, one of the founders of Tidewell, spoke first.', true],
+    ['personAppositive', 'Ada Byron', 'Ada Byron and Alan Turing, cofounders of Tidewell, spoke first.', true],
+    ['personAppositive', 'Tidewell', 'Tidewell and Quillmate, two startups from Berlin, spoke first.', false],
     // "One of the most popular…" describes a product; only "one of the founders…" describes a person.
     ['personAppositive', 'Quillmate', 'On Quillmate, one of the most popular note apps, half the users write daily.', false],
     ['calledCompany', 'Quillmate', 'She took a job at a company called Quillmate.', true],

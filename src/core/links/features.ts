@@ -356,8 +356,12 @@ const listWords = /\b(such as|including|like|e\.g\.|comme|tel(le)?s? que|notamme
 const roleBefore =
   /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner)( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
 const roleAfter = /^\s*['’]s?\s*(co-?founder|founder|ceo|cto|chief|president)\b|^\s+(co-?founder|founder|ceo|cto)\b/i;
+/**
+ * `Ada Byron, cofounder of…`, `Ada Byron and Alan Turing, cofounders of…`: the name is a person's (one of a pair, when
+ * another name is joined to it before the comma).
+ */
 const personAfter =
-  /^\s*(\([^)]{0,30}\)\s*)?,\s+(a |an |the |our |my )?(co-?founder|founder|ceo|cto|coo|cfo|partner|general partner|professor|researcher|research scientist|scientist|phd|author|writer|engineer|investor|head|director|vp|chief|president|host|journalist|reporter|editor|analyst|one of (the |its |our |their )?(co-?founders|founders|partners|authors|hosts|investors|researchers|engineers|creators|people))\b/i;
+  /^\s*(\([^)]{0,30}\)\s*)?(\s+(and|&)\s+\p{Lu}[\p{L}'’.-]*(\s+\p{Lu}[\p{L}'’.-]*){0,2})?,\s+(a |an |the |our |my )?((co-?founder|founder|ceo|cto|coo|cfo|partner|general partner|professor|researcher|research scientist|scientist|phd|author|writer|engineer|investor|head|director|vp|chief|president|host|journalist|reporter|editor|analyst)s?|one of (the |its |our |their )?(co-?founders|founders|partners|authors|hosts|investors|researchers|engineers|creators|people))\b/iu;
 const builderVerbs =
   /\b(working on|building|built|founded|co-?founded|started|launched|created|runs?|CEO of|founder of|a (co)?fondé|a lancé|a créé)\s*$/i;
 /** `a company called X`, `a Berlin startup named X`: the sentence says what X is before it names it. */
