@@ -347,15 +347,15 @@ function tokens(text: string, limit = 40): string[] {
 
 /** Words for a piece of writing or talk: a link right after them is usually that piece, not a company. */
 const writingWords =
-  /\b(essays?|pieces?|posts?|articles?|deep[- ]dives?|write-?ups?|wrote|written|newsletters?|podcasts?|episodes?|interviews?|threads?|papers?|tweets?|blog|videos?|talks?|books?)\b/i;
+  /\b(essays?|pieces?|posts?|articles?|deep[- ]dives?|write-?ups?|wrote|written|newsletters?|podcasts?|episodes?|interviews?|threads?|papers?|tweets?|blogs?|videos?|talks?|books?)\b/i;
 /** `essays like The Hard Thing, Decentralization, …`: every item of a list of writing is a piece of writing. */
 const writingList = new RegExp(`${writingWords.source}\\s+(like|such as|including|e\\.g\\.)\\s+[^.;:!?]*$`, 'i');
 const sourceWords = /\b(per|via|according to|reports?|reported by|says|said|wrote|writes)\s*$/i;
 /** `such as Acme`, `including Acme, Gizmo and X`: bounded, so it cannot backtrack on a long sentence. */
 const listWords = /\b(such as|including|like|e\.g\.|comme|tel(le)?s? que|notamment)\s+[^.;:!?]{0,40}$/i;
 const roleBefore =
-  /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner)( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
-const roleAfter = /^\s*['’]s?\s*(co-?founder|founder|ceo|cto|chief|president)\b|^\s+(co-?founder|founder|ceo|cto)\b/i;
+  /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner)s?( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
+const roleAfter = /^\s*['’]s?\s*(co-?founders?|founders?|ceo|cto|chief|president)\b|^\s+(co-?founders?|founders?|ceo|cto)\b/i;
 /**
  * `Ada Byron, cofounder of…`, `Ada Byron and Alan Turing, cofounders of…`: the name is a person's (one of a pair, when
  * another name is joined to it before the comma).
