@@ -402,11 +402,11 @@ function locatedAfter(name: string, after: string): boolean {
 function isSubject(name: string, context: string, at: number): boolean {
   if (at < 0) return false;
   const before = context.slice(Math.max(0, at - 12), at);
-  const after = context.slice(at + name.length, at + name.length + 14);
+  const after = context.slice(at + name.length, at + name.length + 32);
   const startsSentence = at === 0 || /(^|[.!?•:—–-])\s*$/.test(before);
   return (
     startsSentence &&
-    /^(\s*[-–—:,(]|\s+(is|was|has|and|raised|raises|launched|launches|lets|helps|makes|builds|uses|announced|introduces|introduced)\b|['’]s\b)/.test(
+    /^(\s*[-–—:,(]|\s+([a-z]+ly\s+|just\s+|also\s+|now\s+)?(is|was|has|and|raised|raises|launched|launches|lets|helps|makes|builds|uses|announced|introduces|introduced)\b|['’]s\b)/.test(
       after,
     )
   );
