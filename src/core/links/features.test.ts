@@ -175,6 +175,18 @@ describe('what the other links under a heading are doing', () => {
     expect(signalIn(links, 'sentenceMoney')).toEqual([null, 1]);
   });
 
+  it('reads what a list holds by the noun it opens with', () => {
+    const listOf = (anchor: string, sentence: string) =>
+      readDocument([wrapped(anchor, sentence, 'Notes')], { senderDomains: [] })[0]!.reading!.vector.words.filter(
+        (word) => word.startsWith('listOf:'),
+      );
+    expect(listOf('Quillbench', 'Benchmarks that test long tasks, such as Quillbench, are still rare.')).toEqual([
+      'listOf:benchmarks',
+    ]);
+    expect(listOf('Tidewell', 'We met startups like Parcelbird and Tidewell.')).toEqual(['listOf:startups']);
+    expect(listOf('Tidewell', 'Tidewell makes batteries.')).toEqual([]);
+  });
+
   // One link in a one-link document, the sentence it sits in, and whether the signal fires on it.
   const shapes: Array<[signal: string, anchor: string, sentence: string, fires: boolean]> = [
     ['anchorGivenName', 'Surya', 'Thanks to Surya for the bug reports.', true],
@@ -184,7 +196,12 @@ describe('what the other links under a heading are doing', () => {
     ['personAppositive', 'Ada Byron', 'Ada Byron and Alan Turing, cofounders of Tidewell, spoke first.', true],
     ['personAppositive', 'Tidewell', 'Tidewell and Quillmate, two startups from Berlin, spoke first.', false],
     // "One of the most popular…" describes a product; only "one of the founders…" describes a person.
-    ['personAppositive', 'Quillmate', 'On Quillmate, one of the most popular note apps, half the users write daily.', false],
+    [
+      'personAppositive',
+      'Quillmate',
+      'On Quillmate, one of the most popular note apps, half the users write daily.',
+      false,
+    ],
     ['calledCompany', 'Quillmate', 'She took a job at a company called Quillmate.', true],
     ['calledCompany', 'Tidewell', 'A Berlin startup named Tidewell builds grid batteries.', true],
     ['calledCompany', 'Ada Byron', 'A woman called Ada Byron wrote the first program.', false],

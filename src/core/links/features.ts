@@ -353,9 +353,13 @@ const writingList = new RegExp(`${writingWords.source}\\s+(like|such as|includin
 const sourceWords = /\b(per|via|according to|reports?|reported by|says|said|wrote|writes)\s*$/i;
 /** `such as Acme`, `including Acme, Gizmo and X`: bounded, so it cannot backtrack on a long sentence. */
 const listWords = /\b(such as|including|like|e\.g\.|comme|tel(le)?s? que|notamment)\s+[^.;:!?]{0,40}$/i;
+/** The noun a list opens with (`benchmarks such as`, `startups like`, `other companies, including`): what its items are. */
+const listNoun =
+  /(\p{L}+)(?:\s+(?:that|which|who)\b[^,;.]{0,60})?,?\s+(?:such as|including|like|e\.g\.|comme|tel(?:le)?s? que|notamment)\s+[^.;:!?]{0,40}$/iu;
 const roleBefore =
   /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner)s?( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
-const roleAfter = /^\s*['’]s?\s*(co-?founders?|founders?|ceo|cto|chief|president)\b|^\s+(co-?founders?|founders?|ceo|cto)\b/i;
+const roleAfter =
+  /^\s*['’]s?\s*(co-?founders?|founders?|ceo|cto|chief|president)\b|^\s+(co-?founders?|founders?|ceo|cto)\b/i;
 /**
  * `Ada Byron, cofounder of…`, `Ada Byron and Alan Turing, cofounders of…`: the name is a person's (one of a pair, when
  * another name is joined to it before the comma).
@@ -596,7 +600,11 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (calledCompany.test(before)) vector.signal('calledCompany');
     if (investedBefore.test(before)) vector.signal('investedIn');
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
-    if (listWords.test(before)) vector.signal('listedAmong');
+    if (listWords.test(before)) {
+      vector.signal('listedAmong');
+      const listing = listNoun.exec(context.slice(Math.max(0, at - 120), at));
+      if (listing) vector.word('listOf', listing[1]!.toLowerCase());
+    }
     if (roleBefore.test(before) || roleAfter.test(after)) vector.signal('roleNearby');
     if (personAfter.test(after) || personClauseAfter.test(after)) {
       vector.signal('personAppositive');
