@@ -548,7 +548,8 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     vector.signal('anchorAllCaps');
   }
   if (trimmed.startsWith('@')) vector.signal('anchorHandle');
-  if (/\d+\.\d+/.test(trimmed)) vector.signal('anchorVersion');
+  // `Bun 1.0`, `Node 18.11.0`; not an amount (`$1.4B`, `2.5%`, `1.2 million users`).
+  if (/(?<![$€£\d.]\s?)\d+\.\d+(?!\d|\s?(%|[kmb]n?\b|million|billion))/i.test(trimmed)) vector.signal('anchorVersion');
   if (anchorName && (looksLikePerson(anchorName) || isFirstName(anchorName))) vector.signal('anchorPerson');
   if (anchorName && looksLikeFullName(anchorName)) vector.signal('anchorFullName');
   if (anchorName && anchorWords.length === 1 && isGivenName(anchorName)) vector.signal('anchorGivenName');
