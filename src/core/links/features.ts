@@ -125,6 +125,7 @@ export const namedSignals = [
   ['mentionedElsewhere', 'named again in other sentences of the newsletter'],
   ['sourceBefore', 'introduced as a source ("per", "via", "according to")'],
   ['writingBefore', 'a piece of writing is named just before it ("essays like", "her post on")'],
+  ['creditedAfter', 'a title credited to its author or outlet ("… (Noah Smith)", "… (The Economist)")'],
   ['statedDomain', 'the text states its domain'],
   ['otherCompanyNews', 'the sentence is news about another company'],
   ['sponsored', 'in a sponsor block'],
@@ -384,6 +385,17 @@ const appositiveAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+(a|an|which|whose|une?|qui)
 const personClauseAfter = /^\s*(\([^)]{0,40}\)\s*)?,\s+(who(['’]s)?|(formerly|previously) (a|an|at|with))\b/i;
 const locatedAfterText = /^\s*(,\s+(based|headquartered) in\b|,\s+an?\s+[\p{L}-]+-based\b)/u;
 
+/**
+ * `The Adolescence of Technology (Dario Amodei)`, `Don't panic about fertility (The Economist)`: a reading list credits
+ * each title to its author or outlet in a parenthesis of capitalised words. A place there says where a company is
+ * based instead (`locatedAfter`), and initials abbreviate the name.
+ */
+function creditedAfter(after: string): boolean {
+  const credit = creditParenthesis.exec(after)?.[1];
+  return credit !== undefined && !/^\p{Lu}{2,3}$/u.test(credit) && !isPlace(credit);
+}
+const creditParenthesis = /^\s*\((\p{Lu}[\p{L}'’.-]*(?:\s+(?:(?:of|the|de|and|&)\s+)?\p{Lu}[\p{L}'’.-]*){0,3})\)/u;
+
 /** `Model Context Protocol (MCP)`: the parenthesis spells the name's initials, so it is an abbreviation. */
 function initialsOf(name: string): string {
   return name
@@ -596,7 +608,9 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     const after = context.slice(at + name.length, at + name.length + 40);
     if (isSubject(name, context, at)) vector.signal('anchorIsSubject');
     if (appositiveAfter.test(after)) vector.signal('appositive');
-    if (locatedAfter(name, after)) vector.signal('locatedAfter');
+    const located = locatedAfter(name, after);
+    if (located) vector.signal('locatedAfter');
+    else if (anchorWords.length >= 2 && creditedAfter(after)) vector.signal('creditedAfter');
     if (builderVerbs.test(before)) vector.signal('builtBy');
     if (calledCompany.test(before)) vector.signal('calledCompany');
     if (investedBefore.test(before)) vector.signal('investedIn');
@@ -732,6 +746,7 @@ const pooledSignals: ReadonlyArray<readonly [SignalId, 1 | -1, readonly SignalId
     -1,
     [
       'writingBefore',
+      'creditedAfter',
       'sourceBefore',
       'sourceCited',
       'anchorPlace',
