@@ -358,7 +358,12 @@ const listWords = /\b(such as|including|like|e\.g\.|comme|tel(le)?s? que|notamme
 const listNoun =
   /(\p{L}+)(?:\s+(?:that|which|who)\b[^,;.]{0,60})?,?\s+(?:such as|including|like|e\.g\.|comme|tel(?:le)?s? que|notamment)\s+[^.;:!?]{0,40}$/iu;
 const roleBefore =
-  /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner)s?( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
+  /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner|(research )?scientist|researcher|engineer|designer|analyst)s?( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
+/** `Ben Fisch (Espresso Systems)`: a person's full name, then their employer in brackets. */
+function affiliationBefore(before: string): boolean {
+  const person = /(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{Ll}'’-]+)\s*\(\s*$/u.exec(before)?.[1];
+  return person !== undefined && looksLikeFullName(person.replace(/\s+\p{Lu}\.(?=\s)/u, ''));
+}
 const roleAfter =
   /^\s*['’]s?\s*(co-?founders?|founders?|ceo|cto|chief|president)\b|^\s+(co-?founders?|founders?|ceo|cto)\b/i;
 /**
@@ -620,7 +625,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
       const listing = listNoun.exec(context.slice(Math.max(0, at - 120), at));
       if (listing) vector.word('listOf', listing[1]!.toLowerCase());
     }
-    if (roleBefore.test(before) || roleAfter.test(after)) vector.signal('roleNearby');
+    if (roleBefore.test(before) || roleAfter.test(after) || affiliationBefore(before)) vector.signal('roleNearby');
     if (personAfter.test(after) || personClauseAfter.test(after)) {
       vector.signal('personAppositive');
       introducedAsPerson = true;
