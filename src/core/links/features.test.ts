@@ -118,6 +118,13 @@ describe('where the sentence names the link', () => {
     // A headline that does not name the site is not looked for by a name it does not hold.
     expect(describes('Oceans get mapped for $5M')).toBe(false);
   });
+
+  it('reads a "more here" link to a site the sentence names as a source, unless the sentence is about that site', () => {
+    const cited = (domain: string, context: string) =>
+      signalFires(directLink(domain, '/', { text: 'More here', context, heading: 'Deals' }), 'sourceCited');
+    expect(cited('pulsewire.example', 'Gizmo raised $5M to map oceans. Pulsewire has more here.')).toBe(true);
+    expect(cited('gizmo.example', 'Gizmo, a Lisbon startup, raised $5M to map oceans. More here.')).toBe(false);
+  });
 });
 
 describe('what the other links under a heading are doing', () => {

@@ -433,6 +433,16 @@ function isSubject(name: string, context: string, at: number): boolean {
   );
 }
 
+/** Whether `name` is where the sentence's story came from: cited (`X has more`, `per X`), or not what it is about. */
+function citesSource(name: string, context: string): boolean {
+  const at = context.indexOf(name);
+  if (at < 0) return true;
+  if (citedAfter.test(context.slice(at + name.length, at + name.length + 30))) return true;
+  return !isSubject(name, context, at);
+}
+const citedAfter =
+  /^\s+(has|had) (more|the (full )?story|details)\b|^\s+(reports?|reported|says|said|notes|wrote|writes)\b/i;
+
 /** A named signal's two entries: the shared copy, then its group's. */
 function pushSignal(vector: FeatureVector, group: LinkGroup, id: SignalId, value: number): void {
   const index = signalIndex.get(id)!;
@@ -544,8 +554,9 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   const guess = guessName(link, label);
   if (guess.matchesDomain) {
     vector.signal(guess.from === 'anchor' ? 'anchorNamesDomain' : 'sentenceNamesDomain');
-    // `Pulse 2.0 has more here`: a call to action whose site the sentence names is where the story came from.
-    if (guess.from === 'context' && generic) vector.signal('sourceCited');
+    // `Pulse 2.0 has more here`: a call to action whose site the sentence names is where the story came from, unless
+    // the sentence is about that site (`Taurus, a San Francisco startup, raised $5M. More here.`).
+    if (guess.from === 'context' && generic && citesSource(guess.name, context)) vector.signal('sourceCited');
     if (looksLikePerson(guess.name)) vector.signal('nameIsPerson');
   }
   // The anchor's first 12 words are its hashed words below; the label may be any of its first 40.
