@@ -231,6 +231,7 @@ describe('what the other links under a heading are doing', () => {
     ['locatedAfter', 'Ada Byron', 'Ada Byron (Tidewell) spoke about batteries.', false],
     ['listedAmong', 'Quillmate', 'Des acteurs comme Quillmate vendent des notes de version.', true],
     ['appositive', 'Tidewell', 'Tidewell, une start-up lyonnaise, construit des batteries.', true],
+    ['appositive', 'sumcheck protocol', 'It uses the sumcheck protocol, which Quillmate is also based on.', false],
     ['roleNearby', 'Parcelbird', 'Ada Byron, fondatrice de Parcelbird, parle de livraison.', true],
     ['roleNearby', 'Parcelbird', 'We met the cofounders of Parcelbird last week.', true],
     ['roleNearby', 'Tidewell', 'Ada Byron, research scientist at Tidewell, spoke about grids.', true],

@@ -623,7 +623,8 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     const before = context.slice(Math.max(0, at - 40), at);
     const after = context.slice(at + name.length, at + name.length + 40);
     if (isSubject(name, context, at)) vector.signal('anchorIsSubject');
-    if (appositiveAfter.test(after)) vector.signal('appositive');
+    // `the sumcheck protocol, which…` describes a concept; a name is capitalised (or a domain).
+    if (appositiveAfter.test(after) && /[\p{Lu}.]/u.test(name)) vector.signal('appositive');
     const located = locatedAfter(name, after);
     if (located) vector.signal('locatedAfter');
     else if (anchorWords.length >= 2 && creditedAfter(after)) vector.signal('creditedAfter');
