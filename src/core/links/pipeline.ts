@@ -119,6 +119,7 @@ export async function extractLinks(
 
   const parts: ParsedPart[] = [];
   const senderHosts: string[] = [];
+  const senderMailboxes: string[] = [];
   let position = 0;
   const read = (part: ParsedPart): void => {
     parts.push(part);
@@ -130,6 +131,7 @@ export async function extractLinks(
   if (message) {
     format = 'eml';
     senderHosts.push(...message.senderHosts);
+    senderMailboxes.push(...message.senderMailboxes);
     if (message.html) read(extractFromHtml(message.html, { firstPosition: position, base: null }));
     if (message.text) read(extractFromText(message.text, { firstPosition: position, base: null, markdown: false }));
   } else if (format === 'eml') {
@@ -137,6 +139,7 @@ export async function extractLinks(
       const email = await parseEmail(decoded.bytes ?? decoded.text());
       lap('mime');
       senderHosts.push(...email.senderHosts);
+      senderMailboxes.push(...email.senderMailboxes);
       if (email.html) read(extractFromHtml(email.html, { firstPosition: position, base: null }));
       if (email.text) read(extractFromText(email.text, { firstPosition: position, base: null, markdown: false }));
       if (!email.html && !email.text) warnings.push('The email has no HTML or text body, so it has no links to read.');
@@ -149,7 +152,11 @@ export async function extractLinks(
   } else {
     read(extractFromText(decoded.text(), { firstPosition: position, base: null, markdown: format === 'markdown' }));
   }
-  if (format !== 'eml') senderHosts.push(...fromLineHosts(decoded.text()));
+  if (format !== 'eml') {
+    const pasted = fromLineMailboxes(decoded.text());
+    senderMailboxes.push(...pasted);
+    senderHosts.push(...pasted.map((mailbox) => mailbox.slice(mailbox.lastIndexOf('@') + 1)));
+  }
   lap('parse');
 
   const skippedLong = parts.reduce((sum, part) => sum + part.skippedLongHrefs, 0);
@@ -183,7 +190,7 @@ export async function extractLinks(
   }));
   // Reading each candidate's sentence is what building them costs: occurrences compute it only when asked.
   lap('sentences');
-  const senderDomains = discoverSenderDomains(senderHosts, unclassified);
+  const senderDomains = discoverSenderDomains(senderHosts, unclassified, senderMailboxes);
   const classifications = classify(unclassified, { senderDomains }, warnings);
   const links: LinkCandidate[] = unclassified.map((link, index) => {
     const classification = classifications[index] ?? unclassifiedFallback(link);
@@ -474,15 +481,15 @@ function readWrittenDestinations(destinations: Map<string, Destination>): void {
 }
 
 /** A `From:` line near the top of a pasted or exported email (Markdown front matter, "**From:** Name <a@b.com>"). */
-function fromLineHosts(text: string): string[] {
+function fromLineMailboxes(text: string): string[] {
   const head = text.slice(0, 4_000);
-  const hosts: string[] = [];
+  const mailboxes: string[] = [];
   for (const match of head.matchAll(
-    /^[ \t>*_]*(?:from|sender|reply-to)[*_]*:[*_ \t]*[^\n]*?[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/gim,
+    /^[ \t>*_]*(?:from|sender|reply-to)[*_]*:[*_ \t]*[^\n]*?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/gim,
   )) {
-    if (match[1]) hosts.push(match[1].toLowerCase());
+    if (match[1]) mailboxes.push(match[1].toLowerCase());
   }
-  return hosts;
+  return mailboxes;
 }
 
 function unclassifiedFallback(link: UnclassifiedLink): Classification {

@@ -32,6 +32,21 @@ describe('discoverSenderDomains', () => {
     expect(discoverSenderDomains([], links)).toEqual([]);
   });
 
+  it("finds the publication's own domain in the mailbox a newsletter platform sends it from", () => {
+    const links = [
+      link('https://letterco.app/issues/26', 'Letterco.app'),
+      link('https://quillmate.co/', 'Quillmate'),
+      link('https://hello.dev/', 'Hello'),
+    ];
+    // The mailbox spells the domain with or without its ending; `+deepdives` names a section.
+    expect(discoverSenderDomains([], links, ['letterco@mail.beehiiv.com'])).toEqual(['letterco.app']);
+    expect(discoverSenderDomains([], links, ['letterco+deepdives@substack.com'])).toEqual(['letterco.app']);
+    expect(discoverSenderDomains([], links, ['quillmateco@substack.com'])).toEqual(['quillmate.co']);
+    // A mailbox of the sender's own host, or one every sender has, names no publication.
+    expect(discoverSenderDomains([], links, ['quillmate@gmail.com'])).toEqual([]);
+    expect(discoverSenderDomains([], links, ['hello@substack.com'])).toEqual([]);
+  });
+
   it('leaves out a domain that also wraps links in an opaque tracker', () => {
     const links = [link('https://elink.letterco.com/ss/c/def', 'Acme', { needsNetwork: true })];
     expect(discoverSenderDomains(['letterco.com'], links)).toEqual([]);

@@ -5,7 +5,7 @@
  * not taken from anchors: those wrapped links lead anywhere, and calling them the sender's own would hide the
  * startups behind them.
  */
-import { getDomain } from 'tldts';
+import { getDomain, getDomainWithoutSuffix } from 'tldts';
 import { lookUpHost } from './data/index.ts';
 import { cut, parsePath } from './signals.ts';
 
@@ -41,14 +41,49 @@ function registrableDomain(host: string): string | null {
 }
 
 /**
- * The sender's registrable domains. `headerHosts` are hosts (or domains) the document names as its sender; `links`
- * are the document's distinct destinations.
+ * A newsletter platform sends each publication from a mailbox named for it (`notboring@substack.com`,
+ * `jetpackcomposeapp@mail.beehiiv.com`; `+deepdives` names a section): that name, letters and digits only, spells
+ * the publication's own domain when it has one, with or without its ending (notboring.co, jetpackcompose.app).
+ * Mailboxes every sender has (`hello`, `news`…) and short names say nothing.
  */
-export function discoverSenderDomains(headerHosts: readonly string[], links: readonly SenderEvidenceLink[]): string[] {
+function platformSlugs(mailboxes: readonly string[]): Set<string> {
+  const slugs = new Set<string>();
+  for (const mailbox of mailboxes) {
+    const at = mailbox.lastIndexOf('@');
+    if (at <= 0 || lookUpHost(mailbox.slice(at + 1))?.kind !== 'newsletter') continue;
+    const slug = lettersAndDigits(mailbox.slice(0, at).split('+')[0]!);
+    if (slug.length >= 5 && !genericMailbox.test(slug)) slugs.add(slug);
+  }
+  return slugs;
+}
+const genericMailbox =
+  /^(hello|hi|news|newsletters?|info|team|support|contact|noreply|donotreply|updates|digest|mail|editors?|product|post\d*)$/;
+
+function lettersAndDigits(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/**
+ * The sender's registrable domains. `headerHosts` are hosts (or domains) the document names as its sender; `links`
+ * are the document's distinct destinations; `mailboxes` are its From, Sender and Reply-To addresses.
+ */
+export function discoverSenderDomains(
+  headerHosts: readonly string[],
+  links: readonly SenderEvidenceLink[],
+  mailboxes: readonly string[] = [],
+): string[] {
   const domains = new Set<string>();
   for (const host of headerHosts) {
     const domain = registrableDomain(host);
     if (domain) domains.add(domain);
+  }
+  const slugs = platformSlugs(mailboxes);
+  if (slugs.size > 0) {
+    for (const link of links) {
+      if (link.needsNetwork) continue;
+      const label = getDomainWithoutSuffix(link.domain, { allowPrivateDomains: true }) ?? link.domain;
+      if (slugs.has(lettersAndDigits(label)) || slugs.has(lettersAndDigits(link.domain))) domains.add(link.domain);
+    }
   }
   const trackerDomains = new Set<string>();
   for (const link of links) {

@@ -15,6 +15,7 @@ describe('parseEmail', () => {
   it('collects the sender hosts from From and the List headers', async () => {
     const email = await parseEmail(fixtureBytes('weekly.eml'));
     expect(email.senderHosts).toEqual(['examplenews.com', 'weekly.examplenews.com']);
+    expect(email.senderMailboxes).toEqual(['hello@examplenews.com']);
   });
 
   it('reads a message without MIME structure as its text body', async () => {

@@ -12,6 +12,8 @@ export interface ParsedEmail {
   subject: string;
   /** Hosts the sender owns or mails from (From, Sender, Reply-To, List-* headers), lowercased, not yet reduced to domains. */
   senderHosts: string[];
+  /** The From, Sender and Reply-To mailboxes, lowercased (`notboring@substack.com`). */
+  senderMailboxes: string[];
 }
 
 /** List headers carry the newsletter's own URLs (`List-Unsubscribe: <https://…>, <mailto:…>`) and its list id. */
@@ -25,17 +27,10 @@ const LIST_HEADERS = new Set([
   'list-help',
 ]);
 
-function addressHosts(addresses: Array<Address | undefined>): string[] {
-  const hosts: string[] = [];
-  for (const address of addresses) {
-    if (!address) continue;
-    const mailboxes = address.group ?? [address];
-    for (const mailbox of mailboxes) {
-      const at = mailbox.address.lastIndexOf('@');
-      if (at >= 0) hosts.push(mailbox.address.slice(at + 1).toLowerCase());
-    }
-  }
-  return hosts;
+function mailboxesOf(addresses: Array<Address | undefined>): string[] {
+  return addresses.flatMap((address) =>
+    address ? (address.group ?? [address]).map((mailbox) => mailbox.address.toLowerCase()) : [],
+  );
 }
 
 const MAILBOX_CHAR = /[\w.+-]/;
@@ -79,7 +74,11 @@ export async function parseEmail(input: Uint8Array | string): Promise<ParsedEmai
   const whole = typeof input !== 'string' && input.byteOffset === 0 && input.byteLength === input.buffer.byteLength;
   const source = whole && input.buffer instanceof ArrayBuffer ? input.buffer : input;
   const email: Email = await PostalMime.parse(source, { attachmentEncoding: 'arraybuffer' });
-  const senderHosts = addressHosts([email.from, email.sender, ...(email.replyTo ?? [])]);
+  const senderMailboxes = mailboxesOf([email.from, email.sender, ...(email.replyTo ?? [])]);
+  const senderHosts = senderMailboxes.flatMap((mailbox) => {
+    const at = mailbox.lastIndexOf('@');
+    return at >= 0 ? [mailbox.slice(at + 1)] : [];
+  });
   for (const header of email.headers) {
     if (LIST_HEADERS.has(header.key)) senderHosts.push(...headerHosts(header.key, header.value));
   }
@@ -88,5 +87,6 @@ export async function parseEmail(input: Uint8Array | string): Promise<ParsedEmai
     text: email.text ?? '',
     subject: email.subject ?? '',
     senderHosts: [...new Set(senderHosts)],
+    senderMailboxes: [...new Set(senderMailboxes)],
   };
 }

@@ -21,6 +21,7 @@ describe('readMessageJson', () => {
       html: '<a href="https://a.example/">A</a>',
       text: 'Text https://a.example/',
       senderHosts: ['examplenews.com'],
+      senderMailboxes: ['hello@examplenews.com'],
     });
   });
 
@@ -43,6 +44,7 @@ describe('readMessageJson', () => {
       html: '<p>Café <a href="https://b.example/">B</a></p>',
       text: 'Café https://b.example/',
       senderHosts: ['news.example'],
+      senderMailboxes: ['n@news.example'],
     });
   });
 

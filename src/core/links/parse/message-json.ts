@@ -8,6 +8,8 @@ export interface MessageJson {
   html: string;
   text: string;
   senderHosts: string[];
+  /** The From mailboxes, lowercased (`notboring@substack.com`). */
+  senderMailboxes: string[];
 }
 
 const HTML_FIELDS = ['htmlBody', 'html', 'bodyHtml', 'body_html', 'textAsHtml', 'HtmlBody'];
@@ -52,9 +54,11 @@ function base64UrlText(data: string): string {
 }
 
 function hostsOf(address: string): string[] {
-  return [...address.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g)].flatMap((match) =>
-    match[1] ? [match[1].toLowerCase()] : [],
-  );
+  return mailboxesOf(address).map((mailbox) => mailbox.slice(mailbox.lastIndexOf('@') + 1));
+}
+
+function mailboxesOf(address: string): string[] {
+  return [...address.matchAll(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g)].map((match) => match[0].toLowerCase());
 }
 
 function jsonObject(source: string): { [key: string]: Json } | null {
@@ -77,6 +81,7 @@ export function readMessageJson(source: string): MessageJson | null {
 function messageOf(value: { [key: string]: Json }): MessageJson | null {
   let html = firstString(value, HTML_FIELDS);
   let text = firstString(value, TEXT_FIELDS);
+  const senderMailboxes = mailboxesOf(firstString(value, FROM_FIELDS));
   const senderHosts = hostsOf(firstString(value, FROM_FIELDS));
   const payload = value.payload;
   if (isObject(payload)) {
@@ -93,13 +98,15 @@ function messageOf(value: { [key: string]: Json }): MessageJson | null {
     if (Array.isArray(headers)) {
       for (const header of headers) {
         if (isObject(header) && typeof header.name === 'string' && /^(from|list-unsubscribe)$/i.test(header.name)) {
-          if (typeof header.value === 'string') senderHosts.push(...hostsOf(header.value));
+          if (typeof header.value !== 'string') continue;
+          senderHosts.push(...hostsOf(header.value));
+          if (/^from$/i.test(header.name)) senderMailboxes.push(...mailboxesOf(header.value));
         }
       }
     }
   }
   if (!html && !text) return null;
-  return { html, text, senderHosts };
+  return { html, text, senderHosts, senderMailboxes };
 }
 
 /** Fields the rebuilt message sets itself: the original's describe a MIME tree that is not there any more. */
