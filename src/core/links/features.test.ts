@@ -217,6 +217,8 @@ describe('what the other links under a heading are doing', () => {
     ['anchorVersion', 'Quillmate raises $1.4B', 'Quillmate raises $1.4B for release notes.', false],
     ['anchorVersion', 'Tidewell grew 2.5% a week', 'Tidewell grew 2.5% a week.', false],
     ['anchorVersion', 'Tidewell has 1.2 million users', 'Tidewell has 1.2 million users.', false],
+    ['ownedBefore', 'Quillbot', 'Tidewell scaled production via its Quillbot assembly line.', true],
+    ['ownedBefore', 'Quillmate', 'Tidewell switched to Quillmate last year.', false],
     ['creditedAfter', 'The Craft of Notes', 'The Craft of Notes (Ada Byron)', true],
     ['creditedAfter', 'Why batteries got cheap', 'Why batteries got cheap (The Economist)', true],
     ['creditedAfter', 'Tidewell Grid Batteries', 'Tidewell Grid Batteries (Berlin) raised $4M.', false],

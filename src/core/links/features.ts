@@ -125,6 +125,7 @@ export const namedSignals = [
   ['mentionedElsewhere', 'named again in other sentences of the newsletter'],
   ['sourceBefore', 'introduced as a source ("per", "via", "according to")'],
   ['writingBefore', 'a piece of writing is named just before it ("essays like", "her post on")'],
+  ['ownedBefore', 'something of someone else\'s ("its BotQ line", "OpenAI responded with its Codex")'],
   ['creditedAfter', 'a title credited to its author or outlet ("… (Noah Smith)", "… (The Economist)")'],
   ['statedDomain', 'the text states its domain'],
   ['otherCompanyNews', 'the sentence is news about another company'],
@@ -357,6 +358,9 @@ const listWords = /\b(such as|including|like|e\.g\.|comme|tel(le)?s? que|notamme
 /** The noun a list opens with (`benchmarks such as`, `startups like`, `other companies, including`): what its items are. */
 const listNoun =
   /(\p{L}+)(?:\s+(?:that|which|who)\b[^,;.]{0,60})?,?\s+(?:such as|including|like|e\.g\.|comme|tel(?:le)?s? que|notamment)\s+[^.;:!?]{0,40}$/iu;
+/** `via its BotQ manufacturing line`, `OpenAI responded with its Codex`: a possessive makes the name a thing someone has. */
+const ownedBefore =
+  /\b(its|their|his|her|sa|son|ses|leurs?)\s+((new|own|latest|upcoming|flagship|nouvelle|nouveau)\s+)?$/i;
 const roleBefore =
   /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner|(research )?scientist|researcher|engineer|designer|analyst)s?( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
 /** `Ben Fisch (Espresso Systems)`: a person's full name, then their employer in brackets. */
@@ -632,6 +636,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (calledCompany.test(before)) vector.signal('calledCompany');
     if (investedBefore.test(before)) vector.signal('investedIn');
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
+    if (ownedBefore.test(before)) vector.signal('ownedBefore');
     if (listWords.test(before)) {
       vector.signal('listedAmong');
       const listing = listNoun.exec(context.slice(Math.max(0, at - 120), at));
@@ -764,6 +769,7 @@ const pooledSignals: ReadonlyArray<readonly [SignalId, 1 | -1, readonly SignalId
     [
       'writingBefore',
       'creditedAfter',
+      'ownedBefore',
       'sourceBefore',
       'sourceCited',
       'anchorPlace',
