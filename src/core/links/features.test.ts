@@ -119,6 +119,19 @@ describe('where the sentence names the link', () => {
     expect(describes('Oceans get mapped for $5M')).toBe(false);
   });
 
+  it("reads a post on the site its anchor names as the company's own writing", () => {
+    const post = (path: string, text: string) =>
+      signalFires(
+        directLink('quillmate.dev', path, { text, context: `${text} (4 minute read)`, heading: '' }),
+        'ownSitePost',
+      );
+    expect(post('/blog/scaling-to-millions', 'How Quillmate scaled to millions of users')).toBe(true);
+    expect(post('/2024/06/17/notes.html', 'Quillmate 2.0 is out')).toBe(true);
+    // Its home page is `ownSiteInSentence`'s; a post whose anchor does not name the site is anyone's article.
+    expect(post('/', 'How Quillmate scaled to millions of users')).toBe(false);
+    expect(post('/blog/scaling-to-millions', 'Scaling to millions of users')).toBe(false);
+  });
+
   it('reads a "more here" link to a site the sentence names as a source, unless the sentence is about that site', () => {
     const cited = (domain: string, context: string) =>
       signalFires(directLink(domain, '/', { text: 'More here', context, heading: 'Deals' }), 'sourceCited');

@@ -110,6 +110,7 @@ export const namedSignals = [
   ['headlineNamesCompany', 'the anchor is a headline about a named company'],
   ['noSentence', 'no sentence around the link'],
   ['ownSiteInSentence', 'a sentence names it and links its own site'],
+  ['ownSitePost', "the anchor names the site and links a post on it (the company's own blog)"],
   ['sentenceFunding', 'funding or company words in the sentence'],
   ['sentenceMoney', 'an amount of money in the sentence'],
   ['sentenceLaunch', 'launch words in the sentence'],
@@ -361,6 +362,8 @@ const listNoun =
 /** `via its BotQ manufacturing line`, `OpenAI responded with its Codex`: a possessive makes the name a thing someone has. */
 const ownedBefore =
   /\b(its|their|his|her|sa|son|ses|leurs?)\s+((new|own|latest|upcoming|flagship|nouvelle|nouveau)\s+)?$/i;
+/** A page that is one piece of writing: a dated path, a file, or a post under a blog or news folder. */
+const postPath = /\/(19|20)\d\d\/|\.(html?|php)$|^\/(blog|news|posts?|articles?|engineering|changelog)\/[^/]+/i;
 const roleBefore =
   /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner|(research )?scientist|researcher|engineer|designer|analyst)s?( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
 /** `Ben Fisch (Espresso Systems)`: a person's full name, then their employer in brackets. */
@@ -617,6 +620,10 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (ownSitePage && nameLike && guess.matchesDomain && guess.from === 'anchor' && !noSentence) {
     vector.signal('ownSiteInSentence');
   }
+  // `How Levels.fyi scaled to millions of users` on levels.fyi/blog/…: a company writing about itself on its own site.
+  if (!link.needsNetwork && !ownSitePage && guess.matchesDomain && guess.from === 'anchor' && postPath.test(path)) {
+    vector.signal('ownSitePost');
+  }
   const sentence = doc.wordsBySentence.get(context) ?? sentenceWords(context);
   // A headline for an anchor (`Gizmo raises $5M to map oceans`) is found in its sentence by the company it names.
   const headlineName = !anchorName && guess.matchesDomain && guess.from === 'anchor' ? guess.name : null;
@@ -760,7 +767,16 @@ const pooledSignals: ReadonlyArray<readonly [SignalId, 1 | -1, readonly SignalId
   [
     'presentedAsCompany',
     1,
-    ['builtBy', 'calledCompany', 'investedIn', 'roleNearby', 'locatedAfter', 'ownSiteInSentence', 'statedDomain'],
+    [
+      'builtBy',
+      'calledCompany',
+      'investedIn',
+      'roleNearby',
+      'locatedAfter',
+      'ownSiteInSentence',
+      'ownSitePost',
+      'statedDomain',
+    ],
   ],
   ['presentedAsPerson', -1, ['anchorPerson', 'anchorFullName', 'anchorGivenName', 'personAppositive', 'nameIsPerson']],
   [
