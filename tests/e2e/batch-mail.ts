@@ -65,8 +65,8 @@ export function mixedMbox(
 }
 
 /**
- * A newsletter with one sure startup and two links the rules are unsure of: Nimbusfold (they lean towards a
- * startup) and a Kelpstack guide (they lean against): the model's to judge.
+ * A newsletter with one sure startup and two links the rules are unsure of: Nimbusfold, a bare name on its home page
+ * (they lean towards a startup), and a Kelpstack guide on its docs host (they lean against): the model's to judge.
  */
 export function unsureMessage(index: number): string {
   return newsletter({
@@ -75,6 +75,6 @@ export function unsureMessage(index: number): string {
     subject: `Example Weekly #${index + 1}`,
     date: `Mon, ${String(1 + index).padStart(2, '0')} Feb 2025 09:00:00 +0000`,
     messageId: `unsure-${index}@example-news.com`,
-    html: `<h3>Deals</h3><p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><h3>Tools</h3><p>Worth a look: <a href="https://nimbusfold.com/pricing">Nimbusfold</a> for notes.</p><p>See the <a href="https://kelpstack.dev/blog/guide">Kelpstack guide</a>.</p>`,
+    html: `<h3>Deals</h3><p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><h3>Tools</h3><p><a href="https://nimbusfold.com/">Nimbusfold</a></p><p>See the <a href="https://docs.kelpstack.dev/">Kelpstack guide</a>.</p>`,
   });
 }

@@ -9,7 +9,7 @@ const NEWSLETTER = `<h2>Funding</h2>
 <p><a href="https://tidewaterrobotics.io/">Tidewater Robotics</a> raised $12M to build harbour drones.</p>
 <h2>Worth reading</h2>
 <p>Try <a href="https://pebblecart.app/">Pebblecart</a> for your next shop.</p>
-<p>Our friends at <a href="https://harborly.io/docs">Harborly docs</a> wrote about queues.</p>
+<p>Queues are explained in <a href="https://docs.harborly.io/">the Harborly docs</a>.</p>
 <p>On our reading list: <a href="https://ferngrove.net/blog/2026/12/why-queues">why queues</a>.</p>`;
 const PLAIN = 'Quillmark raised a $6M seed round. Tidewater Robotics raised $12M. Try Pebblecart.';
 

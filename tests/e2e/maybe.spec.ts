@@ -13,7 +13,7 @@ const NEWSLETTER = `<h2>Funding</h2>
 <h2>Worth reading</h2>
 <p>Try <a href="https://pebblecart.app/">Pebblecart</a> for your next shop.</p>
 <p>The team at <a href="https://xn--qullmark-uhh.dev/">Quillmark Labs</a> shared a new demo.</p>
-<p>Our friends at <a href="https://harborly.io/docs/queues/guide">Harborly docs</a> wrote about queues.</p>
+<p>Queues are explained in <a href="https://docs.harborly.io/">the Harborly docs</a>.</p>
 <p>Read the <a href="https://www.nytimes.com/2026/01/01/tech/harbors.html">New York Times piece</a> on harbours.</p>`;
 
 const PLAIN = 'Quillmark raised a $6M seed round. Tidewater Robotics raised $12M. Try Pebblecart.';

@@ -93,15 +93,16 @@ function issue(index: number, sender: 'weekly' | 'relay'): string {
 }
 
 /**
- * An issue with one link the rules lean towards (Nimbusfold, 0.73 with the committed weights) and one they lean against
- * (Kelpstack, 0.30): both inside the band the model judges (0.2 to 0.8).
+ * An issue with one link the rules lean towards (Nimbusfold, a bare name on its home page: 0.61 with the committed
+ * weights) and one they lean against (a Kelpstack guide on its docs host: 0.31): both inside the band the model judges
+ * (0.2 to 0.8).
  */
 function unsureIssue(index: number): string {
   return newsletter({
     messageId: `unsure-${index}@example-news.com`,
     subject: `Weekly #${index}`,
     date: `Mon, ${String(1 + index).padStart(2, '0')} Feb 2025 09:00:00 +0000`,
-    html: `<h3>Deals</h3><p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><h3>Tools</h3><p>Worth a look: <a href="https://nimbusfold.com/pricing">Nimbusfold</a> for notes.</p><p>See the <a href="https://kelpstack.dev/blog/guide">Kelpstack guide</a>.</p>`,
+    html: `<h3>Deals</h3><p><a href="https://quillmate.io">Quillmate</a>, a startup, raised $4M.</p><h3>Tools</h3><p><a href="https://nimbusfold.com/">Nimbusfold</a></p><p>See the <a href="https://docs.kelpstack.dev/">Kelpstack guide</a>.</p>`,
   });
 }
 
