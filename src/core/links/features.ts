@@ -354,11 +354,12 @@ const writingWords =
 /** `essays like The Hard Thing, Decentralization, …`: every item of a list of writing is a piece of writing. */
 const writingList = new RegExp(`${writingWords.source}\\s+(like|such as|including|e\\.g\\.)\\s+[^.;:!?]*$`, 'i');
 const sourceWords = /\b(per|via|according to|reports?|reported by|says|said|wrote|writes)\s*$/i;
-/** `such as Acme`, `including Acme, Gizmo and X`: bounded, so it cannot backtrack on a long sentence. */
-const listWords = /\b(such as|including|like|e\.g\.|comme|tel(le)?s? que|notamment)\s+[^.;:!?]{0,40}$/i;
+/** The words that open a list, and the list's first items: bounded, so it cannot backtrack on a long sentence. */
+const listOpening = String.raw`(?:such as|including|like|e\.g\.|comme|tel(?:le)?s? que|notamment)\s+[^.;:!?]{0,40}$`;
+/** `such as Acme`, `including Acme, Gizmo and X`. */
+const listWords = new RegExp(String.raw`\b${listOpening}`, 'i');
 /** The noun a list opens with (`benchmarks such as`, `startups like`, `other companies, including`): what its items are. */
-const listNoun =
-  /(\p{L}+)(?:\s+(?:that|which|who)\b[^,;.]{0,60})?,?\s+(?:such as|including|like|e\.g\.|comme|tel(?:le)?s? que|notamment)\s+[^.;:!?]{0,40}$/iu;
+const listNoun = new RegExp(String.raw`(\p{L}+)(?:\s+(?:that|which|who)\b[^,;.]{0,60})?,?\s+${listOpening}`, 'iu');
 /** `via its BotQ manufacturing line`, `OpenAI responded with its Codex`: a possessive makes the name a thing someone has. */
 const ownedBefore =
   /\b(its|their|his|her|sa|son|ses|leurs?)\s+((new|own|latest|upcoming|flagship|nouvelle|nouveau)\s+)?$/i;
@@ -368,9 +369,10 @@ const roleBefore =
   /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner|(research )?scientist|researcher|engineer|designer|analyst)s?( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
 /** `Ben Fisch (Espresso Systems)`: a person's full name, then their employer in brackets. */
 function affiliationBefore(before: string): boolean {
-  const person = /(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{Ll}'’-]+)\s*\(\s*$/u.exec(before)?.[1];
+  const person = nameThenBracket.exec(before)?.[1];
   return person !== undefined && looksLikeFullName(person.replace(/\s+\p{Lu}\.(?=\s)/u, ''));
 }
+const nameThenBracket = /(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{Ll}'’-]+)\s*\(\s*$/u;
 const roleAfter =
   /^\s*['’]s?\s*(co-?founders?|founders?|ceo|cto|chief|president)\b|^\s+(co-?founders?|founders?|ceo|cto)\b/i;
 /**

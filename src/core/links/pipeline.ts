@@ -13,6 +13,7 @@ import {
   decodeInput,
   extractFromHtml,
   extractFromText,
+  mailboxHosts,
   parseEmail,
 } from './parse/index.ts';
 import type { ParsedPart } from './parse/index.ts';
@@ -155,7 +156,7 @@ export async function extractLinks(
   if (format !== 'eml') {
     const pasted = fromLineMailboxes(decoded.text());
     senderMailboxes.push(...pasted);
-    senderHosts.push(...pasted.map((mailbox) => mailbox.slice(mailbox.lastIndexOf('@') + 1)));
+    senderHosts.push(...mailboxHosts(pasted));
   }
   lap('parse');
 

@@ -59,6 +59,12 @@ function platformSlugs(mailboxes: readonly string[]): Set<string> {
 const genericMailbox =
   /^(hello|hi|news|newsletters?|info|team|support|contact|noreply|donotreply|updates|digest|mail|editors?|product|post\d*)$/;
 
+/** `notboring.co` is spelled `notboring` or `notboringco`. */
+function spellsSlug(domain: string, slugs: ReadonlySet<string>): boolean {
+  const label = getDomainWithoutSuffix(domain, { allowPrivateDomains: true }) ?? domain;
+  return slugs.has(lettersAndDigits(label)) || slugs.has(lettersAndDigits(domain));
+}
+
 function lettersAndDigits(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
@@ -78,18 +84,12 @@ export function discoverSenderDomains(
     if (domain) domains.add(domain);
   }
   const slugs = platformSlugs(mailboxes);
-  if (slugs.size > 0) {
-    for (const link of links) {
-      if (link.needsNetwork) continue;
-      const label = getDomainWithoutSuffix(link.domain, { allowPrivateDomains: true }) ?? link.domain;
-      if (slugs.has(lettersAndDigits(label)) || slugs.has(lettersAndDigits(link.domain))) domains.add(link.domain);
-    }
-  }
   const trackerDomains = new Set<string>();
   for (const link of links) {
     if (link.needsNetwork) trackerDomains.add(link.domain);
     // A bare URL has no anchor; its sentence says what it is ("View this post on the web at …").
     else if (ownPageAnchor.test(cut(link.text) || ownPageLead(link.context))) domains.add(link.domain);
+    else if (slugs.size > 0 && spellsSlug(link.domain, slugs)) domains.add(link.domain);
   }
   for (const domain of trackerDomains) domains.delete(domain);
   // A domain that serves one of the newsletter's own pages (archive, preferences, sponsor us…) is the newsletter's.

@@ -33,6 +33,14 @@ function mailboxesOf(addresses: Array<Address | undefined>): string[] {
   );
 }
 
+/** The hosts mailboxes are at (`substack.com` for `notboring@substack.com`); one without an `@` has none. */
+export function mailboxHosts(mailboxes: readonly string[]): string[] {
+  return mailboxes.flatMap((mailbox) => {
+    const at = mailbox.lastIndexOf('@');
+    return at >= 0 ? [mailbox.slice(at + 1)] : [];
+  });
+}
+
 const MAILBOX_CHAR = /[\w.+-]/;
 const MAIL_DOMAIN = /[\w-]+(?:\.[\w-]+)+/y;
 
@@ -75,10 +83,7 @@ export async function parseEmail(input: Uint8Array | string): Promise<ParsedEmai
   const source = whole && input.buffer instanceof ArrayBuffer ? input.buffer : input;
   const email: Email = await PostalMime.parse(source, { attachmentEncoding: 'arraybuffer' });
   const senderMailboxes = mailboxesOf([email.from, email.sender, ...(email.replyTo ?? [])]);
-  const senderHosts = senderMailboxes.flatMap((mailbox) => {
-    const at = mailbox.lastIndexOf('@');
-    return at >= 0 ? [mailbox.slice(at + 1)] : [];
-  });
+  const senderHosts = mailboxHosts(senderMailboxes);
   for (const header of email.headers) {
     if (LIST_HEADERS.has(header.key)) senderHosts.push(...headerHosts(header.key, header.value));
   }

@@ -3,6 +3,7 @@
  * flattened shape mail tools and scripts write (`htmlBody`/`body`, `html`/`text`, `from`). Read like an `.eml`:
  * both bodies, and the sender's address.
  */
+import { mailboxHosts } from './eml.ts';
 
 export interface MessageJson {
   html: string;
@@ -53,10 +54,6 @@ function base64UrlText(data: string): string {
   return bytes ? new TextDecoder().decode(bytes) : '';
 }
 
-function hostsOf(address: string): string[] {
-  return mailboxesOf(address).map((mailbox) => mailbox.slice(mailbox.lastIndexOf('@') + 1));
-}
-
 function mailboxesOf(address: string): string[] {
   return [...address.matchAll(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g)].map((match) => match[0].toLowerCase());
 }
@@ -82,7 +79,7 @@ function messageOf(value: { [key: string]: Json }): MessageJson | null {
   let html = firstString(value, HTML_FIELDS);
   let text = firstString(value, TEXT_FIELDS);
   const senderMailboxes = mailboxesOf(firstString(value, FROM_FIELDS));
-  const senderHosts = hostsOf(firstString(value, FROM_FIELDS));
+  const senderHosts = mailboxHosts(senderMailboxes);
   const payload = value.payload;
   if (isObject(payload)) {
     const leaves: GmailLeaf[] = [];
@@ -99,8 +96,9 @@ function messageOf(value: { [key: string]: Json }): MessageJson | null {
       for (const header of headers) {
         if (isObject(header) && typeof header.name === 'string' && /^(from|list-unsubscribe)$/i.test(header.name)) {
           if (typeof header.value !== 'string') continue;
-          senderHosts.push(...hostsOf(header.value));
-          if (/^from$/i.test(header.name)) senderMailboxes.push(...mailboxesOf(header.value));
+          const mailboxes = mailboxesOf(header.value);
+          senderHosts.push(...mailboxHosts(mailboxes));
+          if (/^from$/i.test(header.name)) senderMailboxes.push(...mailboxes);
         }
       }
     }
