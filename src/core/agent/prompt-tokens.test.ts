@@ -74,8 +74,10 @@ describe("promptTokenBound: a per-script bound never below Qwen3's real count", 
           }
         }
       }
-      // Enough lines to mean something: the learned scorer leaves ~400 links of the corpus to the model.
-      expect(lines).toBeGreaterThan(300);
+      // Enough lines to mean something. The count follows the committed weights (about 300 of the
+      // corpus's links are left to the model today), so the floor sits well below it: a retrain
+      // should not fail a test about token counts.
+      expect(lines).toBeGreaterThan(150);
     },
     120_000,
   );
