@@ -2,22 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { SiftApp } from './pages/sift-app.ts';
-
-/** A made-up newsletter: three sure startups, two uncertain links (see maybe.spec.ts) and a blog post the rules turn down. */
-const NEWSLETTER = `<h2>Funding</h2>
-<p><a href="https://quillmark.dev/">Quillmark</a>, a Lisbon-based maker of writing tools, raised a $6M seed round.</p>
-<p><a href="https://tidewaterrobotics.io/">Tidewater Robotics</a> raised $12M to build harbour drones.</p>
-<h2>Worth reading</h2>
-<p>Try <a href="https://pebblecart.app/">Pebblecart</a> for your next shop.</p>
-<p>Queues are explained in <a href="https://docs.harborly.io/">the Harborly docs</a>.</p>
-<p>On our reading list: <a href="https://ferngrove.net/blog/2026/12/why-queues">why queues</a>.</p>`;
-const PLAIN = 'Quillmark raised a $6M seed round. Tidewater Robotics raised $12M. Try Pebblecart.';
+import { CORRECTIONS_NEWSLETTER, UNSURE_PLAIN } from './unsure-newsletters.ts';
 
 const MARKED = /Not a startup: you marked tidewaterrobotics\.io as not a startup on \d{1,2} [A-Z][a-z]{2}\./;
 
 async function runNewsletter(app: SiftApp): Promise<void> {
   await app.show('newsletter');
-  await app.pasteHtml(NEWSLETTER, PLAIN);
+  await app.pasteHtml(CORRECTIONS_NEWSLETTER, UNSURE_PLAIN);
   await app.run();
   await expect(app.progress).toHaveAttribute('data-status', 'done');
 }

@@ -2,21 +2,7 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { expect, test } from './fixtures.ts';
 import { SiftApp } from './pages/sift-app.ts';
-
-/**
- * A made-up newsletter: three sure startups, two links the ranking is unsure of and turns down in tools-only mode
- * (a docs page, and a home page on a look-alike of quillmark.dev spelled with a Cyrillic "і"), and a news article.
- */
-const NEWSLETTER = `<h2>Funding</h2>
-<p><a href="https://quillmark.dev/">Quillmark</a>, a Lisbon-based maker of writing tools, raised a $6M seed round.</p>
-<p><a href="https://tidewaterrobotics.io/">Tidewater Robotics</a> raised $12M to build harbour drones.</p>
-<h2>Worth reading</h2>
-<p>Try <a href="https://pebblecart.app/">Pebblecart</a> for your next shop.</p>
-<p>The team at <a href="https://xn--qullmark-uhh.dev/">Quillmark Labs</a> shared a new demo.</p>
-<p>Queues are explained in <a href="https://docs.harborly.io/">the Harborly docs</a>.</p>
-<p>Read the <a href="https://www.nytimes.com/2026/01/01/tech/harbors.html">New York Times piece</a> on harbours.</p>`;
-
-const PLAIN = 'Quillmark raised a $6M seed round. Tidewater Robotics raised $12M. Try Pebblecart.';
+import { MAYBE_NEWSLETTER, UNSURE_PLAIN } from './unsure-newsletters.ts';
 
 test.describe('the Maybe group (real Chromium, tools-only)', () => {
   test('uncertain links turned down are listed collapsed with their reasons; promote moves one into the table and the export marks it; dismiss drops one', async ({
@@ -25,7 +11,7 @@ test.describe('the Maybe group (real Chromium, tools-only)', () => {
   }) => {
     const app = new SiftApp(page);
     await app.open();
-    await app.pasteHtml(NEWSLETTER, PLAIN);
+    await app.pasteHtml(MAYBE_NEWSLETTER, UNSURE_PLAIN);
     await app.run();
     await expect(app.progress).toHaveAttribute('data-status', 'done');
     const before = (await app.statuses()).map(([name]) => name);
