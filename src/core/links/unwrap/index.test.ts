@@ -140,6 +140,43 @@ describe('unwrapUrl: base64 destinations on any host', () => {
     }
   });
 
+  it('reads an address that a record holds after other fields, at any of the three base64 alignments', () => {
+    const records = [
+      '7|reader@example.org|https://acme.ai/pricing|2026',
+      '17|https://acme.ai/pricing',
+      '170|https://acme.ai/pricing',
+      '{"sid":42,"ref":"weekly","url":"https:\\/\\/acme.ai\\/pricing"}',
+      // A record that names its destination is read by that name, not by the first address it holds.
+      '{"from":"https://news.example.org/issue/9","target":"https://acme.ai/pricing"}',
+    ];
+    for (const record of records) {
+      for (const href of [
+        `https://t.mailer.example/c/${b64url(record)}/9f8e`,
+        `https://t.mailer.example/c?d=${encodeURIComponent(b64(record))}`,
+      ]) {
+        expect(unwrapUrl(href), `${record} in ${href}`).toMatchObject({
+          url: 'https://acme.ai/pricing',
+          tracker: 'redirect',
+          needsNetwork: false,
+        });
+      }
+    }
+  });
+
+  it('leaves alone ids and binary payloads that only hold one of the markers', () => {
+    const binary = bytesB64url(
+      new Uint8Array([0xa1, 0x68, 0x74, 0x74, 0x70, 0x3a, 0x2f, 0x2f, 0x01, 0x02, 0x9a, 0xff, 0xfe, 0x03, 0x04]),
+    );
+    for (const href of [
+      'https://acme.ai/odHRw',
+      'https://acme.ai/files/h0dHBabc',
+      `https://acme.ai/c/${b64url('no address here, only words')}`,
+      `https://acme.ai/c/${binary}`,
+    ]) {
+      expect(unwrapUrl(href)).toEqual({ url: href, chain: [href], needsNetwork: false, tracker: null });
+    }
+  });
+
   it('is asked after the named families, so a known wrapper keeps its name', () => {
     const kitLink = `https://1a2b3c4d.click.kit-mail3.com/abc/def/${b64('https://acme.ai/')}`;
     expect(unwrapUrl(kitLink).tracker).toBe('kit');
