@@ -35,6 +35,7 @@ import {
   companyWords,
   cut,
   datedPath,
+  eventWords,
   genericAnchor,
   investorLabel,
   libraryHost,
@@ -127,10 +128,12 @@ export const namedSignals = [
   ['sourceBefore', 'introduced as a source ("per", "via", "according to")'],
   ['writingBefore', 'a piece of writing is named just before it ("essays like", "her post on")'],
   ['ownedBefore', 'something of someone else\'s ("its BotQ line", "OpenAI responded with its Codex")'],
+  ['relationBefore', 'someone\'s friend, colleague or relative ("my friend X", "her co-founder X")'],
   ['creditedAfter', 'a title credited to its author or outlet ("… (Noah Smith)", "… (The Economist)")'],
   ['statedDomain', 'the text states its domain'],
   ['otherCompanyNews', 'the sentence is news about another company'],
   ['sponsored', 'in a sponsor block'],
+  ['eventNamed', 'an event to attend (a conference, summit or meetup, its tickets or talks)'],
   ['headingCompanies', 'in a section about companies, deals or launches'],
   ['headingLaunches', 'in a section of launches (Show HN, Product Hunt)'],
   ['headingEmpty', 'no heading above it'],
@@ -363,6 +366,9 @@ const listNoun = new RegExp(String.raw`(\p{L}+)(?:\s+(?:that|which|who)\b[^,;.]{
 /** `via its BotQ manufacturing line`, `OpenAI responded with its Codex`: a possessive makes the name a thing someone has. */
 const ownedBefore =
   /\b(its|their|his|her|sa|son|ses|leurs?)\s+((new|own|latest|upcoming|flagship|nouvelle|nouveau)\s+)?$/i;
+/** `my friend Tomasz`, `her co-founder Ada Byron`, `mon collègue X`: the name that follows is a person's. */
+const relationBefore =
+  /\b(my|our|his|her|their|mon|ma|mes|notre|nos)\s+((good|old|dear|longtime|former)\s+)?(friends?|colleagues?|co-?workers?|wife|husband|son|daughter|brother|sister|dad|mom|mother|father|parents?|teammates?|mentors?|boss|manager|co-?hosts?|guests?|students?|advisors?|co-?founders?|amie?s?|collègues?|femme|mari)\s*,?\s*$/i;
 /** A page that is one piece of writing: a dated path, a file, or a post under a blog or news folder. */
 const postPath = /\/(19|20)\d\d\/|\.(html?|php)$|^\/(blog|news|posts?|articles?|engineering|changelog)\/[^/]+/i;
 const roleBefore =
@@ -646,6 +652,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (investedBefore.test(before)) vector.signal('investedIn');
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
     if (ownedBefore.test(before)) vector.signal('ownedBefore');
+    if (relationBefore.test(before)) vector.signal('relationBefore');
     if (listWords.test(before)) {
       vector.signal('listedAmong');
       const listing = listNoun.exec(context.slice(Math.max(0, at - 120), at));
@@ -686,6 +693,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   }
   const sponsored = sponsorWords.test(heading) || sponsorWords.test(text) || sentence.sponsorMark;
   if (sponsored) vector.signal('sponsored');
+  if (eventWords.test(text) || eventWords.test(context)) vector.signal('eventNamed');
 
   // The heading and the document.
   if (heading.trim() === '') vector.signal('headingEmpty');
@@ -780,13 +788,18 @@ const pooledSignals: ReadonlyArray<readonly [SignalId, 1 | -1, readonly SignalId
       'statedDomain',
     ],
   ],
-  ['presentedAsPerson', -1, ['anchorPerson', 'anchorFullName', 'anchorGivenName', 'personAppositive', 'nameIsPerson']],
+  [
+    'presentedAsPerson',
+    -1,
+    ['anchorPerson', 'anchorFullName', 'anchorGivenName', 'personAppositive', 'relationBefore', 'nameIsPerson'],
+  ],
   [
     'presentedAsOther',
     -1,
     [
       'writingBefore',
       'creditedAfter',
+      'eventNamed',
       'ownedBefore',
       'sourceBefore',
       'sourceCited',

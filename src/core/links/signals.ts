@@ -17,6 +17,13 @@ export const pixelPath = /^\/(e\/o|o|open|track\/open|wf\/open|pixel|trk\/open)(
 export const sponsorWords =
   /\b(sponsor(ed|s)?( by| content| post)?|presented by|together with|brought to you by|in partnership with|paid (partnership|promotion|placement)|advertis(ement|ing|er)|partner content|today'?s partner)\b/i;
 
+/**
+ * An event to attend, named in the anchor or its sentence: a conference, summit or meetup (`JSConf`, `zkSummit`), its
+ * tickets or call for talks, where and when it takes place. English and French.
+ */
+export const eventWords =
+  /\b(\w*(conference|conférence|summit|conf|meetup|hackathon|symposium)s?|expo|festival|keynotes?|takes? place|will be held|aura lieu|call for (papers|speakers|proposals)|cfp|(buy|get|grab) (your )?tickets|tickets (are )?(on sale|available)|register (now|today|here)|inscrivez-vous)\b/i;
+
 export const startupWords =
   /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|round|led by|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|acquisition|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|launch(es|ed|ing)?|stealth|emerg(es|ed) from|introduc(es|ed|ing)|announc(es|ed|ing)|now available|is now|open[- ]sourc(es|ed)|beta|waitlist|show hn|launch hn|product hunt|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
 /** The narrower set for wrapped links, where release notes ("Node 11.7 launched") must not count. */
