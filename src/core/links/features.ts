@@ -394,6 +394,8 @@ const calledCompany =
   /\b(compan(y|ies)|start-?ups?|firms?|business(es)?|makers?|studios?|labs?|platforms?|apps?|tools?|services?|société|entreprise|jeune pousse)\s+(called|named|dubbed|appel[ée]e?|nommée?)\s*$/i;
 const investedBefore =
   /\b(invest(ed|s|ing|ors?|ments?) in|backed|backing|led the round (in|for)|portfolio compan(y|ies)( like| such as| including)?|a investi dans)\s*$/i;
+/** `Quillmate (YC W24)`, `Launch HN: Quillmate (YC S23)`: an accelerator's batch, so someone backs it. */
+const acceleratorBatch = /\((YC|Y Combinator)[ ,]*[WSFX]?(\d{2}|\d{4})\)/;
 const productVerbs =
   /\b(switched (over )?to|moved to|migrated to|(sort|kind) of like|alternative to|built with|using|uses|use)\s*$/i;
 /**
@@ -649,7 +651,9 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     else if (anchorWords.length >= 2 && creditedAfter(after)) vector.signal('creditedAfter');
     if (builderVerbs.test(before)) vector.signal('builtBy');
     if (calledCompany.test(before)) vector.signal('calledCompany');
-    if (investedBefore.test(before)) vector.signal('investedIn');
+    if (investedBefore.test(before) || acceleratorBatch.test(text) || acceleratorBatch.test(after.slice(0, 16))) {
+      vector.signal('investedIn');
+    }
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
     if (ownedBefore.test(before)) vector.signal('ownedBefore');
     if (relationBefore.test(before)) vector.signal('relationBefore');
