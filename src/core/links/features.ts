@@ -8,7 +8,7 @@
  * tracker, or with a known destination). The scorer learns what a signal means everywhere and how much more it
  * means in one group: a sentence says far more about a wrapped link than about one whose domain can be read.
  */
-import { isFirstName, isGivenName, isPlace, lookUpHost, lookUpName } from './data/index.ts';
+import { isFirstName, isGivenName, isPlace, isPlaceCode, lookUpHost, lookUpName } from './data/index.ts';
 import type { UnclassifiedLink } from './classify.ts';
 import {
   capitalisedPhrases,
@@ -432,7 +432,8 @@ function locatedAfter(name: string, after: string): boolean {
   if (locatedAfterText.test(after)) return true;
   const opening = parenthesisOpening.exec(after)?.[1]?.trim();
   if (opening === undefined) return false;
-  if (/^[A-Z]{2,3}$/.test(opening)) return opening !== initialsOf(name);
+  // `Acme (USA)` says where it is; `multiparty computation (MPC)`, `Node 20 (LTS)` are abbreviations.
+  if (/^[A-Z]{2,3}$/.test(opening)) return isPlaceCode(opening) && opening !== initialsOf(name);
   return isPlace(opening);
 }
 

@@ -101,6 +101,13 @@ export function lookUpName(name: string): KnownHost | null {
   return knownNames.get(squashed) ?? (squashed.startsWith('the') ? knownNames.get(squashed.slice(3)) : null) ?? null;
 }
 
+const placeCodes = new Set(places.codes);
+
+/** A country's or US state's code as written in brackets after a name (`USA`, `FR`, `CA`), not any acronym. */
+export function isPlaceCode(code: string): boolean {
+  return placeCodes.has(code);
+}
+
 /** A country, state or city. */
 export function isPlace(name: string): boolean {
   return placeNames.has(squashName(name));
