@@ -101,6 +101,19 @@ describe('extractFromHtml', () => {
     expect(part.links[0]?.context).toBe('Acme');
   });
 
+  it('decodes character references as a browser does: legacy ones in text, not before `=` in an address', () => {
+    const page = parse(
+      '<title>Q&amp;A</title><p>Fish &amp chips&#8217;n&nbsp;more: ' +
+        '<a href="https://x.example/?a=1&amp;b=2&copy=3&copy">Tom &amp; Jerry</a> <xmp>&amp;</xmp></p>',
+    );
+    expect(page.title).toBe('Q&A');
+    expect(page.links[0]).toMatchObject({
+      href: 'https://x.example/?a=1&b=2&copy=3©',
+      text: 'Tom & Jerry',
+      context: 'Fish & chips’n more: Tom & Jerry &amp;',
+    });
+  });
+
   it('reads the links an unclosed <title>, <script> or <style> would swallow', () => {
     for (const opener of ['<title>Issue 3', '<script>var x = 1', '<style>p {}']) {
       const part = parse(`${opener}<p>Acme <a href="https://acme.example/">Acme</a></p>`);

@@ -4,6 +4,7 @@
  * each link gets the sentence around it and the nearest heading above it; a link alone on its line is a headline,
  * whose sentence is the line of prose under it.
  */
+import { DecodingMode, EntityDecoder, htmlDecodeTree } from 'entities/decode';
 import { Tokenizer } from 'htmlparser2';
 import type { ExtractedLink } from '../types.ts';
 import { PARAGRAPH_BREAK, collapseWhitespace, sentenceAround, windowAfter, windowBefore } from './context.ts';
@@ -157,6 +158,52 @@ function describeHeadline(link: Occurrence, description: string): void {
 
 /** Elements whose content the tokenizer reads as raw text up to their closing tag. */
 const RAW_TEXT = new Set(['title', 'textarea', 'script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
+/** The raw-text elements whose character references are decoded, each with the end tag the tokenizer watches for. */
+const RCDATA_END = new Map([
+  ['title', '</title'],
+  ['textarea', '</textarea'],
+]);
+
+/**
+ * Character references (`&amp;`, `&#8217;`), decoded as htmlparser2's tokenizer decodes them. The tokenizer runs with
+ * `decodeEntities: false`: it then skips over text and attribute values in a tight scan for their end, where
+ * decoding made it visit every character in its main loop to look for `&` (a third of the tokenizer's time). Each `&`
+ * is decoded here by the decoder the tokenizer uses (entities' `EntityDecoder`), in the mode it would use and from
+ * the same place in the same document, so the code points and the pieces text is split into are the ones it gives.
+ */
+class ReferenceReader {
+  /** The code point of the reference last read. */
+  codePoint = 0;
+  #length = 0;
+  readonly #decoder = new EntityDecoder(htmlDecodeTree, (codePoint, consumed) => {
+    this.codePoint = codePoint;
+    this.#length = consumed;
+  });
+
+  /** How many characters the reference whose `&` is at `amp` spans, `&` included; 0 when it is not one. */
+  read(html: string, amp: number, mode: DecodingMode): number {
+    this.#length = 0;
+    this.#decoder.startEntity(mode);
+    // Only the end of the document leaves a reference incomplete: the tokenizer then ends it as the decoder says.
+    if (this.#decoder.write(html, amp + 1) < 0) this.#decoder.end();
+    return this.#length;
+  }
+}
+
+/**
+ * How far a raw-text element's content from `from` to `to` goes towards its end tag (`end`, lower case), carrying on
+ * from `matched` characters matched: the tokenizer's own matcher, which reads a `&` as a reference only when it has
+ * matched nothing.
+ */
+function matchEndTag(html: string, from: number, to: number, end: string, matched: number): number {
+  for (let at = from; at < to; at++) {
+    if (matched === end.length) matched = 0;
+    const code = html.charCodeAt(at);
+    if ((code | 0x20) === end.charCodeAt(matched)) matched++;
+    else if (matched !== 0) matched = code === 0x3c ? 1 : 0;
+  }
+  return matched;
+}
 
 /**
  * `recovering`: this call re-reads the tail of a document that an unclosed raw-text element swallowed; it does
@@ -356,6 +403,62 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
 
   /** Where the content of an open raw-text element starts, -1 when none is open. */
   let rawTextStart = -1;
+  /** The end tag of the open raw-text element when its references are decoded (`</title`), else null. */
+  let rcdataEnd: string | null = null;
+  /** Whether the open raw-text element's content is read as it is, references and all (`<script>`, `<xmp>`). */
+  let rawText = false;
+  const references = new ReferenceReader();
+  /** The first `&` at or after the last place asked about (`html.length` when there is none): text comes in order. */
+  let nextAmp = -1;
+  const ampFrom = (from: number): number => {
+    if (nextAmp < from) {
+      nextAmp = html.indexOf('&', from);
+      if (nextAmp < 0) nextAmp = html.length;
+    }
+    return nextAmp;
+  };
+
+  /** Text from `start` to `end`, in the pieces the tokenizer would give: each reference decoded, as a piece of its own. */
+  const readText = (start: number, end: number): void => {
+    let from = start;
+    let matched = 0;
+    let scanned = start;
+    for (let at = ampFrom(start); at < end; at = ampFrom(at + 1)) {
+      if (rcdataEnd !== null) {
+        matched = matchEndTag(html, scanned, at, rcdataEnd, matched);
+        scanned = at + 1;
+        // A whole end tag matched and not ended is forgotten before the `&` is looked at; a part of one is not, and the
+        // `&` then breaks it off.
+        if (matched !== 0 && matched !== rcdataEnd.length) {
+          matched = 0;
+          continue;
+        }
+        matched = 0;
+      }
+      const length = references.read(html, at, DecodingMode.Legacy);
+      if (length === 0) continue;
+      if (from < at) onText(html.slice(from, at));
+      onText(String.fromCodePoint(references.codePoint));
+      from = at + length;
+      scanned = from;
+      at = from - 1;
+    }
+    if (from < end) onText(html.slice(from, end));
+  };
+
+  /** An attribute's value from `start` to `end`, its references decoded. */
+  const readAttribute = (start: number, end: number): string => {
+    let value = '';
+    let from = start;
+    for (let at = ampFrom(start); at < end; at = ampFrom(at + 1)) {
+      const length = references.read(html, at, DecodingMode.Attribute);
+      if (length === 0) continue;
+      value += html.slice(from, at) + String.fromCodePoint(references.codePoint);
+      from = at + length;
+      at = from - 1;
+    }
+    return value + html.slice(from, end);
+  };
   // Attributes arrive in pieces; only href, alt and Gmail's data-saferedirecturl of the current tag are kept.
   let pendingTag: string | null = null;
   let pendingHref: string | null = null;
@@ -401,7 +504,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
    * which makes 100,000 nested elements quadratic. Links, text and headings need no tree, only the tag stream.
    */
   const tokenizer = new Tokenizer(
-    { decodeEntities: true, recognizeSelfClosing: true },
+    { decodeEntities: false, recognizeSelfClosing: true },
     {
       onopentagname(start, end) {
         pendingTag = html.slice(start, end).toLowerCase();
@@ -418,11 +521,10 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
         attributeValue = '';
       },
       onattribdata(start, end) {
-        if (attributeName !== '') attributeValue += html.slice(start, end);
+        if (attributeName !== '') attributeValue += readAttribute(start, end);
       },
-      onattribentity(codepoint) {
-        if (attributeName !== '') attributeValue += String.fromCodePoint(codepoint);
-      },
+      // References are decoded by `readText` and `readAttribute`: the tokenizer is told not to.
+      onattribentity() {},
       onattribend() {
         if (attributeName === 'href') pendingHref ??= attributeValue;
         else if (attributeName === 'alt') pendingAlt ??= attributeValue;
@@ -433,7 +535,11 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
         if (pendingTag === null) return;
         const name = pendingTag;
         pendingTag = null;
-        if (RAW_TEXT.has(name)) rawTextStart = endIndex + 1;
+        if (RAW_TEXT.has(name)) {
+          rawTextStart = endIndex + 1;
+          rcdataEnd = RCDATA_END.get(name) ?? null;
+          rawText = rcdataEnd === null;
+        }
         openTag(name, pendingHref, pendingAlt, pendingRecorded);
       },
       onselfclosingtag() {
@@ -445,14 +551,16 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       },
       onclosetag(start, end) {
         rawTextStart = -1;
+        rcdataEnd = null;
+        rawText = false;
         onCloseTag(html.slice(start, end).toLowerCase());
       },
       ontext(start, end) {
-        onText(html.slice(start, end));
+        // Text the tokenizer ends a document on after an unfinished closing tag starts at -1 and is given as sliced.
+        if (rawText || start < 0) onText(html.slice(start, end));
+        else readText(start, end);
       },
-      ontextentity(codepoint) {
-        onText(String.fromCodePoint(codepoint));
-      },
+      ontextentity() {},
       oncdata() {},
       oncomment() {},
       ondeclaration() {},
