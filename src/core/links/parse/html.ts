@@ -205,6 +205,34 @@ function matchEndTag(html: string, from: number, to: number, end: string, matche
   return matched;
 }
 
+/** The part of htmlparser2's Tokenizer that `ScanningTokenizer` replaces: not in its public type. */
+interface TokenizerScan {
+  buffer: string;
+  index: number;
+  offset: number;
+  fastForwardTo(code: number): boolean;
+}
+
+/**
+ * htmlparser2's Tokenizer, whose skip to the character that ends a stretch of text, an attribute value or a comment is
+ * one `indexOf` instead of a loop over the characters: that loop was half the tokenizer's time over the corpus's HTML
+ * (tokenizer alone 29 → 18 ms a round). The method replaced is internal to the pinned htmlparser2 12.0.0; its contract
+ * is as written there: move `index` onto the next `code` and say true, or onto the last character and say false.
+ * html.test.ts checks that both tokenizers give the same events.
+ */
+export class ScanningTokenizer extends Tokenizer {}
+Object.defineProperty(ScanningTokenizer.prototype, 'fastForwardTo', {
+  value(this: TokenizerScan, code: number): boolean {
+    const at = this.buffer.indexOf(String.fromCharCode(code), this.index + 1 - this.offset);
+    if (at < 0) {
+      this.index = this.buffer.length + this.offset - 1;
+      return false;
+    }
+    this.index = at + this.offset;
+    return true;
+  },
+});
+
 /**
  * `recovering`: this call re-reads the tail of a document that an unclosed raw-text element swallowed; it does
  * not recover again, so a document is read at most twice.
@@ -503,7 +531,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
    * htmlparser2's Tokenizer, not its Parser: the Parser keeps an element stack with an O(depth) insert per tag,
    * which makes 100,000 nested elements quadratic. Links, text and headings need no tree, only the tag stream.
    */
-  const tokenizer = new Tokenizer(
+  const tokenizer = new ScanningTokenizer(
     { decodeEntities: false, recognizeSelfClosing: true },
     {
       onopentagname(start, end) {
