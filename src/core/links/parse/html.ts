@@ -63,12 +63,16 @@ const IS_BLOCK = 1;
 const IS_HEADING = 2;
 const IS_HIDDEN = 4;
 const IS_BOLD = 8;
+const IS_RAW_TEXT = 16;
+/** Elements whose content the tokenizer reads as raw text up to their closing tag. */
+const RAW_TEXT = new Set(['title', 'textarea', 'script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 const TAG_KINDS = new Map<string, number>();
 for (const [names, kind] of [
   [BLOCK, IS_BLOCK],
   [HEADING, IS_HEADING],
   [HIDDEN, IS_HIDDEN],
   [BOLD, IS_BOLD],
+  [RAW_TEXT, IS_RAW_TEXT],
 ] as const) {
   for (const name of names) TAG_KINDS.set(name, (TAG_KINDS.get(name) ?? 0) | kind);
 }
@@ -131,6 +135,7 @@ function lineEndsAfter(right: string): boolean {
   return at === right.length || right[at] === PARAGRAPH_BREAK;
 }
 const SPACE = /\s/;
+const NOT_SPACE = /\S/;
 
 /**
  * A link alone on its line (`<a><b>Title</b></a><br><br>Description`) takes the next line of its block as its
@@ -156,8 +161,6 @@ function describeHeadline(link: Occurrence, description: string): void {
   link.setSentence(() => sentenceAround('', link.text, ` ${description}`, true));
 }
 
-/** Elements whose content the tokenizer reads as raw text up to their closing tag. */
-const RAW_TEXT = new Set(['title', 'textarea', 'script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 /** The raw-text elements whose character references are decoded, each with the end tag the tokenizer watches for. */
 const RCDATA_END = new Map([
   ['title', '</title'],
@@ -244,6 +247,8 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
   let base = options.base;
 
   let block = '';
+  /** Whether `block` holds more than whitespace: known as its text comes, so a long block is not trimmed to ask. */
+  let blockHasText = false;
   let pending: PendingLink[] = [];
   /** Links alone in their block, waiting for the next block: a paragraph with no link of its own describes them. */
   let headlines: Occurrence[] = [];
@@ -270,7 +275,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
   let titleComplete = false;
 
   const flushBlock = (): void => {
-    const hasText = block.trim() !== '';
+    const hasText = blockHasText;
     const alone: Occurrence[] = [];
     let lineHeadline: { link: Occurrence; end: number; right: string } | null = null;
     let linesAlone = 0;
@@ -322,6 +327,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       headlineRun = 0;
     }
     block = '';
+    blockHasText = false;
     boldChars = 0;
     if (anchor) anchor.blockStart = 0;
   };
@@ -379,8 +385,13 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
   };
 
   /** A tag's effects, once its attributes are read. */
-  const openTag = (name: string, href: string | null, alt: string | null, recorded: string | null): void => {
-    const kind = TAG_KINDS.get(name) ?? 0;
+  const openTag = (
+    name: string,
+    kind: number,
+    href: string | null,
+    alt: string | null,
+    recorded: string | null,
+  ): void => {
     if (kind & IS_HIDDEN) {
       hiddenDepth++;
       return;
@@ -503,6 +514,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     if (hiddenDepth > 0) return;
     if (!textUnderHeading && headingDepth === 0 && /\S/.test(text)) textUnderHeading = true;
     block += text;
+    if (!blockHasText && NOT_SPACE.test(text)) blockHasText = true;
     // Only a short block can be a heading; counting bold characters in long ones is wasted work.
     if (boldDepth > 0 && block.length <= MAX_BOLD_HEADING * 4) boldChars += text.replace(/\s/g, '').length;
     if (headingDepth > 0 && headingText.length < MAX_HEADING) headingText += text;
@@ -563,18 +575,19 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
         if (pendingTag === null) return;
         const name = pendingTag;
         pendingTag = null;
-        if (RAW_TEXT.has(name)) {
+        const kind = TAG_KINDS.get(name) ?? 0;
+        if (kind & IS_RAW_TEXT) {
           rawTextStart = endIndex + 1;
           rcdataEnd = RCDATA_END.get(name) ?? null;
           rawText = rcdataEnd === null;
         }
-        openTag(name, pendingHref, pendingAlt, pendingRecorded);
+        openTag(name, kind, pendingHref, pendingAlt, pendingRecorded);
       },
       onselfclosingtag() {
         if (pendingTag === null) return;
         const name = pendingTag;
         pendingTag = null;
-        openTag(name, pendingHref, pendingAlt, pendingRecorded);
+        openTag(name, TAG_KINDS.get(name) ?? 0, pendingHref, pendingAlt, pendingRecorded);
         onCloseTag(name);
       },
       onclosetag(start, end) {
