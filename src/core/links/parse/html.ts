@@ -275,6 +275,12 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
   let titleComplete = false;
 
   const flushBlock = (): void => {
+    // A block with neither text nor a link changes nothing (its bold count and an open anchor's start are already 0):
+    // email layouts nest empty rows and cells by the hundred.
+    if (!blockHasText && pending.length === 0) {
+      block = '';
+      return;
+    }
     const hasText = blockHasText;
     const alone: Occurrence[] = [];
     let lineHeadline: { link: Occurrence; end: number; right: string } | null = null;
