@@ -7,7 +7,14 @@
 import { DecodingMode, EntityDecoder, htmlDecodeTree } from 'entities/decode';
 import { Tokenizer } from 'htmlparser2';
 import type { ExtractedLink } from '../types.ts';
-import { PARAGRAPH_BREAK, collapseWhitespace, sentenceAround, windowAfter, windowBefore } from './context.ts';
+import {
+  PARAGRAPH_BREAK,
+  collapseWhitespace,
+  isWhitespace,
+  sentenceAround,
+  windowAfter,
+  windowBefore,
+} from './context.ts';
 import { cleanHref } from './href.ts';
 import { BYLINE } from './text.ts';
 import { Occurrence } from './part.ts';
@@ -124,17 +131,16 @@ function describes(text: string): boolean {
 /** Nothing but spaces between the last line break of `left` (or its start) and a link. Read from the link back. */
 function lineEndsBefore(left: string): boolean {
   let at = left.length - 1;
-  while (at >= 0 && left[at] !== PARAGRAPH_BREAK && SPACE.test(left[at]!)) at--;
+  while (at >= 0 && left[at] !== PARAGRAPH_BREAK && isWhitespace(left.charCodeAt(at))) at--;
   return at < 0 || left[at] === PARAGRAPH_BREAK;
 }
 
 /** Nothing but spaces between a link and the first line break of `right` (or its end). */
 function lineEndsAfter(right: string): boolean {
   let at = 0;
-  while (at < right.length && right[at] !== PARAGRAPH_BREAK && SPACE.test(right[at]!)) at++;
+  while (at < right.length && right[at] !== PARAGRAPH_BREAK && isWhitespace(right.charCodeAt(at))) at++;
   return at === right.length || right[at] === PARAGRAPH_BREAK;
 }
-const SPACE = /\s/;
 const NOT_SPACE = /\S/;
 
 /**
