@@ -4,6 +4,7 @@ import {
   MAX_CONTEXT,
   PARAGRAPH_BREAK,
   collapseWhitespace,
+  isWhitespace,
   sentenceAround,
   windowAfter,
   windowBefore,
@@ -84,5 +85,15 @@ describe('the windows either side of a link', () => {
     const after = `Acme ${'x'.repeat(CONTEXT_WINDOW - 10)} distribution is the moat`;
     expect(windowAfter(after, 4)).toMatch(/^ x+ $/);
     expect(windowAfter('Acme raised $5M.', 4)).toBe(' raised $5M.');
+  });
+});
+
+describe('isWhitespace', () => {
+  it('is what \\s matches, for every UTF-16 code unit', () => {
+    const differing: number[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      if (isWhitespace(code) !== /\s/.test(String.fromCharCode(code))) differing.push(code);
+    }
+    expect(differing).toEqual([]);
   });
 });

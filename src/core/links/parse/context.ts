@@ -25,10 +25,30 @@ export function windowAfter(text: string, at: number, size = CONTEXT_WINDOW): st
   const window = text.slice(at, to);
   if (to >= text.length || SPACE.test(text[to] ?? '')) return window;
   let end = window.length;
-  while (end > 0 && !SPACE.test(window[end - 1]!)) end--;
+  while (end > 0 && !isWhitespace(window.charCodeAt(end - 1))) end--;
   return window.slice(0, end);
 }
 const SPACE = /\s/;
+
+/**
+ * Whether a UTF-16 code unit is what `\s` matches (and `trim` removes): tested by code, since a word is walked back
+ * character by character and a regular expression per character cost more than the rest of the window.
+ */
+export function isWhitespace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
 /** The longest context handed on; the model and the table need a sentence, not a page. */
 export const MAX_CONTEXT = 300;
 

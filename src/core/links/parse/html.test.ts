@@ -1,7 +1,8 @@
+import { Tokenizer } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { fixtureText } from './fixtures/read.ts';
 import { MAX_HREF_LENGTH } from './href.ts';
-import { extractFromHtml } from './html.ts';
+import { ScanningTokenizer, extractFromHtml } from './html.ts';
 
 const parse = (html: string, base: string | null = null) => extractFromHtml(html, { firstPosition: 0, base });
 
@@ -99,6 +100,45 @@ describe('extractFromHtml', () => {
     expect(part.title).toBe('Issue 72: Prices');
     expect(part.links[0]?.heading).toBe('Issue 72: Prices');
     expect(part.links[0]?.context).toBe('Acme');
+  });
+
+  it('decodes character references as a browser does: legacy ones in text, not before `=` in an address', () => {
+    const page = parse(
+      '<title>Q&amp;A</title><p>Fish &amp chips&#8217;n&nbsp;more: ' +
+        '<a href="https://x.example/?a=1&amp;b=2&copy=3&copy">Tom &amp; Jerry</a> <xmp>&amp;</xmp></p>',
+    );
+    expect(page.title).toBe('Q&A');
+    expect(page.links[0]).toMatchObject({
+      href: 'https://x.example/?a=1&b=2&copy=3©',
+      text: 'Tom & Jerry',
+      context: 'Fish & chips’n more: Tom & Jerry &amp;',
+    });
+  });
+
+  it('scans as htmlparser2 does: the same events from ScanningTokenizer as from the Tokenizer it speeds up', () => {
+    const events = (Kind: typeof Tokenizer, html: string): string[] => {
+      const seen: string[] = [];
+      const callbacks = new Proxy({} as ConstructorParameters<typeof Tokenizer>[1], {
+        get:
+          (_, name) =>
+          (...args: unknown[]) =>
+            seen.push(`${String(name)} ${args.join(',')}`),
+      });
+      const tokenizer = new Kind({ decodeEntities: false, recognizeSelfClosing: true }, callbacks);
+      tokenizer.write(html);
+      tokenizer.end();
+      return seen;
+    };
+    for (const html of [
+      fixtureText('digest.html'),
+      '<p a="1" b=\'2\' c=3>x<!-- c --><script>if (a < b) {}</script><style>p{}</style><title>t</title>',
+      'text only',
+      '<a href="unclosed',
+      '<!-- unclosed',
+      '<p>x</p',
+    ]) {
+      expect(events(ScanningTokenizer, html)).toEqual(events(Tokenizer, html));
+    }
   });
 
   it('reads the links an unclosed <title>, <script> or <style> would swallow', () => {
