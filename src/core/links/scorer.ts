@@ -116,13 +116,20 @@ export function explain(vector: FeatureVector, model: LinkModel, limit = 5): str
   const amounts: number[] = [];
   const keys: number[] = [];
   const touched: number[] = [];
+  // A signal's shared and group copies sit next to each other: the second asks `shownSignal` what the first did.
+  let lastSignal = -1;
+  let lastShown = -1;
   try {
     for (let k = 0; k < vector.indices.length; k++) {
       const index = vector.indices[k]!;
       const amount = model.weights[index]! * vector.values[k]!;
       if (amount === 0) continue;
       if (index < namedFeatureCount) {
-        const signal = shownSignal(index % signalCount, vector);
+        if (index % signalCount !== lastSignal) {
+          lastSignal = index % signalCount;
+          lastShown = shownSignal(lastSignal, vector);
+        }
+        const signal = lastShown;
         const at = signalSlot[signal]!;
         if (at >= 0) {
           amounts[at]! += amount;
