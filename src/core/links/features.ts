@@ -294,16 +294,16 @@ function sentenceAfter(starts: readonly number[], at: number): number {
   return low;
 }
 
-const letterOrDigit = /[\p{L}\p{N}]/u;
-
 /**
  * Whether `text` holds at least `count` letters and digits (what `squash` keeps), counted only as far as needed:
- * a sentence runs to hundreds of characters and this is asked for every link.
+ * a sentence runs to hundreds of characters and this is asked for every link, so ASCII is told without a pattern.
  */
 function hasMoreLetters(text: string, count: number): boolean {
   let seen = 0;
-  for (const char of text) {
-    if (letterOrDigit.test(char) && ++seen >= count) return true;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.codePointAt(at)!;
+    if (isLetterOrDigit(code, text, at) && ++seen >= count) return true;
+    if (code > 0xffff) at++;
   }
   return false;
 }
@@ -337,10 +337,11 @@ function hashWord(namespace: string, word: string): number {
   return (fnv(word, prefix) >>> 0) % hashBuckets;
 }
 
-function isLetterOrDigit(code: number, char: string): boolean {
+/** Whether the code point `code`, at `at` in `text`, is a letter or digit; only a non-ASCII one is cut out to ask. */
+function isLetterOrDigit(code: number, text: string, at: number): boolean {
   if (code < 0x80)
     return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a);
-  return letterOrDigitChar.test(char);
+  return letterOrDigitChar.test(text.slice(at, at + (code > 0xffff ? 2 : 1)));
 }
 
 const isCurrency = (code: number): boolean => code === 0x24 || code === 0x20ac || code === 0xa3;
@@ -360,7 +361,7 @@ function tokens(text: string, limit = 40): string[] {
   for (let at = 0; at <= lower.length;) {
     const code = at < lower.length ? lower.codePointAt(at)! : -1;
     const width = code > 0xffff ? 2 : 1;
-    const wordChar = code >= 0 && (isCurrency(code) || isLetterOrDigit(code, lower.slice(at, at + width)));
+    const wordChar = code >= 0 && (isCurrency(code) || isLetterOrDigit(code, lower, at));
     if (start < 0) {
       if (wordChar) {
         start = at;
@@ -482,9 +483,8 @@ function citesSource(name: string, context: string): boolean {
 const citedAfter =
   /^\s+(has|had) (more|the (full )?story|details)\b|^\s+(reports?|reported|says|said|notes|wrote|writes)\b/i;
 
-/** A named signal's two entries: the shared copy, then its group's. */
-function pushSignal(vector: FeatureVector, group: LinkGroup, id: SignalId, value: number): void {
-  const index = signalIndex.get(id)!;
+/** A named signal's two entries (by its index in `namedSignals`): the shared copy, then its group's. */
+function pushSignal(vector: FeatureVector, group: LinkGroup, index: number, value: number): void {
   vector.indices.push(index, signalCount * (1 + group) + index);
   vector.values.push(value, value);
   vector.words.push('', '');
@@ -513,8 +513,8 @@ class VectorBuilder {
 
   signal(id: SignalId, value = 1): void {
     if (value === 0) return;
-    pushSignal(this, this.group, id, value);
     const index = signalIndex.get(id)!;
+    pushSignal(this, this.group, index, value);
     this.fired[index >> 5] = (this.fired[index >> 5] ?? 0) | (1 << (index & 31));
   }
 
@@ -902,6 +902,7 @@ export function readNeighbours(links: readonly UnclassifiedLink[], readings: Rea
     else sections.set(key, [index]);
   });
   for (const [id, shown] of neighbourSignals) {
+    const neighbour = signalIndex.get(id)!;
     const wanted = shown.map((signal) => signalIndex.get(signal)!);
     for (const section of sections.values()) {
       if (section.length < 2) continue;
@@ -910,7 +911,7 @@ export function readNeighbours(links: readonly UnclassifiedLink[], readings: Rea
       section.forEach((index, at) => {
         const share = Math.round(((hits - (flags[at] ? 1 : 0)) / (section.length - 1)) * 100) / 100;
         const reading = readings[index]!;
-        if (share > 0) pushSignal(reading.vector, reading.group, id, share);
+        if (share > 0) pushSignal(reading.vector, reading.group, neighbour, share);
       });
     }
   }

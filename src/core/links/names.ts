@@ -2,7 +2,7 @@
  * Company names in a newsletter's words: capitalised runs, a phrase that spells a domain, a name-like anchor, the
  * subject of a headline or sentence, and the tests that tell a person, a title or a stock phrase from a name.
  */
-import { asciiOnly, isFirstName, isGivenName } from './data/index.ts';
+import { isFirstName, isGivenName, squashAscii } from './data/index.ts';
 import type { UnclassifiedLink } from './classify.ts';
 import { remembered, rememberedLast } from './recent.ts';
 import { cut, genericAnchor, sentenceWords } from './signals.ts';
@@ -32,8 +32,7 @@ export const notNames = new Set(
 /** Lower-cased letters and digits only: how names and domain labels are compared (`Crew Line` ~ `crewline`). */
 export function squash(text: string): string {
   // ASCII letters and digits are `a-z` and `0-9` once lower-cased: the plain path, several times cheaper.
-  if (asciiOnly.test(text)) return text.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return squashAscii(text) ?? text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /** The registrable domain's first label, which is usually the company's name (`acmerobotics` in acmerobotics.com). */
