@@ -77,7 +77,10 @@ const possessiveOrStop = "s.'’-";
 
 function readCapitalisedPhrases(text: string): string[] {
   const phrases: string[] = [];
-  for (const match of text.matchAll(capitalisedRun)) {
+  // `exec` on the pattern itself, not `matchAll`, which copies the pattern on every call; every match is at least a
+  // capital letter long, so the loop moves on, and the pattern is left at 0 for the next text.
+  capitalisedRun.lastIndex = 0;
+  for (let match = capitalisedRun.exec(text); match; match = capitalisedRun.exec(text)) {
     let phrase = match[1] ?? '';
     // Most runs end in a letter other than `s`: only a possessive or trailing punctuation needs the replaces.
     if (possessiveOrStop.includes(phrase.charAt(phrase.length - 1))) {
