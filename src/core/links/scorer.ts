@@ -156,8 +156,11 @@ export function explain(vector: FeatureVector, model: LinkModel, limit = 5): str
     let place = top.length;
     while (place > 0 && precedes(at, top[place - 1]!)) place--;
     if (place >= limit) continue;
-    top.splice(place, 0, at);
-    if (top.length > limit) top.pop();
+    // Inserted by hand, the last one falling off a full list: this runs for every scored link, and `splice` is a
+    // costly call for a list of five.
+    let end = top.length < limit ? top.push(at) - 1 : limit - 1;
+    for (; end > place; end--) top[end] = top[end - 1]!;
+    top[place] = at;
   }
   return top.map((at) => {
     const key = keys[at]!;
