@@ -15,6 +15,7 @@ function fileOf(links: Array<[strength: number, gold: Gold]>): ReadFile {
         guess: {} as never,
         presented: null,
         sponsored: false,
+        fired: [],
         shapeKind: null,
       },
     })),

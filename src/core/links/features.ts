@@ -191,11 +191,38 @@ export interface DocumentFacts {
    * essay's paragraphs both link bare names; what the names next to a link are doing tells them apart, whatever
    * words the newsletter uses for its headings.
    */
-  sections: ReadonlyMap<string, { links: number; news: number }>;
+  sections: ReadonlyMap<string, Section>;
   /** The share of all the links whose sentence is company news. */
   newsShare: number;
   /** What each link's sentence (cut) says by its words: read here for the shares, kept so no link reads it twice. */
   wordsBySentence: ReadonlyMap<string, SentenceWords>;
+}
+
+/** One heading's links and what its words say; every link under it asks the same questions of the same heading. */
+interface Section {
+  links: number;
+  news: number;
+  words: HeadingWords;
+}
+
+/** What a heading (cut) says by its words. */
+interface HeadingWords {
+  empty: boolean;
+  /** `sponsorWords` */
+  sponsor: boolean;
+  /** `startupHeading` */
+  companies: boolean;
+  /** `productHeading` */
+  launches: boolean;
+}
+
+function headingWords(heading: string): HeadingWords {
+  return {
+    empty: heading.trim() === '',
+    sponsor: sponsorWords.test(heading),
+    companies: startupHeading.test(heading),
+    launches: productHeading.test(heading),
+  };
 }
 
 /** Funding, an amount or a launch in the sentence. */
@@ -226,12 +253,16 @@ export function documentFacts(links: readonly UnclassifiedLink[], senderLabels: 
     }
     mentions.set(name, count);
   }
-  const sections = new Map<string, { links: number; news: number }>();
+  const sections = new Map<string, Section>();
   const wordsBySentence = new Map<string, SentenceWords>();
   let news = 0;
   for (const link of links) {
     const key = cut(link.heading);
-    const section = sections.get(key) ?? { links: 0, news: 0 };
+    let section = sections.get(key);
+    if (!section) {
+      section = { links: 0, news: 0, words: headingWords(key) };
+      sections.set(key, section);
+    }
     section.links++;
     const sentence = cut(link.context);
     let words = wordsBySentence.get(sentence);
@@ -243,7 +274,6 @@ export function documentFacts(links: readonly UnclassifiedLink[], senderLabels: 
       section.news++;
       news++;
     }
-    sections.set(key, section);
   }
   return {
     opaqueShare: links.length === 0 ? 0 : opaque / links.length,
@@ -267,16 +297,16 @@ function sentenceAfter(starts: readonly number[], at: number): number {
   return low;
 }
 
-const letterOrDigit = /[\p{L}\p{N}]/u;
-
 /**
  * Whether `text` holds at least `count` letters and digits (what `squash` keeps), counted only as far as needed:
- * a sentence runs to hundreds of characters and this is asked for every link.
+ * a sentence runs to hundreds of characters and this is asked for every link, so ASCII is told without a pattern.
  */
 function hasMoreLetters(text: string, count: number): boolean {
   let seen = 0;
-  for (const char of text) {
-    if (letterOrDigit.test(char) && ++seen >= count) return true;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.codePointAt(at)!;
+    if (isLetterOrDigit(code, text, at) && ++seen >= count) return true;
+    if (code > 0xffff) at++;
   }
   return false;
 }
@@ -310,10 +340,11 @@ function hashWord(namespace: string, word: string): number {
   return (fnv(word, prefix) >>> 0) % hashBuckets;
 }
 
-function isLetterOrDigit(code: number, char: string): boolean {
+/** Whether the code point `code`, at `at` in `text`, is a letter or digit; only a non-ASCII one is cut out to ask. */
+function isLetterOrDigit(code: number, text: string, at: number): boolean {
   if (code < 0x80)
     return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a);
-  return letterOrDigitChar.test(char);
+  return letterOrDigitChar.test(text.slice(at, at + (code > 0xffff ? 2 : 1)));
 }
 
 const isCurrency = (code: number): boolean => code === 0x24 || code === 0x20ac || code === 0xa3;
@@ -333,7 +364,7 @@ function tokens(text: string, limit = 40): string[] {
   for (let at = 0; at <= lower.length;) {
     const code = at < lower.length ? lower.codePointAt(at)! : -1;
     const width = code > 0xffff ? 2 : 1;
-    const wordChar = code >= 0 && (isCurrency(code) || isLetterOrDigit(code, lower.slice(at, at + width)));
+    const wordChar = code >= 0 && (isCurrency(code) || isLetterOrDigit(code, lower, at));
     if (start < 0) {
       if (wordChar) {
         start = at;
@@ -461,12 +492,16 @@ function citesSource(name: string, context: string): boolean {
 const citedAfter =
   /^\s+(has|had) (more|the (full )?story|details)\b|^\s+(reports?|reported|says|said|notes|wrote|writes)\b/i;
 
-/** A named signal's two entries: the shared copy, then its group's. */
-function pushSignal(vector: FeatureVector, group: LinkGroup, id: SignalId, value: number): void {
-  const index = signalIndex.get(id)!;
+/** A named signal's two entries (by its index in `namedSignals`): the shared copy, then its group's. */
+function pushSignal(vector: FeatureVector, group: LinkGroup, index: number, value: number): void {
   vector.indices.push(index, signalCount * (1 + group) + index);
   vector.values.push(value, value);
   vector.words.push('', '');
+}
+
+/** Whether `signal` (an index into `namedSignals`) is among the bits of `fired`, 32 to an entry. */
+function hasFired(fired: readonly number[], signal: number): boolean {
+  return (((fired[signal >> 5] ?? 0) >>> (signal & 31)) & 1) === 1;
 }
 
 /** An index into `linkGroups`. */
@@ -479,8 +514,17 @@ class VectorBuilder {
 
   group: LinkGroup = 2;
 
+  /**
+   * The named signals fired, a bit each (`hasFired`): the pools and the neighbours ask it of several shapes per link,
+   * which a search of `indices` made a cost of its own, and three numbers cost less to allocate than an array a signal.
+   */
+  readonly fired: number[] = [0, 0, 0];
+
   signal(id: SignalId, value = 1): void {
-    if (value !== 0) pushSignal(this, this.group, id, value);
+    if (value === 0) return;
+    const index = signalIndex.get(id)!;
+    pushSignal(this, this.group, index, value);
+    this.fired[index >> 5] = (this.fired[index >> 5] ?? 0) | (1 << (index & 31));
   }
 
   word(namespace: string, word: string, value = 1): void {
@@ -504,6 +548,8 @@ export interface LinkReading {
   /** The company a headline anchor or the sentence presents, when a shape says so. */
   presented: { name: string; feature: string } | null;
   sponsored: boolean;
+  /** The named signals `readLink` fired (`hasFired`); the neighbours' signals are added to `vector` only. */
+  fired: readonly number[];
   /** A kind the destination's shape suggests when the link is not a startup (an outlet's domain → media). */
   shapeKind: 'media' | 'code' | null;
 }
@@ -606,7 +652,12 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (trimmed !== '' && !/\p{L}/u.test(trimmed)) vector.signal('anchorNoLetters');
   if (/\p{L}-?\d|\d-\p{L}|\b[vV]\d/u.test(trimmed) && anchorWords.length <= 3) vector.signal('anchorModelName');
   const phrases = anchorWords.length > 0 ? capitalisedPhrases(text) : [];
-  if (phrases.some((phrase) => lookUpName(phrase) ?? lookUpName(phrase.split(' ')[0] ?? ''))) {
+  // A phrase or its first word; a one-word phrase is its own first word, asked once.
+  const namesKnown = (phrase: string): boolean => {
+    const space = phrase.indexOf(' ');
+    return lookUpName(phrase) !== null || (space > 0 && lookUpName(phrase.slice(0, space)) !== null);
+  };
+  if (phrases.some(namesKnown)) {
     vector.signal('anchorNamesKnown');
   }
   if (phrases.length > 0 && namesAnyOf(phrases, doc.senderLabels)) vector.signal('anchorNamesSender');
@@ -617,8 +668,8 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (/\p{L}['’]s\b/u.test(trimmed)) vector.signal('anchorPossessive');
 
   const both = `${text} ${context}`;
-  const funding = companyWords.test(both) || moneyAmount.test(both);
-  const presented = nameLike ? null : nameInHeadline(text, context, funding);
+  // Funding words anywhere in the anchor and its sentence: only a headline reading asks, so a name is spared the scan.
+  const presented = nameLike ? null : nameInHeadline(text, context, companyWords.test(both) || moneyAmount.test(both));
   const presentedKnown = presented && (lookUpName(presented.name) || isPlace(presented.name));
   if (presented && !presentedKnown && !looksLikePerson(presented.name)) vector.signal('headlineNamesCompany');
 
@@ -696,19 +747,20 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   ) {
     vector.signal('otherCompanyNews');
   }
-  const sponsored = sponsorWords.test(heading) || sponsorWords.test(text) || sentence.sponsorMark;
+  const section = doc.sections.get(heading);
+  const headingSays = section?.words ?? headingWords(heading);
+  const sponsored = headingSays.sponsor || sponsorWords.test(text) || sentence.sponsorMark;
   if (sponsored) vector.signal('sponsored');
   if (eventWords.test(text) || eventWords.test(context)) vector.signal('eventNamed');
 
   // The heading and the document.
-  if (heading.trim() === '') vector.signal('headingEmpty');
-  if (startupHeading.test(heading)) vector.signal('headingCompanies');
-  if (productHeading.test(heading)) vector.signal('headingLaunches');
+  if (headingSays.empty) vector.signal('headingEmpty');
+  if (headingSays.companies) vector.signal('headingCompanies');
+  if (headingSays.launches) vector.signal('headingLaunches');
   if (link.occurrences > 1) vector.signal('repeated');
   if (nameLike && anchorName.length >= 3 && (doc.mentions.get(anchorName) ?? 0) > 1)
     vector.signal('mentionedElsewhere');
   vector.signal('docOpaqueShare', Math.round(doc.opaqueShare * 100) / 100);
-  const section = doc.sections.get(heading);
   if (section && section.links > 1) {
     const others = section.news - (isNews(sentence) ? 1 : 0);
     vector.signal('sectionNewsShare', Math.round((others / (section.links - 1)) * 100) / 100);
@@ -716,7 +768,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   vector.signal('docNewsShare', Math.round(doc.newsShare * 100) / 100);
 
   for (const [pool, members] of poolMembers) {
-    if (firedMember(members, vector) !== undefined) vector.signal(namedSignals[pool]![0]);
+    if (members.some((member) => hasFired(vector.fired, member))) vector.signal(namedSignals[pool]![0]);
   }
 
   // Hashed words: the anchor's words and pairs, the sentence's words, the heading's words.
@@ -736,6 +788,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
         ? presented
         : null,
     sponsored,
+    fired: vector.fired,
     shapeKind,
   };
 }
@@ -867,18 +920,16 @@ export function readNeighbours(links: readonly UnclassifiedLink[], readings: Rea
     else sections.set(key, [index]);
   });
   for (const [id, shown] of neighbourSignals) {
-    const wanted = new Set(shown.map((signal) => signalIndex.get(signal)!));
+    const neighbour = signalIndex.get(id)!;
+    const wanted = shown.map((signal) => signalIndex.get(signal)!);
     for (const section of sections.values()) {
       if (section.length < 2) continue;
-      // Only the shared copies (indices below signalCount) are looked at: each signal is there once.
-      const flags = section.map((index) =>
-        readings[index]!.vector.indices.some((feature) => feature < signalCount && wanted.has(feature)),
-      );
+      const flags = section.map((index) => wanted.some((signal) => hasFired(readings[index]!.fired, signal)));
       const hits = flags.reduce((count, flag) => count + (flag ? 1 : 0), 0);
       section.forEach((index, at) => {
         const share = Math.round(((hits - (flags[at] ? 1 : 0)) / (section.length - 1)) * 100) / 100;
         const reading = readings[index]!;
-        if (share > 0) pushSignal(reading.vector, reading.group, id, share);
+        if (share > 0) pushSignal(reading.vector, reading.group, neighbour, share);
       });
     }
   }

@@ -2,7 +2,7 @@
  * Company names in a newsletter's words: capitalised runs, a phrase that spells a domain, a name-like anchor, the
  * subject of a headline or sentence, and the tests that tell a person, a title or a stock phrase from a name.
  */
-import { asciiOnly, isFirstName, isGivenName } from './data/index.ts';
+import { isFirstName, isGivenName, squashAscii } from './data/index.ts';
 import type { UnclassifiedLink } from './classify.ts';
 import { remembered, rememberedLast } from './recent.ts';
 import { cut, genericAnchor, sentenceWords } from './signals.ts';
@@ -32,8 +32,7 @@ export const notNames = new Set(
 /** Lower-cased letters and digits only: how names and domain labels are compared (`Crew Line` ~ `crewline`). */
 export function squash(text: string): string {
   // ASCII letters and digits are `a-z` and `0-9` once lower-cased: the plain path, several times cheaper.
-  if (asciiOnly.test(text)) return text.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return squashAscii(text) ?? text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /** The registrable domain's first label, which is usually the company's name (`acmerobotics` in acmerobotics.com). */
@@ -73,13 +72,26 @@ export const headlineVerbs = new Set([
 /** The capitalised phrases of a text, remembered for recent texts (see `remembered`). */
 export const capitalisedPhrases: (text: string) => readonly string[] = remembered(readCapitalisedPhrases);
 
+/** The last characters the two replaces below can remove. */
+const possessiveOrStop = "s.'’-";
+
 function readCapitalisedPhrases(text: string): string[] {
   const phrases: string[] = [];
-  for (const match of text.matchAll(capitalisedRun)) {
-    let phrase = (match[1] ?? '')
-      .replace(/['’]s$/, '')
-      .replace(/[.'’-]+$/, '')
-      .trim();
+  // `exec` on the pattern itself, not `matchAll`, which copies the pattern on every call; every match is at least a
+  // capital letter long, so the loop moves on, and the pattern is left at 0 for the next text.
+  capitalisedRun.lastIndex = 0;
+  for (let match = capitalisedRun.exec(text); match; match = capitalisedRun.exec(text)) {
+    let phrase = match[1] ?? '';
+    // Most runs end in a letter other than `s`: only a possessive or trailing punctuation needs the replaces.
+    if (possessiveOrStop.includes(phrase.charAt(phrase.length - 1))) {
+      phrase = phrase.replace(/['’]s$/, '').replace(/[.'’-]+$/, '');
+    }
+    phrase = phrase.trim();
+    if (!/\s/.test(phrase)) {
+      // One word (most runs) is its own first word, with no verb after it.
+      if (phrase.length >= 2 && !notNames.has(phrase.toLowerCase())) phrases.push(phrase);
+      continue;
+    }
     let words = phrase.split(/\s+/);
     const firstWord = words[0] ?? '';
     if (notNames.has(firstWord.toLowerCase())) {
@@ -432,6 +444,8 @@ const possessive = /['’]s$/u;
  * (`Meter’s Varanasi Brothers`). Empty when nothing but such words is left.
  */
 export function tidyName(name: string): string {
+  // Most names are one word, which has nothing before or after it to drop.
+  if (!name.includes(' ')) return descriptorWord.test(name) ? '' : name;
   const words = name.split(' ');
   let start = 0;
   while (start < words.length && descriptorWord.test(words[start]!)) start++;
@@ -463,6 +477,9 @@ export function linkName(
   // A sentence for an anchor (`I switched over to Raycast`, `Amp’s smart mode now uses Opus`): its first name, not
   // the whole sentence, nor a qualifier in brackets (`(AU)`, `(YC W24)`); the anchor itself when it names nothing.
   const unbracketed = cut(link.text).replace(/\([^()]*\)/g, ' ');
-  const names = capitalisedPhrases(unbracketed).map(tidyName);
-  return names.find((name) => name !== '' && properName(name)) ?? link.text.trim().slice(0, 60);
+  for (const phrase of capitalisedPhrases(unbracketed)) {
+    const name = tidyName(phrase);
+    if (name !== '' && properName(name)) return name;
+  }
+  return link.text.trim().slice(0, 60);
 }

@@ -116,13 +116,20 @@ export function explain(vector: FeatureVector, model: LinkModel, limit = 5): str
   const amounts: number[] = [];
   const keys: number[] = [];
   const touched: number[] = [];
+  // A signal's shared and group copies sit next to each other: the second asks `shownSignal` what the first did.
+  let lastSignal = -1;
+  let lastShown = -1;
   try {
     for (let k = 0; k < vector.indices.length; k++) {
       const index = vector.indices[k]!;
       const amount = model.weights[index]! * vector.values[k]!;
       if (amount === 0) continue;
       if (index < namedFeatureCount) {
-        const signal = shownSignal(index % signalCount, vector);
+        if (index % signalCount !== lastSignal) {
+          lastSignal = index % signalCount;
+          lastShown = shownSignal(lastSignal, vector);
+        }
+        const signal = lastShown;
         const at = signalSlot[signal]!;
         if (at >= 0) {
           amounts[at]! += amount;
@@ -149,8 +156,11 @@ export function explain(vector: FeatureVector, model: LinkModel, limit = 5): str
     let place = top.length;
     while (place > 0 && precedes(at, top[place - 1]!)) place--;
     if (place >= limit) continue;
-    top.splice(place, 0, at);
-    if (top.length > limit) top.pop();
+    // Inserted by hand, the last one falling off a full list: this runs for every scored link, and `splice` is a
+    // costly call for a list of five.
+    let end = top.length < limit ? top.push(at) - 1 : limit - 1;
+    for (; end > place; end--) top[end] = top[end - 1]!;
+    top[place] = at;
   }
   return top.map((at) => {
     const key = keys[at]!;

@@ -50,12 +50,17 @@ export interface SentenceWords {
 const sponsorLabel =
   /^\s*(?:(?:(?:our|today['’]s|this week['’]s|a word from our)\s+)?sponsor(?:ed|s)?\s*[:—–-]|sponsored by\b|brought to you by\b|presented by\b)/i;
 
-export const sentenceWords: (context: string) => SentenceWords = rememberedLast((context) => ({
-  funding: companyWords.test(context),
-  money: moneyAmount.test(context),
-  launch: startupWords.test(context),
-  sponsorMark: /\(sponsor(?:ed)?\)/i.test(context) || sponsorLabel.test(context),
-}));
+export const sentenceWords: (context: string) => SentenceWords = rememberedLast((context) => {
+  // Every `companyWords` match is a `startupWords` match too (the same words, `backed` for `backed by`), and nine
+  // sentences in ten have neither: the narrower set is read only where the wider one matched.
+  const launch = startupWords.test(context);
+  return {
+    funding: launch && companyWords.test(context),
+    money: moneyAmount.test(context),
+    launch,
+    sponsorMark: /\(sponsor(?:ed)?\)/i.test(context) || sponsorLabel.test(context),
+  };
+});
 
 export const companyPath =
   /^\/(|about(-us)?|company|team|careers|jobs|pricing|product|products|features|download|waitlist|signup|sign-up|demo|contact|home|en|en-us|platform|solutions|customers)\/?$/i;

