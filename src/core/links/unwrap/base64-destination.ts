@@ -20,14 +20,16 @@ const addressInText = /https?:\/\/[^\s"'<>|\\]+/i;
 
 function addressIn(part: string): string | null {
   if (part.length < minimumPayload || !httpInside.test(part)) return null;
+  const text = base64ToText(part);
+  if (!text) return null;
   if (part.startsWith(httpAtStart)) {
-    const whole = asWebUrl(base64ToText(part));
+    const whole = asWebUrl(text);
     if (whole) return whole;
   }
   // Decoded from its first character, a payload's address may sit after other fields; only text that is mostly
   // printable counts, so a random id that happens to hold one of the markers is not read as an address.
-  const decoded = base64ToText(part)?.replaceAll('\\/', '/');
-  if (!decoded || !mostlyPrintable(decoded)) return null;
+  const decoded = text.replaceAll('\\/', '/');
+  if (!mostlyPrintable(decoded)) return null;
   const named = decoded.startsWith('{') ? destinationField(decoded) : null;
   if (named) return named;
   const found = addressInText.exec(decoded)?.[0];
