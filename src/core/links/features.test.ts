@@ -238,6 +238,7 @@ describe('what the other links under a heading are doing', () => {
     ['locatedAfter', 'Quillmate 4', 'Quillmate 4 (LTS) ships today.', false],
     ['investedIn', 'Quillmate (YC W24)', 'Quillmate (YC W24) is hiring a founding engineer.', true],
     ['investedIn', 'Quillmate', 'Launch HN: Quillmate (YC S23) – release notes for teams', true],
+    ['investedIn', 'Quillmate', 'Quillmate (Y Combinator S23) writes release notes for teams.', true],
     ['investedIn', 'Quillmate', 'Quillmate (2023) is a film about a quill.', false],
     ['relationBefore', 'Tomasz', 'My friend Tomasz built a tiny compiler.', true],
     ['relationBefore', 'Ada Byron', 'A question for my co-founder, Ada Byron, who knows.', true],

@@ -427,6 +427,8 @@ const investedBefore =
   /\b(invest(ed|s|ing|ors?|ments?) in|backed|backing|led the round (in|for)|portfolio compan(y|ies)( like| such as| including)?|a investi dans)\s*$/i;
 /** `Quillmate (YC W24)`, `Launch HN: Quillmate (YC S23)`: an accelerator's batch, so someone backs it. */
 const acceleratorBatch = /\((YC|Y Combinator)[ ,]*[WSFX]?(\d{2}|\d{4})\)/;
+/** The batch right after the name, whichever way it is spelled (`Quillmate (Y Combinator S23) ships…`). */
+const acceleratorBatchAfter = new RegExp(String.raw`^\s*${acceleratorBatch.source}`);
 const productVerbs =
   /\b(switched (over )?to|moved to|migrated to|(sort|kind) of like|alternative to|built with|using|uses|use)\s*$/i;
 /**
@@ -703,7 +705,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     else if (anchorWords.length >= 2 && creditedAfter(after)) vector.signal('creditedAfter');
     if (builderVerbs.test(before)) vector.signal('builtBy');
     if (calledCompany.test(before)) vector.signal('calledCompany');
-    if (investedBefore.test(before) || acceleratorBatch.test(text) || acceleratorBatch.test(after.slice(0, 16))) {
+    if (investedBefore.test(before) || acceleratorBatch.test(text) || acceleratorBatchAfter.test(after)) {
       vector.signal('investedIn');
     }
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
