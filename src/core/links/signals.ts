@@ -19,10 +19,12 @@ export const sponsorWords =
 
 /**
  * An event to attend, named in the anchor or its sentence: a conference, summit or meetup (`JSConf`, `zkSummit`), its
- * tickets or call for talks, where and when it takes place. English and French.
+ * tickets or call for talks, where and when it takes place. English and French. The event nouns may end a longer word
+ * and need no boundary before them: from any position, `\b\w*` reaches back to one, so the prefix only made every
+ * word start a backtracking scan (this runs on every link's anchor and sentence).
  */
 export const eventWords =
-  /\b(\w*(conference|conférence|summit|conf|meetup|hackathon|symposium)s?|expo|festival|keynotes?|takes? place|will be held|aura lieu|call for (papers|speakers|proposals)|cfp|(buy|get|grab) (your )?tickets|tickets (are )?(on sale|available)|register (now|today|here)|inscrivez-vous)\b/i;
+  /(?:conference|conférence|summit|conf|meetup|hackathon|symposium)s?\b|\b(?:expo|festival|keynotes?|takes? place|will be held|aura lieu|call for (?:papers|speakers|proposals)|cfp|(?:buy|get|grab) (?:your )?tickets|tickets (?:are )?(?:on sale|available)|register (?:now|today|here)|inscrivez-vous)\b/i;
 
 export const startupWords =
   /\b(rais(e|es|ed|ing)|seed|pre-seed|series [a-f]|funding|funded|round|led by|backed|valuation|valued at|unicorn|acquir(e|es|ed|ing)|acquisition|y ?combinator|yc [swfx]?\d\d|startups?|start-ups?|founded|co-?founders?|launch(es|ed|ing)?|stealth|emerg(es|ed) from|introduc(es|ed|ing)|announc(es|ed|ing)|now available|is now|open[- ]sourc(es|ed)|beta|waitlist|show hn|launch hn|product hunt|l[eè]ve|lev[ée]e|jeune pousse)\b/i;
