@@ -524,7 +524,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
       return;
     }
     if (hiddenDepth > 0) return;
-    if (!textUnderHeading && headingDepth === 0 && /\S/.test(text)) textUnderHeading = true;
+    if (!textUnderHeading && headingDepth === 0 && NOT_SPACE.test(text)) textUnderHeading = true;
     block += text;
     if (!blockHasText && NOT_SPACE.test(text)) blockHasText = true;
     // Only a short block can be a heading; counting bold characters in long ones is wasted work.
