@@ -7,6 +7,7 @@
  */
 import { getDomain, getDomainWithoutSuffix } from 'tldts';
 import { lookUpHost } from './data/index.ts';
+import { squash } from './names.ts';
 import { cut, parsePath } from './signals.ts';
 
 /** What discovery reads of a link. */
@@ -51,7 +52,7 @@ function platformSlugs(mailboxes: readonly string[]): Set<string> {
   for (const mailbox of mailboxes) {
     const at = mailbox.lastIndexOf('@');
     if (at <= 0 || lookUpHost(mailbox.slice(at + 1))?.kind !== 'newsletter') continue;
-    const slug = lettersAndDigits(mailbox.slice(0, at).split('+')[0]!);
+    const slug = squash(mailbox.slice(0, at).split('+')[0]!);
     if (slug.length >= 5 && !genericMailbox.test(slug)) slugs.add(slug);
   }
   return slugs;
@@ -62,11 +63,7 @@ const genericMailbox =
 /** `notboring.co` is spelled `notboring` or `notboringco`. */
 function spellsSlug(domain: string, slugs: ReadonlySet<string>): boolean {
   const label = getDomainWithoutSuffix(domain, { allowPrivateDomains: true }) ?? domain;
-  return slugs.has(lettersAndDigits(label)) || slugs.has(lettersAndDigits(domain));
-}
-
-function lettersAndDigits(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return slugs.has(squash(label)) || slugs.has(squash(domain));
 }
 
 /**
