@@ -56,6 +56,34 @@ const trackingFragment = /^(:~:|utm_|xtor=|ref=|mc_|_hs|src=)/i;
 const maxQueryLength = 8_192;
 
 /**
+ * A URL query's parameters as URLSearchParams reads them. Without a percent-escape, reading one only splits it and
+ * turns `+` into a space (its UTF-8 round trip changes nothing but a lone surrogate, which a parsed URL has not got),
+ * which is done here: most links have a query, and URLSearchParams would be built for each of them.
+ */
+export function queryPairs(search: string): [string, string][] {
+  if (search.includes('%')) return [...new URLSearchParams(search)];
+  const pairs: [string, string][] = [];
+  const plus = search.includes('+');
+  let start = search.startsWith('?') ? 1 : 0;
+  while (start <= search.length) {
+    let end = search.indexOf('&', start);
+    if (end < 0) end = search.length;
+    if (end > start) {
+      const equals = search.indexOf('=', start);
+      let name = equals < 0 || equals > end ? search.slice(start, end) : search.slice(start, equals);
+      let value = equals < 0 || equals > end ? '' : search.slice(equals + 1, end);
+      if (plus) {
+        name = name.replaceAll('+', ' ');
+        value = value.replaceAll('+', ' ');
+      }
+      pairs.push([name, value]);
+    }
+    start = end + 1;
+  }
+  return pairs;
+}
+
+/**
  * The canonical form of a web URL: tracking and personal parameters stripped, host lower-cased, default port and
  * tracking fragments dropped, registrable domain computed with private suffixes kept whole (`acme.vercel.app`).
  * Null for anything that is not an absolute http(s) URL — `mailto:`, `javascript:`, relative or broken hrefs.
@@ -93,7 +121,11 @@ export function canonicalizeWithKey(
   if (url.username) url.username = '';
   if (url.password) url.password = '';
 
+  // What is left to change is the query and the fragment, the end of the href: it is cut and joined as text, since
+  // each URL setter parses the whole href again (and re-reads the parameters once they have been asked for).
+  let href = url.href;
   let search = url.search;
+  let hash = url.hash;
   // The merge key wants the parameters in order; null until they are known to need sorting.
   let sortedSearch: string | null = search.includes('&') ? null : search;
   if (search.length > 1 && search.length <= maxQueryLength) {
@@ -101,18 +133,24 @@ export function canonicalizeWithKey(
     const kept: [string, string][] = [];
     let changed = false;
     let inOrder = true;
-    for (const [name, value] of url.searchParams) {
+    for (const pair of queryPairs(search)) {
+      const name = pair[0];
       const lower = name.toLowerCase();
       if (matchesParam(everywhere, lower) || matchers.some((matcher) => matchesParam(matcher, lower))) {
         changed = true;
       } else {
         if (kept.length > 0 && kept[kept.length - 1]![0] > name) inOrder = false;
-        kept.push([name, value]);
+        kept.push(pair);
       }
     }
     if (changed) {
-      url.search = kept.length > 0 ? new URLSearchParams(kept).toString() : '';
-      search = url.search;
+      // As `url.search = …` would: the serialised parameters need no more escaping, and none leaves no `?`. A
+      // parsed href escapes every `#` before the fragment's own, which may be a bare `#` that `url.hash` omits.
+      const hashAt = href.indexOf('#');
+      const searchEnd = hashAt < 0 ? href.length : hashAt;
+      const replaced = kept.length > 0 ? `?${new URLSearchParams(kept).toString()}` : '';
+      href = `${href.slice(0, searchEnd - search.length)}${replaced}${href.slice(searchEnd)}`;
+      search = replaced;
     }
     // URLSearchParams.sort: a stable sort by name in code units, which is what `<` compares.
     sortedSearch = inOrder
@@ -120,9 +158,8 @@ export function canonicalizeWithKey(
       : `?${new URLSearchParams(kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))).toString()}`;
   }
 
-  let hash = url.hash;
   if (hash && trackingFragment.test(hash.slice(1))) {
-    url.hash = '';
+    href = href.slice(0, href.length - hash.length);
     hash = '';
   }
 
@@ -133,13 +170,13 @@ export function canonicalizeWithKey(
     domain = getDomain(host, { allowPrivateDomains: true, extractHostname: false, validateHostname: false }) ?? host;
     domainsByHost?.set(host, domain);
   }
-  const href = url.href;
   const keyHost = host.startsWith('www.') ? host.slice(4) : host;
   const pathname = url.pathname;
   const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
   if (sortedSearch === null) {
-    url.searchParams.sort();
-    sortedSearch = url.search;
+    const params = new URLSearchParams(search);
+    params.sort();
+    sortedSearch = params.size > 0 ? `?${params.toString()}` : '';
   }
   return { canonical: { url: href, host, domain }, key: `${keyHost}${path}${sortedSearch}${hash}` };
 }
