@@ -190,7 +190,10 @@ describe('canonicalizeWithKey', () => {
   it('gives what URL setters give, on odd URLs too', () => {
     fc.assert(
       fc.property(href, (input) => {
-        expect(canonicalizeWithKey(input)).toEqual(byUrlSetters(input));
+        const expected = byUrlSetters(input);
+        expect(canonicalizeWithKey(input)).toEqual(expected);
+        // Without the key, the same canonical URL.
+        expect(canonicalizeWithKey(input, undefined, false)).toEqual(expected && { ...expected, key: '' });
       }),
       { numRuns: 5000 },
     );

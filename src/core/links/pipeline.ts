@@ -222,15 +222,15 @@ function resolve(href: string, domainsByHost: Map<string, string>): Resolved | s
     return messageOf(error);
   }
   try {
-    // The URL the unwrapper parsed last is the destination's own: canonicalising it reuses that parse.
-    let canonical = canonicalizeWithKey(parsed ?? unwrap.url, domainsByHost);
+    // The URL the unwrapper parsed last is the destination's own: canonicalising it reuses that parse. Behind an
+    // opaque tracker, the wrapper's parameters are all that tells two destinations apart, and the canonical form
+    // may strip them as tracking noise: such links merge only when their hrefs are the same, and need no key.
+    let canonical = canonicalizeWithKey(parsed ?? unwrap.url, domainsByHost, !unwrap.needsNetwork);
     // A decoder that recovers something unusable (not http) leaves the wrapper itself as the link.
     if (canonical === null && unwrap.url !== href) {
-      canonical = canonicalizeWithKey(href, domainsByHost);
+      canonical = canonicalizeWithKey(href, domainsByHost, false);
       unwrap = { url: href, chain: [href], needsNetwork: true, tracker: unwrap.tracker };
     }
-    // Behind an opaque tracker, the wrapper's parameters are all that tells two destinations apart, and the
-    // canonical form may strip them as tracking noise: such links merge only when their hrefs are the same.
     const key = canonical === null ? '' : unwrap.needsNetwork ? opaqueKey(unwrap.url) : canonical.key;
     return { unwrap, canonical: canonical?.canonical ?? null, key };
   } catch (error) {
