@@ -370,6 +370,12 @@ function absorb(into: Destination, from: Destination): void {
  *   joins the HTML link.
  */
 function joinEmailParts(destinations: Map<string, Destination>): void {
+  // Only a text-part link with real text can be matched: many emails have none, and then the HTML anchors' tails
+  // need not be read.
+  const textPartLinks = [...destinations.values()].filter(
+    (destination) => !destination.parts.has('html') && destination.textQuality >= BEST_QUALITY,
+  );
+  if (textPartLinks.length === 0) return;
   // Text parts cut long anchors to their last words, so HTML anchors are known by their tails too.
   const htmlByText = new Map<string, Destination[]>();
   for (const destination of destinations.values()) {
@@ -391,8 +397,7 @@ function joinEmailParts(destinations: Map<string, Destination>): void {
   }
   if (htmlByText.size === 0) return;
   const textByKey = new Map<string, Destination[]>();
-  for (const destination of destinations.values()) {
-    if (destination.parts.has('html') || destination.textQuality < BEST_QUALITY) continue;
+  for (const destination of textPartLinks) {
     const key = sharedTextPartKey(destination.best.text, htmlByText);
     if (key === undefined) continue;
     const list = textByKey.get(key);
