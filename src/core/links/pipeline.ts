@@ -208,9 +208,14 @@ export async function extractLinks(
   };
 }
 
-/** The merge key of a link behind an opaque tracker: its URL as written, since only that tells two of them apart. */
+/**
+ * The merge key of a link behind an opaque tracker: its URL as written, since only that tells two of them apart.
+ * The string itself, which the map of hrefs has mostly hashed already, rather than a new one to hash. It cannot be
+ * taken for a canonical key: one starts with a host, which has no `:` before the first `/` (an IPv6 host starts
+ * with `[`), and a URL as written has `http:` or `https:` there.
+ */
 function opaqueKey(url: string): string {
-  return `opaque ${url}`;
+  return url;
 }
 
 function resolve(href: string, domainsByHost: Map<string, string>): Resolved | string {
