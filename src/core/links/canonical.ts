@@ -147,8 +147,8 @@ export function canonicalizeWithKey(
       }
     }
     if (changed) {
-      // As `url.search = …` would: the serialised parameters need no more escaping, and none leaves no `?`. A
-      // parsed href escapes every `#` before the fragment's own, which may be a bare `#` that `url.hash` omits.
+      // As `url.search = …` would: serialised parameters need no more escaping, and with none left the `?` goes
+      // too. A parsed href escapes every `#` before the fragment's own, which may be a bare `#` that `url.hash` omits.
       const hashAt = href.indexOf('#');
       const searchEnd = hashAt < 0 ? href.length : hashAt;
       const replaced = kept.length > 0 ? `?${new URLSearchParams(kept).toString()}` : '';
