@@ -248,6 +248,17 @@ describe('unwrapUrl: nesting, opaque wrappers and bad input', () => {
     });
   });
 
+  it("reads each link's host rules for that host, however the links follow one another", () => {
+    const tracker = (href: string) => unwrapUrl(href).tracker;
+    for (let round = 0; round < 2; round++) {
+      expect(tracker('https://acme.us6.list-manage.com/track/click?u=1&id=2&e=3')).toBe('mailchimp');
+      expect(tracker('https://list-manage.com.acme.ai/track/click?u=1&id=2&e=3')).toBeNull();
+      expect(tracker('https://www.bit.ly/3abcDEF')).toBe('short-link');
+      expect(tracker('https://www.bit.ly/3abcDEF')).toBe('short-link');
+      expect(tracker('https://bit.ly.acme.ai/3abcDEF')).toBeNull();
+    }
+  });
+
   it('leaves direct links and look-alikes alone', () => {
     for (const href of [
       'https://acme.ai/',

@@ -1,4 +1,5 @@
 import data from './opaque-wrappers.json';
+import { rememberedLast } from '../recent.ts';
 
 /** A wrapper Sift recognises but cannot see through offline (see opaque-wrappers.json for the rules' fields). */
 interface OpaqueRule {
@@ -56,20 +57,29 @@ function matches(rule: CompiledRule, hostname: string, pathname: string, url: UR
 }
 
 /**
- * The opaque tracker wrapping this URL, or null. Host rules are looked up by the host and each parent domain (a
- * handful of Map lookups), so the cost does not grow with the number of rules.
+ * The rules of a host and of each parent domain, the host's own first: a handful of Map lookups, so the cost does not
+ * grow with the number of rules. The last host's answer is kept: a newsletter links a few hosts many times over,
+ * often several links in a row, and each lookup hashes a new piece of the host.
  */
+const hostRules = rememberedLast(readHostRules);
+
+function readHostRules(hostname: string): CompiledRule[] {
+  const found: CompiledRule[] = [];
+  let suffix = hostname.startsWith('www.') ? hostname.slice(4) : hostname;
+  for (;;) {
+    const rules = byHost.get(suffix);
+    if (rules) found.push(...rules);
+    const dot = suffix.indexOf('.');
+    if (dot < 0) return found;
+    suffix = suffix.slice(dot + 1);
+  }
+}
+
+/** The opaque tracker wrapping this URL, or null. */
 export function opaqueTracker(url: URL): string | null {
   const hostname = url.hostname;
   const pathname = url.pathname;
-  const host = hostname.startsWith('www.') ? hostname.slice(4) : hostname;
-  let suffix = host;
-  for (;;) {
-    for (const rule of byHost.get(suffix) ?? []) if (matches(rule, hostname, pathname, url)) return rule.tracker;
-    const dot = suffix.indexOf('.');
-    if (dot < 0) break;
-    suffix = suffix.slice(dot + 1);
-  }
+  for (const rule of hostRules(hostname)) if (matches(rule, hostname, pathname, url)) return rule.tracker;
   if (everyRuleHasAPattern && !anyPath.test(pathname) && !anyHost.test(hostname)) return null;
   for (const rule of hostless) if (matches(rule, hostname, pathname, url)) return rule.tracker;
   return null;
