@@ -1,4 +1,5 @@
 /** Decoding helpers shared by the wrapper families: base64 in its URL-safe and padded forms, and JSON payloads. */
+import type { UrlParts } from './family.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
@@ -73,7 +74,7 @@ export function asWebUrl(value: unknown): string | null {
  * `pathSegments(url)[0] ?? ''` without splitting the whole path: the families that accept any host run on every
  * link, and almost every link fails their first-segment check.
  */
-export function firstPathSegment(url: URL): string {
+export function firstPathSegment(url: UrlParts): string {
   const path = url.pathname;
   let start = 0;
   while (path.charCodeAt(start) === 47) start++;
@@ -82,7 +83,7 @@ export function firstPathSegment(url: URL): string {
 }
 
 /** Path segments without the empty ones a leading or doubled slash leaves. */
-export function pathSegments(url: URL): string[] {
+export function pathSegments(url: UrlParts): string[] {
   // Every family asks for the same URL's segments in turn; remembering the last answer saves the repeated split.
   if (url === lastUrl && url.pathname === lastPath) return lastSegments;
   lastUrl = url;
@@ -90,7 +91,7 @@ export function pathSegments(url: URL): string[] {
   lastSegments = lastPath.split('/').filter((segment) => segment.length > 0);
   return lastSegments;
 }
-let lastUrl: URL | null = null;
+let lastUrl: UrlParts | null = null;
 let lastPath = '';
 let lastSegments: string[] = [];
 

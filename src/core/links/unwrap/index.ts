@@ -5,7 +5,7 @@ import { base64Destination } from './base64-destination.ts';
 import { buttondown } from './buttondown.ts';
 import { customerIo } from './customer-io.ts';
 import { every } from './every.ts';
-import type { WrapperFamily } from './family.ts';
+import type { UrlParts, WrapperFamily } from './family.ts';
 import { google } from './google.ts';
 import { kit } from './kit.ts';
 import { mailgun } from './mailgun.ts';
@@ -43,6 +43,27 @@ export const maxUnwrapDepth = 5;
 /** Longer hrefs are not decoded: a wrapper's payload is at most a few kB, and decoding 100 kB of base64 per link adds up. */
 const maxDecodableLength = 16_384;
 
+/** A URL's parts, each read once for all the families; its parameters are parsed only when one asks for them. */
+class PartsReadOnce implements UrlParts {
+  readonly href: string;
+  readonly hostname: string;
+  readonly pathname: string;
+  readonly search: string;
+  readonly #url: URL;
+
+  constructor(url: URL) {
+    this.#url = url;
+    this.href = url.href;
+    this.hostname = url.hostname;
+    this.pathname = url.pathname;
+    this.search = url.search;
+  }
+
+  get searchParams(): URLSearchParams {
+    return this.#url.searchParams;
+  }
+}
+
 function parseWebUrl(href: string): URL | null {
   // Parsing once and catching is cheaper than canParse + parse: almost every href is a valid URL.
   let url: URL;
@@ -78,17 +99,18 @@ export function unwrapParsed(href: string): { result: UnwrapResult; parsed: URL 
     const url = parseWebUrl(current);
     if (!url) break;
     parsed = url;
+    const parts = new PartsReadOnce(url);
     let next: string | null = null;
     let family: string | null = null;
     for (const candidate of wrapperFamilies) {
-      next = candidate.decode(url);
+      next = candidate.decode(parts);
       if (next) {
         family = candidate.tracker;
         break;
       }
     }
     if (!next || next === current) {
-      const opaque = opaqueTracker(url);
+      const opaque = opaqueTracker(parts);
       if (opaque) return { result: { url: current, chain, needsNetwork: true, tracker: opaque }, parsed };
       break;
     }

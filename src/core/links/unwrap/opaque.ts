@@ -1,3 +1,4 @@
+import type { UrlParts } from './family.ts';
 import data from './opaque-wrappers.json';
 import { rememberedLast } from '../recent.ts';
 
@@ -49,7 +50,7 @@ const anyHost = new RegExp(
 const everyRuleHasAPattern = hostless.every((rule) => rule.pathPattern || rule.hostPattern);
 
 /** Each rule reads the same host and path: read once per URL, since every URL getter re-serialises. */
-function matches(rule: CompiledRule, hostname: string, pathname: string, url: URL): boolean {
+function matches(rule: CompiledRule, hostname: string, pathname: string, url: UrlParts): boolean {
   if (rule.hostPattern && !rule.hostPattern.test(hostname)) return false;
   if (rule.pathPattern && !rule.pathPattern.test(pathname)) return false;
   if (rule.query && !url.searchParams.has(rule.query)) return false;
@@ -76,7 +77,7 @@ function readHostRules(hostname: string): CompiledRule[] {
 }
 
 /** The opaque tracker wrapping this URL, or null. */
-export function opaqueTracker(url: URL): string | null {
+export function opaqueTracker(url: UrlParts): string | null {
   const hostname = url.hostname;
   const pathname = url.pathname;
   for (const rule of hostRules(hostname)) if (matches(rule, hostname, pathname, url)) return rule.tracker;

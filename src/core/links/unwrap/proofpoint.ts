@@ -1,5 +1,5 @@
 import { asWebUrl, base64ToText, percentDecode } from './encoding.ts';
-import type { WrapperFamily } from './family.ts';
+import type { UrlParts, WrapperFamily } from './family.ts';
 
 /**
  * Proofpoint URL Defense, after the rules of Proofpoint's own URLDefenseDecode.py (read, not copied).
@@ -9,7 +9,7 @@ import type { WrapperFamily } from './family.ts';
  */
 const runAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-function decodeV2(url: URL): string | null {
+function decodeV2(url: UrlParts): string | null {
   const encoded = url.searchParams.get('u');
   if (!encoded) return null;
   return asWebUrl(percentDecode(encoded.replace(/-/g, '%').replace(/_/g, '/')));

@@ -1,5 +1,5 @@
 import { asWebUrl, pathSegments } from './encoding.ts';
-import type { WrapperFamily } from './family.ts';
+import type { UrlParts, WrapperFamily } from './family.ts';
 
 /**
  * A redirect endpoint that writes its destination as a plain address in a query parameter: Facebook's
@@ -36,7 +36,7 @@ const redirectSegment =
 const actionPage =
   /share|sharer|intent|submit|subscribe|sign-?in|sign-?up|log-?in|logout|oauth|auth|account|member|bookmark|translate|validat|embed/i;
 
-function namesRedirect(url: URL): boolean {
+function namesRedirect(url: UrlParts): boolean {
   const host = url.hostname;
   const dot = host.indexOf('.');
   if (dot > 0 && host.lastIndexOf('.') > dot && redirectLabel.test(host.slice(0, dot))) return true;
