@@ -311,6 +311,12 @@ function hasMoreLetters(text: string, count: number): boolean {
   return false;
 }
 
+/** A phrase or its first word names a known company or outlet; a one-word phrase is its own first word, asked once. */
+function namesKnown(phrase: string): boolean {
+  const space = phrase.indexOf(' ');
+  return lookUpName(phrase) !== null || (space > 0 && lookUpName(phrase.slice(0, space)) !== null);
+}
+
 function namesAnyOf(phrases: readonly string[], labels: ReadonlySet<string>): boolean {
   for (const label of labels) if (phrases.some((phrase) => namesDomain(phrase, label))) return true;
   return false;
@@ -380,6 +386,25 @@ function tokens(text: string, limit = 40): string[] {
     at += width;
   }
   return out;
+}
+
+const space = /\s/;
+
+/**
+ * How many words `text.split(/\s+/)` gives (one more than its runs of whitespace), or 0 for an empty text: every
+ * anchor asks only the count, and counting makes no array. Only a non-ASCII character needs the pattern to tell.
+ */
+function wordCount(text: string): number {
+  if (text === '') return 0;
+  let count = 1;
+  let inSpace = false;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    const isSpace = code < 0x80 ? code === 0x20 || (code >= 0x09 && code <= 0x0d) : space.test(text.charAt(at));
+    if (isSpace && !inSpace) count++;
+    inSpace = isSpace;
+  }
+  return count;
 }
 
 /** Words for a piece of writing or talk: a link right after them is usually that piece, not a company. */
@@ -506,6 +531,12 @@ function hasFired(fired: readonly number[], signal: number): boolean {
   return (((fired[signal >> 5] ?? 0) >>> (signal & 31)) & 1) === 1;
 }
 
+/** Whether any of `signals` is among the bits of `fired`. */
+function anyFired(fired: readonly number[], signals: readonly number[]): boolean {
+  for (const signal of signals) if (hasFired(fired, signal)) return true;
+  return false;
+}
+
 /** An index into `linkGroups`. */
 type LinkGroup = 0 | 1 | 2;
 
@@ -566,7 +597,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   const nameLike = anchorName !== null && properName(anchorName);
   vector.group = link.needsNetwork ? (nameLike ? 0 : 1) : 2;
   const trimmed = text.trim();
-  const anchorWords = trimmed === '' ? [] : trimmed.split(/\s+/);
+  const anchorWords = wordCount(trimmed);
   const label = link.needsNetwork ? null : domainLabel(link.domain);
   let shapeKind: LinkReading['shapeKind'] = null;
   /** The link leads to the site's home page or its about/pricing/product page: where a company links itself. */
@@ -633,12 +664,12 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (trimmed === '') vector.signal('anchorEmpty');
   else if (generic) vector.signal('anchorGeneric');
   else if (/^(https?:|www\.)/i.test(trimmed)) vector.signal('anchorUrl');
-  else if (anchorWords.length === 1) vector.signal('anchorOneWord');
-  else if (anchorWords.length <= 3) vector.signal('anchorFewWords');
-  else if (anchorWords.length <= 6) vector.signal('anchorSomeWords');
+  else if (anchorWords === 1) vector.signal('anchorOneWord');
+  else if (anchorWords <= 3) vector.signal('anchorFewWords');
+  else if (anchorWords <= 6) vector.signal('anchorSomeWords');
   else vector.signal('anchorManyWords');
   if (nameLike) vector.signal('anchorNameLike');
-  if (anchorWords.length > 1 && /\p{Lu}/u.test(trimmed) && trimmed === trimmed.toUpperCase()) {
+  if (anchorWords > 1 && /\p{Lu}/u.test(trimmed) && trimmed === trimmed.toUpperCase()) {
     vector.signal('anchorAllCaps');
   }
   if (trimmed.startsWith('@')) vector.signal('anchorHandle');
@@ -646,19 +677,14 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (/(?<![$€£\d.]\s?)\d+\.\d+(?!\d|\s?(%|[kmb]n?\b|million|billion))/i.test(trimmed)) vector.signal('anchorVersion');
   if (anchorName && (looksLikePerson(anchorName) || isFirstName(anchorName))) vector.signal('anchorPerson');
   if (anchorName && looksLikeFullName(anchorName)) vector.signal('anchorFullName');
-  if (anchorName && anchorWords.length === 1 && isGivenName(anchorName)) vector.signal('anchorGivenName');
+  if (anchorName && anchorWords === 1 && isGivenName(anchorName)) vector.signal('anchorGivenName');
   if (anchorName && isPlace(anchorName)) vector.signal('anchorPlace');
-  if (anchorWords.length === 1 && /^[\p{Lu}\d]{2,5}s?$/u.test(trimmed) && /\p{Lu}/u.test(trimmed)) {
+  if (anchorWords === 1 && /^[\p{Lu}\d]{2,5}s?$/u.test(trimmed) && /\p{Lu}/u.test(trimmed)) {
     vector.signal('anchorAcronym');
   }
   if (trimmed !== '' && !/\p{L}/u.test(trimmed)) vector.signal('anchorNoLetters');
-  if (/\p{L}-?\d|\d-\p{L}|\b[vV]\d/u.test(trimmed) && anchorWords.length <= 3) vector.signal('anchorModelName');
-  const phrases = anchorWords.length > 0 ? capitalisedPhrases(text) : [];
-  // A phrase or its first word; a one-word phrase is its own first word, asked once.
-  const namesKnown = (phrase: string): boolean => {
-    const space = phrase.indexOf(' ');
-    return lookUpName(phrase) !== null || (space > 0 && lookUpName(phrase.slice(0, space)) !== null);
-  };
+  if (/\p{L}-?\d|\d-\p{L}|\b[vV]\d/u.test(trimmed) && anchorWords <= 3) vector.signal('anchorModelName');
+  const phrases = anchorWords > 0 ? capitalisedPhrases(text) : [];
   if (phrases.some(namesKnown)) {
     vector.signal('anchorNamesKnown');
   }
@@ -676,7 +702,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (presented && !presentedKnown && !looksLikePerson(presented.name)) vector.signal('headlineNamesCompany');
 
   // The sentence around it.
-  const bareName = anchorWords.length > 0 && anchorWords.length <= 4;
+  const bareName = anchorWords > 0 && anchorWords <= 4;
   const noSentence = context.trim() === '' || (bareName && !hasMoreLetters(context, squash(text).length + 12));
   if (noSentence) vector.signal('noSentence');
   // Linear weights cannot see that a name, its own site and a sentence about it belong together: the conjunction
@@ -702,7 +728,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (appositiveAfter.test(after) && /[\p{Lu}.]/u.test(name)) vector.signal('appositive');
     const located = locatedAfter(name, after);
     if (located) vector.signal('locatedAfter');
-    else if (anchorWords.length >= 2 && creditedAfter(after)) vector.signal('creditedAfter');
+    else if (anchorWords >= 2 && creditedAfter(after)) vector.signal('creditedAfter');
     if (builderVerbs.test(before)) vector.signal('builtBy');
     if (calledCompany.test(before)) vector.signal('calledCompany');
     if (investedBefore.test(before) || acceleratorBatch.test(text) || acceleratorBatchAfter.test(after)) {
@@ -726,7 +752,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
       vector.signal('writingBefore');
     }
     const left = tokens(before.slice(-30)).slice(-2);
-    const right = tokens(after.slice(0, 30)).slice(0, 2);
+    const right = tokens(after.slice(0, 30), 2);
     if (left.length > 0) vector.word('left1', left.at(-1)!);
     if (left.length > 1) vector.word('left2', left.join(' '));
     if (right.length > 0) vector.word('right1', right[0]!);
@@ -770,13 +796,13 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   vector.signal('docNewsShare', Math.round(doc.newsShare * 100) / 100);
 
   for (const [pool, members] of poolMembers) {
-    if (members.some((member) => hasFired(vector.fired, member))) vector.signal(namedSignals[pool]![0]);
+    if (anyFired(vector.fired, members)) vector.signal(namedSignals[pool]![0]);
   }
 
   // Hashed words: the anchor's words and pairs, the sentence's words, the heading's words.
-  const hashedTokens = anchorTokens.slice(0, 12);
-  for (const word of hashedTokens) vector.word('anchor', word);
-  for (let i = 1; i < hashedTokens.length; i++) vector.word('anchor2', `${hashedTokens[i - 1]} ${hashedTokens[i]}`);
+  const hashed = Math.min(anchorTokens.length, 12);
+  for (let i = 0; i < hashed; i++) vector.word('anchor', anchorTokens[i]!);
+  for (let i = 1; i < hashed; i++) vector.word('anchor2', `${anchorTokens[i - 1]} ${anchorTokens[i]}`);
   // The sentence's and the heading's own words were tried as hashed features too: under cross-validation they
   // bought nothing (the words next to the name, above, carry what they said) and cost a third of the scorer's time.
 

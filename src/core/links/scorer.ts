@@ -108,6 +108,14 @@ export function shownSignal(signal: number, vector: FeatureVector): number {
 }
 
 /**
+ * Whether contribution `a` is told before `b`: stronger first, then by key. A function of the module, not a closure
+ * in `explain`: a closure is made anew for every link explained.
+ */
+function precedes(amounts: readonly number[], keys: readonly number[], a: number, b: number): boolean {
+  return (Math.abs(amounts[b]!) - Math.abs(amounts[a]!) || keys[a]! - keys[b]!) < 0;
+}
+
+/**
  * The features that moved the score most, in words, strongest first: those for (+) and against (−) a startup.
  * A named signal's shared and group copies count as one; words are described only once chosen.
  */
@@ -148,13 +156,11 @@ export function explain(vector: FeatureVector, model: LinkModel, limit = 5): str
   }
   // The strongest `limit`, kept in order as they come: every scored link is explained, and sorting all its
   // contributions to keep five was most of the cost. Keys are unique, so the order is total and the same as a sort's.
-  const precedes = (a: number, b: number): boolean =>
-    (Math.abs(amounts[b]!) - Math.abs(amounts[a]!) || keys[a]! - keys[b]!) < 0;
   const top: number[] = [];
   for (let at = 0; at < amounts.length; at++) {
     if (Math.abs(amounts[at]!) < 0.05) continue;
     let place = top.length;
-    while (place > 0 && precedes(at, top[place - 1]!)) place--;
+    while (place > 0 && precedes(amounts, keys, at, top[place - 1]!)) place--;
     if (place >= limit) continue;
     // Inserted by hand, the last one falling off a full list: this runs for every scored link, and `splice` is a
     // costly call for a list of five.
