@@ -36,6 +36,7 @@ import {
   cut,
   datedPath,
   eventWords,
+  fundingAcross,
   genericAnchor,
   investorLabel,
   libraryHost,
@@ -690,14 +691,17 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   }
   if (phrases.length > 0 && namesAnyOf(phrases, doc.senderLabels)) vector.signal('anchorNamesSender');
   if (link.isImage) vector.signal('anchorImage');
-  if (companyWords.test(text) || moneyAmount.test(text)) vector.signal('anchorFunding');
+  const anchorFunding = companyWords.test(text) || moneyAmount.test(text);
+  if (anchorFunding) vector.signal('anchorFunding');
   else if (startupWords.test(text)) vector.signal('anchorLaunch');
   if (trimmed.endsWith('?')) vector.signal('anchorQuestion');
   if (/\p{L}['’]s\b/u.test(trimmed)) vector.signal('anchorPossessive');
 
-  const both = `${text} ${context}`;
+  const sentence = doc.wordsBySentence.get(context) ?? sentenceWords(context);
   // Funding words anywhere in the anchor and its sentence: only a headline reading asks, so a name is spared the scan.
-  const presented = nameLike ? null : nameInHeadline(text, context, companyWords.test(both) || moneyAmount.test(both));
+  const presented = nameLike
+    ? null
+    : nameInHeadline(text, context, fundingAcross(text, anchorFunding, context, sentence));
   const presentedKnown = presented && (lookUpName(presented.name) || isPlace(presented.name));
   if (presented && !presentedKnown && !looksLikePerson(presented.name)) vector.signal('headlineNamesCompany');
 
@@ -714,7 +718,6 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   if (!link.needsNetwork && !ownSitePage && guess.matchesDomain && guess.from === 'anchor' && postPath.test(path)) {
     vector.signal('ownSitePost');
   }
-  const sentence = doc.wordsBySentence.get(context) ?? sentenceWords(context);
   // A headline for an anchor (`Gizmo raises $5M to map oceans`) is found in its sentence by the company it names.
   const headlineName = !anchorName && guess.matchesDomain && guess.from === 'anchor' ? guess.name : null;
   const name = headlineName ?? anchorName ?? (trimmed.length <= 80 ? trimmed : '');
@@ -765,7 +768,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (sentence.money) vector.signal('sentenceMoney');
     if (sentence.launch) vector.signal('sentenceLaunch');
   }
-  const stated = statesDomain(text, both, doc.senderLabels);
+  const stated = statesDomain(text, context, doc.senderLabels);
   if (stated) vector.signal('statedDomain');
   const subject = newsSubject(context);
   if (
@@ -823,13 +826,16 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
 
 /**
  * A domain written in the text that the anchor spells (`Quillmark Raises $20M //quillmark`,
- * `LogoForge – A logo generator //logoforge`), not one of the newsletter's own nor a known host.
- * `both` is the anchor and its sentence joined by a space, as the caller already has them.
+ * `LogoForge – A logo generator //logoforge`), not one of the newsletter's own nor a known host, written in the anchor
+ * or its sentence (read joined by a space).
  */
-function statesDomain(text: string, both: string, senderLabels: ReadonlySet<string>): string | null {
+function statesDomain(text: string, context: string, senderLabels: ReadonlySet<string>): string | null {
   // Almost every sentence has a dot; far fewer have a dot before one of the endings `statedDomain` reads, which
   // every match of it needs (or a `//`). This test is one cheap scan, where the pattern tries every word start.
-  if (!both.includes('//') && !statedEnding.test(both)) return null;
+  // Neither a `//` nor an ending runs on across the joining space (an ending ends at it as at the end of the anchor),
+  // so each text is asked on its own and the joined one is built only where a domain may be written.
+  if (!mayStateDomain(text) && !mayStateDomain(context)) return null;
+  const both = `${text} ${context}`;
   for (const match of both.matchAll(statedDomain)) {
     const written = (match[1] ?? match[2] ?? '').toLowerCase();
     const label = written.split('.')[0] ?? '';
@@ -842,6 +848,11 @@ function statesDomain(text: string, both: string, senderLabels: ReadonlySet<stri
     if (spelled || opensWith(text, phrase ?? name)) return name;
   }
   return null;
+}
+
+/** Whether `statedDomain` can match `text`: it has a `//` or one of the endings. */
+function mayStateDomain(text: string): boolean {
+  return text.includes('//') || statedEnding.test(text);
 }
 
 /**

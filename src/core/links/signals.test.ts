@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { companyWords, moneyAmount, sentenceWords, startupWords } from './signals.ts';
+import { companyWords, fundingAcross, moneyAmount, sentenceWords, startupWords } from './signals.ts';
 
 /** Words of both sets and their near misses, so that generated sentences hit the patterns' edges. */
 const pieces = [
@@ -61,5 +61,67 @@ describe('sentenceWords', () => {
     for (const words of ['backed by Acme', 'a VC-backed firm', 'pre-seed', 'Y Combinator', 'levée de fonds']) {
       expect(sentenceWords(words).funding).toBe(true);
     }
+  });
+});
+
+/** Pieces that end or start a match across the space joining an anchor to its sentence, and their near misses. */
+const joinPieces = [
+  ...pieces,
+  'Series',
+  'series',
+  'A',
+  'g',
+  'by',
+  'byte',
+  'valued',
+  'at',
+  'Y',
+  'xy',
+  'Combinator',
+  'YC',
+  'W24',
+  '24',
+  'jeune',
+  'pousse',
+  '$',
+  '€ ',
+  '5',
+  '.5',
+  '5.',
+  'M',
+  'million',
+  'bn',
+  '\n',
+];
+
+describe('fundingAcross', () => {
+  it('says what companyWords or moneyAmount say of the anchor and its sentence joined by a space', () => {
+    const part = fc.array(fc.constantFrom(...joinPieces), { maxLength: 6 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(part, part, (text, context) => {
+        const both = `${text} ${context}`;
+        const textFunding = companyWords.test(text) || moneyAmount.test(text);
+        expect(fundingAcross(text, textFunding, context, sentenceWords(context))).toBe(
+          companyWords.test(both) || moneyAmount.test(both),
+        );
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('finds a match that only the joined text holds', () => {
+    for (const [text, context] of [
+      ['Acme closes its Series', 'A round'],
+      ['Acme is backed', 'by Sequoia'],
+      ['Gizmo (Y', 'Combinator W24)'],
+      ['Quillmate (YC', 'W24)'],
+      ['Une jeune', 'pousse'],
+      ['Acme, valued', 'at'],
+      ['Acme raised $', '5M'],
+      ['Acme raised $5', 'million'],
+    ] as const) {
+      expect(fundingAcross(text, false, context, sentenceWords(context))).toBe(true);
+    }
+    expect(fundingAcross('Acme closes its Series', false, 'of talks', sentenceWords('of talks'))).toBe(false);
   });
 });

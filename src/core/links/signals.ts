@@ -64,6 +64,26 @@ export const sentenceWords: (context: string) => SentenceWords = rememberedLast(
   };
 });
 
+/**
+ * The ends of a text from which a `companyWords` or `moneyAmount` match can run on across a space into the next
+ * text: the words before those patterns' inner spaces (`Series` + `A`, `backed` + `by`, `Y` + `Combinator`), and an
+ * amount not yet finished (`$` + `5M`, `$5` + `million`).
+ */
+const runsOnAcrossSpace = /\b(?:series|backed|valued|y|yc|jeune)$|[$€£]\s?[\d.]*$/i;
+
+/**
+ * Whether `companyWords` or `moneyAmount` matches `${text} ${context}`, told from what is already known of each:
+ * `textFunding` is either pattern on `text`, `sentence` is `sentenceWords(context)`. A match of the joined text lies
+ * in one of the two unless it runs on across the joining space, which only the ends `runsOnAcrossSpace` reads allow;
+ * only then is the joined text built and read (the sentence is the long part, and it was already read).
+ */
+export function fundingAcross(text: string, textFunding: boolean, context: string, sentence: SentenceWords): boolean {
+  if (textFunding || sentence.funding || sentence.money) return true;
+  if (!runsOnAcrossSpace.test(text)) return false;
+  const both = `${text} ${context}`;
+  return companyWords.test(both) || moneyAmount.test(both);
+}
+
 export const companyPath =
   /^\/(|about(-us)?|company|team|careers|jobs|pricing|product|products|features|download|waitlist|signup|sign-up|demo|contact|home|en|en-us|platform|solutions|customers)\/?$/i;
 export const datedPath = /\/(19|20)\d\d\/\d{1,2}\//;
