@@ -86,7 +86,8 @@ export function classifyRead(
   const results = inputs.map(({ known, reading }, index): Classification => {
     if (known) return known;
     const link = links[index]!;
-    const score = Math.round(probability(reading.vector, model) * 100) / 100;
+    const hundredths = Math.round(probability(reading.vector, model) * 100);
+    const score = hundredths / 100;
     const kind: LinkKind = reading.sponsored
       ? 'sponsor'
       : score >= startupThreshold
@@ -104,7 +105,7 @@ export function classifyRead(
       score,
       features,
       name,
-      reason: `${verdict(score, kind)} (${score.toFixed(2)}): ${features.slice(0, 3).join('; ') || 'no signal either way'}.`,
+      reason: `${verdict(score, kind)} (${scoreTexts[hundredths] ?? score.toFixed(2)}): ${leadingFeatures(features) || 'no signal either way'}.`,
     };
   });
   spreadSponsorBlocks(links, results);
@@ -113,6 +114,16 @@ export function classifyRead(
     if (lookAlike) results[index] = { ...results[index]!, lookAlike };
   });
   return results;
+}
+
+/** A score as a reason writes it, by hundredths (`0.42`): made once, not by `toFixed` for every link scored. */
+const scoreTexts = Array.from({ length: 101 }, (_, hundredths) => (hundredths / 100).toFixed(2));
+
+/** The first three features joined as a reason lists them, without the copy and the join of an array per link. */
+function leadingFeatures(features: readonly string[]): string {
+  let text = features[0] ?? '';
+  for (let i = 1; i < features.length && i < 3; i++) text += `; ${features[i]}`;
+  return text;
 }
 
 /**

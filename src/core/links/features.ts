@@ -670,7 +670,9 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   else if (anchorWords <= 6) vector.signal('anchorSomeWords');
   else vector.signal('anchorManyWords');
   if (nameLike) vector.signal('anchorNameLike');
-  if (anchorWords > 1 && /\p{Lu}/u.test(trimmed) && trimmed === trimmed.toUpperCase()) {
+  // No upper-case mapping yields a letter a-z (checked over every code point), so an anchor with one is not in
+  // capitals: most anchors are told so without the upper-cased copy.
+  if (anchorWords > 1 && /\p{Lu}/u.test(trimmed) && !/[a-z]/.test(trimmed) && trimmed === trimmed.toUpperCase()) {
     vector.signal('anchorAllCaps');
   }
   if (trimmed.startsWith('@')) vector.signal('anchorHandle');
