@@ -965,7 +965,7 @@ export function readNeighbours(links: readonly UnclassifiedLink[], readings: Rea
     const wanted = shown.map((signal) => signalIndex.get(signal)!);
     for (const section of sections.values()) {
       if (section.length < 2) continue;
-      const flags = section.map((index) => wanted.some((signal) => hasFired(readings[index]!.fired, signal)));
+      const flags = section.map((index) => anyFired(readings[index]!.fired, wanted));
       const hits = flags.reduce((count, flag) => count + (flag ? 1 : 0), 0);
       section.forEach((index, at) => {
         const share = Math.round(((hits - (flags[at] ? 1 : 0)) / (section.length - 1)) * 100) / 100;

@@ -177,8 +177,9 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
       }
     }
     // Lower-case brands (`bun`, `acme.dev`): the label itself as a whole word of the anchor.
-    const anchorWords = new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u));
-    if (label.length >= 3 && anchorWords.has(label)) {
+    // Split only where the label is written at all: most anchors do not hold it.
+    const lower = text.toLowerCase();
+    if (label.length >= 3 && lower.includes(label) && lower.split(/[^\p{L}\p{N}]+/u).includes(label)) {
       return { name: labelAsWritten(label, link.domain, [text, context]), matchesDomain: true, from: 'anchor' };
     }
   }
@@ -392,10 +393,11 @@ export function properName(text: string): boolean {
   // `FIND OUT MORE`: a shouted call to action, not a name.
   if (/\s/.test(text) && text === text.toUpperCase()) return false;
   // `Per Sportico`, `Via Reuters`: a source introduced by a preposition.
-  if (leadingPrepositions.has(text.split(/\s+/)[0]!.toLowerCase())) return false;
+  const words = text.split(/\s+/);
+  if (leadingPrepositions.has(words[0]!.toLowerCase())) return false;
   // `As in past seasons, …`: a sentence's first word, capitalised only because it opens the sentence.
   if (notNames.has(text.toLowerCase())) return false;
-  return text.split(/\s+/).every((word) => /^(\p{Lu}|\p{N})/u.test(word) || joiners.has(word.toLowerCase()));
+  return words.every((word) => /^(\p{Lu}|\p{N})/u.test(word) || joiners.has(word.toLowerCase()));
 }
 export const leadingPrepositions = new Set([
   'per',
@@ -432,6 +434,10 @@ export const joiners = new Set([
 
 /** `Paris-based`, `YC-backed`: a word that describes a company where its name could stand. */
 const descriptorWord = /^[\p{L}\p{N}.&]+-(?:based|backed|born|led|owned|funded),?$/iu;
+/** `descriptorWord`, asked only of a word with the hyphen every match of it has: most words have none. */
+function describesCompany(word: string): boolean {
+  return word.includes('-') && descriptorWord.test(word);
+}
 /** Titles that follow a company's name when an anchor introduces its people (`Rogo Co-Founder & CEO Jane Roe`). */
 const roleWord = /^(?:co-?founders?|founders?|ceo|cto|coo|cfo|chair(?:man|woman)?|president|partner)[,:]?$/i;
 /** Nouns that say what a company is (`Memecoin Platform`, `AI Startup`): the name comes after them. */
@@ -445,10 +451,10 @@ const possessive = /['’]s$/u;
  */
 export function tidyName(name: string): string {
   // Most names are one word, which has nothing before or after it to drop.
-  if (!name.includes(' ')) return descriptorWord.test(name) ? '' : name;
+  if (!name.includes(' ')) return describesCompany(name) ? '' : name;
   const words = name.split(' ');
   let start = 0;
-  while (start < words.length && descriptorWord.test(words[start]!)) start++;
+  while (start < words.length && describesCompany(words[start]!)) start++;
   // `AI Startup Loomwise`: the words up to a describing noun say what the company is, the rest who.
   const described = words.findIndex(
     (word, index) => index > start && index < words.length - 1 && describing.has(word.toLowerCase()),
