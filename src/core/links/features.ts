@@ -408,6 +408,22 @@ function wordCount(text: string): number {
   return count;
 }
 
+/**
+ * How many non-empty segments a path has, and the first (`''` for none): what `readLink` reads of
+ * `path.split('/').filter(…)`, found without the two arrays.
+ */
+function pathSegments(path: string): [count: number, first: string] {
+  let count = 0;
+  let first = '';
+  for (let start = 0; start <= path.length;) {
+    const slash = path.indexOf('/', start);
+    const end = slash < 0 ? path.length : slash;
+    if (end > start && count++ === 0) first = path.slice(start, end);
+    start = end + 1;
+  }
+  return [count, first];
+}
+
 /** Words for a piece of writing or talk: a link right after them is usually that piece, not a company. */
 const writingWords =
   /\b(essays?|pieces?|posts?|articles?|deep[- ]dives?|write-?ups?|wrote|written|newsletters?|podcasts?|episodes?|interviews?|threads?|papers?|tweets?|blogs?|videos?|talks?|books?)\b/i;
@@ -608,13 +624,13 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     vector.signal('opaque');
     vector.word('tracker', link.tracker ?? 'unknown');
   } else {
-    const segments = path.split('/').filter((segment) => segment !== '');
-    if (segments.length === 0) vector.signal('homePage');
+    const [segments, firstSegment] = pathSegments(path);
+    if (segments === 0) vector.signal('homePage');
     else if (companyPath.test(path)) vector.signal('companyPage');
-    ownSitePage = segments.length === 0 || companyPath.test(path);
+    ownSitePage = segments === 0 || companyPath.test(path);
     if (datedPath.test(path) || /\.(pdf|html?|php)$/i.test(path)) vector.signal('articlePath');
-    if (segments.length >= 3) vector.signal('deepPath');
-    if (segments[0]) vector.word('path', segments[0].toLowerCase().slice(0, 24));
+    if (segments >= 3) vector.signal('deepPath');
+    if (firstSegment) vector.word('path', firstSegment.toLowerCase().slice(0, 24));
     const slugWords = path.toLowerCase().replace(/[-_/.+]+/g, ' ');
     if (ownNews.test(slugWords)) vector.signal('ownNewsSlug');
     const slugSubject = slugNews.exec(slugWords)?.[1];
@@ -632,7 +648,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (pressHost.test(link.host)) vector.signal('pressHost');
     if (investorLabel.test(link.domain)) vector.signal('investorDomain');
     // People's sites are linked by their posts, companies by their home page.
-    if (segments.length > 0 && personalDomain(label!)) vector.signal('personalDomain');
+    if (segments > 0 && personalDomain(label!)) vector.signal('personalDomain');
     if (boilerplatePath.test(path)) vector.signal('boilerplatePath');
     if (podcastTld.test(link.domain)) {
       vector.signal('podcastTld');
