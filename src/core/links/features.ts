@@ -135,6 +135,7 @@ export const namedSignals = [
   ['otherCompanyNews', 'the sentence is news about another company'],
   ['sponsored', 'in a sponsor block'],
   ['eventNamed', 'an event to attend (a conference, summit or meetup, its tickets or talks)'],
+  ['investorNamed', 'named as an investor ("led by X", "raised $5M from X", "X led the round")'],
   ['headingCompanies', 'in a section about companies, deals or launches'],
   ['headingLaunches', 'in a section of launches (Show HN, Product Hunt)'],
   ['headingEmpty', 'no heading above it'],
@@ -154,7 +155,10 @@ export const namedSignals = [
     'the site is of another kind (a person, a library, an outlet, a fund, a podcast, a press or legal page)',
   ],
   ['newsAboutIt', 'news about it: its funding or launch in the anchor or the page address'],
-  ['presentedAsOther', 'the text presents it as something else (a piece of writing, a source, a place, a model)'],
+  [
+    'presentedAsOther',
+    'the text presents it as something else (a piece of writing, a source, a place, a model, an investor)',
+  ],
 ] as const;
 
 export type SignalId = (typeof namedSignals)[number][0];
@@ -442,6 +446,16 @@ const ownedBefore =
 /** `my friend Tomasz`, `her co-founder Ada Byron`, `mon collègue X`: the name that follows is a person's. */
 const relationBefore =
   /\b(my|our|his|her|their|mon|ma|mes|notre|nos)\s+((good|old|dear|longtime|former)\s+)?(friends?|colleagues?|co-?workers?|wife|husband|son|daughter|brother|sister|dad|mom|mother|father|parents?|teammates?|mentors?|boss|manager|co-?hosts?|guests?|students?|advisors?|co-?founders?|amie?s?|collègues?|femme|mari)\s*,?\s*$/i;
+/**
+ * `led by X`, `backed by X`, `with participation from X`, `raised $5M from X`, `investors including X`, `levée auprès
+ * de X`: the name that follows put money in, so it is a fund or an angel, not the company the sentence is about. A
+ * bare `from` counts only after funding words (`a new tool from X` names a maker).
+ */
+const investorBefore =
+  /(\b(co-?led|led|backed|funded) by|\bparticipation (from|of|by)|\binvestors? (including|include|such as|like)|\b(rais(ed|es|ing)|secur(ed|es)|closed|lands?|landed|funding|investment|round|seed)\b[^;!?]{0,60}\bfrom|\bauprès de)\s*$/i;
+/** `X led the $20M round`, `X also invested`: the name right before is the investor. */
+const investorAfter =
+  /^\s*(also\s+)?(((co-?)?led|participated in|joined)\s+(the|this|its)\s+([$€£]?[\w.]+\s+){0,3}(round|raise|seed|series)|invest(ed|s)\b)/i;
 /** A page that is one piece of writing: a dated path, a file, or a post under a blog or news folder. */
 const postPath = /\/(19|20)\d\d\/|\.(html?|php)$|^\/(blog|news|posts?|articles?|engineering|changelog)\/[^/]+/i;
 const roleBefore =
@@ -740,7 +754,8 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   const headlineName = !anchorName && guess.matchesDomain && guess.from === 'anchor' ? guess.name : null;
   const name = headlineName ?? anchorName ?? (trimmed.length <= 80 ? trimmed : '');
   const at = name.length >= 2 ? context.indexOf(name) : -1;
-  let introducedAsPerson = false;
+  /** The sentence says who the anchor is (a person, an investor): its funding and launch words are another's. */
+  let introducedAsOther = false;
   if (at >= 0) {
     const before = context.slice(Math.max(0, at - 40), at);
     const after = context.slice(at + name.length, at + name.length + 40);
@@ -758,6 +773,10 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (productVerbs.test(before)) vector.signal('usedAsProduct');
     if (ownedBefore.test(before)) vector.signal('ownedBefore');
     if (relationBefore.test(before)) vector.signal('relationBefore');
+    if (investorBefore.test(before) || investorAfter.test(after)) {
+      vector.signal('investorNamed');
+      introducedAsOther = true;
+    }
     if (listWords.test(before)) {
       vector.signal('listedAmong');
       const listing = listNoun.exec(context.slice(Math.max(0, at - 120), at));
@@ -766,7 +785,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (roleBefore.test(before) || roleAfter.test(after) || affiliationBefore(before)) vector.signal('roleNearby');
     if (personAfter.test(after) || personClauseAfter.test(after)) {
       vector.signal('personAppositive');
-      introducedAsPerson = true;
+      introducedAsOther = true;
     }
     if (sourceWords.test(before)) vector.signal('sourceBefore');
     if (writingWords.test(before) || writingList.test(context.slice(Math.max(0, at - 160), at))) {
@@ -779,9 +798,10 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     if (right.length > 0) vector.word('right1', right[0]!);
     if (right.length > 1) vector.word('right2', right.join(' '));
   }
-  // `Uma Roy, cofounder of Succinct, raised…`: once the sentence introduces the anchor as a person, its funding and
-  // launch words are about that person's company, which has a link of its own.
-  if (!introducedAsPerson) {
+  // `Uma Roy, cofounder of Succinct, raised…`, `Acme raised $5M from Kindred Ventures`: once the sentence introduces
+  // the anchor as a person or an investor, its funding and launch words are about another company, which has a link
+  // of its own.
+  if (!introducedAsOther) {
     if (sentence.funding) vector.signal('sentenceFunding');
     if (sentence.money) vector.signal('sentenceMoney');
     if (sentence.launch) vector.signal('sentenceLaunch');
@@ -915,6 +935,7 @@ const pooledSignals: ReadonlyArray<readonly [SignalId, 1 | -1, readonly SignalId
       'writingBefore',
       'creditedAfter',
       'eventNamed',
+      'investorNamed',
       'ownedBefore',
       'sourceBefore',
       'sourceCited',
