@@ -29,6 +29,7 @@ import {
   wordRunNaming,
 } from './names.ts';
 import type { NameGuess } from './names.ts';
+import { isWhitespace } from './parse/context.ts';
 import {
   boilerplatePath,
   companyPath,
@@ -393,19 +394,16 @@ function tokens(text: string, limit = 40): string[] {
   return out;
 }
 
-const space = /\s/;
-
 /**
  * How many words `text.split(/\s+/)` gives (one more than its runs of whitespace), or 0 for an empty text: every
- * anchor asks only the count, and counting makes no array. Only a non-ASCII character needs the pattern to tell.
+ * anchor asks only the count, and counting makes no array.
  */
 function wordCount(text: string): number {
   if (text === '') return 0;
   let count = 1;
   let inSpace = false;
   for (let at = 0; at < text.length; at++) {
-    const code = text.charCodeAt(at);
-    const isSpace = code < 0x80 ? code === 0x20 || (code >= 0x09 && code <= 0x0d) : space.test(text.charAt(at));
+    const isSpace = isWhitespace(text.charCodeAt(at));
     if (isSpace && !inSpace) count++;
     inSpace = isSpace;
   }
