@@ -49,10 +49,9 @@ const anyHost = new RegExp(
 );
 const everyRuleHasAPattern = hostless.every((rule) => rule.pathPattern || rule.hostPattern);
 
-/** Each rule reads the same host and path: read once per URL, since every URL getter re-serialises. */
-function matches(rule: CompiledRule, hostname: string, pathname: string, url: UrlParts): boolean {
-  if (rule.hostPattern && !rule.hostPattern.test(hostname)) return false;
-  if (rule.pathPattern && !rule.pathPattern.test(pathname)) return false;
+function matches(rule: CompiledRule, url: UrlParts): boolean {
+  if (rule.hostPattern && !rule.hostPattern.test(url.hostname)) return false;
+  if (rule.pathPattern && !rule.pathPattern.test(url.pathname)) return false;
   if (rule.query && !url.searchParams.has(rule.query)) return false;
   return true;
 }
@@ -80,8 +79,8 @@ function readHostRules(hostname: string): CompiledRule[] {
 export function opaqueTracker(url: UrlParts): string | null {
   const hostname = url.hostname;
   const pathname = url.pathname;
-  for (const rule of hostRules(hostname)) if (matches(rule, hostname, pathname, url)) return rule.tracker;
+  for (const rule of hostRules(hostname)) if (matches(rule, url)) return rule.tracker;
   if (everyRuleHasAPattern && !anyPath.test(pathname) && !anyHost.test(hostname)) return null;
-  for (const rule of hostless) if (matches(rule, hostname, pathname, url)) return rule.tracker;
+  for (const rule of hostless) if (matches(rule, url)) return rule.tracker;
   return null;
 }
