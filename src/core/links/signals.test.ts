@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { companyWords, fundingAcross, moneyAmount, sentenceWords, startupWords } from './signals.ts';
+import { companyWords, fundingAcross, moneyAmount, parsePath, sentenceWords, startupWords } from './signals.ts';
 
 /** Words of both sets and their near misses, so that generated sentences hit the patterns' edges. */
 const pieces = [
@@ -123,5 +123,43 @@ describe('fundingAcross', () => {
       expect(fundingAcross(text, false, context, sentenceWords(context))).toBe(true);
     }
     expect(fundingAcross('Acme closes its Series', false, 'of talks', sentenceWords('of talks'))).toBe(false);
+  });
+});
+
+describe('parsePath', () => {
+  /** URL text with the characters that move a path's edges: slashes, queries, fragments, escapes, dots, ports. */
+  const urlText = fc
+    .array(
+      fc.constantFrom('a', 'B', '/', '?', '#', '%2F', '%', '.', '..', '@', ':', '8080', '\\', ' ', 'é', '=', '&'),
+      {
+        maxLength: 14,
+      },
+    )
+    .map((pieces) => pieces.join(''));
+
+  it('reads a serialized http(s) URL as URL does, whatever its host, query and fragment hold', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('http://', 'https://', 'HTTPS://', 'ftp://', 'mailto:'),
+        fc.webUrl(),
+        urlText,
+        urlText,
+        (scheme, web, head, tail) => {
+          const written = `${scheme}${web.replace(/^https?:\/\//, '')}${head}${tail}`;
+          if (!URL.canParse(written)) return;
+          const serialized = new URL(written).href;
+          expect(parsePath(serialized)).toBe(new URL(serialized).pathname);
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('parses what is not serialized, and gives / for what is not a URL', () => {
+    expect(parsePath('https://acme.com?next=/pricing')).toBe('/');
+    expect(parsePath('https://acme.com#/pricing')).toBe('/');
+    expect(parsePath('https://acme.com\\pricing')).toBe('/pricing');
+    expect(parsePath('https://acme.com/a/?b#c')).toBe('/a/');
+    expect(parsePath('not a url')).toBe('/');
   });
 });
