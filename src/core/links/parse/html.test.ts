@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Tokenizer } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { fixtureText } from './fixtures/read.ts';
@@ -70,6 +71,31 @@ describe('extractFromHtml', () => {
       ['Gizmo', 'Today’s issue is brought to you by Gizmo'],
       ['Part I', 'Issue 9'],
       ['Orbit', 'Show HN'],
+    ]);
+  });
+
+  it('reads tag names in any ASCII case, and only the tags it knows', () => {
+    const read = (html: string) =>
+      parse(html).links.map(({ href, text, context, heading }) => ({ href, text, context, heading }));
+    const source = fixtureText('digest.html');
+    const expected = read(source);
+    fc.assert(
+      fc.property(fc.infiniteStream(fc.boolean()), (upper) => {
+        const mixed = source.replace(
+          /(<\/?)([a-z][a-z0-9]*)/gi,
+          (_, open: string, name: string) =>
+            open + [...name].map((char) => (upper.next().value ? char.toUpperCase() : char.toLowerCase())).join(''),
+        );
+        expect(read(mixed)).toEqual(expected);
+      }),
+      { numRuns: 20 },
+    );
+    // Tags one letter off the ones read (a block, a heading, a break, a link) are unknown tags, as a span is.
+    const nearMisses =
+      '<h7>Deals</h7><ab href="https://a.example/">A</ab><brx><title2>x</title2><p2>Acme <a href="https://acme.example/">site</a></p2>';
+    expect(read(nearMisses)).toEqual(read(nearMisses.replace(/<(\/?)(h7|ab|brx|title2|p2)\b/g, '<$1span')));
+    expect(read('<H2>Deals</H2><P>Acme raised $5M. <A HREF="https://acme.example/">Acme</A><BR>Next</P>')).toEqual([
+      { href: 'https://acme.example/', text: 'Acme', context: 'Acme raised $5M. Acme', heading: 'Deals' },
     ]);
   });
 

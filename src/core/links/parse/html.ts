@@ -83,6 +83,39 @@ for (const [names, kind] of [
 ] as const) {
   for (const name of names) TAG_KINDS.set(name, (TAG_KINDS.get(name) ?? 0) | kind);
 }
+/** Tags whose name matters beyond a kind: they open links, images, breaks and rules, the base URL, the title. */
+const NAMED_TAGS = ['a', 'img', 'area', 'br', 'hr', 'base', 'title', 'textarea'];
+/** Every tag the extractor reacts to, by length and first letter: a tag's name is found without a copy of it. */
+const TAGS_BY_SHAPE = new Map<number, string[]>();
+for (const name of new Set([...TAG_KINDS.keys(), ...NAMED_TAGS])) {
+  const shape = tagShape(name.length, name.charCodeAt(0));
+  TAGS_BY_SHAPE.set(shape, [...(TAGS_BY_SHAPE.get(shape) ?? []), name]);
+}
+
+function tagShape(length: number, firstCode: number): number {
+  return length * 0x10000 + (firstCode | 0x20);
+}
+
+/**
+ * The name of the tag written at `start`..`end` of `html` when the extractor reacts to it, in lower case, else ''.
+ * Compared in place, ASCII letters in either case (as the HTML tokenizer lower-cases them): every open and close tag
+ * asks, and a lower-cased copy of each name was a string made and hashed per tag.
+ */
+function knownTag(html: string, start: number, end: number): string {
+  const candidates = TAGS_BY_SHAPE.get(tagShape(end - start, html.charCodeAt(start)));
+  if (candidates === undefined) return '';
+  for (const name of candidates) {
+    let same = true;
+    for (let i = 0; i < name.length && same; i++) {
+      const code = html.charCodeAt(start + i);
+      const expected = name.charCodeAt(i);
+      same = code === expected || (expected >= 0x61 && expected <= 0x7a && code === expected - 0x20);
+    }
+    if (same) return name;
+  }
+  return '';
+}
+
 /** A block written entirely in bold and at most this long reads as a heading (emails rarely use <h1>-<h6>). */
 const MAX_BOLD_HEADING = 120;
 const MAX_ANCHOR_TEXT = 1_000;
@@ -559,7 +592,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     { decodeEntities: false, recognizeSelfClosing: true },
     {
       onopentagname(start, end) {
-        pendingTag = html.slice(start, end).toLowerCase();
+        pendingTag = knownTag(html, start, end);
         pendingHref = null;
         pendingAlt = null;
         pendingRecorded = null;
@@ -606,7 +639,7 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
         rawTextStart = -1;
         rcdataEnd = null;
         rawText = false;
-        onCloseTag(html.slice(start, end).toLowerCase());
+        onCloseTag(knownTag(html, start, end));
       },
       ontext(start, end) {
         // Text the tokenizer ends a document on after an unfinished closing tag starts at -1 and is given as sliced.
