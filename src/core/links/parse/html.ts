@@ -98,22 +98,25 @@ function tagShape(length: number, firstCode: number): number {
 
 /**
  * The name of the tag written at `start`..`end` of `html` when the extractor reacts to it, in lower case, else ''.
- * Compared in place, ASCII letters in either case (as the HTML tokenizer lower-cases them): every open and close tag
- * asks, and a lower-cased copy of each name was a string made and hashed per tag.
+ * Found by comparing in place: every open and close tag asks, and a lower-cased copy of each name was a string made
+ * and hashed per tag.
  */
 function knownTag(html: string, start: number, end: number): string {
   const candidates = TAGS_BY_SHAPE.get(tagShape(end - start, html.charCodeAt(start)));
   if (candidates === undefined) return '';
-  for (const name of candidates) {
-    let same = true;
-    for (let i = 0; i < name.length && same; i++) {
-      const code = html.charCodeAt(start + i);
-      const expected = name.charCodeAt(i);
-      same = code === expected || (expected >= 0x61 && expected <= 0x7a && code === expected - 0x20);
-    }
-    if (same) return name;
-  }
+  for (const name of candidates) if (writtenAs(html, start, end, name)) return name;
   return '';
+}
+
+/** Whether `html` from `start` to `end` spells `name` (lower case), ASCII letters in either case as HTML folds them. */
+function writtenAs(html: string, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const code = html.charCodeAt(start + i);
+    const expected = name.charCodeAt(i);
+    if (code !== expected && !(expected >= 0x61 && expected <= 0x7a && code === expected - 0x20)) return false;
+  }
+  return true;
 }
 
 /** A block written entirely in bold and at most this long reads as a heading (emails rarely use <h1>-<h6>). */
@@ -598,11 +601,14 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
         pendingRecorded = null;
       },
       onattribname(start, end) {
-        // Only the attributes read below are copied; most (style, class, width) are skipped by their length.
-        const length = end - start;
-        const name =
-          length === 4 || length === 3 || length === RECORDED_HREF.length ? html.slice(start, end).toLowerCase() : '';
-        attributeName = name === 'href' || name === 'alt' || name === RECORDED_HREF ? name : '';
+        // Compared in place, as tag names are: most attributes (style, class, width) differ by their length alone.
+        attributeName = writtenAs(html, start, end, 'href')
+          ? 'href'
+          : writtenAs(html, start, end, 'alt')
+            ? 'alt'
+            : writtenAs(html, start, end, RECORDED_HREF)
+              ? RECORDED_HREF
+              : '';
         attributeValue = '';
       },
       onattribdata(start, end) {
