@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   capitalisedPhrases,
@@ -6,6 +7,7 @@ import {
   labelAsWritten,
   linkName,
   looksLikeFullName,
+  mayNameDomain,
   namesDomain,
   nameInHeadline,
   properName,
@@ -97,6 +99,53 @@ describe('namesDomain', () => {
     expect(namesDomain('Tideway Labs', 'tideway-labs')).toBe(true);
     expect(namesDomain('Salaire Brut', 'salaire-brut-en-net')).toBe(true);
     expect(namesDomain('Harbour', 'tideway-labs')).toBe(false);
+  });
+});
+
+describe('mayNameDomain', () => {
+  const labels = ['loomwise', 'getloomwise', 'wasp-lang', 'influxdata', 'ai', 'fly', 'bun', 'acme', 'gizmoframework'];
+  const pieces = fc.constantFrom(
+    'Loom',
+    'wise',
+    'Loomwise',
+    'Get',
+    'Wasp',
+    'Lang',
+    'Influx',
+    'InfluxDB',
+    'Fly',
+    'Bun',
+    'Acme',
+    'ACME',
+    'Gizmo',
+    'Framework',
+    "'s",
+    '.io',
+    '-',
+    ' ',
+    ', ',
+    '. ',
+    'the',
+    'raised',
+    'Ünï',
+    '2',
+  );
+
+  it('is true wherever a phrase of the text names the domain: it may only skip texts that cannot', () => {
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 10 }), fc.constantFrom(...labels), (words, label) => {
+        const text = words.join('');
+        if (capitalisedPhrases(text).some((phrase) => namesDomain(phrase, label))) {
+          expect(mayNameDomain(text, label)).toBe(true);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('skips a sentence that holds neither end of the label', () => {
+    expect(mayNameDomain('Acme raised $5M to map oceans.', 'getloomwise')).toBe(false);
+    expect(mayNameDomain('The team behind Loom Wise shipped it.', 'getloomwise')).toBe(true);
   });
 });
 

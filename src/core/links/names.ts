@@ -122,6 +122,21 @@ export function namesDomain(phrase: string, domainLabel: string): boolean {
   return common >= 5 && common >= 0.7 * Math.min(squashed.length, label.length);
 }
 
+/**
+ * Whether any phrase of `text` could name the domain as `namesDomain` reads it. Each way it can (the same letters, one
+ * at the start or the end of the other, a shared stem of five) leaves the label's first or last four letters, or all of
+ * a shorter label, in the text's squashed letters: one search, where the phrases of a whole sentence cost a pattern
+ * run and a squash each.
+ */
+export function mayNameDomain(text: string, domainLabel: string): boolean {
+  const label = domainLabel.includes('-') ? domainLabel.replaceAll('-', '') : domainLabel;
+  if (label.length < 3) return false;
+  const letters = squash(text);
+  return label.length <= 4
+    ? letters.includes(label)
+    : letters.includes(label.slice(0, 4)) || letters.includes(label.slice(-4));
+}
+
 /** Whitespace that collapsing would change: any but a lone space. */
 export const collapsible = /[^\S ]| {2}/;
 
@@ -171,7 +186,7 @@ export function guessName(link: UnclassifiedLink, label: string | null): NameGue
         return { name: domainRun(phrase, label, link.domain) ?? phrase, matchesDomain: true, from: 'anchor' };
       }
     }
-    for (const phrase of capitalisedPhrases(context)) {
+    for (const phrase of mayNameDomain(context, label) ? capitalisedPhrases(context) : []) {
       if (namesDomain(phrase, label)) {
         return { name: domainRun(phrase, label, link.domain) ?? phrase, matchesDomain: true, from: 'context' };
       }
