@@ -10,7 +10,7 @@ function fileOf(links: Array<[strength: number, gold: Gold]>): ReadFile {
     inputs: links.map(([strength]) => ({
       known: null,
       reading: {
-        vector: { indices: [0], values: [strength], words: [''] },
+        vector: { indices: [0], values: [strength], namespaces: [''], words: [''] },
         group: 2 as const,
         guess: {} as never,
         presented: null,

@@ -196,10 +196,11 @@ describe('what the other links under a heading are doing', () => {
   });
 
   it('reads what a list holds by the noun it opens with', () => {
-    const listOf = (anchor: string, sentence: string) =>
-      readDocument([wrapped(anchor, sentence, 'Notes')], { senderDomains: [] })[0]!.reading!.vector.words.filter(
-        (word) => word.startsWith('listOf:'),
-      );
+    const listOf = (anchor: string, sentence: string) => {
+      const { namespaces, words } = readDocument([wrapped(anchor, sentence, 'Notes')], { senderDomains: [] })[0]!
+        .reading!.vector;
+      return words.filter((_, k) => namespaces[k] === 'listOf').map((word) => `listOf:${word}`);
+    };
     expect(listOf('Quillbench', 'Benchmarks that test long tasks, such as Quillbench, are still rare.')).toEqual([
       'listOf:benchmarks',
     ]);

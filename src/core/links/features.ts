@@ -177,10 +177,15 @@ export const namedFeatureCount = (1 + linkGroups.length) * signalCount;
 export const hashBuckets = 4096;
 export const featureCount = namedFeatureCount + hashBuckets;
 
-/** A sparse feature vector; `words` names the hashed entries (for the reasons shown to the user). */
+/**
+ * A sparse feature vector. `namespaces` and `words` name each hashed entry (`anchor`, `acme`) for the reasons shown to
+ * the user, and are '' for a named signal: kept apart, not joined as `anchor:acme`, since a link has dozens of hashed
+ * entries and only its strongest few are ever described.
+ */
 export interface FeatureVector {
   indices: number[];
   values: number[];
+  namespaces: string[];
   words: string[];
 }
 
@@ -552,6 +557,7 @@ const citedAfter =
 function pushSignal(vector: FeatureVector, group: LinkGroup, index: number, value: number): void {
   vector.indices.push(index, signalCount * (1 + group) + index);
   vector.values.push(value, value);
+  vector.namespaces.push('', '');
   vector.words.push('', '');
 }
 
@@ -572,6 +578,7 @@ type LinkGroup = 0 | 1 | 2;
 class VectorBuilder {
   readonly indices: number[] = [];
   readonly values: number[] = [];
+  readonly namespaces: string[] = [];
   readonly words: string[] = [];
 
   group: LinkGroup = 2;
@@ -589,14 +596,11 @@ class VectorBuilder {
     this.fired[index >> 5] = (this.fired[index >> 5] ?? 0) | (1 << (index & 31));
   }
 
-  word(namespace: string, word: string, value = 1): void {
-    this.#add(namedFeatureCount + hashWord(namespace, word), value, `${namespace}:${word}`);
-  }
-
   /** Repeated indices (a word twice, a hash collision) are kept as they are: a linear score sums them anyway. */
-  #add(index: number, value: number, word: string): void {
-    this.indices.push(index);
+  word(namespace: string, word: string, value = 1): void {
+    this.indices.push(namedFeatureCount + hashWord(namespace, word));
     this.values.push(value);
+    this.namespaces.push(namespace);
     this.words.push(word);
   }
 }
@@ -846,7 +850,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   // bought nothing (the words next to the name, above, carry what they said) and cost a third of the scorer's time.
 
   return {
-    vector: { indices: vector.indices, values: vector.values, words: vector.words },
+    vector: { indices: vector.indices, values: vector.values, namespaces: vector.namespaces, words: vector.words },
     group: vector.group,
     guess,
     presented: stated

@@ -49,6 +49,7 @@ describe('explain', () => {
             indices: entries.map((e) => e.index),
             values: entries.map((e) => e.value),
             // Words that describe() leaves as they are, so the reference can print them too.
+            namespaces: entries.map(() => ''),
             words: entries.map((e, k) => (e.index < namedFeatureCount ? '' : `w${k}`)),
           };
           expect(explain(vector, model, limit)).toEqual(explainBySorting(vector, model, limit));
@@ -66,6 +67,7 @@ describe('explain', () => {
     const vector: FeatureVector = {
       indices: [at('builtBy'), at('presentedAsCompany')],
       values: [1, 1],
+      namespaces: ['', ''],
       words: ['', ''],
     };
     expect(explain(vector, model)).toEqual(['+ someone builds, runs or founded it']);

@@ -67,11 +67,8 @@ const signalCount = namedSignals.length;
 /** Where each named signal's amount sits while one vector is explained; -1 when it has none yet. */
 const signalSlot = new Int32Array(signalCount).fill(-1);
 
-function describe(index: number, word: string): string {
+function describe(index: number, namespace: string, words: string): string {
   if (index < namedFeatureCount) return namedSignals[index % signalCount]![1];
-  const colon = word.indexOf(':');
-  const namespace = colon < 0 ? word : word.slice(0, colon);
-  const words = colon < 0 ? '' : word.slice(colon + 1);
   switch (namespace) {
     case 'anchor':
     case 'anchor2':
@@ -93,7 +90,7 @@ function describe(index: number, word: string): string {
     case 'tld':
       return `a .${words} domain`;
     default:
-      return word;
+      return namespace ? `${namespace}:${words}` : words;
   }
 }
 
@@ -170,7 +167,10 @@ export function explain(vector: FeatureVector, model: LinkModel, limit = 5): str
   }
   return top.map((at) => {
     const key = keys[at]!;
-    const text = key < 0 ? namedSignals[-1 - key]![1] : describe(vector.indices[key]!, vector.words[key]!);
+    const text =
+      key < 0
+        ? namedSignals[-1 - key]![1]
+        : describe(vector.indices[key]!, vector.namespaces[key]!, vector.words[key]!);
     return `${amounts[at]! > 0 ? '+' : '−'} ${text}`;
   });
 }
