@@ -159,6 +159,7 @@ describe('parsePath', () => {
     expect(parsePath('https://acme.com?next=/pricing')).toBe('/');
     expect(parsePath('https://acme.com#/pricing')).toBe('/');
     expect(parsePath('https://acme.com\\pricing')).toBe('/pricing');
+    expect(parsePath('https://acme.com\\docs/start')).toBe('/docs/start');
     expect(parsePath('https://acme.com/a/?b#c')).toBe('/a/');
     expect(parsePath('not a url')).toBe('/');
   });

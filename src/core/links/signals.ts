@@ -125,16 +125,22 @@ export const ownNews =
 
 /**
  * A link's path. Every link's url is a serialized http(s) URL (canonical.ts), whose path runs from the first `/` after
- * the host to the query or the fragment: read so, rather than parsed again for every link. Anything else (a `?`
- * before any slash, another scheme) is parsed.
+ * the host to the query or the fragment: read so, rather than parsed again for every link. Anything else (a `?`, `#`
+ * or `\\` before the first slash, another scheme) is parsed.
  */
 export function parsePath(url: string): string {
   const hostStart = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1;
   if (hostStart > 0) {
     const pathStart = url.indexOf('/', hostStart);
-    if (pathStart >= 0 && !hasAnyOf(url, '?#\\', hostStart, pathStart)) {
-      const query = url.indexOf('?', pathStart);
-      const fragment = url.indexOf('#', pathStart);
+    const query = url.indexOf('?', hostStart);
+    const fragment = url.indexOf('#', hostStart);
+    if (
+      pathStart >= 0 &&
+      (query < 0 || query > pathStart) &&
+      (fragment < 0 || fragment > pathStart) &&
+      url.lastIndexOf('\\', pathStart) < hostStart
+    ) {
+      // The first `?` is the query's (a path has none), unless a fragment came first and holds it.
       const end = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
       return end < 0 ? url.slice(pathStart) : url.slice(pathStart, end);
     }
@@ -144,11 +150,6 @@ export function parsePath(url: string): string {
   } catch {
     return '/';
   }
-}
-
-function hasAnyOf(text: string, characters: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (characters.includes(text[i]!)) return true;
-  return false;
 }
 
 /** A domain written out in the text: `//quillmark` (a site written after its title), `acme.dev`, `[acme.ai]`. */
