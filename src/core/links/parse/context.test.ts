@@ -27,6 +27,9 @@ describe('sentenceAround', () => {
     expect(sentenceAround('The U.S. startup Acme Inc. and ', 'Beta', ' merged.', false)).toBe(
       'The U.S. startup Acme Inc. and Beta merged.',
     );
+    // The longest abbreviation, with enough after it that a sentence end there would be cut at.
+    const long = 'Its rival Acme Corp. spent the whole of last year and most of its money building the same thing as ';
+    expect(sentenceAround(`It rained. ${long}`, 'Beta', ', then merged.', false)).toBe(`${long}Beta, then merged.`);
   });
 
   it('never crosses a paragraph: a <br> in HTML, a blank line or a list item in text', () => {

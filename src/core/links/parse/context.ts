@@ -70,6 +70,8 @@ const ABBREVIATIONS = new Set([
   'no',
 ]);
 
+const LONGEST_ABBREVIATION = Math.max(3, ...[...ABBREVIATIONS].map((word) => word.length));
+
 const WHITESPACE = /\s+/g;
 /** What the replacement would change: whitespace other than a lone space, or a character a reader never sees. */
 const COLLAPSIBLE = new RegExp(`[^\\S ]| {2}|${INVISIBLE_CHARACTER.source}`);
@@ -93,7 +95,9 @@ function isSpace(char: string | undefined): boolean {
 /** True when the period at `index` ends an abbreviation (`Inc.`, `e.g.`, `U.S.`) rather than a sentence. */
 function endsAbbreviation(text: string, index: number): boolean {
   let start = index;
-  while (start > 0 && !isSpace(text[start - 1]) && index - start < 5) start--;
+  while (start > 0 && !isSpace(text[start - 1]) && index - start <= LONGEST_ABBREVIATION) start--;
+  // Most full stops end a word longer than any abbreviation, and than the dotted initials below.
+  if (index - start > LONGEST_ABBREVIATION) return false;
   const word = text.slice(start, index).toLowerCase();
   if (ABBREVIATIONS.has(word)) return true;
   // Single capitals and dotted initials: "U.S.", "J. Smith".
@@ -170,11 +174,14 @@ const MIN_CONTEXT = 80;
 export function sentenceAround(left: string, middle: string, right: string, html: boolean): string {
   // A line break that ends the link's own text (`<a>Title<br></a>`) ends its sentence too; one that opens it
   // starts it.
-  const after = BREAK_AT_END.test(middle) ? '' : collapseWhitespace(sentenceHead(right, html));
+  // A plain search first: almost no link's text holds a line break, and the expressions scan it all to say so.
+  const breakInside = middle.includes(PARAGRAPH_BREAK);
+  const after = breakInside && BREAK_AT_END.test(middle) ? '' : collapseWhitespace(sentenceHead(right, html));
   const mid = collapseWhitespace(middle);
-  const before = BREAK_AT_START.test(middle)
-    ? ''
-    : collapseWhitespace(sentenceTail(left, html, MIN_CONTEXT - mid.length - after.length));
+  const before =
+    breakInside && BREAK_AT_START.test(middle)
+      ? ''
+      : collapseWhitespace(sentenceTail(left, html, MIN_CONTEXT - mid.length - after.length));
   const joinLeft = before && mid && (isSpace(left[left.length - 1]) || isSpace(middle[0])) ? ' ' : '';
   const joinRight = after && mid && (isSpace(right[0]) || isSpace(middle[middle.length - 1])) ? ' ' : '';
   const sentence = mid ? before + joinLeft + mid + joinRight + after : collapseWhitespace(`${before} ${after}`);
