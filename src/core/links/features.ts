@@ -434,8 +434,15 @@ function pathSegments(path: string): [count: number, first: string] {
 /** Words for a piece of writing or talk: a link right after them is usually that piece, not a company. */
 const writingWords =
   /\b(essays?|pieces?|posts?|articles?|deep[- ]dives?|write-?ups?|wrote|written|newsletters?|podcasts?|episodes?|interviews?|threads?|papers?|tweets?|blogs?|videos?|talks?|books?)\b/i;
+/** The words that open a list of writing; `spacedListOpening` reads the same words, spaced as `writingList` needs. */
+const writingListOpening = String.raw`(like|such as|including|e\.g\.)`;
 /** `essays like The Hard Thing, Decentralization, …`: every item of a list of writing is a piece of writing. */
-const writingList = new RegExp(`${writingWords.source}\\s+(like|such as|including|e\\.g\\.)\\s+[^.;:!?]*$`, 'i');
+const writingList = new RegExp(String.raw`${writingWords.source}\s+${writingListOpening}\s+[^.;:!?]*$`, 'i');
+/**
+ * What every `writingList` match holds: its list opening, with a space on each side. Asked first, since
+ * `writingList` tries every writing word at each word start of 160 characters and a list opening is rare.
+ */
+const spacedListOpening = new RegExp(String.raw`\s${writingListOpening}\s`, 'i');
 const sourceWords = /\b(per|via|according to|reports?|reported by|says|said|wrote|writes)\s*$/i;
 /** The words that open a list, and the list's first items: bounded, so it cannot backtrack on a long sentence. */
 const listOpening = String.raw`(?:such as|including|like|e\.g\.|comme|tel(?:le)?s? que|notamment)\s+[^.;:!?]{0,40}$`;
@@ -465,6 +472,8 @@ const roleBefore =
   /\b((co-?founder|founder|ceo|cto|coo|cfo|chief [a-z]+ officer|president|head|vp|director|partner|(research )?scientist|researcher|engineer|designer|analyst)s?( and [a-z ]+)? (of|at)|(co-?)?fondat(eur|rice)s? de|pdg de|dg de)\s*$/i;
 /** `Ben Fisch (Espresso Systems)`: a person's full name, then their employer in brackets. */
 function affiliationBefore(before: string): boolean {
+  // The bracket is rare, and a search for it is far cheaper than the name pattern tried at every capital.
+  if (!before.includes('(')) return false;
   const person = nameThenBracket.exec(before)?.[1];
   return person !== undefined && looksLikeFullName(person.replace(/\s+\p{Lu}\.(?=\s)/u, ''));
 }
@@ -718,7 +727,7 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
     vector.signal('anchorAcronym');
   }
   if (trimmed !== '' && !/\p{L}/u.test(trimmed)) vector.signal('anchorNoLetters');
-  if (/\p{L}-?\d|\d-\p{L}|\b[vV]\d/u.test(trimmed) && anchorWords <= 3) vector.signal('anchorModelName');
+  if (anchorWords <= 3 && /\p{L}-?\d|\d-\p{L}|\b[vV]\d/u.test(trimmed)) vector.signal('anchorModelName');
   const phrases = anchorWords > 0 ? capitalisedPhrases(text) : [];
   if (phrases.some(namesKnown)) {
     vector.signal('anchorNamesKnown');
@@ -790,7 +799,8 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
       introducedAsOther = true;
     }
     if (sourceWords.test(before)) vector.signal('sourceBefore');
-    if (writingWords.test(before) || writingList.test(context.slice(Math.max(0, at - 160), at))) {
+    const writing = context.slice(Math.max(0, at - 160), at);
+    if (writingWords.test(before) || (spacedListOpening.test(writing) && writingList.test(writing))) {
       vector.signal('writingBefore');
     }
     const left = tokens(before.slice(-30)).slice(-2);
