@@ -755,9 +755,11 @@ export function readLink(link: UnclassifiedLink, path: string, doc: DocumentFact
   }
   if (phrases.length > 0 && namesAnyOf(phrases, doc.senderLabels)) vector.signal('anchorNamesSender');
   if (link.isImage) vector.signal('anchorImage');
-  const anchorFunding = companyWords.test(text) || moneyAmount.test(text);
+  // As in `sentenceWords`: every `companyWords` match is a `startupWords` match, and most anchors have neither.
+  const launchWords = startupWords.test(text);
+  const anchorFunding = (launchWords && companyWords.test(text)) || moneyAmount.test(text);
   if (anchorFunding) vector.signal('anchorFunding');
-  else if (startupWords.test(text)) vector.signal('anchorLaunch');
+  else if (launchWords) vector.signal('anchorLaunch');
   if (trimmed.endsWith('?')) vector.signal('anchorQuestion');
   if (/\p{L}['’]s\b/u.test(trimmed)) vector.signal('anchorPossessive');
 
