@@ -500,26 +500,34 @@ const acceleratorBatchAfter = new RegExp(String.raw`^\s*${acceleratorBatch.sourc
 const productVerbs =
   /\b(switched (over )?to|moved to|migrated to|(sort|kind) of like|alternative to|built with|using|uses|use)\s*$/i;
 /**
- * The patterns that end where a name starts, read of the forty characters before it, joined: most names follow none
- * of them, and one pass over the text costs half of what the ten cost one by one. Each is case-insensitive, as this is.
+ * Patterns joined into one that matches where any of them does. That holds only when they share its flags and none
+ * refers to a group by number (joined, the numbers move): anything else is a mistake here, caught at load.
  */
-const anyWordsBefore = new RegExp(
-  [
-    builderVerbs,
-    calledCompany,
-    investedBefore,
-    productVerbs,
-    ownedBefore,
-    relationBefore,
-    investorBefore,
-    listWords,
-    roleBefore,
-    sourceWords,
-  ]
-    .map((pattern) => `(?:${pattern.source})`)
-    .join('|'),
-  'i',
-);
+function anyOf(patterns: readonly RegExp[]): RegExp {
+  for (const pattern of patterns) {
+    if (pattern.flags !== 'i' || /\\[1-9]/.test(pattern.source)) {
+      throw new Error(`${pattern} cannot be joined: only case-insensitive patterns without backreferences can`);
+    }
+  }
+  return new RegExp(patterns.map((pattern) => `(?:${pattern.source})`).join('|'), 'i');
+}
+
+/**
+ * The patterns that end where a name starts, read of the forty characters before it: most names follow none of
+ * them, and one pass over the text costs half of what the ten cost one by one.
+ */
+const anyWordsBefore = anyOf([
+  builderVerbs,
+  calledCompany,
+  investedBefore,
+  productVerbs,
+  ownedBefore,
+  relationBefore,
+  investorBefore,
+  listWords,
+  roleBefore,
+  sourceWords,
+]);
 /**
  * `X, a …`, `X, which …`: the sentence describes X. `, the …` is left out (after a comma it opens a new clause or
  * a list item as often as it describes), and `, who …` describes a person: mixed into this signal they made "the
