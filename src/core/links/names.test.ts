@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   capitalisedPhrases,
+  capitalisedRun,
+  capitalisedRunFor,
   domainRun,
   guessName,
   labelAsWritten,
@@ -25,6 +27,45 @@ describe('capitalisedPhrases', () => {
     expect(capitalisedPhrases('Driftwell launched its tracker')).toEqual(['Driftwell']);
     expect(capitalisedPhrases('Quillmark offers invoicing')).toEqual(['Quillmark']);
     expect(capitalisedPhrases('Loomwise debuts today')).toEqual(['Loomwise']);
+  });
+
+  it('reads the same runs with the pattern it picks for a text as with the Unicode pattern', () => {
+    const pieces = fc.constantFrom(
+      'Acme',
+      'Bank',
+      'AI',
+      'ai',
+      '.ai',
+      'of',
+      'offers',
+      'de',
+      'la',
+      'du',
+      '&',
+      "'s",
+      '’s',
+      'O’Neil',
+      'Ünï',
+      'École',
+      'x2',
+      '2',
+      '-',
+      '.',
+      ' ',
+      '  ',
+      '\n',
+      ', ',
+      '(',
+    );
+    const runs = (pattern: RegExp, text: string) => [...text.matchAll(pattern)].map((match) => [match.index, match[1]]);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(pieces, fc.string({ maxLength: 3 })), { maxLength: 12 }), (words) => {
+        const text = words.join('');
+        expect(runs(capitalisedRunFor(text), text)).toEqual(runs(capitalisedRun, text));
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(capitalisedPhrases('Ünïcorn raised $5M')).toEqual(['Ünïcorn']);
   });
 });
 

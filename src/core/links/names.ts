@@ -2,17 +2,34 @@
  * Company names in a newsletter's words: capitalised runs, a phrase that spells a domain, a name-like anchor, the
  * subject of a headline or sentence, and the tests that tell a person, a title or a stock phrase from a name.
  */
-import { isFirstName, isGivenName, squashAscii } from './data/index.ts';
+import { asciiOnly, isFirstName, isGivenName, squashAscii } from './data/index.ts';
 import type { UnclassifiedLink } from './classify.ts';
 import { remembered, rememberedLast } from './recent.ts';
 import { cut, genericAnchor, sentenceWords } from './signals.ts';
+
+/** `capitalisedRun` over the given character classes: the Unicode ones, or their ASCII parts for an ASCII text. */
+function capitalisedRunOver(capital: string, letterOrDigit: string, apostrophes: string, flags: string): RegExp {
+  const word = String.raw`${capital}[${letterOrDigit}.&${apostrophes}-]*`;
+  const joiner = String.raw`(?:&|of|de|la|du|AI|\.ai)(?![${letterOrDigit}])`;
+  return new RegExp(String.raw`(?:^|[^${letterOrDigit}])(${word}(?:\s+(?:${word}|${joiner})){0,3})`, flags);
+}
 
 /**
  * Word runs that can be a company name: capitalised words, with the joiners names use (`Bank of America`). A joiner
  * is a whole word: read as a prefix it made `Acme launched` "Acme la" and `Acme offers` "Acme of".
  */
-export const capitalisedRun =
-  /(?:^|[^\p{L}\p{N}])(\p{Lu}[\p{L}\p{N}.&'’-]*(?:\s+(?:\p{Lu}[\p{L}\p{N}.&'’-]*|(?:&|of|de|la|du|AI|\.ai)(?![\p{L}\p{N}]))){0,3})/gu;
+export const capitalisedRun = capitalisedRunOver(String.raw`\p{Lu}`, String.raw`\p{L}\p{N}`, "'’", 'gu');
+/** `capitalisedRun` for an ASCII text, whose capitals are A-Z and letters and digits A-Za-z0-9. */
+const asciiCapitalisedRun = capitalisedRunOver('[A-Z]', 'A-Za-z0-9', "'", 'g');
+
+/**
+ * The pattern that reads `text`'s capitalised runs. Most texts are ASCII, and on the two-byte strings a decoded
+ * newsletter's texts are, the Unicode classes cost five times the ASCII ones.
+ */
+export function capitalisedRunFor(text: string): RegExp {
+  return asciiOnly.test(text) ? asciiCapitalisedRun : capitalisedRun;
+}
+
 /** Capitalised words that start sentences or name dates and roles, never a company on their own. */
 export const notNames = new Set(
   [
@@ -79,8 +96,9 @@ function readCapitalisedPhrases(text: string): string[] {
   const phrases: string[] = [];
   // `exec` on the pattern itself, not `matchAll`, which copies the pattern on every call; every match is at least a
   // capital letter long, so the loop moves on, and the pattern is left at 0 for the next text.
-  capitalisedRun.lastIndex = 0;
-  for (let match = capitalisedRun.exec(text); match; match = capitalisedRun.exec(text)) {
+  const run = capitalisedRunFor(text);
+  run.lastIndex = 0;
+  for (let match = run.exec(text); match; match = run.exec(text)) {
     let phrase = match[1] ?? '';
     // Most runs end in a letter other than `s`: only a possessive or trailing punctuation needs the replaces.
     if (possessiveOrStop.includes(phrase.charAt(phrase.length - 1))) {
