@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dropInvisible } from '../../text/invisible.ts';
 import {
   CONTEXT_WINDOW,
   MAX_CONTEXT,
@@ -76,6 +78,15 @@ describe('collapseWhitespace', () => {
     expect(collapseWhitespace('\u200b\u200bFern Creek\u00ad Soft\u2060ware\ufeff')).toBe('Fern Creek Software');
     expect(collapseWhitespace('🤷🏻\u200d♂️ Meh')).toBe('🤷🏻\u200d♂️ Meh');
     expect(collapseWhitespace('  a \n b ')).toBe('a b');
+  });
+
+  it('turns every run of whitespace into one space, though it rewrites only the runs that are not one already', () => {
+    const unit = fc.constantFrom('a', ' ', '\t', '\n', '\u00a0', PARAGRAPH_BREAK, '\u200b', '\u00ad');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
+        expect(collapseWhitespace(text)).toBe(dropInvisible(text).replace(/\s+/g, ' ').trim());
+      }),
+    );
   });
 });
 

@@ -72,12 +72,16 @@ const ABBREVIATIONS = new Set([
 
 const LONGEST_ABBREVIATION = Math.max(3, ...[...ABBREVIATIONS].map((word) => word.length));
 
-const WHITESPACE = /\s+/g;
+/**
+ * The whitespace that is not already one space: a run of two or more, or a lone tab or line break. Replacing only
+ * these with a space is replacing every run with one, without a match (and a copy) per space between two words.
+ */
+const SPACING = /\s{2,}|[^\S ]/g;
 /** What the replacement would change: whitespace other than a lone space, or a character a reader never sees. */
 const COLLAPSIBLE = new RegExp(`[^\\S ]| {2}|${INVISIBLE_CHARACTER.source}`);
 
 export function collapseWhitespace(text: string): string {
-  return COLLAPSIBLE.test(text) ? dropInvisible(text).replace(WHITESPACE, ' ').trim() : text.trim();
+  return COLLAPSIBLE.test(text) ? dropInvisible(text).replace(SPACING, ' ').trim() : text.trim();
 }
 
 function isSpace(char: string | undefined): boolean {
