@@ -139,6 +139,9 @@ interface OpenAnchor {
   blockStart: number;
 }
 
+/** An anchor's sentence until its block ends: `flushBlock` sets the real one. */
+const NO_SENTENCE_YET = (): string => '';
+
 interface PendingLink {
   link: Occurrence;
   start: number;
@@ -384,17 +387,18 @@ export function extractFromHtml(html: string, options: PartOptions, recovering =
     if (!anchor) return;
     const text = collapseWhitespace(anchor.text);
     const isImage = anchor.hasImage && text === '';
+    // One literal of fixed shape, no spread: every anchor builds one, and Occurrence reads an undefined field as absent.
     const link = new Occurrence(
       {
         href: anchor.href,
-        ...(anchor.recordedHref === null ? {} : { recordedHref: anchor.recordedHref }),
+        recordedHref: anchor.recordedHref ?? undefined,
         text: isImage ? collapseWhitespace(anchor.alt) : text,
         heading: anchor.heading,
         isImage,
         position: anchor.position,
         part: 'html',
       },
-      () => '',
+      NO_SENTENCE_YET,
     );
     links.push(link);
     pending.push({ link, start: anchor.blockStart, end: block.length });
