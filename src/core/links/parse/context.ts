@@ -70,7 +70,10 @@ const ABBREVIATIONS = new Set([
   'no',
 ]);
 
-const LONGEST_ABBREVIATION = Math.max(3, ...[...ABBREVIATIONS].map((word) => word.length));
+/** Dotted initials read as an abbreviation (`U.S.`, `J.`), as long as the word before the final stop may be. */
+const LONGEST_INITIALS = 3;
+/** No word before a full stop longer than this can end an abbreviation: neither a listed one nor initials. */
+const LONGEST_ABBREVIATION = Math.max(LONGEST_INITIALS, ...[...ABBREVIATIONS].map((word) => word.length));
 
 /**
  * The whitespace that is not already one space: a run of two or more, or a lone tab or line break. Replacing only
@@ -105,7 +108,9 @@ function endsAbbreviation(text: string, index: number): boolean {
   const word = text.slice(start, index).toLowerCase();
   if (ABBREVIATIONS.has(word)) return true;
   // Single capitals and dotted initials: "U.S.", "J. Smith".
-  return /^(?:[a-z]\.)*[a-z]$/i.test(word) && word.length <= 3 && text[start] === text[start]?.toUpperCase();
+  return (
+    /^(?:[a-z]\.)*[a-z]$/i.test(word) && word.length <= LONGEST_INITIALS && text[start] === text[start]?.toUpperCase()
+  );
 }
 
 /** What the HTML extractor writes for a <br>: a line break the reader sees. */
